@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Idempotent toolchain setup for a fresh Debian machine (root, package registries only).
+# Safe to re-run: every step checks what is already there and skips it.
+# Nothing prebuilt can be downloaded here, so Rust tools are compiled from crates.io.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+# The wasm-bindgen CLI must equal the wasm-bindgen crate locked in Cargo.lock exactly,
+# or wasm-pack silently compiles another copy into its cache (minutes, every fresh machine).
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+ver() { "$1" --version 2>/dev/null | awk '{print $2}' || true; }
+log() { printf '[setup] %s\n' "$*"; }
+
+# 1. Debian packages: Chromium and its driver for browser tests.
+#    Never Debian's binaryen: its wasm-opt 108 corrupts wasm-bindgen output while reporting success.
+pkgs=()
+command -v chromium >/dev/null     || pkgs+=(chromium)
+command -v chromedriver >/dev/null || pkgs+=(chromium-driver)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  log "apt-get install ${pkgs[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+if [ -x /usr/bin/wasm-opt ] && /usr/bin/wasm-opt --version 2>/dev/null | grep -q 'version 108'; then
+  log "warning: /usr/bin/wasm-opt is Debian's binaryen 108, which breaks wasm-bindgen output; node_modules/.bin/wasm-opt (binaryen 132) is put first on PATH by the build"
+fi
+
+# 2. Rust target and cargo-built tools.
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+[ "$(ver wasm-pack)" = "$WASM_PACK_VERSION" ] || cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
+# No --locked: wasm-bindgen-cli's own lock names a webpki-roots version the registry does not serve.
+[ "$(ver wasm-bindgen)" = "$WBG_VERSION" ] || cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
+
+# 3. Node packages (binaryen 132 is the wasm-opt wasm-pack uses; playwright-core drives /usr/bin/chromium;
+#    protobufjs decodes what the receiver gets with the upstream .proto files, independently of our encoder).
+if [ -f package-lock.json ]; then
+  if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.copy; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json node_modules/.package-lock.json.copy
+  fi
+else
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
+log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null)"

@@ -1,0 +1,531 @@
+//! The app's configuration, validated. Every key is checked: unknown keys and wrong types are
+//! reported (with a suggestion when a key looks misspelt); only a missing or unusable endpoint
+//! is fatal, since without it there is nowhere to send anything.
+
+#[cfg(target_arch = "wasm32")]
+pub mod js_reader;
+pub mod raw_value;
+
+use crate::export::greptime_contract::basic_auth_header;
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
+pub use raw_value::RawValue;
+use std::fmt;
+
+/// OpenTelemetry BatchSpanProcessor defaults (sdk-trace BatchSpanProcessorBase).
+pub const DEFAULT_MAX_QUEUE_SIZE: u32 = 2048;
+pub const DEFAULT_MAX_EXPORT_BATCH_SIZE: u32 = 512;
+pub const DEFAULT_SCHEDULED_DELAY_MILLIS: u32 = 5_000;
+pub const DEFAULT_EXPORT_TIMEOUT_MILLIS: u32 = 30_000;
+/// OpenTelemetry's span limit defaults, except the value length: OpenTelemetry leaves it
+/// unlimited; we cut strings at 8 KiB so one runaway value (a serialized state, a data URL)
+/// cannot bloat every batch and every GreptimeDB column it lands in.
+pub const DEFAULT_ATTRIBUTE_COUNT_LIMIT: u32 = 128;
+pub const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT: u32 = 8_192;
+pub const DEFAULT_EVENT_COUNT_LIMIT: u32 = 128;
+pub const DEFAULT_LINK_COUNT_LIMIT: u32 = 128;
+pub const DEFAULT_DATABASE: &str = "public";
+pub const DEFAULT_SERVICE_NAME: &str = "unknown_service:webjs";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchConfig {
+    pub max_queue_size: u32,
+    pub max_export_batch_size: u32,
+    pub scheduled_delay_millis: u32,
+    pub export_timeout_millis: u32,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig {
+            max_queue_size: DEFAULT_MAX_QUEUE_SIZE,
+            max_export_batch_size: DEFAULT_MAX_EXPORT_BATCH_SIZE,
+            scheduled_delay_millis: DEFAULT_SCHEDULED_DELAY_MILLIS,
+            export_timeout_millis: DEFAULT_EXPORT_TIMEOUT_MILLIS,
+        }
+    }
+}
+
+/// Applied in JS, where attributes enter; validated here with the rest of the configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpanLimits {
+    pub attribute_count_limit: u32,
+    pub attribute_value_length_limit: u32,
+    pub event_count_limit: u32,
+    pub link_count_limit: u32,
+    pub attribute_per_event_count_limit: u32,
+    pub attribute_per_link_count_limit: u32,
+}
+
+impl Default for SpanLimits {
+    fn default() -> Self {
+        SpanLimits {
+            attribute_count_limit: DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+            attribute_value_length_limit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+            event_count_limit: DEFAULT_EVENT_COUNT_LIMIT,
+            link_count_limit: DEFAULT_LINK_COUNT_LIMIT,
+            attribute_per_event_count_limit: DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+            attribute_per_link_count_limit: DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Base URL of GreptimeDB's HTTP API without a trailing slash (`http://localhost:4000`),
+    /// or a same-origin path (`/greptime`) for a proxy.
+    pub endpoint: String,
+    pub database: String,
+    /// Extra request headers, credentials included (`x-greptime-auth: Basic …`).
+    pub headers: Vec<(String, String)>,
+    pub service_name: String,
+    pub service_version: Option<String>,
+    pub resource_attributes: Vec<KeyValue>,
+    pub trace_table: Option<String>,
+    pub batch: BatchConfig,
+    pub span_limits: SpanLimits,
+}
+
+/// Why the configuration cannot be used at all.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigError {
+    NotAnObject(&'static str),
+    MissingEndpoint,
+    InvalidEndpoint { value: String, reason: &'static str },
+    Disabled,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::NotAnObject(t) => write!(f, "the configuration must be an object, got {t}"),
+            ConfigError::MissingEndpoint => f.write_str(
+                "no `endpoint` configured: set it to GreptimeDB's HTTP address, e.g. `http://localhost:4000`",
+            ),
+            ConfigError::InvalidEndpoint { value, reason } => write!(
+                f,
+                "`endpoint` {value:?} {reason}: use GreptimeDB's HTTP address such as `http://localhost:4000`, or a same-origin path such as `/greptime`"
+            ),
+            ConfigError::Disabled => f.write_str("telemetry is disabled (`enabled: false`)"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The outcome of validation: a usable configuration (or why not) plus every warning.
+#[derive(Debug)]
+pub struct ConfigReport {
+    pub config: Result<Config, ConfigError>,
+    pub warnings: Vec<String>,
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "endpoint",
+    "database",
+    "username",
+    "password",
+    "headers",
+    "serviceName",
+    "serviceVersion",
+    "resourceAttributes",
+    "traceTable",
+    "batch",
+    "spanLimits",
+    "enabled",
+];
+const BATCH_KEYS: &[&str] = &["maxQueueSize", "maxExportBatchSize", "scheduledDelayMillis", "exportTimeoutMillis"];
+const LIMIT_KEYS: &[&str] = &[
+    "attributeCountLimit",
+    "attributeValueLengthLimit",
+    "eventCountLimit",
+    "linkCountLimit",
+    "attributePerEventCountLimit",
+    "attributePerLinkCountLimit",
+];
+
+/// Validates the app's configuration object.
+pub fn parse(raw: &RawValue) -> ConfigReport {
+    let mut v = Validator::default();
+    let config = v.config(raw);
+    ConfigReport { config, warnings: v.warnings }
+}
+
+#[derive(Default)]
+struct Validator {
+    warnings: Vec<String>,
+}
+
+impl Validator {
+    fn warn(&mut self, message: String) {
+        self.warnings.push(message);
+    }
+
+    fn config(&mut self, raw: &RawValue) -> Result<Config, ConfigError> {
+        let RawValue::Object(entries) = raw else {
+            return Err(ConfigError::NotAnObject(raw.type_name()));
+        };
+        self.unknown_keys("", entries, KNOWN_KEYS);
+        let get = |key: &str| lookup(entries, key);
+
+        if let Some(false) = self.bool("enabled", get("enabled")) {
+            return Err(ConfigError::Disabled);
+        }
+        let endpoint = match get("endpoint") {
+            RawValue::Missing => return Err(ConfigError::MissingEndpoint),
+            RawValue::String(s) => normalize_endpoint(s, &mut self.warnings)?,
+            other => {
+                return Err(ConfigError::InvalidEndpoint { value: format!("({})", other.type_name()), reason: "is not a string" })
+            }
+        };
+
+        let database = self.string("database", get("database")).unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
+        if database.is_empty() {
+            self.warn(format!("`database` is empty; using {DEFAULT_DATABASE:?}"));
+        } else if let Some((catalog, schema)) = database.split_once('-') {
+            self.warn(format!(
+                "`database` {database:?} contains '-': GreptimeDB reads it as catalog {catalog:?}, schema {schema:?}"
+            ));
+        }
+        let database = if database.is_empty() { DEFAULT_DATABASE.to_owned() } else { database };
+
+        let mut headers = self.headers(get("headers"));
+        let username = self.string("username", get("username"));
+        let password = self.string("password", get("password"));
+        match (username, password) {
+            (Some(u), Some(p)) => {
+                headers.retain(|(name, _)| name != "x-greptime-auth");
+                headers.push(("x-greptime-auth".to_owned(), basic_auth_header(&u, &p)));
+            }
+            (Some(_), None) => self.warn("`username` is set without `password`; sending no credentials".into()),
+            (None, Some(_)) => self.warn("`password` is set without `username`; sending no credentials".into()),
+            (None, None) => {}
+        }
+
+        let service_name = match self.string("serviceName", get("serviceName")) {
+            Some(s) if !s.is_empty() => s,
+            _ => {
+                self.warn(format!(
+                    "`serviceName` is not set; spans are stored under service_name {DEFAULT_SERVICE_NAME:?}"
+                ));
+                DEFAULT_SERVICE_NAME.to_owned()
+            }
+        };
+        let service_version = self.string("serviceVersion", get("serviceVersion"));
+        let resource_attributes = self.attributes("resourceAttributes", get("resourceAttributes"));
+        let trace_table = self.string("traceTable", get("traceTable")).filter(|s| !s.is_empty());
+
+        Ok(Config {
+            endpoint,
+            database,
+            headers,
+            service_name,
+            service_version,
+            resource_attributes,
+            trace_table,
+            batch: self.batch(get("batch")),
+            span_limits: self.span_limits(get("spanLimits")),
+        })
+    }
+
+    fn unknown_keys(&mut self, prefix: &str, entries: &[(String, RawValue)], known: &[&str]) {
+        for (key, _) in entries {
+            if !known.contains(&key.as_str()) {
+                let hint = known
+                    .iter()
+                    .find(|k| edit_distance(&k.to_ascii_lowercase(), &key.to_ascii_lowercase()) <= 2)
+                    .map(|k| format!(" (did you mean `{prefix}{k}`?)"))
+                    .unwrap_or_default();
+                self.warn(format!("unknown configuration key `{prefix}{key}` ignored{hint}"));
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str, raw: &RawValue) -> Option<String> {
+        match raw {
+            RawValue::Missing => None,
+            RawValue::String(s) => Some(s.clone()),
+            other => {
+                self.warn(format!("`{key}` must be a string, got {}; ignored", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, key: &str, raw: &RawValue) -> Option<bool> {
+        match raw {
+            RawValue::Missing => None,
+            RawValue::Bool(b) => Some(*b),
+            other => {
+                self.warn(format!("`{key}` must be a boolean, got {}; ignored", other.type_name()));
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`; anything else warns and keeps the default.
+    fn integer(&mut self, key: &str, raw: &RawValue, min: u32, max: u32, default: u32) -> u32 {
+        match raw {
+            RawValue::Missing => default,
+            RawValue::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => *n as u32,
+            RawValue::Number(n) => {
+                self.warn(format!("`{key}` must be a whole number from {min} to {max}, got {n}; using {default}"));
+                default
+            }
+            other => {
+                self.warn(format!("`{key}` must be a number, got {}; using {default}", other.type_name()));
+                default
+            }
+        }
+    }
+
+    fn headers(&mut self, raw: &RawValue) -> Vec<(String, String)> {
+        let entries = match raw {
+            RawValue::Missing => return Vec::new(),
+            RawValue::Object(entries) => entries,
+            other => {
+                self.warn(format!("`headers` must be an object of strings, got {}; ignored", other.type_name()));
+                return Vec::new();
+            }
+        };
+        let mut headers = Vec::new();
+        for (name, value) in entries {
+            let lower = name.to_ascii_lowercase();
+            let RawValue::String(value) = value else {
+                self.warn(format!("header `{name}` must be a string, got {}; ignored", value.type_name()));
+                continue;
+            };
+            if !is_header_name(&lower) {
+                self.warn(format!("header name {name:?} is not a valid HTTP header name; ignored"));
+                continue;
+            }
+            if matches!(lower.as_str(), "content-type" | "content-encoding" | "content-length") {
+                self.warn(format!("header `{name}` is set by the exporter itself; ignored"));
+                continue;
+            }
+            // GreptimeDB answers CORS preflights with `Access-Control-Allow-Headers: *`, which by
+            // the Fetch spec does not cover `Authorization`; it reads `x-greptime-auth` first.
+            let lower = if lower == "authorization" {
+                self.warn(
+                    "header `Authorization` is sent as `x-greptime-auth` (GreptimeDB reads it first, and its CORS wildcard does not allow `Authorization` in browsers)"
+                        .into(),
+                );
+                "x-greptime-auth".to_owned()
+            } else {
+                lower
+            };
+            headers.retain(|(n, _)| *n != lower);
+            headers.push((lower, value.clone()));
+        }
+        headers
+    }
+
+    fn attributes(&mut self, key: &str, raw: &RawValue) -> Vec<KeyValue> {
+        let entries = match raw {
+            RawValue::Missing => return Vec::new(),
+            RawValue::Object(entries) => entries,
+            other => {
+                self.warn(format!("`{key}` must be an object, got {}; ignored", other.type_name()));
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<KeyValue> = Vec::new();
+        for (name, value) in entries {
+            match attribute_value(value) {
+                Some(value) => {
+                    out.retain(|kv| kv.key != *name);
+                    out.push(KeyValue { key: name.clone(), value: Some(value), ..Default::default() });
+                }
+                None if *value == RawValue::Missing => {}
+                None => self.warn(format!(
+                    "`{key}.{name}`: {} is not an attribute value (string, number, boolean or an array of one of them); ignored",
+                    value.type_name()
+                )),
+            }
+        }
+        out
+    }
+
+    fn batch(&mut self, raw: &RawValue) -> BatchConfig {
+        let d = BatchConfig::default();
+        let entries = match raw {
+            RawValue::Missing => return d,
+            RawValue::Object(entries) => entries,
+            other => {
+                self.warn(format!("`batch` must be an object, got {}; using the defaults", other.type_name()));
+                return d;
+            }
+        };
+        self.unknown_keys("batch.", entries, BATCH_KEYS);
+        let get = |k: &str| lookup(entries, k);
+        let max_queue_size = self.integer("batch.maxQueueSize", get("maxQueueSize"), 1, 1 << 20, d.max_queue_size);
+        let mut max_export_batch_size =
+            self.integer("batch.maxExportBatchSize", get("maxExportBatchSize"), 1, 1 << 20, d.max_export_batch_size);
+        if max_export_batch_size > max_queue_size {
+            // As OpenTelemetry does: a batch can never be larger than the queue.
+            self.warn(format!(
+                "`batch.maxExportBatchSize` ({max_export_batch_size}) is larger than `batch.maxQueueSize` ({max_queue_size}); using {max_queue_size}"
+            ));
+            max_export_batch_size = max_queue_size;
+        }
+        BatchConfig {
+            max_queue_size,
+            max_export_batch_size,
+            scheduled_delay_millis: self.integer(
+                "batch.scheduledDelayMillis",
+                get("scheduledDelayMillis"),
+                0,
+                3_600_000,
+                d.scheduled_delay_millis,
+            ),
+            export_timeout_millis: self.integer(
+                "batch.exportTimeoutMillis",
+                get("exportTimeoutMillis"),
+                1,
+                3_600_000,
+                d.export_timeout_millis,
+            ),
+        }
+    }
+
+    fn span_limits(&mut self, raw: &RawValue) -> SpanLimits {
+        let d = SpanLimits::default();
+        let entries = match raw {
+            RawValue::Missing => return d,
+            RawValue::Object(entries) => entries,
+            other => {
+                self.warn(format!("`spanLimits` must be an object, got {}; using the defaults", other.type_name()));
+                return d;
+            }
+        };
+        self.unknown_keys("spanLimits.", entries, LIMIT_KEYS);
+        let get = |k: &str| lookup(entries, k);
+        const MAX: u32 = 1 << 24;
+        SpanLimits {
+            attribute_count_limit: self.integer(
+                "spanLimits.attributeCountLimit",
+                get("attributeCountLimit"),
+                0,
+                MAX,
+                d.attribute_count_limit,
+            ),
+            attribute_value_length_limit: self.integer(
+                "spanLimits.attributeValueLengthLimit",
+                get("attributeValueLengthLimit"),
+                1,
+                MAX,
+                d.attribute_value_length_limit,
+            ),
+            event_count_limit: self.integer("spanLimits.eventCountLimit", get("eventCountLimit"), 0, MAX, d.event_count_limit),
+            link_count_limit: self.integer("spanLimits.linkCountLimit", get("linkCountLimit"), 0, MAX, d.link_count_limit),
+            attribute_per_event_count_limit: self.integer(
+                "spanLimits.attributePerEventCountLimit",
+                get("attributePerEventCountLimit"),
+                0,
+                MAX,
+                d.attribute_per_event_count_limit,
+            ),
+            attribute_per_link_count_limit: self.integer(
+                "spanLimits.attributePerLinkCountLimit",
+                get("attributePerLinkCountLimit"),
+                0,
+                MAX,
+                d.attribute_per_link_count_limit,
+            ),
+        }
+    }
+}
+
+fn lookup<'a>(entries: &'a [(String, RawValue)], key: &str) -> &'a RawValue {
+    entries.iter().rev().find(|(k, _)| k == key).map_or(&RawValue::Missing, |(_, v)| v)
+}
+
+/// Accepts `http(s)://host[:port][/base/path]` or a same-origin `/path`; strips trailing
+/// slashes and an OTLP suffix people copy from other SDKs' docs.
+fn normalize_endpoint(raw: &str, warnings: &mut Vec<String>) -> Result<String, ConfigError> {
+    let invalid = |reason| ConfigError::InvalidEndpoint { value: raw.to_owned(), reason };
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(ConfigError::MissingEndpoint);
+    }
+    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("contains whitespace"));
+    }
+    if trimmed.contains(['?', '#']) {
+        return Err(invalid("has a query or fragment"));
+    }
+    let is_path = trimmed.starts_with('/') && !trimmed.starts_with("//");
+    if !is_path {
+        let rest = trimmed
+            .strip_prefix("http://")
+            .or_else(|| trimmed.strip_prefix("https://"))
+            .ok_or_else(|| invalid("is not an http(s) URL"))?;
+        let authority = rest.split('/').next().unwrap_or("");
+        let host = authority.rsplit('@').next().unwrap_or("");
+        if host.is_empty() || host.starts_with(':') {
+            return Err(invalid("has no host"));
+        }
+        if authority.contains('@') {
+            return Err(invalid("contains credentials (use `username` and `password`)"));
+        }
+    }
+    let mut endpoint = trimmed.trim_end_matches('/').to_owned();
+    for suffix in ["/v1/otlp/v1/traces", "/v1/otlp/v1/metrics", "/v1/otlp/v1/logs", "/v1/otlp"] {
+        if let Some(base) = endpoint.strip_suffix(suffix) {
+            warnings.push(format!(
+                "`endpoint` should be GreptimeDB's base address; using {:?} (the OTLP paths are added per signal)",
+                if base.is_empty() { "/" } else { base }
+            ));
+            endpoint = base.to_owned();
+            break;
+        }
+    }
+    Ok(endpoint)
+}
+
+/// RFC 9110 token characters.
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// An OTLP attribute value from a configuration value: strings, booleans, numbers (whole
+/// numbers as ints) and homogeneous arrays of those.
+pub fn attribute_value(raw: &RawValue) -> Option<AnyValue> {
+    let value = match raw {
+        RawValue::String(s) => any_value::Value::StringValue(s.clone()),
+        RawValue::Bool(b) => any_value::Value::BoolValue(*b),
+        RawValue::Number(n) if !n.is_finite() => return None,
+        RawValue::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => {
+            any_value::Value::IntValue(*n as i64)
+        }
+        RawValue::Number(n) => any_value::Value::DoubleValue(*n),
+        RawValue::Array(items) => {
+            let values: Vec<AnyValue> = items.iter().map(attribute_value).collect::<Option<_>>()?;
+            let kind = |v: &AnyValue| std::mem::discriminant(v.value.as_ref().unwrap());
+            if values.windows(2).any(|w| kind(&w[0]) != kind(&w[1])) {
+                return None;
+            }
+            any_value::Value::ArrayValue(ArrayValue { values })
+        }
+        _ => return None,
+    };
+    Some(AnyValue { value: Some(value) })
+}
+
+/// Levenshtein distance, for "did you mean" hints on short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,4 @@
+//! From queued spans to what goes on the wire: protobuf encoding and GreptimeDB's HTTP contract.
+
+pub mod greptime_contract;
+pub mod otlp_encode;

@@ -1,0 +1,230 @@
+use super::*;
+
+/// A Rust mirror of js/wire/record_writer.ts, enough to produce every construct.
+#[derive(Default)]
+struct Writer {
+    out: Vec<u8>,
+}
+
+impl Writer {
+    fn varint(&mut self, mut v: u32) -> &mut Self {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.out.push(byte);
+                return self;
+            }
+            self.out.push(byte | 0x80);
+        }
+    }
+    fn define(&mut self, id: u32, s: &str) -> &mut Self {
+        self.out.push(OP_DEFINE_STRING);
+        self.varint(id).varint(s.len() as u32);
+        self.out.extend_from_slice(s.as_bytes());
+        self
+    }
+    fn inline(&mut self, s: &str) -> &mut Self {
+        self.varint(((s.len() as u32) << 1) | 1);
+        self.out.extend_from_slice(s.as_bytes());
+        self
+    }
+    fn interned(&mut self, id: u32) -> &mut Self {
+        self.varint(id << 1)
+    }
+    fn f64(&mut self, v: f64) -> &mut Self {
+        self.out.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.out.extend_from_slice(b);
+        self
+    }
+    fn u8(&mut self, b: u8) -> &mut Self {
+        self.out.push(b);
+        self
+    }
+    /// A minimal span: no attributes, events or links.
+    fn plain_span(&mut self, name: &str, span_id: u8) -> &mut Self {
+        self.u8(OP_SPAN).bytes(&[7; 16]).bytes(&[span_id; 8]).bytes(&[0; 8]).u8(1).u8(1);
+        self.inline(name).inline("scope").inline("").inline("");
+        self.f64(1000.0).f64(1001.0).u8(0).inline("");
+        self.varint(0).varint(0).varint(0).varint(0).varint(0).varint(0)
+    }
+}
+
+fn decode(bytes: &[u8], strings: &mut StringTable) -> (Vec<DecodedSpan>, Result<(), DecodeError>) {
+    let mut spans = Vec::new();
+    let result = decode_chunk(bytes, strings, |s| spans.push(s));
+    (spans, result)
+}
+
+fn kv(key: &str, value: any_value::Value) -> KeyValue {
+    KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() }
+}
+
+#[test]
+fn decodes_a_full_span() {
+    let mut w = Writer::default();
+    w.define(0, "http.method").define(1, "checkout").define(2, "shop-ui");
+    w.u8(OP_SPAN).bytes(&[0xab; 16]).bytes(&[0x01; 8]).bytes(&[0x02; 8]).u8(1).u8(3);
+    w.interned(1).interned(2).inline("1.0.0").inline("vendor=x");
+    w.f64(1_700_000_000_000.25).f64(1_700_000_000_012.5);
+    w.u8(2).inline("boom");
+    // attributes: every value type
+    w.varint(7);
+    w.interned(0).u8(0).inline("GET");
+    w.inline("ok").u8(2);
+    w.inline("retry").u8(1);
+    w.inline("count").u8(3).f64(-42.0);
+    w.inline("ratio").u8(4).f64(0.5);
+    w.inline("tags").u8(5).varint(2).u8(0).inline("a").u8(0).interned(0);
+    w.inline("empty").u8(5).varint(0);
+    w.varint(3); // dropped attributes
+    // one event with one attribute
+    w.varint(1).inline("exception").f64(1_700_000_000_010.0).varint(1).inline("exception.type").u8(0).inline("Error").varint(0);
+    w.varint(4); // dropped events
+    // one link
+    w.varint(1).bytes(&[0xcd; 16]).bytes(&[0x03; 8]).inline("").varint(1).inline("link.kind").u8(0).inline("follows").varint(0);
+    w.varint(0);
+
+    let mut strings = StringTable::default();
+    let (spans, result) = decode(&w.out, &mut strings);
+    result.unwrap();
+    assert_eq!(spans.len(), 1);
+    let DecodedSpan { scope, span } = &spans[0];
+    assert_eq!(scope, &ScopeKey { name: "shop-ui".into(), version: "1.0.0".into() });
+    assert_eq!(span.trace_id, vec![0xab; 16]);
+    assert_eq!(span.span_id, vec![0x01; 8]);
+    assert_eq!(span.parent_span_id, vec![0x02; 8]);
+    assert_eq!(span.flags, 0x101);
+    assert_eq!(span.kind, span::SpanKind::Client as i32);
+    assert_eq!(span.name, "checkout");
+    assert_eq!(span.trace_state, "vendor=x");
+    assert_eq!(span.start_time_unix_nano, 1_700_000_000_000_250_000);
+    assert_eq!(span.end_time_unix_nano, 1_700_000_000_012_500_000);
+    assert_eq!(span.status, Some(Status { code: 2, message: "boom".into() }));
+    assert_eq!(
+        span.attributes,
+        vec![
+            kv("http.method", any_value::Value::StringValue("GET".into())),
+            kv("ok", any_value::Value::BoolValue(true)),
+            kv("retry", any_value::Value::BoolValue(false)),
+            kv("count", any_value::Value::IntValue(-42)),
+            kv("ratio", any_value::Value::DoubleValue(0.5)),
+            kv(
+                "tags",
+                any_value::Value::ArrayValue(ArrayValue {
+                    values: vec![
+                        AnyValue { value: Some(any_value::Value::StringValue("a".into())) },
+                        AnyValue { value: Some(any_value::Value::StringValue("http.method".into())) },
+                    ]
+                })
+            ),
+            kv("empty", any_value::Value::ArrayValue(ArrayValue { values: vec![] })),
+        ]
+    );
+    assert_eq!(span.dropped_attributes_count, 3);
+    assert_eq!(span.events.len(), 1);
+    assert_eq!(span.events[0].name, "exception");
+    assert_eq!(span.events[0].time_unix_nano, 1_700_000_000_010_000_000);
+    assert_eq!(span.events[0].attributes, vec![kv("exception.type", any_value::Value::StringValue("Error".into()))]);
+    assert_eq!(span.dropped_events_count, 4);
+    assert_eq!(span.links.len(), 1);
+    assert_eq!(span.links[0].trace_id, vec![0xcd; 16]);
+    assert_eq!(span.links[0].span_id, vec![0x03; 8]);
+    assert_eq!(span.links[0].attributes, vec![kv("link.kind", any_value::Value::StringValue("follows".into()))]);
+    assert_eq!(span.dropped_links_count, 0);
+}
+
+#[test]
+fn root_span_has_empty_parent_and_no_status_when_unset() {
+    let mut w = Writer::default();
+    w.plain_span("root", 9);
+    let (spans, result) = decode(&w.out, &mut StringTable::default());
+    result.unwrap();
+    assert!(spans[0].span.parent_span_id.is_empty());
+    assert_eq!(spans[0].span.status, None);
+    assert_eq!(spans[0].span.kind, span::SpanKind::Internal as i32);
+}
+
+#[test]
+fn interned_strings_persist_across_chunks_until_reset() {
+    let mut strings = StringTable::default();
+    let mut first = Writer::default();
+    first.define(0, "render");
+    decode(&first.out, &mut strings).1.unwrap();
+
+    let mut second = Writer::default();
+    second.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1);
+    second.interned(0).inline("s").inline("").inline("").f64(1.0).f64(2.0).u8(0).inline("");
+    second.varint(0).varint(0).varint(0).varint(0).varint(0).varint(0);
+    let (spans, result) = decode(&second.out, &mut strings);
+    result.unwrap();
+    assert_eq!(spans[0].span.name, "render");
+
+    let mut reset = Writer::default();
+    reset.u8(OP_RESET_STRINGS);
+    decode(&reset.out, &mut strings).1.unwrap();
+    let (spans, result) = decode(&second.out, &mut strings);
+    assert!(spans.is_empty());
+    assert_eq!(result.unwrap_err().reason, "unknown string number");
+}
+
+#[test]
+fn malformed_input_stops_with_an_error_and_keeps_earlier_spans() {
+    let mut w = Writer::default();
+    w.plain_span("good", 1);
+    let good_len = w.out.len();
+    w.plain_span("cut", 2);
+    // Every truncation of the second span fails cleanly, never panics, and keeps the first.
+    for cut in good_len + 1..w.out.len() {
+        let (spans, result) = decode(&w.out[..cut], &mut StringTable::default());
+        assert_eq!(spans.len(), 1, "cut at {cut}");
+        assert!(result.is_err(), "cut at {cut}");
+    }
+    assert_eq!(decode(&[9], &mut StringTable::default()).1.unwrap_err().reason, "unknown operation");
+    let mut bad_id = Writer::default();
+    bad_id.define(5, "x");
+    assert_eq!(decode(&bad_id.out, &mut StringTable::default()).1.unwrap_err().reason, "string definition out of order");
+}
+
+#[test]
+fn end_before_start_is_clamped_and_bad_times_are_zero() {
+    let mut w = Writer::default();
+    w.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1);
+    w.inline("x").inline("s").inline("").inline("").f64(5000.0).f64(4000.0).u8(0).inline("");
+    w.varint(0).varint(0).varint(0).varint(0).varint(0).varint(0);
+    let (spans, _) = decode(&w.out, &mut StringTable::default());
+    assert_eq!(spans[0].span.start_time_unix_nano, 5_000_000_000);
+    assert_eq!(spans[0].span.end_time_unix_nano, 5_000_000_000);
+    assert_eq!(epoch_millis_to_nanos(f64::NAN), 0);
+    assert_eq!(epoch_millis_to_nanos(-1.0), 0);
+    assert_eq!(epoch_millis_to_nanos(1_764_000_000_123.5), 1_764_000_000_123_500_000);
+    // An epoch time in ms as an f64 is exact to about a quarter of a microsecond.
+    assert!(epoch_millis_to_nanos(1_764_000_000_123.456).abs_diff(1_764_000_000_123_456_000) < 250);
+    assert_eq!(epoch_millis_to_nanos(f64::MAX), (u64::MAX / 1_000_000 - 1) * 1_000_000);
+}
+
+#[test]
+fn fuzzed_bytes_never_panic() {
+    // A small deterministic fuzz: random chunks must decode or fail, never panic or hang.
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut base = Writer::default();
+    base.define(0, "k").plain_span("a", 1);
+    for _ in 0..20_000 {
+        let mut bytes = base.out.clone();
+        let flips = 1 + next() % 4;
+        for _ in 0..flips {
+            let i = (next() as usize) % bytes.len();
+            bytes[i] = next() as u8;
+        }
+        let _ = decode(&bytes, &mut StringTable::default());
+    }
+}

@@ -1,0 +1,42 @@
+//! The mirror of the JS layer's string intern table. JS sends a repeated string (a span name,
+//! an attribute key) once as a definition and then refers to it by number, so hot strings are
+//! UTF-8 encoded and copied across the boundary once, not once per span.
+
+/// Must equal `MAX_INTERNED_STRINGS` in js/wire/record_writer.ts: JS resets both tables when full,
+/// so memory stays bounded whatever names the app invents.
+pub const MAX_INTERNED_STRINGS: usize = 4096;
+
+#[derive(Default, Debug)]
+pub struct StringTable {
+    strings: Vec<String>,
+}
+
+impl StringTable {
+    /// Definitions arrive in order, so the id of each new string is the table's length.
+    pub fn define(&mut self, id: u32, value: String) -> Result<(), &'static str> {
+        if id as usize != self.strings.len() {
+            return Err("string definition out of order");
+        }
+        if self.strings.len() >= MAX_INTERNED_STRINGS {
+            return Err("string table overflow");
+        }
+        self.strings.push(value);
+        Ok(())
+    }
+
+    pub fn reset(&mut self) {
+        self.strings.clear();
+    }
+
+    pub fn get(&self, id: u32) -> Option<&str> {
+        self.strings.get(id as usize).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}

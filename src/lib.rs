@@ -1,0 +1,39 @@
+//! greptime-web-telemetry core: the part of the browser SDK that runs in WebAssembly.
+//!
+//! Data flows one way, and the module tree follows it:
+//!
+//! ```text
+//! JS API (js/)  ──span records──▶ ingest::span_records ──▶ pipeline::span_queue ──▶ export::otlp_encode
+//!   (binary, interned strings,        (decode into OTLP        (bounded, batched,         (ExportTraceServiceRequest
+//!    one crossing per chunk)            Span messages)           drops counted)            protobuf bytes)
+//!                                                                                              │
+//! JS transport (fetch) ◀── export::greptime_contract (URL, headers, response meaning) ◀────────┘
+//! ```
+//!
+//! Ownership across the boundary:
+//! - A span lives in a plain JS object while it records (no crossing per attribute). On `end()`
+//!   JS appends it to a record chunk (its own `Uint8Array`); JS owns that chunk until it calls
+//!   [`wasm_api::TelemetryCore::ingest_spans`], which copies it into WASM memory and decodes it.
+//! - From then on Rust owns the span, inside the bounded [`pipeline::span_queue::SpanQueue`].
+//!   It is freed when its batch is encoded: the encoded bytes are returned to JS as a fresh
+//!   `Uint8Array` (a copy JS owns and the GC frees), and nothing in WASM memory refers to it.
+//! - The only long-lived WASM object is the one `TelemetryCore` the JS layer creates per
+//!   `initTelemetry`; `shutdown()` calls its `free()`.
+//!
+//! I/O and timers stay in JS (fetch, setTimeout, page-hide); the GreptimeDB contract (URLs,
+//! headers, what a response means) and all encoding stay here, where they are tested natively.
+
+pub mod config;
+pub mod diagnostics;
+pub mod export;
+pub mod ingest;
+pub mod pipeline;
+pub mod resource;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_api;
+
+/// The SDK's version, reported as `telemetry.sdk.version`.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The SDK's name, reported as `telemetry.sdk.name` and as the default instrumentation scope.
+pub const SDK_NAME: &str = "greptime-web-telemetry";

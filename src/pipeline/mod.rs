@@ -1,0 +1,3 @@
+//! Between ingest and export: the bounded queue that batches spans.
+
+pub mod span_queue;
