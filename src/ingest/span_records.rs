@@ -3,9 +3,7 @@
 //! A chunk is a sequence of operations (all integers little-endian, `varint` = unsigned LEB128):
 //!
 //! ```text
-//! op DEFINE_STRING (1): varint id, varint byte_len, UTF-8 bytes
-//! op RESET_STRINGS (2)
-//! op SPAN (3):
+//! op SPAN (1):
 //!   trace_id[16] span_id[8] parent_span_id[8] (all zero: a root span)
 //!   trace_flags u8, kind u8 (OTLP SpanKind value)
 //!   name str, scope_name str, scope_version str, trace_state str
@@ -14,10 +12,14 @@
 //!   attrs, dropped_attributes varint
 //!   varint n_events, n × (name str, time f64, attrs, dropped_attributes varint), dropped_events varint
 //!   varint n_links,  n × (trace_id[16] span_id[8] trace_state str, attrs, dropped_attributes varint), dropped_links varint
+//! op RESET_STRINGS (2): forget every interned string (JS does this when its table is full)
 //! attrs := varint n, n × (key str, value)
 //! value := tag u8: 0 string (str) | 1 false | 2 true | 3 int (f64 holding a safe integer) | 4 double (f64)
-//!                  | 5 array (varint n, n × value)
-//! str   := varint v; v even: interned string number v >> 1; v odd: inline UTF-8 of v >> 1 bytes
+//!                  | 5 array (varint n, n × value) | 6 empty (a null array element)
+//! str   := varint v, by its two low bits:
+//!          0: the interned string number v >> 2
+//!          1: inline UTF-8 of v >> 2 bytes
+//!          2: inline UTF-8 of v >> 2 bytes, interned as the next number
 //! ```
 //!
 //! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
@@ -28,9 +30,12 @@ use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, Ke
 use opentelemetry_proto::tonic::trace::v1::{span, Span, Status};
 use std::fmt;
 
-pub const OP_DEFINE_STRING: u8 = 1;
+pub const OP_SPAN: u8 = 1;
 pub const OP_RESET_STRINGS: u8 = 2;
-pub const OP_SPAN: u8 = 3;
+
+const STR_INTERNED: u32 = 0;
+const STR_INLINE: u32 = 1;
+const STR_DEFINE: u32 = 2;
 
 const TAG_STRING: u8 = 0;
 const TAG_FALSE: u8 = 1;
@@ -38,6 +43,7 @@ const TAG_TRUE: u8 = 2;
 const TAG_INT: u8 = 3;
 const TAG_DOUBLE: u8 = 4;
 const TAG_ARRAY: u8 = 5;
+const TAG_EMPTY: u8 = 6;
 
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
@@ -75,11 +81,6 @@ pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMu
     let mut r = Reader { bytes, pos: 0 };
     while r.pos < bytes.len() {
         match r.u8()? {
-            OP_DEFINE_STRING => {
-                let id = r.varint()?;
-                let value = r.utf8()?.to_owned();
-                strings.define(id, value).map_err(|reason| r.error(reason))?;
-            }
             OP_RESET_STRINGS => strings.reset(),
             OP_SPAN => sink(r.span(strings)?),
             _ => return Err(r.error("unknown operation")),
@@ -125,18 +126,19 @@ impl<'a> Reader<'a> {
         Err(self.error("varint too long"))
     }
 
-    fn utf8(&mut self) -> Result<&'a str, DecodeError> {
-        let len = self.varint()? as usize;
-        std::str::from_utf8(self.take(len)?).map_err(|_| self.error("invalid UTF-8"))
-    }
-
-    fn str(&mut self, strings: &StringTable) -> Result<String, DecodeError> {
+    fn str(&mut self, strings: &mut StringTable) -> Result<String, DecodeError> {
         let v = self.varint()?;
-        if v & 1 == 0 {
-            strings.get(v >> 1).map(str::to_owned).ok_or_else(|| self.error("unknown string number"))
-        } else {
-            let len = (v >> 1) as usize;
-            std::str::from_utf8(self.take(len)?).map(str::to_owned).map_err(|_| self.error("invalid UTF-8"))
+        let n = v >> 2;
+        match v & 3 {
+            STR_INTERNED => strings.get(n).map(str::to_owned).ok_or_else(|| self.error("unknown string number")),
+            tag @ (STR_INLINE | STR_DEFINE) => {
+                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?.to_owned();
+                if tag == STR_DEFINE {
+                    strings.define(s.clone()).map_err(|reason| self.error(reason))?;
+                }
+                Ok(s)
+            }
+            _ => Err(self.error("unknown string form")),
         }
     }
 
@@ -146,37 +148,39 @@ impl<'a> Reader<'a> {
         Ok(if raw.iter().all(|&b| b == 0) { Vec::new() } else { raw.to_vec() })
     }
 
-    fn value(&mut self, strings: &StringTable, depth: u8) -> Result<any_value::Value, DecodeError> {
-        Ok(match self.u8()? {
+    /// `None` only for an empty array element.
+    fn value(&mut self, strings: &mut StringTable, depth: u8) -> Result<Option<any_value::Value>, DecodeError> {
+        Ok(Some(match self.u8()? {
             TAG_STRING => any_value::Value::StringValue(self.str(strings)?),
             TAG_FALSE => any_value::Value::BoolValue(false),
             TAG_TRUE => any_value::Value::BoolValue(true),
             TAG_INT => any_value::Value::IntValue(self.f64()? as i64),
             TAG_DOUBLE => any_value::Value::DoubleValue(self.f64()?),
+            TAG_EMPTY if depth > 0 => return Ok(None),
             TAG_ARRAY if depth == 0 => {
                 let n = self.varint()?;
                 let mut values = Vec::with_capacity(n.min(1024) as usize);
                 for _ in 0..n {
-                    values.push(AnyValue { value: Some(self.value(strings, depth + 1)?) });
+                    values.push(AnyValue { value: self.value(strings, depth + 1)? });
                 }
                 any_value::Value::ArrayValue(ArrayValue { values })
             }
             _ => return Err(self.error("unknown value tag")),
-        })
+        }))
     }
 
-    fn attributes(&mut self, strings: &StringTable) -> Result<(Vec<KeyValue>, u32), DecodeError> {
+    fn attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyValue>, u32), DecodeError> {
         let n = self.varint()?;
         let mut attributes = Vec::with_capacity(n.min(1024) as usize);
         for _ in 0..n {
             let key = self.str(strings)?;
             let value = self.value(strings, 0)?;
-            attributes.push(KeyValue { key, value: Some(AnyValue { value: Some(value) }), ..Default::default() });
+            attributes.push(KeyValue { key, value: Some(AnyValue { value }), ..Default::default() });
         }
         Ok((attributes, self.varint()?))
     }
 
-    fn span(&mut self, strings: &StringTable) -> Result<DecodedSpan, DecodeError> {
+    fn span(&mut self, strings: &mut StringTable) -> Result<DecodedSpan, DecodeError> {
         let trace_id = self.id::<16>()?;
         let span_id = self.id::<8>()?;
         let parent_span_id = self.id::<8>()?;

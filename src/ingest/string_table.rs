@@ -1,5 +1,5 @@
 //! The mirror of the JS layer's string intern table. JS sends a repeated string (a span name,
-//! an attribute key) once as a definition and then refers to it by number, so hot strings are
+//! an attribute key) once, marked "define", and then refers to it by number, so hot strings are
 //! UTF-8 encoded and copied across the boundary once, not once per span.
 
 /// Must equal `MAX_INTERNED_STRINGS` in js/wire/record_writer.ts: JS resets both tables when full,
@@ -12,11 +12,8 @@ pub struct StringTable {
 }
 
 impl StringTable {
-    /// Definitions arrive in order, so the id of each new string is the table's length.
-    pub fn define(&mut self, id: u32, value: String) -> Result<(), &'static str> {
-        if id as usize != self.strings.len() {
-            return Err("string definition out of order");
-        }
+    /// The new string's number is the table's length, as on the JS side.
+    pub fn define(&mut self, value: String) -> Result<(), &'static str> {
         if self.strings.len() >= MAX_INTERNED_STRINGS {
             return Err("string table overflow");
         }

@@ -18,19 +18,19 @@ impl Writer {
             self.out.push(byte | 0x80);
         }
     }
-    fn define(&mut self, id: u32, s: &str) -> &mut Self {
-        self.out.push(OP_DEFINE_STRING);
-        self.varint(id).varint(s.len() as u32);
+    /// A string that becomes the next interned number.
+    fn define(&mut self, s: &str) -> &mut Self {
+        self.varint(((s.len() as u32) << 2) | 2);
         self.out.extend_from_slice(s.as_bytes());
         self
     }
     fn inline(&mut self, s: &str) -> &mut Self {
-        self.varint(((s.len() as u32) << 1) | 1);
+        self.varint(((s.len() as u32) << 2) | 1);
         self.out.extend_from_slice(s.as_bytes());
         self
     }
     fn interned(&mut self, id: u32) -> &mut Self {
-        self.varint(id << 1)
+        self.varint(id << 2)
     }
     fn f64(&mut self, v: f64) -> &mut Self {
         self.out.extend_from_slice(&v.to_le_bytes());
@@ -66,19 +66,18 @@ fn kv(key: &str, value: any_value::Value) -> KeyValue {
 #[test]
 fn decodes_a_full_span() {
     let mut w = Writer::default();
-    w.define(0, "http.method").define(1, "checkout").define(2, "shop-ui");
     w.u8(OP_SPAN).bytes(&[0xab; 16]).bytes(&[0x01; 8]).bytes(&[0x02; 8]).u8(1).u8(3);
-    w.interned(1).interned(2).inline("1.0.0").inline("vendor=x");
+    w.define("checkout").define("shop-ui").inline("1.0.0").inline("vendor=x");
     w.f64(1_700_000_000_000.25).f64(1_700_000_000_012.5);
     w.u8(2).inline("boom");
     // attributes: every value type
     w.varint(7);
-    w.interned(0).u8(0).inline("GET");
+    w.define("http.method").u8(0).inline("GET");
     w.inline("ok").u8(2);
     w.inline("retry").u8(1);
     w.inline("count").u8(3).f64(-42.0);
     w.inline("ratio").u8(4).f64(0.5);
-    w.inline("tags").u8(5).varint(2).u8(0).inline("a").u8(0).interned(0);
+    w.inline("tags").u8(5).varint(3).u8(0).inline("a").u8(6).u8(0).interned(2);
     w.inline("empty").u8(5).varint(0);
     w.varint(3); // dropped attributes
     // one event with one attribute
@@ -92,6 +91,7 @@ fn decodes_a_full_span() {
     let (spans, result) = decode(&w.out, &mut strings);
     result.unwrap();
     assert_eq!(spans.len(), 1);
+    assert_eq!((strings.get(0), strings.get(1), strings.get(2), strings.len()), (Some("checkout"), Some("shop-ui"), Some("http.method"), 3));
     let DecodedSpan { scope, span } = &spans[0];
     assert_eq!(scope, &ScopeKey { name: "shop-ui".into(), version: "1.0.0".into() });
     assert_eq!(span.trace_id, vec![0xab; 16]);
@@ -117,6 +117,7 @@ fn decodes_a_full_span() {
                 any_value::Value::ArrayValue(ArrayValue {
                     values: vec![
                         AnyValue { value: Some(any_value::Value::StringValue("a".into())) },
+                        AnyValue { value: None },
                         AnyValue { value: Some(any_value::Value::StringValue("http.method".into())) },
                     ]
                 })
@@ -152,7 +153,9 @@ fn root_span_has_empty_parent_and_no_status_when_unset() {
 fn interned_strings_persist_across_chunks_until_reset() {
     let mut strings = StringTable::default();
     let mut first = Writer::default();
-    first.define(0, "render");
+    first.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1);
+    first.define("render").inline("s").inline("").inline("").f64(1.0).f64(2.0).u8(0).inline("");
+    first.varint(0).varint(0).varint(0).varint(0).varint(0).varint(0);
     decode(&first.out, &mut strings).1.unwrap();
 
     let mut second = Writer::default();
@@ -184,9 +187,9 @@ fn malformed_input_stops_with_an_error_and_keeps_earlier_spans() {
         assert!(result.is_err(), "cut at {cut}");
     }
     assert_eq!(decode(&[9], &mut StringTable::default()).1.unwrap_err().reason, "unknown operation");
-    let mut bad_id = Writer::default();
-    bad_id.define(5, "x");
-    assert_eq!(decode(&bad_id.out, &mut StringTable::default()).1.unwrap_err().reason, "string definition out of order");
+    let mut unknown = Writer::default();
+    unknown.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1).interned(5);
+    assert_eq!(decode(&unknown.out, &mut StringTable::default()).1.unwrap_err().reason, "unknown string number");
 }
 
 #[test]
@@ -217,7 +220,7 @@ fn fuzzed_bytes_never_panic() {
         seed
     };
     let mut base = Writer::default();
-    base.define(0, "k").plain_span("a", 1);
+    base.plain_span("a", 1).plain_span("b", 2);
     for _ in 0..20_000 {
         let mut bytes = base.out.clone();
         let flips = 1 + next() % 4;
@@ -227,4 +230,21 @@ fn fuzzed_bytes_never_panic() {
         }
         let _ = decode(&bytes, &mut StringTable::default());
     }
+}
+
+#[test]
+fn string_table_is_bounded() {
+    let mut w = Writer::default();
+    w.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1);
+    w.inline("x").inline("s").inline("").inline("").f64(1.0).f64(2.0).u8(0).inline("");
+    let n = crate::ingest::string_table::MAX_INTERNED_STRINGS as u32 + 1;
+    w.varint(n);
+    for i in 0..n {
+        w.define(&format!("k{i}")).u8(1);
+    }
+    let mut strings = StringTable::default();
+    let (spans, result) = decode(&w.out, &mut strings);
+    assert!(spans.is_empty());
+    assert_eq!(result.unwrap_err().reason, "string table overflow");
+    assert_eq!(strings.len(), crate::ingest::string_table::MAX_INTERNED_STRINGS);
 }

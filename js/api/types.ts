@@ -1,0 +1,228 @@
+/**
+ * Public types of greptime-web-telemetry. Names and shapes follow `@opentelemetry/api`, so code
+ * written against OpenTelemetry's tracer reads the same here.
+ */
+
+/** A primitive attribute value. Whole numbers are sent as OTLP ints, others as doubles. */
+export type AttributePrimitive = string | number | boolean;
+
+/**
+ * An attribute value: a primitive or a homogeneous array of one primitive type (array entries
+ * may be `null`/`undefined`). Anything else (objects, functions, NaN, Infinity) is dropped
+ * with one console warning and counted in `stats().invalidAttributes`.
+ */
+export type AttributeValue =
+  | AttributePrimitive
+  | Array<string | null | undefined>
+  | Array<number | null | undefined>
+  | Array<boolean | null | undefined>;
+
+/** Attributes of a span, event or link. */
+export interface Attributes {
+  [key: string]: AttributeValue | undefined;
+}
+
+/**
+ * A point in time: milliseconds since the Unix epoch (`Date.now()` style), a
+ * `performance.now()` reading (any number smaller than `performance.timeOrigin`), a `Date`, or
+ * an OpenTelemetry `HrTime` tuple `[seconds, nanoseconds]`.
+ */
+export type TimeInput = number | Date | [number, number];
+
+/** What a span describes, as in OpenTelemetry. */
+export enum SpanKind {
+  INTERNAL = 0,
+  SERVER = 1,
+  CLIENT = 2,
+  PRODUCER = 3,
+  CONSUMER = 4,
+}
+
+/** A span's outcome, as in OpenTelemetry. */
+export enum SpanStatusCode {
+  UNSET = 0,
+  OK = 1,
+  ERROR = 2,
+}
+
+export interface SpanStatus {
+  code: SpanStatusCode;
+  /** Only kept for `ERROR`, as the OpenTelemetry specification says. */
+  message?: string;
+}
+
+/** The identity of a span, as lowercase hex. */
+export interface SpanContext {
+  /** 32 hex characters. */
+  traceId: string;
+  /** 16 hex characters. */
+  spanId: string;
+  /** W3C trace flags: 1 = sampled. */
+  traceFlags: number;
+  /** W3C `tracestate`, if any. */
+  traceState?: string;
+  /** True for a context received from another process (e.g. a `traceparent` header). */
+  isRemote?: boolean;
+}
+
+export interface Link {
+  context: SpanContext;
+  attributes?: Attributes;
+}
+
+export interface SpanOptions {
+  /** Defaults to `SpanKind.INTERNAL`. */
+  kind?: SpanKind;
+  attributes?: Attributes;
+  links?: Link[];
+  /** Defaults to now. */
+  startTime?: TimeInput;
+  /**
+   * The parent: a span, a span context (e.g. from a `traceparent` header), or `null` for a new
+   * trace. Defaults to the active span (see `Tracer.startActiveSpan`).
+   */
+  parent?: Span | SpanContext | null;
+  /** Same as `parent: null`: start a new trace even inside an active span. */
+  root?: boolean;
+}
+
+/** A unit of work. Every method is safe to call at any time and never throws. */
+export interface Span {
+  spanContext(): SpanContext;
+  setAttribute(key: string, value: AttributeValue): this;
+  setAttributes(attributes: Attributes): this;
+  /** Adds an event; the second argument may be attributes or the event's time. */
+  addEvent(name: string, attributesOrStartTime?: Attributes | TimeInput, startTime?: TimeInput): this;
+  addLink(link: Link): this;
+  addLinks(links: Link[]): this;
+  setStatus(status: SpanStatus): this;
+  updateName(name: string): this;
+  /** Ends the span; later calls are ignored. */
+  end(endTime?: TimeInput): void;
+  /** True until `end()`. */
+  isRecording(): boolean;
+  /**
+   * Adds an `exception` event with `exception.type`, `exception.message` and
+   * `exception.stacktrace` (OpenTelemetry semantic conventions). It does not set the status.
+   */
+  recordException(exception: unknown, time?: TimeInput): void;
+}
+
+/** Creates spans. Get one from `telemetry.tracer` or `telemetry.getTracer(name, version)`. */
+export interface Tracer {
+  /** Starts a span; it is not made active. */
+  startSpan(name: string, options?: SpanOptions): Span;
+  /**
+   * Starts a span, makes it the active span while `fn` runs, and ends it when `fn` returns or,
+   * if `fn` returns a promise, when the promise settles. A throw or rejection is recorded as an
+   * exception with status ERROR and passed on unchanged. Returns what `fn` returns.
+   *
+   * The span is active during `fn`'s synchronous part. Browsers have no async context yet, so
+   * spans started after an `await` inside `fn` need `{ parent: span }` to become children.
+   */
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+}
+
+/** Batching of ended spans, with OpenTelemetry's BatchSpanProcessor defaults. */
+export interface BatchOptions {
+  /** Spans waiting for export beyond this are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request. Default 512. */
+  maxExportBatchSize?: number;
+  /** Delay between scheduled exports, in ms. Default 5000. */
+  scheduledDelayMillis?: number;
+  /** An export that takes longer is aborted, in ms. Default 30000. */
+  exportTimeoutMillis?: number;
+}
+
+/** Limits applied to each span; what they cut is counted. OpenTelemetry's defaults, except the value length. */
+export interface SpanLimits {
+  /** Default 128. */
+  attributeCountLimit?: number;
+  /** Longer strings (and string array entries) are truncated to this many characters. Default 8192. */
+  attributeValueLengthLimit?: number;
+  /** Default 128. */
+  eventCountLimit?: number;
+  /** Default 128. */
+  linkCountLimit?: number;
+  /** Default 128. */
+  attributePerEventCountLimit?: number;
+  /** Default 128. */
+  attributePerLinkCountLimit?: number;
+}
+
+/** Configuration for `initTelemetry`. Unknown keys and wrong types are reported in the console. */
+export interface TelemetryConfig {
+  /**
+   * GreptimeDB's HTTP address, e.g. `http://localhost:4000` (spans go to
+   * `{endpoint}/v1/otlp/v1/traces`), or a same-origin path such as `/greptime` behind a proxy.
+   * Without it telemetry is a no-op.
+   */
+  endpoint?: string;
+  /** Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`. */
+  database?: string;
+  /**
+   * Credentials, sent as `x-greptime-auth: Basic …`. Anything in a browser is public: use a
+   * write-only GreptimeDB user (`name:wo=password` in the static user provider) or a proxy.
+   */
+  username?: string;
+  password?: string;
+  /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). */
+  headers?: Record<string, string>;
+  /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
+  serviceName?: string;
+  serviceVersion?: string;
+  /** More resource attributes, e.g. `{ 'deployment.environment.name': 'staging' }`. */
+  resourceAttributes?: Attributes;
+  /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`. */
+  traceTable?: string;
+  batch?: BatchOptions;
+  spanLimits?: SpanLimits;
+  /** `false` turns telemetry into a silent no-op. Default `true`. */
+  enabled?: boolean;
+}
+
+/** Counters describing what happened to telemetry so far. */
+export interface TelemetryStats {
+  spansStarted: number;
+  spansEnded: number;
+  /** Ended spans waiting in the queue. */
+  spansQueued: number;
+  spansExported: number;
+  /** Spans GreptimeDB refused individually (partial success). */
+  spansRejectedByServer: number;
+  /** Spans lost because their export request failed. */
+  spansFailedExport: number;
+  spansDroppedQueueFull: number;
+  exportRequests: number;
+  /** Attribute values that could not be sent (objects, functions, NaN, mixed arrays, bad keys). */
+  invalidAttributes: number;
+  /** Attributes beyond `spanLimits` counts. */
+  attributesOverLimit: number;
+  /** Strings cut to `spanLimits.attributeValueLengthLimit`, arrays cut to 1024 entries. */
+  attributeValuesTruncated: number;
+  eventsOverLimit: number;
+  linksOverLimit: number;
+  /** Calls with unusable arguments (a non-string name, an unknown status code), ignored or repaired. */
+  invalidArguments: number;
+  /** Calls on a span after `end()`, ignored. */
+  callsAfterEnd: number;
+  /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
+  malformedRecordChunks: number;
+}
+
+/** The handle `initTelemetry` resolves to. */
+export interface Telemetry {
+  /** False when telemetry is a no-op (no endpoint, `enabled: false`, or the WASM failed to load). */
+  readonly enabled: boolean;
+  /** The default tracer (scope `greptime-web-telemetry`). */
+  readonly tracer: Tracer;
+  /** A tracer for a named instrumentation scope, e.g. your app or library. */
+  getTracer(name: string, version?: string): Tracer;
+  /** Exports every ended span now; resolves when every export has been answered. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops timers and listeners and frees the WASM core. Later spans are no-ops. */
+  shutdown(): Promise<void>;
+  stats(): TelemetryStats;
+}

@@ -1,0 +1,61 @@
+/**
+ * Sends one encoded request with the browser's own `fetch`, captured when this module loads so
+ * that fetch instrumentation (ours or another library's) never sees, or traces, the exporter.
+ */
+
+export interface TransportResponse {
+  /** HTTP status, or 0 when no response arrived (network error, CORS refusal, timeout). */
+  status: number;
+  /** The response body, or for status 0 the error's text. */
+  body: Uint8Array;
+}
+
+export type Transport = (
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  timeoutMillis: number,
+  keepalive: boolean,
+) => Promise<TransportResponse>;
+
+/** Chromium and Firefox refuse keepalive bodies past 64 KiB in flight; stay under it. */
+export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
+/** Error bodies are short; never buffer a large one. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+const nativeFetch: typeof fetch | undefined = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
+const encoder = new TextEncoder();
+
+export const fetchTransport: Transport = async (url, headers, body, timeoutMillis, keepalive) => {
+  if (!nativeFetch) return { status: 0, body: encoder.encode('fetch is not available') };
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+  const timer = controller ? setTimeout(() => controller.abort(), timeoutMillis) : undefined;
+  try {
+    const response = await nativeFetch(url, {
+      method: 'POST',
+      headers,
+      body: body as BodyInit,
+      // Credentials travel in x-greptime-auth; cookies must never go along (and GreptimeDB's
+      // `Access-Control-Allow-Origin: *` would make a credentialed request fail anyway).
+      credentials: 'omit',
+      mode: 'cors',
+      keepalive: keepalive && body.byteLength <= KEEPALIVE_BODY_LIMIT,
+      signal: controller?.signal,
+    });
+    // Reading the body also releases Chromium's keepalive quota for this request.
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { status: response.status, body: bytes.byteLength > MAX_RESPONSE_BYTES ? bytes.subarray(0, MAX_RESPONSE_BYTES) : bytes };
+  } catch (error) {
+    const aborted = controller?.signal.aborted;
+    const text = aborted ? `no answer within ${timeoutMillis} ms (batch.exportTimeoutMillis)` : errorText(error);
+    return { status: 0, body: encoder.encode(text) };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+};
+
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Browsers say only "Failed to fetch" for refused connections and CORS failures alike.
+  return `${message}; is GreptimeDB running, reachable from this page and answering CORS?`;
+}

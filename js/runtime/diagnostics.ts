@@ -1,0 +1,53 @@
+/**
+ * Counted warnings for problems found in JS (bad attribute values, limits, calls after end).
+ * Each kind is written to the console once; every occurrence is counted for
+ * `telemetry.stats()`. Telemetry must never throw into the app, nor flood its console.
+ */
+
+export const LOG_PREFIX = '[greptime-web-telemetry]';
+
+export type ProblemKind =
+  | 'invalidAttributes'
+  | 'attributesOverLimit'
+  | 'attributeValuesTruncated'
+  | 'eventsOverLimit'
+  | 'linksOverLimit'
+  | 'invalidArguments'
+  | 'callsAfterEnd';
+
+export class Diagnostics {
+  readonly counts: Record<ProblemKind, number> = {
+    invalidAttributes: 0,
+    attributesOverLimit: 0,
+    attributeValuesTruncated: 0,
+    eventsOverLimit: 0,
+    linksOverLimit: 0,
+    invalidArguments: 0,
+    callsAfterEnd: 0,
+  };
+
+  /** Counts one occurrence; `message` is built and printed only for the first of its kind. */
+  report(kind: ProblemKind, message: () => string): void {
+    if (this.counts[kind]++ === 0) {
+      warn(`${message()} (later ones are only counted in telemetry.stats().${kind})`);
+    }
+  }
+}
+
+/** The one way this package writes to the console. */
+export function warn(message: string): void {
+  try {
+    console.warn(`${LOG_PREFIX} ${message}`);
+  } catch {
+    // A replaced or missing console must not break the app.
+  }
+}
+
+/** A short description of a value for warnings that never calls user code (no toString). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const t = typeof value;
+  if (t === 'number') return String(value);
+  return t === 'object' ? 'an object' : t === 'undefined' ? 'undefined' : `a ${t}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * Loads the WASM core once per page. The module is inlined as base64 (scripts/build-package.sh
+ * generates it) because a separate `.wasm` file found through `new URL(…, import.meta.url)`
+ * breaks under Vite's dev-server dependency pre-bundling and needs bundler configuration
+ * elsewhere; inline, the package works in any bundler with no plugin or setting. Both modules
+ * are imported dynamically, so importing the package (e.g. during server-side rendering)
+ * loads and runs none of it.
+ */
+
+type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
+
+let loading: Promise<CoreModule> | undefined;
+
+export function loadCore(): Promise<CoreModule> {
+  loading ??= (async () => {
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
+    const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
+    await core.default({ module_or_path: decodeBase64(inline.WASM_BASE64) });
+    return core;
+  })().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (typeof fromBase64 === 'function') return fromBase64(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

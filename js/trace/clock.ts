@@ -1,0 +1,30 @@
+/** Time as OTLP wants it: milliseconds since the Unix epoch, with sub-millisecond precision. */
+
+import type { TimeInput } from '../api/types.js';
+
+const perf: Performance | undefined = typeof performance !== 'undefined' ? performance : undefined;
+const timeOrigin: number = perf?.timeOrigin ?? Date.now() - (perf?.now() ?? 0);
+
+/** `performance.timeOrigin + performance.now()`: monotonic within the page, unlike `Date.now()`. */
+export function nowMillis(): number {
+  return perf ? timeOrigin + perf.now() : Date.now();
+}
+
+/** Converts any accepted time form to epoch milliseconds; anything unusable becomes now. */
+export function toEpochMillis(time: TimeInput | undefined): number {
+  if (time === undefined) return nowMillis();
+  if (typeof time === 'number') {
+    if (!Number.isFinite(time) || time < 0) return nowMillis();
+    // Like OpenTelemetry JS: a number below the time origin is a performance.now() reading.
+    return time < timeOrigin ? timeOrigin + time : time;
+  }
+  if (time instanceof Date) {
+    const ms = time.getTime();
+    return Number.isFinite(ms) ? ms : nowMillis();
+  }
+  if (Array.isArray(time) && time.length === 2 && typeof time[0] === 'number' && typeof time[1] === 'number') {
+    const ms = time[0] * 1e3 + time[1] / 1e6;
+    return Number.isFinite(ms) && ms >= 0 ? ms : nowMillis();
+  }
+  return nowMillis();
+}

@@ -1,0 +1,76 @@
+/** What every call returns when telemetry is off: cheap objects that do nothing and never throw. */
+
+import type { Span, SpanContext, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
+
+const INVALID_CONTEXT: SpanContext = {
+  traceId: '00000000000000000000000000000000',
+  spanId: '0000000000000000',
+  traceFlags: 0,
+};
+
+export const NOOP_SPAN: Span = {
+  spanContext: () => INVALID_CONTEXT,
+  setAttribute() {
+    return this;
+  },
+  setAttributes() {
+    return this;
+  },
+  addEvent() {
+    return this;
+  },
+  addLink() {
+    return this;
+  },
+  addLinks() {
+    return this;
+  },
+  setStatus() {
+    return this;
+  },
+  updateName() {
+    return this;
+  },
+  end() {},
+  isRecording: () => false,
+  recordException() {},
+};
+
+export const NOOP_TRACER: Tracer = {
+  startSpan: () => NOOP_SPAN,
+  startActiveSpan(_name: string, optionsOrFn: unknown, maybeFn?: unknown) {
+    // The app's function still runs: a disabled SDK must not change what the app does.
+    const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => never;
+    return fn(NOOP_SPAN);
+  },
+};
+
+export function emptyStats(): TelemetryStats {
+  return {
+    spansStarted: 0,
+    spansEnded: 0,
+    spansQueued: 0,
+    spansExported: 0,
+    spansRejectedByServer: 0,
+    spansFailedExport: 0,
+    spansDroppedQueueFull: 0,
+    exportRequests: 0,
+    invalidAttributes: 0,
+    attributesOverLimit: 0,
+    attributeValuesTruncated: 0,
+    eventsOverLimit: 0,
+    linksOverLimit: 0,
+    invalidArguments: 0,
+    callsAfterEnd: 0,
+    malformedRecordChunks: 0,
+  };
+}
+
+export const NOOP_TELEMETRY: Telemetry = {
+  enabled: false,
+  tracer: NOOP_TRACER,
+  getTracer: () => NOOP_TRACER,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+  stats: emptyStats,
+};

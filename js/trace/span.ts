@@ -1,0 +1,209 @@
+/**
+ * A recording span: a plain JS object while it records, so `setAttribute` and friends never
+ * cross into WASM. `end()` hands it to the pipeline, which writes it into the next record
+ * chunk; after that nothing refers to this object and the GC frees it.
+ */
+
+import type { AttributeValue, Attributes, Link, Span, SpanContext, SpanStatus, TimeInput } from '../api/types.js';
+import { SpanStatusCode } from '../api/types.js';
+import { describe, type Diagnostics } from '../runtime/diagnostics.js';
+import { newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
+import { toEpochMillis } from './clock.js';
+import { hexToWords, wordsToHex } from './ids.js';
+import type { ResolvedSpanLimits } from './limits.js';
+import type { EventRecord, LinkRecord, SpanRecord } from '../wire/record_writer.js';
+
+/** What a span needs from the SDK around it. */
+export interface SpanRuntime {
+  limits: ResolvedSpanLimits;
+  diag: Diagnostics;
+  onEnd(span: RecordingSpan): void;
+}
+
+export class RecordingSpan implements Span, SpanRecord {
+  t0 = 0;
+  t1 = 0;
+  t2 = 0;
+  t3 = 0;
+  s0 = 0;
+  s1 = 0;
+  p0 = 0;
+  p1 = 0;
+  traceFlags = 1;
+  traceState = '';
+  endMs = 0;
+  statusCode = 0;
+  statusMessage = '';
+  attributes: AttributeList = newAttributeList();
+  events: EventRecord[] | undefined = undefined;
+  droppedEvents = 0;
+  links: LinkRecord[] | undefined = undefined;
+  droppedLinks = 0;
+  private ended = false;
+  private context: SpanContext | undefined;
+
+  constructor(
+    private readonly runtime: SpanRuntime,
+    public name: string,
+    public kind: number,
+    public startMs: number,
+    readonly scopeName: string,
+    readonly scopeVersion: string,
+  ) {}
+
+  spanContext(): SpanContext {
+    if (!this.context) {
+      this.context = {
+        traceId: wordsToHex(this.t0, this.t1, this.t2, this.t3),
+        spanId: wordsToHex(this.s0, this.s1),
+        traceFlags: this.traceFlags,
+        traceState: this.traceState || undefined,
+        isRemote: false,
+      };
+    }
+    return this.context;
+  }
+
+  isRecording(): boolean {
+    return !this.ended;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    if (this.checkOpen('setAttribute')) {
+      const l = this.runtime.limits;
+      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+    }
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    if (this.checkOpen('setAttributes')) {
+      const l = this.runtime.limits;
+      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+    }
+    return this;
+  }
+
+  addEvent(name: string, attributesOrStartTime?: Attributes | TimeInput, startTime?: TimeInput): this {
+    if (!this.checkOpen('addEvent')) return this;
+    const { limits, diag } = this.runtime;
+    if ((this.events?.length ?? 0) >= limits.eventCountLimit) {
+      this.droppedEvents++;
+      diag.report('eventsOverLimit', () => `event "${String(name)}" dropped: over the limit of ${limits.eventCountLimit} events (spanLimits)`);
+      return this;
+    }
+    let attributes: unknown = attributesOrStartTime;
+    if (isTimeInput(attributesOrStartTime)) {
+      startTime = attributesOrStartTime;
+      attributes = undefined;
+    }
+    const list = newAttributeList();
+    putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
+    (this.events ??= []).push({ name: cleanName(name, limits.attributeValueLengthLimit, diag, 'event'), timeMs: toEpochMillis(startTime), attributes: list });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (!this.checkOpen('addLink')) return this;
+    const { limits, diag } = this.runtime;
+    const ctx = (link as Partial<Link> | undefined)?.context;
+    const traceWords = hexToWords(ctx?.traceId, 4);
+    const spanWords = hexToWords(ctx?.spanId, 2);
+    if (!traceWords || !spanWords) {
+      diag.report('invalidArguments', () => `link dropped: it needs a context with a valid traceId and spanId, got ${describe(ctx)}`);
+      return this;
+    }
+    if ((this.links?.length ?? 0) >= limits.linkCountLimit) {
+      this.droppedLinks++;
+      diag.report('linksOverLimit', () => `link dropped: over the limit of ${limits.linkCountLimit} links (spanLimits)`);
+      return this;
+    }
+    const list = newAttributeList();
+    putAttributes(list, link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit, diag);
+    const traceState = typeof ctx?.traceState === 'string' ? ctx.traceState : '';
+    (this.links ??= []).push({ ids: [...traceWords, ...spanWords], traceState, attributes: list });
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    if (Array.isArray(links)) for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    if (!this.checkOpen('setStatus')) return this;
+    const code = (status as Partial<SpanStatus> | undefined)?.code;
+    if (code !== SpanStatusCode.UNSET && code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) {
+      this.runtime.diag.report('invalidArguments', () => `setStatus ignored: code must be SpanStatusCode.UNSET, OK or ERROR, got ${describe(code)}`);
+      return this;
+    }
+    // OpenTelemetry: OK is final, UNSET never overrides, and only ERROR carries a message.
+    if (this.statusCode === SpanStatusCode.OK || code === SpanStatusCode.UNSET) return this;
+    this.statusCode = code;
+    const message = status.message;
+    this.statusMessage =
+      code === SpanStatusCode.ERROR && typeof message === 'string'
+        ? message.slice(0, this.runtime.limits.attributeValueLengthLimit)
+        : '';
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this.checkOpen('updateName')) {
+      this.name = cleanName(name, this.runtime.limits.attributeValueLengthLimit, this.runtime.diag, 'span');
+    }
+    return this;
+  }
+
+  recordException(exception: unknown, time?: TimeInput): void {
+    if (!this.checkOpen('recordException')) return;
+    this.addEvent('exception', exceptionAttributes(exception), time);
+  }
+
+  end(endTime?: TimeInput): void {
+    if (!this.checkOpen('end')) return;
+    this.ended = true;
+    const end = toEpochMillis(endTime);
+    this.endMs = end < this.startMs ? this.startMs : end;
+    this.runtime.onEnd(this);
+  }
+
+  /** Ends the span unless it already ended: for spans the SDK ends on the app's behalf. */
+  endIfRecording(): void {
+    if (!this.ended) this.end();
+  }
+
+  private checkOpen(method: string): boolean {
+    if (!this.ended) return true;
+    this.runtime.diag.report('callsAfterEnd', () => `span "${this.name}": ${method}() after end() ignored`);
+    return false;
+  }
+}
+
+function isTimeInput(v: unknown): v is TimeInput {
+  return typeof v === 'number' || v instanceof Date || (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number');
+}
+
+/** OpenTelemetry's exception attributes from whatever was thrown; never throws itself. */
+export function exceptionAttributes(exception: unknown): Attributes {
+  const attributes: Attributes = {};
+  try {
+    if (typeof exception === 'string') {
+      attributes['exception.message'] = exception;
+    } else if (exception !== null && typeof exception === 'object') {
+      const e = exception as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; constructor?: { name?: unknown } };
+      const ctorName = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
+      const type = typeof e.name === 'string' && e.name ? e.name : ctorName;
+      if (type) attributes['exception.type'] = type;
+      else if (typeof e.code === 'string' || typeof e.code === 'number') attributes['exception.type'] = String(e.code);
+      if (typeof e.message === 'string') attributes['exception.message'] = e.message;
+      if (typeof e.stack === 'string') attributes['exception.stacktrace'] = e.stack;
+    } else {
+      attributes['exception.message'] = describe(exception);
+    }
+  } catch {
+    // A Proxy or throwing getter: keep whatever was read.
+  }
+  if (!attributes['exception.type'] && !attributes['exception.message']) attributes['exception.message'] = describe(exception);
+  return attributes;
+}

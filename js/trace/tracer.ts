@@ -1,0 +1,145 @@
+/** Starts spans: resolves the parent (explicit, active, or none), draws ids, applies options. */
+
+import type { Span, SpanContext, SpanOptions, Tracer } from '../api/types.js';
+import { SpanKind, SpanStatusCode } from '../api/types.js';
+import { describe } from '../runtime/diagnostics.js';
+import { cleanName } from './attributes.js';
+import { toEpochMillis } from './clock.js';
+import { activeSpan, withActiveSpan } from './context.js';
+import { hexToWords, randomNonZeroWord, randomWord } from './ids.js';
+import { NOOP_SPAN } from './noop.js';
+import { RecordingSpan, type SpanRuntime } from './span.js';
+
+/** The tracer's view of the SDK: the span runtime plus whether it still records. */
+export interface TracerHost extends SpanRuntime {
+  readonly recording: boolean;
+  spansStarted: number;
+}
+
+export class TracerImpl implements Tracer {
+  constructor(
+    private readonly host: TracerHost,
+    private readonly scopeName: string,
+    private readonly scopeVersion: string,
+  ) {}
+
+  startSpan(name: string, options?: SpanOptions): Span {
+    const host = this.host;
+    if (!host.recording) return NOOP_SPAN;
+    try {
+      const limits = host.limits;
+      const kind = options?.kind;
+      const span = new RecordingSpan(
+        host,
+        cleanName(name, limits.attributeValueLengthLimit, host.diag, 'span'),
+        kind === undefined ? SpanKind.INTERNAL : validKind(kind, host),
+        toEpochMillis(options?.startTime),
+        this.scopeName,
+        this.scopeVersion,
+      );
+      setIds(span, options, host);
+      host.spansStarted++;
+      if (options) {
+        if (options.attributes !== undefined) span.setAttributes(options.attributes);
+        if (options.links !== undefined) span.addLinks(options.links);
+      }
+      return span;
+    } catch {
+      // Unreachable unless options is hostile (a Proxy that throws); never let that reach the app.
+      return NOOP_SPAN;
+    }
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan(name: string, optionsOrFn: unknown, maybeFn?: unknown): unknown {
+    const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => unknown;
+    const options = typeof optionsOrFn === 'function' ? undefined : (optionsOrFn as SpanOptions | undefined);
+    const span = this.startSpan(name, options);
+    return withActiveSpan(span, () => {
+      let result: unknown;
+      try {
+        result = fn(span);
+      } catch (error) {
+        failAndEnd(span, error);
+        throw error;
+      }
+      if (isThenable(result)) {
+        // The app gets its own promise back (same identity, same outcome); the span ends when it settles.
+        result.then(
+          () => endQuietly(span),
+          (error: unknown) => failAndEnd(span, error),
+        );
+      } else {
+        endQuietly(span);
+      }
+      return result;
+    });
+  }
+}
+
+function validKind(kind: unknown, host: TracerHost): number {
+  if (typeof kind === 'number' && kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind)) return kind;
+  host.diag.report('invalidArguments', () => `span kind ${describe(kind)} is not a SpanKind; using INTERNAL`);
+  return SpanKind.INTERNAL;
+}
+
+function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: TracerHost): void {
+  const parent = options?.root ? null : options?.parent === undefined ? activeSpan() : options.parent;
+  if (parent instanceof RecordingSpan) {
+    span.t0 = parent.t0;
+    span.t1 = parent.t1;
+    span.t2 = parent.t2;
+    span.t3 = parent.t3;
+    span.p0 = parent.s0;
+    span.p1 = parent.s1;
+    span.traceFlags = parent.traceFlags;
+    span.traceState = parent.traceState;
+  } else if (parent) {
+    const ctx = parentContext(parent);
+    const trace = hexToWords(ctx?.traceId, 4);
+    const spanWords = hexToWords(ctx?.spanId, 2);
+    if (trace && spanWords) {
+      [span.t0, span.t1, span.t2, span.t3] = trace;
+      [span.p0, span.p1] = spanWords;
+      span.traceFlags = typeof ctx?.traceFlags === 'number' ? ctx.traceFlags & 0xff : 1;
+      span.traceState = typeof ctx?.traceState === 'string' ? ctx.traceState : '';
+    } else if (parent !== NOOP_SPAN) {
+      host.diag.report('invalidArguments', () => `span "${span.name}": parent has no valid trace and span id; starting a new trace`);
+    }
+  }
+  if (span.t0 === 0 && span.t1 === 0 && span.t2 === 0 && span.t3 === 0) {
+    span.t0 = randomWord();
+    span.t1 = randomWord();
+    span.t2 = randomWord();
+    span.t3 = randomNonZeroWord();
+  }
+  span.s0 = randomWord();
+  span.s1 = randomNonZeroWord();
+}
+
+function parentContext(parent: Span | SpanContext): Partial<SpanContext> | undefined {
+  try {
+    const maybeSpan = parent as Partial<Span>;
+    return typeof maybeSpan.spanContext === 'function' ? maybeSpan.spanContext() : (parent as SpanContext);
+  } catch {
+    return undefined;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** The app may have ended the span itself inside `fn`; that is fine, not a call after end. */
+function endQuietly(span: Span): void {
+  if (span.isRecording()) span.end();
+}
+
+function failAndEnd(span: Span, error: unknown): void {
+  if (!span.isRecording()) return;
+  span.recordException(error);
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.end();
+}

@@ -1,0 +1,292 @@
+/**
+ * Writes ended spans into a binary chunk that the WASM core decodes (the format is documented
+ * in src/ingest/span_records.rs; the two must change together). The chunk is one reusable
+ * `Uint8Array` owned by JS; handing it over costs one boundary crossing and one copy for many
+ * spans. Names and keys are interned: sent once, then referred to by number.
+ */
+
+import type { AttributeList } from '../trace/attributes.js';
+
+/** Must equal MAX_INTERNED_STRINGS in src/ingest/string_table.rs. */
+export const MAX_INTERNED_STRINGS = 4096;
+/** Strings longer than this are never interned (they rarely repeat and would bloat both tables). */
+const MAX_INTERNED_LENGTH = 128;
+
+const OP_SPAN = 1;
+const OP_RESET_STRINGS = 2;
+
+const STR_INTERNED = 0;
+const STR_INLINE = 1;
+const STR_DEFINE = 2;
+
+const TAG_STRING = 0;
+const TAG_FALSE = 1;
+const TAG_TRUE = 2;
+const TAG_INT = 3;
+const TAG_DOUBLE = 4;
+const TAG_ARRAY = 5;
+const TAG_EMPTY = 6;
+
+export interface EventRecord {
+  name: string;
+  timeMs: number;
+  attributes: AttributeList;
+}
+
+export interface LinkRecord {
+  /** Trace id words, then span id words. */
+  ids: number[];
+  traceState: string;
+  attributes: AttributeList;
+}
+
+/** What the writer reads from an ended span. */
+export interface SpanRecord {
+  t0: number;
+  t1: number;
+  t2: number;
+  t3: number;
+  s0: number;
+  s1: number;
+  /** Parent span id words; both zero for a root span. */
+  p0: number;
+  p1: number;
+  traceFlags: number;
+  /** The API's SpanKind (0-4); OTLP numbers it one higher. */
+  kind: number;
+  name: string;
+  scopeName: string;
+  scopeVersion: string;
+  traceState: string;
+  startMs: number;
+  endMs: number;
+  statusCode: number;
+  statusMessage: string;
+  attributes: AttributeList;
+  events: EventRecord[] | undefined;
+  droppedEvents: number;
+  links: LinkRecord[] | undefined;
+  droppedLinks: number;
+}
+
+const encoder = new TextEncoder();
+
+export class RecordWriter {
+  private buf = new Uint8Array(16 * 1024);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+  private interned = new Map<string, number>();
+
+  /** Bytes written since the last `take()`. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /**
+   * The chunk written so far. The view is only valid until the next write: pass it straight to
+   * the core, which copies it into WASM memory.
+   */
+  take(): Uint8Array {
+    const chunk = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return chunk;
+  }
+
+  /**
+   * Forgets what the core was told: used after the core reported a malformed chunk and reset
+   * its table, and after a chunk was discarded without being ingested.
+   */
+  resetStrings(): void {
+    this.interned.clear();
+    this.ensure(1);
+    this.buf[this.pos++] = OP_RESET_STRINGS;
+  }
+
+  writeSpan(span: SpanRecord): void {
+    if (this.interned.size >= MAX_INTERNED_STRINGS) {
+      // Bounded tables: start over (the core does the same on this op); hot strings come back at once.
+      this.interned.clear();
+      this.ensure(1);
+      this.buf[this.pos++] = OP_RESET_STRINGS;
+    }
+    this.ensure(64);
+    this.buf[this.pos++] = OP_SPAN;
+    this.word(span.t0);
+    this.word(span.t1);
+    this.word(span.t2);
+    this.word(span.t3);
+    this.word(span.s0);
+    this.word(span.s1);
+    this.word(span.p0);
+    this.word(span.p1);
+    this.buf[this.pos++] = span.traceFlags;
+    this.buf[this.pos++] = span.kind + 1;
+    this.str(span.name, true);
+    this.str(span.scopeName, true);
+    this.str(span.scopeVersion, true);
+    this.str(span.traceState, false);
+    this.ensure(17);
+    this.f64(span.startMs);
+    this.f64(span.endMs);
+    this.buf[this.pos++] = span.statusCode;
+    this.str(span.statusMessage, false);
+    this.attributes(span.attributes);
+
+    const events = span.events;
+    this.varint(events ? events.length : 0);
+    if (events) {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        this.str(e.name, true);
+        this.ensure(8);
+        this.f64(e.timeMs);
+        this.attributes(e.attributes);
+      }
+    }
+    this.varint(span.droppedEvents);
+
+    const links = span.links;
+    this.varint(links ? links.length : 0);
+    if (links) {
+      for (let i = 0; i < links.length; i++) {
+        const l = links[i];
+        this.ensure(24);
+        for (let w = 0; w < 6; w++) this.word(l.ids[w]);
+        this.str(l.traceState, false);
+        this.attributes(l.attributes);
+      }
+    }
+    this.varint(span.droppedLinks);
+  }
+
+  private attributes(list: AttributeList): void {
+    const { keys, values } = list;
+    this.varint(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      this.str(keys[i], true);
+      this.value(values[i], false);
+    }
+    this.varint(list.dropped);
+  }
+
+  private value(v: unknown, inArray: boolean): void {
+    this.ensure(9);
+    switch (typeof v) {
+      case 'string':
+        this.buf[this.pos++] = TAG_STRING;
+        // Short values (an HTTP method, a route, a component name) repeat like keys do.
+        this.str(v, v.length <= 32);
+        return;
+      case 'boolean':
+        this.buf[this.pos++] = v ? TAG_TRUE : TAG_FALSE;
+        return;
+      case 'number':
+        this.buf[this.pos++] = Number.isSafeInteger(v) ? TAG_INT : TAG_DOUBLE;
+        this.f64(v);
+        return;
+    }
+    if (!inArray && Array.isArray(v)) {
+      this.buf[this.pos++] = TAG_ARRAY;
+      this.varint(v.length);
+      // One element type per array in OTLP: if any number has a fraction, all are doubles.
+      const doubles = v.some((x) => typeof x === 'number' && !Number.isSafeInteger(x));
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (doubles && typeof x === 'number') {
+          this.ensure(9);
+          this.buf[this.pos++] = TAG_DOUBLE;
+          this.f64(x);
+        } else {
+          this.value(x, true);
+        }
+      }
+      return;
+    }
+    // Only null array entries get here: attributes were checked where they entered.
+    this.buf[this.pos++] = TAG_EMPTY;
+  }
+
+  private str(s: string, intern: boolean): void {
+    if (intern) {
+      const id = this.interned.get(s);
+      if (id !== undefined) {
+        this.varint((id << 2) | STR_INTERNED);
+        return;
+      }
+      if (s.length <= MAX_INTERNED_LENGTH && this.interned.size < MAX_INTERNED_STRINGS) {
+        this.interned.set(s, this.interned.size);
+        this.utf8(s, STR_DEFINE);
+        return;
+      }
+    }
+    this.utf8(s, STR_INLINE);
+  }
+
+  private utf8(s: string, form: number): void {
+    const n = s.length;
+    this.ensure(n * 3 + 5);
+    const buf = this.buf;
+    if (n < 32) {
+      // Short strings: a plain loop beats TextEncoder's call overhead when they are ASCII.
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        if (s.charCodeAt(i) > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        buf[this.pos++] = (n << 2) | form; // n < 32, so the header fits one varint byte
+        for (let i = 0; i < n; i++) buf[this.pos++] = s.charCodeAt(i);
+        return;
+      }
+    }
+    // Encode after a 5-byte gap, then close the gap once the length (and so its varint) is known.
+    const start = this.pos + 5;
+    const written = encoder.encodeInto(s, buf.subarray(start)).written;
+    const header = written * 4 + form;
+    const headerLen = varintLength(header);
+    this.varint(header);
+    if (headerLen < 5) buf.copyWithin(this.pos, start, start + written);
+    this.pos += written;
+  }
+
+  private word(w: number): void {
+    // Big-endian, so the bytes read in order are the hex digits `spanContext()` shows.
+    this.view.setUint32(this.pos, w, false);
+    this.pos += 4;
+  }
+
+  private f64(v: number): void {
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  private varint(v: number): void {
+    this.ensure(5);
+    while (v > 0x7f) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+}
+
+function varintLength(v: number): number {
+  let n = 1;
+  while (v > 0x7f) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
