@@ -1,10 +1,11 @@
 /**
- * Loads the WASM core once per page. The module is inlined as base64 (scripts/build-package.sh
- * generates it) because a separate `.wasm` file found through `new URL(…, import.meta.url)`
- * breaks under Vite's dev-server dependency pre-bundling and needs bundler configuration
- * elsewhere; inline, the package works in any bundler with no plugin or setting. Both modules
- * are imported dynamically, so importing the package (e.g. during server-side rendering)
- * loads and runs none of it.
+ * Loads the WASM core once per page. The module is inlined (deflate-raw compressed, base64;
+ * scripts/inline-wasm.mjs generates it) because a separate `.wasm` file found through
+ * `new URL(…, import.meta.url)` breaks under Vite's dev-server dependency pre-bundling and needs
+ * bundler configuration elsewhere; inline, the package works in any bundler with no plugin or
+ * setting. It is inflated with the browser's own `DecompressionStream` (every browser since
+ * 2023). Both modules are imported dynamically, so importing the package (e.g. during
+ * server-side rendering) loads and runs none of it.
  */
 
 type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
@@ -15,7 +16,9 @@ export function loadCore(): Promise<CoreModule> {
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
     const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
-    await core.default({ module_or_path: decodeBase64(inline.WASM_BASE64) });
+    const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
+    if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
+    await core.default({ module_or_path: bytes });
     return core;
   })().catch((error: unknown) => {
     loading = undefined;
@@ -31,4 +34,10 @@ function decodeBase64(text: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+async function inflate(compressed: Uint8Array): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== 'function') throw new Error('this browser has no DecompressionStream (needed to unpack the WASM core)');
+  const stream = new Blob([compressed as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }

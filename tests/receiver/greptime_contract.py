@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -81,7 +80,7 @@ DEFAULT_SCHEMA = "public"
 def resolve_database(headers, query: str) -> str:
     """`x-greptime-db-name`, else the first raw `db=` query pair (empty counts as absent), else public."""
     header = headers.get("x-greptime-db-name")
-    if header is not None:
+    if header is not None and _is_visible_ascii(header):  # an unreadable header is ignored
         return header
     for pair in query.split("&"):
         if pair.startswith("db="):
@@ -210,7 +209,7 @@ def _is_visible_ascii(value: str) -> bool:
 
 DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
 LIMIT_EXCEEDED = "Failed to buffer the request body: length limit exceeded"
-_CHUNK = 64 * 1024
+_ZSTD_SLICE = 1024
 
 
 class BodyError(Exception):
@@ -269,12 +268,19 @@ def _brotli(body: bytes, limit: int) -> bytes:
 
 
 def _zstd(body: bytes, limit: int) -> bytes:
-    reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(body), read_across_frames=True)
+    # decompressobj has no output cap, so feed small slices and check the size as it grows.
+    stream = zstandard.ZstdDecompressor().decompressobj()
     out = bytearray()
-    while chunk := reader.read(min(_CHUNK, limit + 1 - len(out))):
-        out += chunk
+    for start in range(0, len(body), _ZSTD_SLICE):
+        if stream.eof:
+            raise ValueError("trailing bytes after the end of the frame")
+        out += stream.decompress(body[start : start + _ZSTD_SLICE])
         if len(out) > limit:
             raise _too_large()
+    if not stream.eof:
+        raise EOFError("unexpected end of stream")
+    if stream.unused_data:
+        raise ValueError("trailing bytes after the end of the frame")
     return bytes(out)
 
 

@@ -256,14 +256,7 @@ class Receiver:
         if self.config.summary:
             self._print(_summary_line(signal, request, entry, outcome))
         elif not self.config.quiet:
-            count = entry[ITEM_COUNT_FIELDS[signal]]
-            detail = f"{count} {ITEM_NOUNS[signal]}" if count is not None else entry["error"]
-            if entry["rejected"] and entry["status"] == 200:
-                detail += f", {entry['rejected']} rejected"
-            self._print(
-                f"[receiver] {request.method} {request.target} db={entry['database']} "
-                f"{entry['status']} {detail or ''}".rstrip()
-            )
+            self._print(_plain_line(signal, request, entry))
 
     def _log_plain(self, request: HttpRequest, status: int, detail: str | None) -> None:
         if not self.config.quiet and not self.config.summary:
@@ -273,6 +266,20 @@ class Receiver:
         with self._print_lock:
             out = self.config.out or sys.stdout
             print(line, file=out, flush=True)
+
+
+def _plain_line(signal: str, request: HttpRequest, entry: dict) -> str:
+    parts = [f"[receiver] {request.method} {request.target} db={entry['database']} {entry['status']}"]
+    count = entry[ITEM_COUNT_FIELDS[signal]]
+    if count is not None:
+        parts.append(f"{count} {ITEM_NOUNS[signal]}")
+    if entry["rejected"] and entry["status"] == 200:
+        parts[-1] += f", {entry['rejected']} rejected"
+    if entry["fault"]:
+        parts.append("(injected fault)")
+    if entry["error"] and entry["status"] != 200:
+        parts.append(f"error: {entry['error']}")
+    return " ".join(parts)
 
 
 def _summary_line(signal: str, request: HttpRequest, entry: dict, outcome: Outcome) -> str:

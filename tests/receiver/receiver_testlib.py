@@ -30,6 +30,8 @@ TRACE_ID = bytes.fromhex("5b8efff798038103d269b633813fc60c")
 
 
 def any_value(value) -> AnyValue:
+    if value is None:
+        return AnyValue()
     if isinstance(value, AnyValue):
         return value
     if isinstance(value, bool):

@@ -1,0 +1,24 @@
+// Loads the built package's WASM core in Node and runs one span chunk through it: fails the
+// build when the module cannot instantiate (e.g. a broken wasm-opt) or the core misbehaves.
+import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+
+const dir = resolve(process.argv[2]);
+const core = await import(pathToFileURL(join(dir, 'dist/wasm/greptime_web_telemetry.js')).href);
+const { WASM_DEFLATE_BASE64, WASM_BYTES } = await import(pathToFileURL(join(dir, 'dist/wasm/inline_wasm.js')).href);
+const wasm = inflateRawSync(Buffer.from(WASM_DEFLATE_BASE64, 'base64'));
+if (wasm.length !== WASM_BYTES) throw new Error('inlined module has the wrong size');
+await core.default({ module_or_path: wasm });
+const c = new core.TelemetryCore({ endpoint: 'http://localhost:4000', serviceName: 'check' }, '', '', '');
+if (c.traceExportUrl() !== 'http://localhost:4000/v1/otlp/v1/traces') throw new Error('unexpected export URL');
+if (c.takeTraceRequest() !== undefined) throw new Error('empty queue produced a request');
+let threw = false;
+try {
+  new core.TelemetryCore({ endpoint: 'localhost:4000' }, '', '', '');
+} catch (e) {
+  threw = /not an http\(s\) URL/.test(String(e.message));
+}
+if (!threw) throw new Error('a bad endpoint was not rejected with a clear message');
+c.free();
+console.log('[build] package check: WASM core loads and validates configuration');
