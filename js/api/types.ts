@@ -24,8 +24,8 @@ export interface Attributes {
 
 /**
  * A point in time: milliseconds since the Unix epoch (`Date.now()` style), a
- * `performance.now()` reading (any number smaller than `performance.timeOrigin`), a `Date`, or
- * an OpenTelemetry `HrTime` tuple `[seconds, nanoseconds]`.
+ * `performance.now()` reading (any number below 1e11, i.e. three years of page life), a `Date`,
+ * or an OpenTelemetry `HrTime` tuple `[seconds, nanoseconds]`.
  */
 export type TimeInput = number | Date | [number, number];
 

@@ -3,6 +3,8 @@
 import type { TimeInput } from '../api/types.js';
 
 const perf: Performance | undefined = typeof performance !== 'undefined' ? performance : undefined;
+/** Below this a number is a `performance.now()` reading (three years of page life), above it epoch ms. */
+const PERFORMANCE_NOW_LIMIT = 1e11;
 const timeOrigin: number = perf?.timeOrigin ?? Date.now() - (perf?.now() ?? 0);
 
 /** `performance.timeOrigin + performance.now()`: monotonic within the page, unlike `Date.now()`. */
@@ -15,8 +17,9 @@ export function toEpochMillis(time: TimeInput | undefined): number {
   if (time === undefined) return nowMillis();
   if (typeof time === 'number') {
     if (!Number.isFinite(time) || time < 0) return nowMillis();
-    // Like OpenTelemetry JS: a number below the time origin is a performance.now() reading.
-    return time < timeOrigin ? timeOrigin + time : time;
+    // A performance.now() reading is the page's age in ms; an epoch time is above 1e12. OpenTelemetry
+    // JS splits at the time origin instead, which misreads any epoch time from before page load.
+    return time < PERFORMANCE_NOW_LIMIT ? timeOrigin + time : time;
   }
   if (time instanceof Date) {
     const ms = time.getTime();

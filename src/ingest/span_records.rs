@@ -233,8 +233,9 @@ impl<'a> Reader<'a> {
         }
         let dropped_links_count = self.varint()?;
 
-        let status = (status_code != 0 || !status_message.is_empty())
-            .then(|| Status { code: i32::from(status_code), message: status_message });
+        // Always present, as OpenTelemetry SDKs send it: GreptimeDB then stores
+        // `STATUS_CODE_UNSET` rather than an empty string for spans nobody set a status on.
+        let status = Some(Status { code: i32::from(status_code), message: status_message });
         Ok(DecodedSpan {
             scope,
             span: Span {

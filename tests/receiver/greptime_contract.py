@@ -30,6 +30,14 @@ class Reply:
     error: str | None = None  # what the request log records as the failure
 
 
+class Refused(Exception):
+    """A request stopped by a rule; `reply` is what GreptimeDB answers."""
+
+    def __init__(self, reply: Reply):
+        super().__init__(reply.error)
+        self.reply = reply
+
+
 def json_reply(status: int, payload, headers=(), error: str | None = None) -> Reply:
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     if error is None and isinstance(payload, dict):
@@ -51,7 +59,7 @@ def protobuf_reply(status: int, body: bytes, error: str | None = None) -> Reply:
     return Reply(status, body, PROTOBUF, [], error)
 
 
-# ---------------------------------------------------------------- CORS (tower-http CorsLayer)
+# -------------------------------- CORS (tower-http CorsLayer)
 
 CORS_ALLOW_METHODS = "GET,POST,PUT,DELETE,HEAD"
 CORS_VARY = "origin, access-control-request-method, access-control-request-headers"
@@ -71,14 +79,14 @@ def cors_headers(origin: str | None, allowed_origins: list[str] | None, prefligh
     return headers
 
 
-# ---------------------------------------------------------------- database (authorize.rs)
+# -------------------------------- database (authorize.rs)
 
 DEFAULT_CATALOG = "greptime"
 DEFAULT_SCHEMA = "public"
 
 
 def resolve_database(headers, query: str) -> str:
-    """`x-greptime-db-name`, else the first raw `db=` query pair (empty counts as absent), else public."""
+    """`x-greptime-db-name`, else the first raw `db=` query pair (empty = absent), else public."""
     header = headers.get("x-greptime-db-name")
     if header is not None and _is_visible_ascii(header):  # an unreadable header is ignored
         return header
@@ -99,7 +107,7 @@ def unknown_database_message(database: str) -> str:
     return f"Failed to find schema, schema info: {catalog}.{schema}"
 
 
-# ---------------------------------------------------------------- auth (authorize.rs, static provider)
+# -------------------------------- auth (authorize.rs, static provider)
 
 PUBLIC_PATH_PREFIXES = ("/v1/health", "/v1/influxdb/ping", "/v1/influxdb/health")
 
@@ -177,7 +185,8 @@ def _decode_base64_strict(credential: str) -> bytes:
     for offset, byte in enumerate(raw):
         if byte not in _BASE64_SYMBOLS:
             raise AuthFailure(
-                INVALID_AUTH_HEADER, f"Invalid base64 value: Invalid symbol {byte}, offset {offset}."
+                INVALID_AUTH_HEADER,
+                f"Invalid base64 value: Invalid symbol {byte}, offset {offset}.",
             )
     try:
         decoded = base64.b64decode(raw, validate=True)
@@ -205,39 +214,33 @@ def _is_visible_ascii(value: str) -> bool:
     return all(c == "\t" or " " <= c <= "~" for c in value)
 
 
-# ---------------------------------------------------------------- body (tower-http decompression + axum limit)
+# -------------------------------- body (tower-http decompression + axum limit)
 
 DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
 LIMIT_EXCEEDED = "Failed to buffer the request body: length limit exceeded"
 _ZSTD_SLICE = 1024
 
 
-class BodyError(Exception):
-    def __init__(self, reply: Reply):
-        super().__init__(reply.error)
-        self.reply = reply
-
-
 def decode_body(body: bytes, content_encoding: str | None, limit: int) -> bytes:
     """Decompress exactly `gzip`, `deflate`, `br`, `zstd`; pass everything else through.
 
-    Raises BodyError with 413 past `limit` decoded bytes, 400 for a corrupt stream.
+    Raises Refused: 413 past `limit` decoded bytes, 400 for a corrupt stream.
     """
     decoder = _DECODERS.get(content_encoding)
     try:
         decoded = decoder(body, limit) if decoder else body
-    except BodyError:
+    except Refused:
         raise
     except Exception as err:  # zlib.error, brotli.error, zstandard.ZstdError, EOFError
         message = f"Failed to buffer the request body: invalid {content_encoding} stream: {err}"
-        raise BodyError(text_reply(400, message)) from None
+        raise Refused(text_reply(400, message)) from None
     if len(decoded) > limit:
-        raise BodyError(text_reply(413, LIMIT_EXCEEDED))
+        raise Refused(text_reply(413, LIMIT_EXCEEDED))
     return decoded
 
 
-def _too_large() -> BodyError:
-    return BodyError(text_reply(413, LIMIT_EXCEEDED))
+def _too_large() -> Refused:
+    return Refused(text_reply(413, LIMIT_EXCEEDED))
 
 
 def _zlib_decoder(wbits: int):
@@ -293,7 +296,7 @@ _DECODERS = {
 }
 
 
-# ---------------------------------------------------------------- content type (http/otlp.rs)
+# -------------------------------- content type (http/otlp.rs)
 
 
 def is_json_content_type(content_type: str | None) -> bool:
@@ -318,7 +321,7 @@ def decode_failure_reply(content_type: str | None, detail: str) -> Reply:
     return error_reply(400, f"Failed to decode OTLP request (content-type: {shown}): {detail}")
 
 
-# ---------------------------------------------------------------- pipelines (extractor.rs, pipeline manager)
+# -------------------------------- pipelines (extractor.rs, pipeline manager)
 
 PIPELINE_HEADERS = ("x-greptime-log-pipeline-name", "x-greptime-pipeline-name")  # legacy wins
 TRACE_PIPELINES = ("greptime_trace_v1", "greptime_trace_v0")
@@ -351,13 +354,15 @@ def check_trace_pipeline(name: str | None) -> Reply | None:
 
 
 def check_log_pipeline(name: str | None) -> Reply | None:
-    """Logs take no pipeline (direct OTLP mapping) or a built-in one; the receiver stores no others."""
+    """Logs take no pipeline (direct OTLP mapping) or a built-in one; the receiver has no others."""
     if name is None or name in LOG_PIPELINES:
         return None
-    return error_reply(400, f"Pipeline not found: {name} (the test receiver has no custom pipelines)")
+    return error_reply(
+        400, f"Pipeline not found: {name} (the test receiver has no custom pipelines)"
+    )
 
 
-# ---------------------------------------------------------------- google.rpc.Status (trace total rejection)
+# -------------------------------- google.rpc.Status (trace total rejection)
 
 
 def rpc_status(code: int, message: str) -> bytes:

@@ -23,13 +23,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 from urllib.parse import urlsplit
 
+# The sibling modules import by name whatever the working directory.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import receiver_api  # noqa: E402  (sibling modules, importable from any working directory)
-from greptime_contract import (  # noqa: E402
+import receiver_api
+from greptime_contract import (
     DEFAULT_BODY_LIMIT,
     LIMIT_EXCEEDED,
-    BodyError,
+    Refused,
     Reply,
     check_auth,
     check_log_pipeline,
@@ -46,15 +47,8 @@ from greptime_contract import (  # noqa: E402
     text_reply,
     unsupported_json_reply,
 )
-from otlp_ingest import (  # noqa: E402
-    DEFAULT_TABLES,
-    DecodeFailure,
-    IngestContext,
-    Outcome,
-    decode,
-    ingest,
-)
-from receiver_state import Fault, ReceiverState  # noqa: E402
+from otlp_ingest import DEFAULT_TABLES, IngestContext, Outcome, decode, ingest, item_count
+from receiver_state import ReceiverState
 
 OTLP_ROUTES = {
     "/v1/otlp/v1/traces": "traces",
@@ -113,16 +107,17 @@ class Receiver:
 
     def _preflight(self, request: HttpRequest, origin: str | None) -> Reply:
         """tower-http answers every OPTIONS itself: 200, empty, before auth and routing."""
-        self.state.record_preflight(
-            {
-                "path": request.target,
-                "origin": origin,
-                "request_method": request.headers.get("access-control-request-method"),
-                "request_headers": request.headers.get("access-control-request-headers"),
-                "received_at_ms": _now_ms(),
-            }
-        )
-        self._log_plain(request, 200, "preflight")
+        if not request.path.startswith(receiver_api.PREFIX):
+            self.state.record_preflight(
+                {
+                    "path": request.target,
+                    "origin": origin,
+                    "request_method": request.headers.get("access-control-request-method"),
+                    "request_headers": request.headers.get("access-control-request-headers"),
+                    "received_at_ms": _now_ms(),
+                }
+            )
+            self._log_plain(request, 200, "preflight")
         return Reply(200, headers=cors_headers(origin, self.config.cors_origins, preflight=True))
 
     def _route(self, request: HttpRequest) -> Reply:
@@ -198,45 +193,13 @@ class Receiver:
 
     def _export_outcome(self, signal: str, request: HttpRequest, entry: dict) -> Outcome:
         """GreptimeDB's order: CORS (done), auth, routing, header extractors, body, handler."""
-        if request.method == "POST":
-            fault = self.state.take_fault(signal)
-            if fault is not None:
-                entry["fault"] = True
-                if fault.delay_ms:
-                    time.sleep(fault.delay_ms / 1000)
-                if fault.status != 200:  # 200 means: answer normally, after the delay
-                    return Outcome(_fault_reply(fault))
-        reply = self._auth(request)
-        if reply is None and request.method != "POST":
-            reply = Reply(405, headers=[("allow", "POST")], error="method not allowed")
-        if reply is None and signal != "metrics":
-            reply = invalid_header_reply(request.headers)
-        if reply is not None:
-            return Outcome(reply)
-
-        if request.body is None:
-            return Outcome(text_reply(413, LIMIT_EXCEEDED))
         try:
-            body = decode_body(request.body, entry["content_encoding"], self.config.body_limit)
-        except BodyError as failure:
-            return Outcome(failure.reply)
-        entry["decoded_bytes"] = len(body)
-        entry["_decoded"] = body
-
-        content_type = entry["content_type"]
-        if is_json_content_type(content_type):
-            return Outcome(unsupported_json_reply(content_type))
-        try:
-            message = decode(signal, body, content_type)
-        except DecodeFailure as failure:
-            return Outcome(failure.reply)
-        entry[ITEM_COUNT_FIELDS[signal]] = _item_count(signal, message)
-
-        pipeline_check = {"traces": check_trace_pipeline, "logs": check_log_pipeline}.get(signal)
-        reply = pipeline_check(entry["pipeline"]) if pipeline_check else None
-        if reply is not None:
-            return Outcome(reply)
-
+            self._apply_fault(signal, request, entry)
+            self._admit(signal, request)
+            message = self._decode(signal, request, entry)
+            self._check_pipeline(signal, entry["pipeline"])
+        except Refused as refused:
+            return Outcome(refused.reply)
         context = IngestContext(
             seq=entry["seq"],
             database=entry["database"],
@@ -245,6 +208,49 @@ class Receiver:
             trace_tables=self.state.trace_tables,
         )
         return ingest(signal, message, context)
+
+    def _apply_fault(self, signal: str, request: HttpRequest, entry: dict) -> None:
+        fault = self.state.take_fault(signal) if request.method == "POST" else None
+        if fault is None:
+            return
+        entry["fault"] = True
+        if fault.delay_ms:
+            time.sleep(fault.delay_ms / 1000)
+        if fault.status != 200:  # 200 means: answer normally, after the delay
+            headers = [("retry-after", fault.retry_after)] if fault.retry_after is not None else []
+            message = {"error": f"Injected fault: HTTP {fault.status}"}
+            raise Refused(json_reply(fault.status, message, headers))
+
+    def _admit(self, signal: str, request: HttpRequest) -> None:
+        """Auth, then method routing, then the header extractors."""
+        reply = self._auth(request)
+        if reply is None and request.method != "POST":
+            reply = Reply(405, headers=[("allow", "POST")], error="method not allowed")
+        if reply is None and signal != "metrics":
+            reply = invalid_header_reply(request.headers)
+        if reply is not None:
+            raise Refused(reply)
+
+    def _decode(self, signal: str, request: HttpRequest, entry: dict):
+        """Buffer and decompress the body, refuse JSON, parse the protobuf message."""
+        if request.body is None:
+            raise Refused(text_reply(413, LIMIT_EXCEEDED))
+        body = decode_body(request.body, entry["content_encoding"], self.config.body_limit)
+        entry["decoded_bytes"] = len(body)
+        entry["_decoded"] = body
+        content_type = entry["content_type"]
+        if is_json_content_type(content_type):
+            raise Refused(unsupported_json_reply(content_type))
+        message = decode(signal, body, content_type)
+        entry[ITEM_COUNT_FIELDS[signal]] = item_count(signal, message)
+        return message
+
+    @staticmethod
+    def _check_pipeline(signal: str, pipeline: str | None) -> None:
+        check = {"traces": check_trace_pipeline, "logs": check_log_pipeline}.get(signal)
+        reply = check(pipeline) if check else None
+        if reply is not None:
+            raise Refused(reply)
 
     def _database_exists(self, database: str) -> bool:
         known = self.config.databases
@@ -260,7 +266,9 @@ class Receiver:
 
     def _log_plain(self, request: HttpRequest, status: int, detail: str | None) -> None:
         if not self.config.quiet and not self.config.summary:
-            self._print(f"[receiver] {request.method} {request.target} {status} {detail or ''}".rstrip())
+            self._print(
+                f"[receiver] {request.method} {request.target} {status} {detail or ''}".rstrip()
+            )
 
     def _print(self, line: str) -> None:
         with self._print_lock:
@@ -269,7 +277,9 @@ class Receiver:
 
 
 def _plain_line(signal: str, request: HttpRequest, entry: dict) -> str:
-    parts = [f"[receiver] {request.method} {request.target} db={entry['database']} {entry['status']}"]
+    parts = [
+        f"[receiver] {request.method} {request.target} db={entry['database']} {entry['status']}"
+    ]
     count = entry[ITEM_COUNT_FIELDS[signal]]
     if count is not None:
         parts.append(f"{count} {ITEM_NOUNS[signal]}")
@@ -298,30 +308,11 @@ def _summary_line(signal: str, request: HttpRequest, entry: dict, outcome: Outco
     return line
 
 
-def _fault_reply(fault: Fault) -> Reply:
-    headers = [("retry-after", fault.retry_after)] if fault.retry_after is not None else []
-    return json_reply(fault.status, {"error": f"Injected fault: HTTP {fault.status}"}, headers)
-
-
-def _item_count(signal: str, message) -> int:
-    if signal == "traces":
-        return sum(len(ss.spans) for rs in message.resource_spans for ss in rs.scope_spans)
-    if signal == "logs":
-        return sum(len(sl.log_records) for rl in message.resource_logs for sl in rl.scope_logs)
-    return sum(
-        len(getattr(metric, metric.WhichOneof("data")).data_points)
-        for rm in message.resource_metrics
-        for sm in rm.scope_metrics
-        for metric in sm.metrics
-        if metric.WhichOneof("data")
-    )
-
-
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-# ---------------------------------------------------------------- HTTP server plumbing
+# -------------------------------- HTTP server plumbing
 
 
 class _BadRequest(Exception):
@@ -412,7 +403,7 @@ class ReceiverHandler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def log_message(self, format, *args):  # noqa: A002 - the receiver prints its own lines
+    def log_message(self, format, *args):  # the receiver prints its own lines
         pass
 
 
@@ -439,7 +430,7 @@ class ReceiverServer(ThreadingHTTPServer):
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-# ---------------------------------------------------------------- embedding (pytest) and CLI
+# -------------------------------- embedding (pytest) and CLI
 
 
 class RunningReceiver:
@@ -487,8 +478,19 @@ def start_receiver(config: ReceiverConfig | None = None, **overrides) -> Running
 
 
 _SIZE = re.compile(r"(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", re.I)
-_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2,
-          "mib": 1024**2, "g": 1024**3, "gb": 1000**3, "gib": 1024**3}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
 
 
 def parse_size(text: str) -> int:
@@ -513,17 +515,38 @@ def parse_args(argv=None) -> ReceiverConfig:
     parser = argparse.ArgumentParser(description="GreptimeDB-compatible OTLP/HTTP test receiver")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4000, help="0 picks a free port")
-    parser.add_argument("--auth", type=parse_user, action="append", default=[],
-                        metavar="USER:PASSWORD", help="require Basic auth (repeatable)")
-    parser.add_argument("--cors-origins", type=_comma_list, default=None, metavar="ORIGINS",
-                        help="comma-separated allowed origins (default: any, `*`)")
-    parser.add_argument("--body-limit", type=parse_size, default=DEFAULT_BODY_LIMIT,
-                        help="decoded body limit (default 64MiB)")
-    parser.add_argument("--databases", type=_comma_list, default=None, metavar="DBS",
-                        help="comma-separated existing databases (default: any)")
+    parser.add_argument(
+        "--auth",
+        type=parse_user,
+        action="append",
+        default=[],
+        metavar="USER:PASSWORD",
+        help="require Basic auth (repeatable)",
+    )
+    parser.add_argument(
+        "--cors-origins",
+        type=_comma_list,
+        default=None,
+        metavar="ORIGINS",
+        help="comma-separated allowed origins (default: any, `*`)",
+    )
+    parser.add_argument(
+        "--body-limit",
+        type=parse_size,
+        default=DEFAULT_BODY_LIMIT,
+        help="decoded body limit (default 64MiB)",
+    )
+    parser.add_argument(
+        "--databases",
+        type=_comma_list,
+        default=None,
+        metavar="DBS",
+        help="comma-separated existing databases (default: any)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
-    parser.add_argument("--summary", action="store_true",
-                        help="one human-readable summary line per OTLP request")
+    parser.add_argument(
+        "--summary", action="store_true", help="one human-readable summary line per OTLP request"
+    )
     args = parser.parse_args(argv)
     return ReceiverConfig(
         host=args.host,

@@ -18,6 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 import otlp_json
 from greptime_contract import (
+    Refused,
     Reply,
     decode_failure_reply,
     error_reply,
@@ -56,19 +57,29 @@ class Outcome:
     labels: list[str] = field(default_factory=list)  # span names, metric names, log bodies
 
 
-class DecodeFailure(Exception):
-    def __init__(self, reply: Reply):
-        super().__init__(reply.error)
-        self.reply = reply
-
-
 def decode(signal: str, body: bytes, content_type: str | None):
+    """The Export*ServiceRequest in `body`; raises Refused (400) when it does not parse."""
     message = REQUEST_TYPES[signal]()
     try:
         message.ParseFromString(body)
     except DecodeError as err:
-        raise DecodeFailure(decode_failure_reply(content_type, str(err))) from None
+        raise Refused(decode_failure_reply(content_type, str(err))) from None
     return message
+
+
+def item_count(signal: str, message) -> int:
+    """Spans, metric data points or log records in a decoded request."""
+    if signal == "traces":
+        return sum(len(ss.spans) for rs in message.resource_spans for ss in rs.scope_spans)
+    if signal == "logs":
+        return sum(len(sl.log_records) for rl in message.resource_logs for sl in rl.scope_logs)
+    return sum(
+        len(getattr(metric, metric.WhichOneof("data")).data_points)
+        for rm in message.resource_metrics
+        for sm in rm.scope_metrics
+        for metric in sm.metrics
+        if metric.WhichOneof("data")
+    )
 
 
 def ingest(signal: str, request, context: IngestContext) -> Outcome:
@@ -87,20 +98,23 @@ def _contexts(resource_holder, scope_field: str, context: IngestContext, warning
         warnings.append(warning)
     resource = otlp_json.resource_json(resource_holder.resource, resource_holder.schema_url)
     for scope_holder in getattr(resource_holder, scope_field):
-        yield scope_holder, {
-            "scope": otlp_json.scope_json(scope_holder.scope, scope_holder.schema_url),
-            "resource": resource,
-            "service_name": name,
-            "request_seq": context.seq,
-            "database": context.database,
-        }
+        yield (
+            scope_holder,
+            {
+                "scope": otlp_json.scope_json(scope_holder.scope, scope_holder.schema_url),
+                "resource": resource,
+                "service_name": name,
+                "request_seq": context.seq,
+                "database": context.database,
+            },
+        )
 
 
 def _unique(values) -> list:
     return list(dict.fromkeys(v for v in values if v is not None))
 
 
-# ---------------------------------------------------------------- traces
+# -------------------------------- traces
 
 
 def _ingest_traces(request, context: IngestContext) -> Outcome:
@@ -130,7 +144,7 @@ def _ingest_traces(request, context: IngestContext) -> Outcome:
     rows = [span_columns(resource, scope, span) for span, _, resource, scope in valid]
     results = context.trace_tables.write(context.database, context.table, rows)
     accepted = []
-    for (span, base, _, _), rejection in zip(valid, results):
+    for (span, base, _, _), rejection in zip(valid, results, strict=True):
         if rejection is None:
             accepted.append(otlp_json.span_json(span, base))
         else:
@@ -172,7 +186,7 @@ def _rejection_message(accepted: int, rejections: list) -> str:
     return f"Accepted {accepted} spans, rejected {len(rejections)} spans. " + "; ".join(details)
 
 
-# ---------------------------------------------------------------- metrics
+# -------------------------------- metrics
 
 
 def _ingest_metrics(request, context: IngestContext) -> Outcome:
@@ -190,7 +204,7 @@ def _ingest_metrics(request, context: IngestContext) -> Outcome:
     )
 
 
-# ---------------------------------------------------------------- logs
+# -------------------------------- logs
 
 
 def _ingest_logs(request, context: IngestContext) -> Outcome:

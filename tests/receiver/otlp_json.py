@@ -116,7 +116,7 @@ def scope_json(scope, schema_url: str) -> dict:
     }
 
 
-# ---------------------------------------------------------------- traces
+# -------------------------------- traces
 
 
 def span_json(span, context: dict) -> dict:
@@ -170,7 +170,7 @@ def span_json(span, context: dict) -> dict:
     }
 
 
-# ---------------------------------------------------------------- metrics
+# -------------------------------- metrics
 
 
 def metric_points(metric, context: dict) -> list[dict]:
@@ -275,7 +275,7 @@ _POINT_FIELDS = {
 }
 
 
-# ---------------------------------------------------------------- logs
+# -------------------------------- logs
 
 
 def log_json(record, context: dict) -> dict:

@@ -19,7 +19,7 @@ class BadQuery(ValueError):
 
 
 def handle(state: ReceiverState, method: str, path: str, query: str, body: bytes) -> Reply:
-    name = path[len(PREFIX):].strip("/")
+    name = path[len(PREFIX) :].strip("/")
     routes = {
         ("GET", "requests"): lambda: _requests(state, _params(query)),
         ("GET", "preflights"): lambda: state.preflights(),

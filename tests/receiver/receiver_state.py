@@ -42,7 +42,9 @@ def parse_fault_plan(payload) -> _FaultPlan:
     statuses = payload.get("statuses")
     if not isinstance(statuses, list) or not statuses:
         raise ValueError("'statuses' must be a non-empty list of HTTP status codes")
-    if not all(isinstance(s, int) and not isinstance(s, bool) and 100 <= s <= 599 for s in statuses):
+    if not all(
+        isinstance(s, int) and not isinstance(s, bool) and 100 <= s <= 599 for s in statuses
+    ):
         raise ValueError("'statuses' must hold integers between 100 and 599")
     retry_after = payload.get("retry_after")
     if retry_after is not None:

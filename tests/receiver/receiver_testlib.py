@@ -26,7 +26,7 @@ PROTO_HEADERS = {"content-type": PROTOBUF}
 TRACE_ID = bytes.fromhex("5b8efff798038103d269b633813fc60c")
 
 
-# ---------------------------------------------------------------- attribute values
+# -------------------------------- attribute values
 
 
 def any_value(value) -> AnyValue:
@@ -53,7 +53,7 @@ def key_values(attributes: dict) -> list[KeyValue]:
     return [KeyValue(key=k, value=any_value(v)) for k, v in attributes.items()]
 
 
-# ---------------------------------------------------------------- requests
+# -------------------------------- requests
 
 
 def span(n: int = 1, name: str | None = None, attributes: dict | None = None, **fields) -> dict:
@@ -99,7 +99,10 @@ def gauge_body(name: str = "page.load", value: float = 1.5) -> bytes:
                                 "name": name,
                                 "gauge": {
                                     "data_points": [
-                                        {"time_unix_nano": 1_700_000_000_000_000_000, "as_double": value}
+                                        {
+                                            "time_unix_nano": 1_700_000_000_000_000_000,
+                                            "as_double": value,
+                                        }
                                     ]
                                 },
                             }
@@ -146,7 +149,7 @@ def rpc_status_class():
     return message_factory.GetMessageClass(pool.FindMessageTypeByName("google.rpc.Status"))
 
 
-# ---------------------------------------------------------------- HTTP
+# -------------------------------- HTTP
 
 
 @dataclass
@@ -173,15 +176,15 @@ def send(base_url: str, path: str, body: bytes | None = None, headers=None, meth
         conn.endheaders(body or None)
         response = conn.getresponse()
         data = response.read()
-        return Response(
-            response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        )
+        return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
     finally:
         conn.close()
 
 
 def api(base_url: str, path: str, method: str = "GET", payload=None):
     body = None if payload is None else json.dumps(payload).encode()
-    response = send(base_url, "/_receiver/" + path, body, {"content-type": "application/json"}, method)
+    response = send(
+        base_url, "/_receiver/" + path, body, {"content-type": "application/json"}, method
+    )
     assert response.status == 200, (response.status, response.body)
     return response.json()

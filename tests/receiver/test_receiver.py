@@ -1,9 +1,11 @@
-"""Contract tests of the GreptimeDB-compatible receiver: each rule it enforces, over loopback HTTP."""
+"""Contract tests of the GreptimeDB-compatible receiver: each rule it enforces, over loopback."""
 
 from __future__ import annotations
 
 import base64
 import gzip
+import http.client
+import io
 import json
 import queue
 import subprocess
@@ -16,13 +18,13 @@ from pathlib import Path
 import brotli
 import pytest
 import zstandard
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
 )
-from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
-from greptime_receiver import start_receiver
+from greptime_receiver import parse_args, start_receiver
 from receiver_testlib import (
     LOGS,
     METRICS,
@@ -41,7 +43,6 @@ from receiver_testlib import (
     send,
     span,
     trace_body,
-    trace_request,
 )
 
 VARY = "origin, access-control-request-method, access-control-request-headers"
@@ -86,12 +87,16 @@ def last_request(url):
     return api(url, "requests")[-1]
 
 
-# ---------------------------------------------------------------- 1. routes
+# -------------------------------- 1. routes
 
 
 @pytest.mark.parametrize(
     "path, body, headers",
-    [(TRACES, trace_body(), TRACE_HEADERS), (METRICS, gauge_body(), PROTO_HEADERS), (LOGS, log_body(), PROTO_HEADERS)],
+    [
+        (TRACES, trace_body(), TRACE_HEADERS),
+        (METRICS, gauge_body(), PROTO_HEADERS),
+        (LOGS, log_body(), PROTO_HEADERS),
+    ],
 )
 def test_post_to_each_signal_is_200_with_empty_protobuf_body(url, path, body, headers):
     response = send(url, path, body, headers)
@@ -124,7 +129,7 @@ def test_health_is_200(url):
     assert response.headers["access-control-allow-origin"] == "*"
 
 
-# ---------------------------------------------------------------- 2. CORS
+# -------------------------------- 2. CORS
 
 
 @pytest.mark.parametrize("path", [TRACES, "/v1/health", "/anything/at/all"])
@@ -145,7 +150,11 @@ def test_every_options_request_is_an_empty_200_preflight(url, path):
     assert response.headers["access-control-allow-methods"] == "GET,POST,PUT,DELETE,HEAD"
     assert response.headers["access-control-allow-headers"] == "*"
     assert response.headers["vary"] == VARY
-    for absent in ("access-control-max-age", "access-control-allow-credentials", "access-control-expose-headers"):
+    for absent in (
+        "access-control-max-age",
+        "access-control-allow-credentials",
+        "access-control-expose-headers",
+    ):
         assert absent not in response.headers
     assert api(url, "preflights")[-1]["request_headers"] == "content-type,x-greptime-auth"
     assert api(url, "stats")["preflights"] == 1
@@ -182,12 +191,13 @@ def test_listed_origins_are_echoed_and_others_get_no_allow_origin(make_receiver)
         assert denied.status == 200
         assert "access-control-allow-origin" not in denied.headers
         assert denied.headers["vary"] == VARY
-    assert "access-control-allow-origin" not in post_trace(
-        url, headers={**TRACE_HEADERS, "origin": "https://evil.example"}
-    ).headers
+    assert (
+        "access-control-allow-origin"
+        not in post_trace(url, headers={**TRACE_HEADERS, "origin": "https://evil.example"}).headers
+    )
 
 
-# ---------------------------------------------------------------- 3. content type
+# -------------------------------- 3. content type
 
 
 @pytest.mark.parametrize(
@@ -204,7 +214,14 @@ def test_json_content_types_are_refused(url, content_type):
 
 
 @pytest.mark.parametrize(
-    "content_type", [None, "application/x-protobuf", "application/protobuf", "text/plain", "application/vnd.api+json"]
+    "content_type",
+    [
+        None,
+        "application/x-protobuf",
+        "application/protobuf",
+        "text/plain",
+        "application/vnd.api+json",
+    ],
 )
 def test_anything_else_is_decoded_as_protobuf(url, content_type):
     headers = dict(TRACE_HEADERS)
@@ -219,7 +236,9 @@ def test_protobuf_decode_failure_is_400_json(url):
     response = send(url, TRACES, b"\xff\xff\xff", TRACE_HEADERS)
     assert response.status == 400
     error = response.json()["error"]
-    assert error.startswith("Failed to decode OTLP request (content-type: application/x-protobuf): ")
+    assert error.startswith(
+        "Failed to decode OTLP request (content-type: application/x-protobuf): "
+    )
     no_type = send(url, METRICS, b"\x0a\x05\x01", {})
     assert no_type.status == 400
     assert no_type.json()["error"].startswith(
@@ -228,7 +247,7 @@ def test_protobuf_decode_failure_is_400_json(url):
     assert last_request(url)["error"] == no_type.json()["error"]
 
 
-# ---------------------------------------------------------------- 4. content encoding
+# -------------------------------- 4. content encoding
 
 ENCODERS = {
     "gzip": gzip.compress,
@@ -256,7 +275,9 @@ def test_accepted_encodings_are_decompressed(url, encoding):
 
 @pytest.mark.parametrize("encoding", ["GZIP", "x-gzip", "gzip, br", "deflate-raw"])
 def test_other_encodings_pass_through_undecoded(url, encoding):
-    compressed = send(url, TRACES, gzip.compress(trace_body()), {**TRACE_HEADERS, "content-encoding": encoding})
+    compressed = send(
+        url, TRACES, gzip.compress(trace_body()), {**TRACE_HEADERS, "content-encoding": encoding}
+    )
     assert compressed.status == 400
     assert compressed.json()["error"].startswith("Failed to decode OTLP request")
     plain = send(url, TRACES, trace_body(), {**TRACE_HEADERS, "content-encoding": encoding})
@@ -284,10 +305,34 @@ def test_body_limit_applies_after_decompression(make_receiver):
         assert response.headers["content-type"].startswith("text/plain")
         assert response.body == b"Failed to buffer the request body: length limit exceeded"
     small = trace_body(span(1, attributes={"blob": "x" * 1000}))
-    assert send(url, TRACES, gzip.compress(small), {**TRACE_HEADERS, "content-encoding": "gzip"}).status == 200
+    assert (
+        send(
+            url, TRACES, gzip.compress(small), {**TRACE_HEADERS, "content-encoding": "gzip"}
+        ).status
+        == 200
+    )
 
 
-# ---------------------------------------------------------------- 5. trace pipeline
+def test_chunked_bodies_are_read(make_receiver):
+    url = make_receiver(body_limit=4096)
+    conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+    try:
+        pieces = [trace_body(span(1))[:10], trace_body(span(1))[10:]]
+        conn.request("POST", TRACES, body=iter(pieces), headers=TRACE_HEADERS, encode_chunked=True)
+        assert conn.getresponse().status == 200
+    finally:
+        conn.close()
+
+
+def test_bodies_far_over_the_limit_get_413_and_a_closed_connection(make_receiver):
+    url = make_receiver(body_limit=1024)
+    response = send(url, TRACES, b"\x00" * 10_000, TRACE_HEADERS)
+    assert response.status == 413
+    assert response.headers["connection"] == "close"
+    assert response.body == b"Failed to buffer the request body: length limit exceeded"
+
+
+# -------------------------------- 5. trace pipeline
 
 
 def test_traces_require_a_pipeline(url):
@@ -306,8 +351,20 @@ def test_traces_require_a_pipeline(url):
         ({"x-greptime-pipeline-name": "greptime_identity"}, 400),
         ({"x-greptime-pipeline-name": "my_pipeline"}, 400),
         # the legacy header wins when both are sent
-        ({"x-greptime-log-pipeline-name": "greptime_trace_v1", "x-greptime-pipeline-name": "bogus"}, 200),
-        ({"x-greptime-log-pipeline-name": "bogus", "x-greptime-pipeline-name": "greptime_trace_v1"}, 400),
+        (
+            {
+                "x-greptime-log-pipeline-name": "greptime_trace_v1",
+                "x-greptime-pipeline-name": "bogus",
+            },
+            200,
+        ),
+        (
+            {
+                "x-greptime-log-pipeline-name": "bogus",
+                "x-greptime-pipeline-name": "greptime_trace_v1",
+            },
+            400,
+        ),
     ],
 )
 def test_trace_pipeline_values(url, headers, status):
@@ -320,11 +377,13 @@ def test_trace_pipeline_values(url, headers, status):
 def test_metrics_and_logs_need_no_pipeline(url):
     assert send(url, METRICS, gauge_body(), PROTO_HEADERS).status == 200
     assert send(url, LOGS, log_body(), PROTO_HEADERS).status == 200
-    refused = send(url, LOGS, log_body(), {**PROTO_HEADERS, "x-greptime-pipeline-name": "greptime_trace_v1"})
+    refused = send(
+        url, LOGS, log_body(), {**PROTO_HEADERS, "x-greptime-pipeline-name": "greptime_trace_v1"}
+    )
     assert refused.status == 400
 
 
-# ---------------------------------------------------------------- 6. database
+# -------------------------------- 6. database
 
 
 @pytest.mark.parametrize(
@@ -353,7 +412,9 @@ def test_unknown_databases_are_refused_when_a_list_is_given(make_receiver):
         response = send(url, path, body, {**PROTO_HEADERS, "x-greptime-db-name": "nope"})
         assert response.status == 400
         assert response.json() == {"error": "Failed to find schema, schema info: greptime.nope"}
-    traces = send(url, TRACES, trace_body(span(1), span(2)), {**TRACE_HEADERS, "x-greptime-db-name": "nope"})
+    traces = send(
+        url, TRACES, trace_body(span(1), span(2)), {**TRACE_HEADERS, "x-greptime-db-name": "nope"}
+    )
     assert traces.status == 400
     assert traces.headers["content-type"] == PROTOBUF
     status = rpc_status_class().FromString(traces.body)
@@ -363,22 +424,47 @@ def test_unknown_databases_are_refused_when_a_list_is_given(make_receiver):
     assert api(url, "spans") == []
 
 
-# ---------------------------------------------------------------- 7. auth
+# -------------------------------- 7. auth
 
 AUTH_CASES = [
     ({}, 7003, "Not found http or grpc authorization header"),
     ({"x-greptime-auth": basic("nobody", "pw")}, 7000, "User not found, username: nobody"),
-    ({"x-greptime-auth": basic("writer", "wrong")}, 7002, "Username and password does not match, username: writer"),
-    ({"authorization": basic("writer", "wrong")}, 7002, "Username and password does not match, username: writer"),
+    (
+        {"x-greptime-auth": basic("writer", "wrong")},
+        7002,
+        "Username and password does not match, username: writer",
+    ),
+    (
+        {"authorization": basic("writer", "wrong")},
+        7002,
+        "Username and password does not match, username: writer",
+    ),
     ({"x-greptime-auth": "Basic"}, 7004, "Invalid http authorization header"),
     ({"x-greptime-auth": "Bearer abc"}, 7004, "Unsupported http auth scheme, name: bearer"),
-    ({"x-greptime-auth": "Basic d3JpdGVy"}, 7004, "Invalid http authorization header"),  # "writer": no colon
-    ({"x-greptime-auth": "Basic d3JpdGVyOnNlY3JldA"}, 7004, "Invalid base64 value: Invalid padding"),
+    (
+        {"x-greptime-auth": "Basic d3JpdGVy"},
+        7004,
+        "Invalid http authorization header",
+    ),  # "writer": no colon
+    (
+        {"x-greptime-auth": "Basic d3JpdGVyOnNlY3JldA"},
+        7004,
+        "Invalid base64 value: Invalid padding",
+    ),
     ({"x-greptime-auth": "Basic d3JpdGVy OnNlY3JldA=="}, 7004, "Invalid http authorization header"),
-    ({"x-greptime-auth": "Basic d3JpdGVy!nNlY3JldA=="}, 7004, "Invalid base64 value: Invalid symbol 33, offset 8."),
+    (
+        {"x-greptime-auth": "Basic d3JpdGVy!nNlY3JldA=="},
+        7004,
+        "Invalid base64 value: Invalid symbol 33, offset 8.",
+    ),
+    ({"x-greptime-auth": basic("", "secret")}, 1004, "Illegal param: blank username"),
+    ({"x-greptime-auth": basic("writer", "")}, 1004, "Illegal param: blank password"),
     # x-greptime-auth is read first even when Authorization holds good credentials
-    ({"x-greptime-auth": basic("writer", "wrong"), "authorization": basic("writer", "secret")}, 7002,
-     "Username and password does not match, username: writer"),
+    (
+        {"x-greptime-auth": basic("writer", "wrong"), "authorization": basic("writer", "secret")},
+        7002,
+        "Username and password does not match, username: writer",
+    ),
 ]
 
 
@@ -415,14 +501,18 @@ def test_auth_applies_to_all_v1_paths_but_health(make_receiver):
     assert send(url, TRACES, None, {}, "GET").status == 401  # auth runs before method routing
     assert send(url, "/v1/sql", None, {}, "GET").status == 401
     assert send(url, "/other", None, {}, "GET").status == 404
-    assert send(url, TRACES, None, {"x-greptime-auth": basic("writer", "secret")}, "GET").status == 405
+    assert (
+        send(url, TRACES, None, {"x-greptime-auth": basic("writer", "secret")}, "GET").status == 405
+    )
 
 
 def test_without_auth_configured_credentials_are_ignored(url):
-    assert post_trace(url, headers={**TRACE_HEADERS, "authorization": "Bearer anything"}).status == 200
+    assert (
+        post_trace(url, headers={**TRACE_HEADERS, "authorization": "Bearer anything"}).status == 200
+    )
 
 
-# ---------------------------------------------------------------- 8. trace validation and partial success
+# -------------------------------- 8. trace validation and partial success
 
 
 def test_partial_success_reports_rejected_spans(url):
@@ -450,7 +540,10 @@ def test_partial_success_reports_rejected_spans(url):
         ({"span_id": b"\x01" * 16}, "span_id must be 8 bytes, got 16"),
         ({"span_id": bytes(8)}, "span_id must not be all zeros"),
         ({"parent_span_id": b"\x01" * 4}, "parent_span_id must be empty or 8 bytes, got 4"),
-        ({"start_time_unix_nano": 10, "end_time_unix_nano": 9}, "end_time_unix_nano 9 is before start_time_unix_nano 10"),
+        (
+            {"start_time_unix_nano": 10, "end_time_unix_nano": 9},
+            "end_time_unix_nano 9 is before start_time_unix_nano 10",
+        ),
         ({"name": ""}, "span name must not be empty"),
     ],
 )
@@ -463,7 +556,12 @@ def test_invalid_spans_are_rejected(url, fields, reason):
     assert status.message.startswith("Accepted 0 spans, rejected 1 spans. Rejected span ")
     assert status.message.endswith(f"(InvalidArguments): {reason}")
     assert api(url, "spans") == []
-    assert api(url, "stats")["traces"] == {"requests": 1, "accepted": 0, "rejected": 1, "statuses": {"400": 1}}
+    assert api(url, "stats")["traces"] == {
+        "requests": 1,
+        "accepted": 0,
+        "rejected": 1,
+        "statuses": {"400": 1},
+    }
 
 
 def test_valid_parent_and_equal_times_are_accepted(url):
@@ -489,7 +587,12 @@ def rejection(response) -> str:
 def test_attribute_columns_keep_their_first_type(url):
     assert post_trace(url, span(1, attributes={"n": 1, "flag": True, "label": "a"})).body == b""
     # int column: a numeric string coerces; a non-numeric string and a bool do not
-    response = post_trace(url, span(2, attributes={"n": "42"}), span(3, attributes={"n": "4x2"}), span(4, attributes={"n": False}))
+    response = post_trace(
+        url,
+        span(2, attributes={"n": "42"}),
+        span(3, attributes={"n": "4x2"}),
+        span(4, attributes={"n": False}),
+    )
     message = rejection(response)
     assert message.startswith("Accepted 1 spans, rejected 2 spans. ")
     assert (
@@ -497,14 +600,18 @@ def test_attribute_columns_keep_their_first_type(url):
         "failed to coerce trace column 'span_attributes.n' in table 'opentelemetry_traces' "
         'from String("4x2") to Int64'
     ) in message
-    assert "failed to reconcile trace column 'span_attributes.n' in table 'opentelemetry_traces' " \
-           "with observed types [Boolean] against existing Int64" in message
+    assert (
+        "failed to reconcile trace column 'span_attributes.n' in table 'opentelemetry_traces' "
+        "with observed types [Boolean] against existing Int64" in message
+    )
     # a double widens the int column; later ints and doubles both fit
     assert post_trace(url, span(5, attributes={"n": 2.5})).body == b""
     assert post_trace(url, span(6, attributes={"n": 7}), span(7, attributes={"n": 0.5})).body == b""
     # the string column takes ints and bools as text; the bool column takes "true"/"false" only
     assert post_trace(url, span(8, attributes={"label": 3, "flag": "false"})).body == b""
-    assert "from String(\"yes\") to Boolean" in rejection(post_trace(url, span(9, attributes={"flag": "yes"})))
+    assert 'from String("yes") to Boolean' in rejection(
+        post_trace(url, span(9, attributes={"flag": "yes"}))
+    )
     assert api(url, "columns")["public.opentelemetry_traces"] == {
         "span_attributes.flag": "Boolean",
         "span_attributes.label": "String",
@@ -516,13 +623,17 @@ def test_attribute_columns_keep_their_first_type(url):
 
 
 def test_one_request_with_ints_and_doubles_makes_a_double_column(url):
-    assert post_trace(url, span(1, attributes={"ms": 3}), span(2, attributes={"ms": 2.5})).body == b""
+    assert (
+        post_trace(url, span(1, attributes={"ms": 3}), span(2, attributes={"ms": 2.5})).body == b""
+    )
     assert api(url, "columns")["public.opentelemetry_traces"]["span_attributes.ms"] == "Float64"
 
 
 def test_non_scalar_columns_never_coerce(url):
     assert post_trace(url, span(1, attributes={"tags": ["a", "b"], "raw": b"\x00\x01"})).body == b""
-    message = rejection(post_trace(url, span(2, attributes={"tags": "a,b"}), span(3, attributes={"raw": "x"})))
+    message = rejection(
+        post_trace(url, span(2, attributes={"tags": "a,b"}), span(3, attributes={"raw": "x"}))
+    )
     assert message.startswith("Accepted 0 spans, rejected 2 spans.")
     assert "'span_attributes.tags'" in message and "against existing Json" in message
     assert "'span_attributes.raw'" in message and "against existing Binary" in message
@@ -532,14 +643,27 @@ def test_non_scalar_columns_never_coerce(url):
 def test_stable_semconv_keys_have_fixed_types(url):
     assert post_trace(url, span(1, attributes={"http.response.status_code": "200"})).body == b""
     message = rejection(post_trace(url, span(2, attributes={"http.response.status_code": "OK"})))
-    assert "from String(\"OK\") to Int64" in message
-    assert api(url, "columns")["public.opentelemetry_traces"]["span_attributes.http.response.status_code"] == "Int64"
+    assert 'from String("OK") to Int64' in message
+    assert (
+        api(url, "columns")["public.opentelemetry_traces"][
+            "span_attributes.http.response.status_code"
+        ]
+        == "Int64"
+    )
 
 
 def test_columns_are_per_database_and_table(url):
     assert post_trace(url, span(1, attributes={"v": 1})).body == b""
-    other_db = post_trace(url, span(2, attributes={"v": "text"}), headers={**TRACE_HEADERS, "x-greptime-db-name": "other"})
-    other_table = post_trace(url, span(3, attributes={"v": True}), headers={**TRACE_HEADERS, "x-greptime-trace-table-name": "t2"})
+    other_db = post_trace(
+        url,
+        span(2, attributes={"v": "text"}),
+        headers={**TRACE_HEADERS, "x-greptime-db-name": "other"},
+    )
+    other_table = post_trace(
+        url,
+        span(3, attributes={"v": True}),
+        headers={**TRACE_HEADERS, "x-greptime-trace-table-name": "t2"},
+    )
     assert other_db.body == other_table.body == b""
     columns = api(url, "columns")
     assert columns["public.opentelemetry_traces"]["span_attributes.v"] == "Int64"
@@ -549,18 +673,23 @@ def test_columns_are_per_database_and_table(url):
 
 def test_resource_and_scope_attributes_are_typed_columns_too(url):
     assert post_trace(url, span(1), resource={"service.name": "a", "deployment": 1}).body == b""
-    message = rejection(post_trace(url, span(2), resource={"service.name": "a", "deployment": "prod"}))
+    message = rejection(
+        post_trace(url, span(2), resource={"service.name": "a", "deployment": "prod"})
+    )
     assert "'resource_attributes.deployment'" in message
 
 
 def test_missing_service_name_is_recorded_as_a_warning(url):
-    assert post_trace(url, span(1), resource={"host.name": "box-1", "service.namespace": "x"}).status == 200
+    assert (
+        post_trace(url, span(1), resource={"host.name": "box-1", "service.namespace": "x"}).status
+        == 200
+    )
     assert api(url, "spans")[0]["service_name"] == "box-1"
     [warning] = last_request(url)["warnings"]
     assert "no service.name" in warning and "'host.name'" in warning
 
 
-# ---------------------------------------------------------------- query API: spans, metrics, logs
+# -------------------------------- query API: spans, metrics, logs
 
 
 def test_spans_are_flattened_exactly(url):
@@ -575,15 +704,36 @@ def test_spans_are_flattened_exactly(url):
         start_time_unix_nano=1_700_000_000_123_456_789,
         end_time_unix_nano=1_700_000_001_123_456_790,
         attributes={
-            "s": "text", "b": True, "i": 42, "big": big, "neg": -(2**63), "d": 0.25,
-            "nan": float("nan"), "inf": float("-inf"), "arr": ["a", 1, [2.5]],
-            "kv": {"inner": False}, "bytes": b"\x00\xff", "empty": any_value(None),
+            "s": "text",
+            "b": True,
+            "i": 42,
+            "big": big,
+            "neg": -(2**63),
+            "d": 0.25,
+            "nan": float("nan"),
+            "inf": float("-inf"),
+            "arr": ["a", 1, [2.5]],
+            "kv": {"inner": False},
+            "bytes": b"\x00\xff",
+            "empty": any_value(None),
         },
         dropped_attributes_count=2,
-        events=[{"name": "click", "time_unix_nano": 1_700_000_000_500_000_000,
-                 "attributes": key_values({"x": 1})}],
-        links=[{"trace_id": b"\x0a" * 16, "span_id": b"\x0b" * 8, "trace_state": "t",
-                "attributes": key_values({"l": "v"}), "flags": 1}],
+        events=[
+            {
+                "name": "click",
+                "time_unix_nano": 1_700_000_000_500_000_000,
+                "attributes": key_values({"x": 1}),
+            }
+        ],
+        links=[
+            {
+                "trace_id": b"\x0a" * 16,
+                "span_id": b"\x0b" * 8,
+                "trace_state": "t",
+                "attributes": key_values({"l": "v"}),
+                "flags": 1,
+            }
+        ],
         status={"code": 2, "message": "boom"},
         dropped_events_count=3,
         dropped_links_count=4,
@@ -610,28 +760,53 @@ def test_spans_are_flattened_exactly(url):
             "d": {"type": "double", "value": 0.25},
             "nan": {"type": "double", "value": "NaN"},
             "inf": {"type": "double", "value": "-Infinity"},
-            "arr": {"type": "array", "value": [
-                {"type": "string", "value": "a"},
-                {"type": "int", "value": 1},
-                {"type": "array", "value": [{"type": "double", "value": 2.5}]},
-            ]},
+            "arr": {
+                "type": "array",
+                "value": [
+                    {"type": "string", "value": "a"},
+                    {"type": "int", "value": 1},
+                    {"type": "array", "value": [{"type": "double", "value": 2.5}]},
+                ],
+            },
             "kv": {"type": "kvlist", "value": {"inner": {"type": "bool", "value": False}}},
             "bytes": {"type": "bytes", "value": "AP8="},
             "empty": {"type": "empty", "value": None},
         },
-        "events": [{"name": "click", "time_unix_nano": "1700000000500000000",
-                    "attributes": {"x": {"type": "int", "value": 1}}, "dropped_attributes_count": 0}],
-        "links": [{"trace_id": "0a" * 16, "span_id": "0b" * 8, "trace_state": "t",
-                   "attributes": {"l": {"type": "string", "value": "v"}},
-                   "dropped_attributes_count": 0, "flags": 1}],
+        "events": [
+            {
+                "name": "click",
+                "time_unix_nano": "1700000000500000000",
+                "attributes": {"x": {"type": "int", "value": 1}},
+                "dropped_attributes_count": 0,
+            }
+        ],
+        "links": [
+            {
+                "trace_id": "0a" * 16,
+                "span_id": "0b" * 8,
+                "trace_state": "t",
+                "attributes": {"l": {"type": "string", "value": "v"}},
+                "dropped_attributes_count": 0,
+                "flags": 1,
+            }
+        ],
         "status": {"code": "STATUS_CODE_ERROR", "message": "boom"},
         "dropped_attributes_count": 2,
         "dropped_events_count": 3,
         "dropped_links_count": 4,
         "flags": 0x301,
-        "scope": {"name": "lib", "version": "1.2", "attributes": {}, "dropped_attributes_count": 0, "schema_url": ""},
-        "resource": {"attributes": {"service.name": {"type": "string", "value": "web-demo"}},
-                     "dropped_attributes_count": 0, "schema_url": ""},
+        "scope": {
+            "name": "lib",
+            "version": "1.2",
+            "attributes": {},
+            "dropped_attributes_count": 0,
+            "schema_url": "",
+        },
+        "resource": {
+            "attributes": {"service.name": {"type": "string", "value": "web-demo"}},
+            "dropped_attributes_count": 0,
+            "schema_url": "",
+        },
         "service_name": "web-demo",
         "request_seq": last_request(url)["seq"],
         "database": "public",
@@ -646,42 +821,142 @@ def test_span_without_status_has_empty_code(url):
 def test_metrics_are_flattened_per_data_point(url):
     resource = {"attributes": key_values({"service.name": "web-demo"})}
     point = {"time_unix_nano": 1_700_000_000_000_000_001, "start_time_unix_nano": 5}
-    request = ExportMetricsServiceRequest(resource_metrics=[{
-        "resource": resource,
-        "scope_metrics": [{"scope": {"name": "m"}, "metrics": [
-            {"name": "g", "unit": "1", "description": "gauge", "gauge": {"data_points": [
-                {**point, "as_int": 2**60, "attributes": key_values({"route": "/"})},
-                {**point, "as_double": float("inf")}]}},
-            {"name": "requests", "sum": {"is_monotonic": True, "aggregation_temporality": 2,
-                                          "data_points": [{**point, "as_int": 3}]}},
-            {"name": "latency", "unit": "ms", "histogram": {"aggregation_temporality": 1, "data_points": [
-                {**point, "count": 3, "sum": 12.5, "bucket_counts": [1, 2, 0], "explicit_bounds": [5.0, 10.0], "min": 1.0}]}},
-            {"name": "exp", "exponential_histogram": {"aggregation_temporality": 2, "data_points": [
-                {**point, "count": 2, "scale": 3, "zero_count": 1, "positive": {"offset": -1, "bucket_counts": [1]}}]}},
-            {"name": "quantiles", "summary": {"data_points": [
-                {**point, "count": 4, "sum": 10.0, "quantile_values": [{"quantile": 0.5, "value": 2.0}]}]}},
-        ]}],
-    }])
+    request = ExportMetricsServiceRequest(
+        resource_metrics=[
+            {
+                "resource": resource,
+                "scope_metrics": [
+                    {
+                        "scope": {"name": "m"},
+                        "metrics": [
+                            {
+                                "name": "g",
+                                "unit": "1",
+                                "description": "gauge",
+                                "gauge": {
+                                    "data_points": [
+                                        {
+                                            **point,
+                                            "as_int": 2**60,
+                                            "attributes": key_values({"route": "/"}),
+                                        },
+                                        {**point, "as_double": float("inf")},
+                                    ]
+                                },
+                            },
+                            {
+                                "name": "requests",
+                                "sum": {
+                                    "is_monotonic": True,
+                                    "aggregation_temporality": 2,
+                                    "data_points": [{**point, "as_int": 3}],
+                                },
+                            },
+                            {
+                                "name": "latency",
+                                "unit": "ms",
+                                "histogram": {
+                                    "aggregation_temporality": 1,
+                                    "data_points": [
+                                        {
+                                            **point,
+                                            "count": 3,
+                                            "sum": 12.5,
+                                            "bucket_counts": [1, 2, 0],
+                                            "explicit_bounds": [5.0, 10.0],
+                                            "min": 1.0,
+                                        }
+                                    ],
+                                },
+                            },
+                            {
+                                "name": "exp",
+                                "exponential_histogram": {
+                                    "aggregation_temporality": 2,
+                                    "data_points": [
+                                        {
+                                            **point,
+                                            "count": 2,
+                                            "scale": 3,
+                                            "zero_count": 1,
+                                            "positive": {"offset": -1, "bucket_counts": [1]},
+                                        }
+                                    ],
+                                },
+                            },
+                            {
+                                "name": "quantiles",
+                                "summary": {
+                                    "data_points": [
+                                        {
+                                            **point,
+                                            "count": 4,
+                                            "sum": 10.0,
+                                            "quantile_values": [{"quantile": 0.5, "value": 2.0}],
+                                        }
+                                    ]
+                                },
+                            },
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
     response = send(url, METRICS, request.SerializeToString(), PROTO_HEADERS)
     assert (response.status, response.body) == (200, b"")
     points = api(url, "metrics")
     assert [(p["name"], p["type"]) for p in points] == [
-        ("g", "gauge"), ("g", "gauge"), ("requests", "sum"), ("latency", "histogram"),
-        ("exp", "exponential_histogram"), ("quantiles", "summary"),
+        ("g", "gauge"),
+        ("g", "gauge"),
+        ("requests", "sum"),
+        ("latency", "histogram"),
+        ("exp", "exponential_histogram"),
+        ("quantiles", "summary"),
     ]
     gauge, gauge_inf, total, hist, exp, summary = points
     assert gauge["value"] == str(2**60) and gauge["value_type"] == "int"
     assert gauge["attributes"] == {"route": {"type": "string", "value": "/"}}
-    assert (gauge["unit"], gauge["description"], gauge["is_monotonic"], gauge["aggregation_temporality"]) == ("1", "gauge", None, None)
+    assert (
+        gauge["unit"],
+        gauge["description"],
+        gauge["is_monotonic"],
+        gauge["aggregation_temporality"],
+    ) == ("1", "gauge", None, None)
     assert (gauge["time_unix_nano"], gauge["start_time_unix_nano"]) == ("1700000000000000001", "5")
     assert (gauge_inf["value"], gauge_inf["value_type"]) == ("Infinity", "double")
     assert (total["value"], total["is_monotonic"], total["aggregation_temporality"]) == (
-        3, True, "AGGREGATION_TEMPORALITY_CUMULATIVE")
-    assert {k: hist[k] for k in ("count", "sum", "bucket_counts", "explicit_bounds", "min", "max", "aggregation_temporality")} == {
-        "count": 3, "sum": 12.5, "bucket_counts": [1, 2, 0], "explicit_bounds": [5.0, 10.0],
-        "min": 1.0, "max": None, "aggregation_temporality": "AGGREGATION_TEMPORALITY_DELTA"}
-    assert (exp["scale"], exp["zero_count"], exp["positive"], exp["sum"], exp["dropped_by_greptimedb"]) == (
-        3, 1, {"offset": -1, "bucket_counts": [1]}, None, True)
+        3,
+        True,
+        "AGGREGATION_TEMPORALITY_CUMULATIVE",
+    )
+    assert {
+        k: hist[k]
+        for k in (
+            "count",
+            "sum",
+            "bucket_counts",
+            "explicit_bounds",
+            "min",
+            "max",
+            "aggregation_temporality",
+        )
+    } == {
+        "count": 3,
+        "sum": 12.5,
+        "bucket_counts": [1, 2, 0],
+        "explicit_bounds": [5.0, 10.0],
+        "min": 1.0,
+        "max": None,
+        "aggregation_temporality": "AGGREGATION_TEMPORALITY_DELTA",
+    }
+    assert (
+        exp["scale"],
+        exp["zero_count"],
+        exp["positive"],
+        exp["sum"],
+        exp["dropped_by_greptimedb"],
+    ) == (3, 1, {"offset": -1, "bucket_counts": [1]}, None, True)
     assert summary["quantile_values"] == [{"quantile": 0.5, "value": 2.0}]
     assert (summary["count"], summary["sum"]) == (4, 10.0)
     assert {p["service_name"] for p in points} == {"web-demo"}
@@ -690,15 +965,32 @@ def test_metrics_are_flattened_per_data_point(url):
 
 
 def test_logs_are_flattened(url):
-    request = ExportLogsServiceRequest(resource_logs=[{
-        "resource": {"attributes": key_values({"service.name": "web-demo"})},
-        "scope_logs": [{"scope": {"name": "console"}, "log_records": [
-            {"time_unix_nano": 0, "observed_time_unix_nano": 1_700_000_000_000_000_042,
-             "severity_number": 17, "severity_text": "ERROR", "body": any_value({"msg": "x"}),
-             "attributes": key_values({"k": 1}), "trace_id": TRACE_ID, "span_id": b"\x01" * 8,
-             "flags": 1, "event_name": "browser.error"},
-        ]}],
-    }])
+    request = ExportLogsServiceRequest(
+        resource_logs=[
+            {
+                "resource": {"attributes": key_values({"service.name": "web-demo"})},
+                "scope_logs": [
+                    {
+                        "scope": {"name": "console"},
+                        "log_records": [
+                            {
+                                "time_unix_nano": 0,
+                                "observed_time_unix_nano": 1_700_000_000_000_000_042,
+                                "severity_number": 17,
+                                "severity_text": "ERROR",
+                                "body": any_value({"msg": "x"}),
+                                "attributes": key_values({"k": 1}),
+                                "trace_id": TRACE_ID,
+                                "span_id": b"\x01" * 8,
+                                "flags": 1,
+                                "event_name": "browser.error",
+                            },
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
     assert send(url, LOGS, request.SerializeToString(), PROTO_HEADERS).status == 200
     [log] = api(url, "logs")
     assert {k: v for k, v in log.items() if k not in ("scope", "resource", "request_seq")} == {
@@ -721,24 +1013,58 @@ def test_logs_are_flattened(url):
     assert log["scope"]["name"] == "console"
 
 
-# ---------------------------------------------------------------- query API: requests, stats, wait, reset
+# -------------------------------- query API: requests, stats, wait, reset
 
 
 def test_requests_record_what_arrived(url):
     raw = trace_body(span(1))
     body = gzip.compress(raw)
-    headers = {**TRACE_HEADERS, "Content-Encoding": "gzip", "X-Greptime-DB-Name": "web", "X-Custom": "1"}
+    headers = {
+        **TRACE_HEADERS,
+        "Content-Encoding": "gzip",
+        "X-Greptime-DB-Name": "web",
+        "X-Custom": "1",
+    }
     send(url, TRACES + "?q=1", body, headers)
     [entry] = api(url, "requests?include_body=1")
     assert entry["seq"] >= 1 and entry["received_at_ms"] > 0
-    assert {k: entry[k] for k in ("signal", "path", "method", "status", "database", "content_type",
-                                  "content_encoding", "body_bytes", "decoded_bytes", "span_count",
-                                  "accepted", "rejected", "error", "fault", "pipeline", "table")} == {
-        "signal": "traces", "path": TRACES + "?q=1", "method": "POST", "status": 200,
-        "database": "web", "content_type": PROTOBUF, "content_encoding": "gzip",
-        "body_bytes": len(body), "decoded_bytes": len(raw), "span_count": 1,
-        "accepted": 1, "rejected": 0, "error": None, "fault": False,
-        "pipeline": "greptime_trace_v1", "table": "opentelemetry_traces",
+    assert {
+        k: entry[k]
+        for k in (
+            "signal",
+            "path",
+            "method",
+            "status",
+            "database",
+            "content_type",
+            "content_encoding",
+            "body_bytes",
+            "decoded_bytes",
+            "span_count",
+            "accepted",
+            "rejected",
+            "error",
+            "fault",
+            "pipeline",
+            "table",
+        )
+    } == {
+        "signal": "traces",
+        "path": TRACES + "?q=1",
+        "method": "POST",
+        "status": 200,
+        "database": "web",
+        "content_type": PROTOBUF,
+        "content_encoding": "gzip",
+        "body_bytes": len(body),
+        "decoded_bytes": len(raw),
+        "span_count": 1,
+        "accepted": 1,
+        "rejected": 0,
+        "error": None,
+        "fault": False,
+        "pipeline": "greptime_trace_v1",
+        "table": "opentelemetry_traces",
     }
     assert entry["headers"]["x-custom"] == "1" and entry["headers"]["x-greptime-db-name"] == "web"
     assert gzip.decompress(base64.b64decode(entry["body_base64"])) == raw
@@ -750,7 +1076,12 @@ def test_stats_and_reset(url):
     post_trace(url, headers=PROTO_HEADERS)
     send(url, LOGS, log_body("a", "b", "c"), PROTO_HEADERS)
     stats = api(url, "stats")
-    assert stats["traces"] == {"requests": 2, "accepted": 2, "rejected": 0, "statuses": {"200": 1, "400": 1}}
+    assert stats["traces"] == {
+        "requests": 2,
+        "accepted": 2,
+        "rejected": 0,
+        "statuses": {"200": 1, "400": 1},
+    }
     assert stats["logs"] == {"requests": 1, "accepted": 3, "rejected": 0, "statuses": {"200": 1}}
     assert stats["metrics"]["requests"] == 0
     assert api(url, "reset", "POST") == {"reset": True}
@@ -785,7 +1116,7 @@ def test_bad_api_queries(url):
     assert send(url, "/_receiver/reset", None, {}, "GET").status == 405
 
 
-# ---------------------------------------------------------------- 9. fault injection
+# -------------------------------- 9. fault injection
 
 
 def test_faults_answer_the_next_requests_then_stop(url):
@@ -826,7 +1157,14 @@ def test_fault_delay(url):
 
 
 @pytest.mark.parametrize(
-    "plan", [{}, {"statuses": []}, {"statuses": [42]}, {"statuses": [503], "signal": "x"}, {"statuses": [503], "delay_ms": -1}]
+    "plan",
+    [
+        {},
+        {"statuses": []},
+        {"statuses": [42]},
+        {"statuses": [503], "signal": "x"},
+        {"statuses": [503], "delay_ms": -1},
+    ],
 )
 def test_invalid_fault_plans_are_400(url, plan):
     response = send(url, "/_receiver/faults", json.dumps(plan).encode(), {}, "POST")
@@ -834,7 +1172,55 @@ def test_invalid_fault_plans_are_400(url, plan):
     assert response.json()["error"].startswith("invalid fault plan: ")
 
 
-# ---------------------------------------------------------------- command line
+# -------------------------------- command line
+
+
+def test_command_line_options():
+    config = parse_args(
+        [
+            "--port",
+            "0",
+            "--host",
+            "::1",
+            "--auth",
+            "a:b",
+            "--auth",
+            "c:d:e",
+            "--cors-origins",
+            "https://a.example, https://b.example",
+            "--body-limit",
+            "2MiB",
+            "--databases",
+            "public,web",
+            "--quiet",
+        ]
+    )
+    assert (config.host, config.port, config.users) == ("::1", 0, {"a": "b", "c": "d:e"})
+    assert config.cors_origins == ["https://a.example", "https://b.example"]
+    assert (config.body_limit, config.databases) == (2 * 1024 * 1024, frozenset({"public", "web"}))
+    assert (config.quiet, config.summary) == (True, False)
+    defaults = parse_args([])
+    assert (defaults.port, defaults.body_limit, defaults.cors_origins, defaults.databases) == (
+        4000,
+        64 * 1024 * 1024,
+        None,
+        None,
+    )
+    with pytest.raises(SystemExit):
+        parse_args(["--auth", "no-colon"])
+
+
+def test_plain_log_lines(make_receiver):
+    out = io.StringIO()
+    url = make_receiver(quiet=False, out=out)
+    post_trace(url, span(1), span(2, name=""))
+    send(url, TRACES, None, {}, "OPTIONS")
+    send(url, METRICS, gauge_body(), {**PROTO_HEADERS, "x-greptime-db-name": "web"})
+    assert out.getvalue().splitlines() == [
+        f"[receiver] POST {TRACES} db=public 200 2 spans, 1 rejected",
+        f"[receiver] OPTIONS {TRACES} 200 preflight",
+        f"[receiver] POST {METRICS} db=web 200 1 metric points",
+    ]
 
 
 def test_command_line_prints_listening_line_and_summaries():
@@ -845,7 +1231,9 @@ def test_command_line_prints_listening_line_and_summaries():
         text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line.rstrip("\n")) for line in process.stdout], daemon=True
+    ).start()
     try:
         first = lines.get(timeout=10)
         assert first.startswith("[receiver] listening on http://127.0.0.1:")

@@ -86,7 +86,7 @@ SEMCONV_FIXED_TYPES = {
 }
 
 
-# ---------------------------------------------------------------- structural checks
+# -------------------------------- structural checks
 
 
 def span_problem(span) -> str | None:
@@ -112,7 +112,7 @@ def span_problem(span) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- typed columns
+# -------------------------------- typed columns
 
 
 def span_columns(resource, scope, span) -> dict[str, tuple[str, object]]:
@@ -247,7 +247,9 @@ def _type_coerces(source: str, target: str) -> bool:
 
 
 _RUST_I64 = re.compile(r"[+-]?[0-9]+")
-_RUST_F64 = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.I)
+_RUST_F64 = re.compile(
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.I
+)
 
 
 def _coerces(value, source: str, target: str) -> bool:

@@ -139,13 +139,13 @@ fn decodes_a_full_span() {
 }
 
 #[test]
-fn root_span_has_empty_parent_and_no_status_when_unset() {
+fn root_span_has_empty_parent_and_an_unset_status() {
     let mut w = Writer::default();
     w.plain_span("root", 9);
     let (spans, result) = decode(&w.out, &mut StringTable::default());
     result.unwrap();
     assert!(spans[0].span.parent_span_id.is_empty());
-    assert_eq!(spans[0].span.status, None);
+    assert_eq!(spans[0].span.status, Some(Status { code: 0, message: String::new() }));
     assert_eq!(spans[0].span.kind, span::SpanKind::Internal as i32);
 }
 

@@ -1,0 +1,94 @@
+// Shared pieces of the browser end-to-end tests: the GreptimeDB-compatible receiver (Python,
+// decoding with the official opentelemetry-proto package), a static server for the test page
+// built from the packed npm tarball, and headless Debian Chromium driven by playwright-core.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { extname, join, resolve, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PYTHON = existsSync(join(ROOT, '.venv/bin/python')) ? join(ROOT, '.venv/bin/python') : 'python3';
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Starts the receiver on a free port; resolves once it prints its address. */
+export async function startReceiver(args = []) {
+  const child = spawn(PYTHON, [join(ROOT, 'tests/receiver/greptime_receiver.py'), '--host', '127.0.0.1', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`receiver did not start:\n${output}`)), 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /\[receiver\] listening on (http:\/\/[^\s]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise(m[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c) => (output += c));
+    child.on('exit', (code) => reject(new Error(`receiver exited with ${code}:\n${output}`)));
+  });
+  const api = async (path, init) => {
+    const res = await fetch(url + path, init);
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    url,
+    spans: () => api('/_receiver/spans'),
+    requests: () => api('/_receiver/requests'),
+    reset: () => api('/_receiver/reset', { method: 'POST' }),
+    waitFor: (signal, min, timeoutMs = 10000) => api(`/_receiver/wait?signal=${signal}&min=${min}&timeout_ms=${timeoutMs}`),
+    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
+  };
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };
+
+/** Serves `dir` on a free loopback port (a different origin from the receiver, as in production). */
+export async function serveStatic(dir) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Launches headless Chromium with the flags this machine needs (no sandbox as root, no background network). */
+export async function launchBrowser() {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gwt-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens `url` and records console output and page errors (the tests assert on both). */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.__gwt !== undefined, null, { timeout: 10000 });
+  return { page, consoleMessages, pageErrors };
+}
+
+/** Our console warnings (every line the SDK writes starts with this prefix). */
+export function sdkWarnings(consoleMessages) {
+  return consoleMessages.filter((m) => m.text.includes('[greptime-web-telemetry]')).map((m) => m.text);
+}
