@@ -74,7 +74,7 @@ fn unusable_configs_throw_js_errors_with_the_reason() {
     let msg = |config: &str| error_message(core(config).err().expect("should fail"));
     assert!(msg("{ endpoint: 'localhost:4000' }").contains("is not an http(s) URL"));
     assert!(msg("{ serviceName: 'x' }").contains("no `endpoint` configured"));
-    assert!(msg("{ endpoint: 4000 }").contains("is not a string"));
+    assert!(msg("{ endpoint: 4000 }").contains("`endpoint` must be a string such as `http://localhost:4000`, got number"));
     assert!(msg("'http://localhost:4000'").contains("must be an object, got string"));
     assert!(msg("{ endpoint: 'http://x', enabled: false }").contains("disabled"));
     let with_typo = msg("{ endpont: 'http://x' }");

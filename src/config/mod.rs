@@ -90,6 +90,7 @@ pub struct Config {
 pub enum ConfigError {
     NotAnObject(&'static str),
     MissingEndpoint,
+    EndpointNotString(&'static str),
     InvalidEndpoint { value: String, reason: &'static str },
     Disabled,
 }
@@ -100,6 +101,10 @@ impl fmt::Display for ConfigError {
             ConfigError::NotAnObject(t) => write!(f, "the configuration must be an object, got {t}"),
             ConfigError::MissingEndpoint => f.write_str(
                 "no `endpoint` configured: set it to GreptimeDB's HTTP address, e.g. `http://localhost:4000`",
+            ),
+            ConfigError::EndpointNotString(t) => write!(
+                f,
+                "`endpoint` must be a string such as `http://localhost:4000`, got {t}"
             ),
             ConfigError::InvalidEndpoint { value, reason } => write!(
                 f,
@@ -173,9 +178,7 @@ impl Validator {
         let endpoint = match get("endpoint") {
             RawValue::Missing => return Err(ConfigError::MissingEndpoint),
             RawValue::String(s) => normalize_endpoint(s, &mut self.warnings)?,
-            other => {
-                return Err(ConfigError::InvalidEndpoint { value: format!("({})", other.type_name()), reason: "is not a string" })
-            }
+            other => return Err(ConfigError::EndpointNotString(other.type_name())),
         };
 
         let database = self.string("database", get("database")).unwrap_or_else(|| DEFAULT_DATABASE.to_owned());

@@ -43,7 +43,7 @@ fn fatal_errors_say_what_to_do() {
     let msg = missing.config.unwrap_err().to_string();
     assert!(msg.contains("endpoint") && msg.contains("http://localhost:4000"), "{msg}");
     let wrong = parse(&RawValue::object([("endpoint", RawValue::Number(4000.0))]));
-    assert!(wrong.config.unwrap_err().to_string().contains("is not a string"));
+    assert_eq!(wrong.config.unwrap_err().to_string(), "`endpoint` must be a string such as `http://localhost:4000`, got number");
     assert_eq!(parse(&RawValue::str("http://x")).config, Err(ConfigError::NotAnObject("string")));
     let disabled = parse(&RawValue::object([("endpoint", RawValue::str("http://x")), ("enabled", RawValue::Bool(false))]));
     assert_eq!(disabled.config, Err(ConfigError::Disabled));
