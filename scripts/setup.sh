@@ -34,15 +34,22 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 [ "$(ver wasm-bindgen)" = "$WBG_VERSION" ] || cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
 
 # 3. Node packages (binaryen 132 is the wasm-opt wasm-pack uses; playwright-core drives /usr/bin/chromium;
-#    protobufjs decodes what the receiver gets with the upstream .proto files, independently of our encoder).
-if [ -f package-lock.json ]; then
-  if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.copy; then
-    log "npm ci"
-    npm ci --no-audit --no-fund --loglevel=error
-    cp package-lock.json node_modules/.package-lock.json.copy
-  fi
-else
-  npm install --no-audit --no-fund --loglevel=error
+#    esbuild bundles test pages and measures sizes; typescript compiles js/).
+stamp=node_modules/.setup-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
 fi
 
-log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null)"
+# 4. Python venv for the GreptimeDB-compatible receiver: it decodes with the official
+#    opentelemetry-proto package, so our encoder is checked by an implementation that is not ours.
+pystamp=.venv/.setup-stamp
+if [ ! -f "$pystamp" ] || ! cmp -s tests/receiver/requirements.txt "$pystamp"; then
+  log "python venv for the receiver"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/receiver/requirements.txt
+  cp tests/receiver/requirements.txt "$pystamp"
+fi
+
+log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(.venv/bin/python --version)"

@@ -2,9 +2,10 @@
  * Ended spans → record chunk (JS) → WASM core queue → encoded batches → transport.
  *
  * Ended spans are written into a JS-owned record chunk; the chunk crosses into WASM when it
- * holds a full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time
- * and drain the queue: on the scheduled delay, as soon as a full batch waits, on
- * `forceFlush()`, and when the page is hidden (then with `keepalive`, so they survive unload).
+ * holds a full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time.
+ * As in OpenTelemetry's BatchSpanProcessor, a full batch is sent at once, and whatever is left
+ * waits for the scheduled delay; the schedule, `forceFlush()` and the page being hidden (then
+ * with `keepalive`, so requests survive unload) send everything.
  * Any error thrown by the WASM core (a bug or a trap) switches telemetry off for the page with
  * one warning: it never reaches the app.
  */
@@ -72,10 +73,12 @@ export class TracePipeline implements TracerHost {
   /** Exports everything ended so far; resolves when every request has been answered. */
   async forceFlush(): Promise<void> {
     if (this.broken) return;
-    await this.drain();
-    // A drain that was already running may have finished its last request before our spans
-    // were handed over; drain once more if anything is left.
-    if (this.pendingSpans > 0 || this.guard(() => this.core.queuedSpans() > 0, false)) await this.drain();
+    await this.drain(true);
+    // An export that was already running may have been one that sends only full batches, or
+    // finished before these spans were handed over: go again while anything is left.
+    while (this.recording && (this.pendingSpans > 0 || this.guard(() => this.core.queuedSpans() > 0, false))) {
+      await this.drain(true);
+    }
   }
 
   async shutdown(): Promise<void> {
@@ -96,7 +99,7 @@ export class TracePipeline implements TracerHost {
     const chunk = this.writer.take();
     this.pendingSpans = 0;
     const queued = this.guard(() => this.core.ingestSpans(chunk), 0);
-    if (queued >= this.maxExportBatchSize) void this.drain();
+    if (queued >= this.maxExportBatchSize) void this.drain(false);
     else if (queued > 0) this.schedule();
   }
 
@@ -104,28 +107,32 @@ export class TracePipeline implements TracerHost {
     if (this.timer !== undefined || this.draining || !this.recording) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.drain();
+      void this.drain(true);
     }, this.scheduledDelayMillis);
   }
 
-  /** Starts exporting unless an export is running; either way resolves when the queue is empty. */
-  private drain(): Promise<void> {
+  /**
+   * Starts exporting unless an export is running, and resolves when it ends. `everything`:
+   * send all that waits; otherwise only full batches (the rest waits for the schedule).
+   */
+  private drain(everything: boolean): Promise<void> {
     if (!this.draining) {
-      if (this.timer !== undefined) {
+      if (everything && this.timer !== undefined) {
         clearTimeout(this.timer);
         this.timer = undefined;
       }
-      this.draining = this.exportAll().finally(() => {
+      this.draining = this.exportBatches(everything).finally(() => {
         this.draining = undefined;
-        if (this.pendingSpans > 0) this.schedule();
+        if (this.pendingSpans > 0 || this.guard(() => this.core.queuedSpans() > 0, false)) this.schedule();
       });
     }
     return this.draining;
   }
 
-  private async exportAll(): Promise<void> {
+  private async exportBatches(everything: boolean): Promise<void> {
     for (;;) {
-      this.handOver();
+      if (everything) this.handOver();
+      else if (this.guard(() => this.core.queuedSpans(), 0) < this.maxExportBatchSize) return;
       const body = this.guard(() => this.core.takeTraceRequest(), undefined);
       if (!body) return;
       const spans = this.guard(() => this.core.lastBatchSpans(), 0);
