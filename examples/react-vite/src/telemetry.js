@@ -1,0 +1,20 @@
+// Telemetry setup for the example. The endpoint comes from `?endpoint=` (the demo and tests use
+// it to point at their receiver), else VITE_GREPTIME_ENDPOINT at build time, else a local
+// GreptimeDB on its default port.
+import { initTelemetry } from 'greptime-web-telemetry';
+
+const params = new URLSearchParams(location.search);
+const env = import.meta.env;
+
+export const telemetryReady = initTelemetry({
+  endpoint: params.get('endpoint') || env.VITE_GREPTIME_ENDPOINT || 'http://127.0.0.1:4000',
+  database: env.VITE_GREPTIME_DB || 'public',
+  // Use a write-only GreptimeDB user here: anything shipped to a browser is public.
+  username: env.VITE_GREPTIME_USERNAME || undefined,
+  password: env.VITE_GREPTIME_PASSWORD || undefined,
+  serviceName: 'agent-workbench-web',
+  serviceVersion: '0.1.0',
+  resourceAttributes: { 'deployment.environment.name': env.MODE },
+  // Short delay so the demo shows spans arriving within a second.
+  batch: { scheduledDelayMillis: 1000 },
+});
