@@ -14,9 +14,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PYTHON = existsSync(join(ROOT, '.venv/bin/python')) ? join(ROOT, '.venv/bin/python') : 'python3';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Starts the receiver on a free port; resolves once it prints its address. */
-export async function startReceiver(args = []) {
-  const child = spawn(PYTHON, [join(ROOT, 'tests/receiver/greptime_receiver.py'), '--host', '127.0.0.1', '--port', '0', ...args], {
+/**
+ * Starts the receiver (on a free port unless `port` is given); resolves once it prints its
+ * address. `echo` passes its output through (the demo's live view).
+ */
+export async function startReceiver(args = [], { echo = false, port = 0 } = {}) {
+  const child = spawn(PYTHON, [join(ROOT, 'tests/receiver/greptime_receiver.py'), '--host', '127.0.0.1', '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -32,6 +35,10 @@ export async function startReceiver(args = []) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (c) => (output += c));
+    if (echo) {
+      child.stdout.pipe(process.stdout);
+      child.stderr.pipe(process.stderr);
+    }
     child.on('exit', (code) => reject(new Error(`receiver exited with ${code}:\n${output}`)));
   });
   const api = async (path, init) => {
@@ -51,8 +58,8 @@ export async function startReceiver(args = []) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };
 
-/** Serves `dir` on a free loopback port (a different origin from the receiver, as in production). */
-export async function serveStatic(dir) {
+/** Serves `dir` on loopback (a different origin from the receiver, as in production); port 0 = any free one. */
+export async function serveStatic(dir, port = 0) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const file = join(dir, path === '/' ? 'index.html' : path);
@@ -63,7 +70,10 @@ export async function serveStatic(dir) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(readFileSync(file));
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolveListen);
+  });
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
