@@ -17,7 +17,7 @@ step "2/7 receiver contract tests (pytest)"
 .venv/bin/python -m pytest tests/receiver -q -p no:cacheprovider
 
 step "3/7 WASM tests in headless Chrome (wasm-bindgen-test)"
-wasm-pack --quiet test --headless --chrome -- --locked
+wasm-pack test --headless --chrome -- --locked
 
 step "4/7 build the npm package"
 bash scripts/build-package.sh

@@ -98,9 +98,11 @@ impl TelemetryCore {
     }
 
     /// Decodes a chunk of ended spans written by js/wire/record_writer.ts into the queue.
-    /// Returns the queue length afterwards (JS exports at once when it reaches a full batch).
+    /// Returns the queue length afterwards (JS exports at once when it reaches a full batch),
+    /// or -1 when the chunk was malformed: the core then forgot its interned strings, and JS
+    /// must forget its own (`RecordWriter.resetStrings`) before the next chunk.
     #[wasm_bindgen(js_name = ingestSpans)]
-    pub fn ingest_spans(&mut self, chunk: &[u8]) -> u32 {
+    pub fn ingest_spans(&mut self, chunk: &[u8]) -> i32 {
         let mut dropped = 0u64;
         let queue = &mut self.queue;
         let result = decode_chunk(chunk, &mut self.strings, |span| {
@@ -113,12 +115,13 @@ impl TelemetryCore {
             format!("span queue full ({max} spans, `batch.maxQueueSize`): dropping spans until an export makes room")
         });
         if let Err(e) = result {
-            // The JS writer and this decoder disagree: a bug. Start the string table afresh so
-            // the next chunk (which JS begins with a reset after this) decodes cleanly.
+            // The JS writer and this decoder disagree: a bug. Both sides start their string
+            // tables afresh so that the next chunk decodes cleanly.
             self.strings.reset();
             self.diagnostics.report(Problem::MalformedRecord, 1, || format!("{e}; the rest of that chunk was dropped"));
+            return -1;
         }
-        self.queue.len() as u32
+        self.queue.len() as i32
     }
 
     /// Spans waiting for export.

@@ -99,7 +99,9 @@ export class TracePipeline implements TracerHost {
     const chunk = this.writer.take();
     this.pendingSpans = 0;
     const queued = this.guard(() => this.core.ingestSpans(chunk), 0);
-    if (queued >= this.maxExportBatchSize) void this.drain(false);
+    // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
+    if (queued < 0) this.writer.resetStrings();
+    else if (queued >= this.maxExportBatchSize) void this.drain(false);
     else if (queued > 0) this.schedule();
   }
 

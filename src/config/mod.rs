@@ -108,7 +108,7 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::InvalidEndpoint { value, reason } => write!(
                 f,
-                "`endpoint` {value:?} {reason}: use GreptimeDB's HTTP address such as `http://localhost:4000`, or a same-origin path such as `/greptime`"
+                "`endpoint` \"{value}\" {reason}: use GreptimeDB's HTTP address such as `http://localhost:4000`, or a same-origin path such as `/greptime`"
             ),
             ConfigError::Disabled => f.write_str("telemetry is disabled (`enabled: false`)"),
         }
@@ -183,10 +183,10 @@ impl Validator {
 
         let database = self.string("database", get("database")).unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
         if database.is_empty() {
-            self.warn(format!("`database` is empty; using {DEFAULT_DATABASE:?}"));
+            self.warn(format!("`database` is empty; using \"{DEFAULT_DATABASE}\""));
         } else if let Some((catalog, schema)) = database.split_once('-') {
             self.warn(format!(
-                "`database` {database:?} contains '-': GreptimeDB reads it as catalog {catalog:?}, schema {schema:?}"
+                "`database` \"{database}\" contains '-': GreptimeDB reads it as catalog \"{catalog}\", schema \"{schema}\""
             ));
         }
         let database = if database.is_empty() { DEFAULT_DATABASE.to_owned() } else { database };
@@ -208,7 +208,7 @@ impl Validator {
             Some(s) if !s.is_empty() => s,
             _ => {
                 self.warn(format!(
-                    "`serviceName` is not set; spans are stored under service_name {DEFAULT_SERVICE_NAME:?}"
+                    "`serviceName` is not set; spans are stored under service_name \"{DEFAULT_SERVICE_NAME}\""
                 ));
                 DEFAULT_SERVICE_NAME.to_owned()
             }
@@ -271,6 +271,7 @@ impl Validator {
             RawValue::Missing => default,
             RawValue::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => *n as u32,
             RawValue::Number(n) => {
+                let n = number_text(*n);
                 self.warn(format!("`{key}` must be a whole number from {min} to {max}, got {n}; using {default}"));
                 default
             }
@@ -298,7 +299,7 @@ impl Validator {
                 continue;
             };
             if !is_header_name(&lower) {
-                self.warn(format!("header name {name:?} is not a valid HTTP header name; ignored"));
+                self.warn(format!("header name \"{name}\" is not a valid HTTP header name; ignored"));
                 continue;
             }
             if matches!(lower.as_str(), "content-type" | "content-encoding" | "content-length") {
@@ -475,7 +476,7 @@ fn normalize_endpoint(raw: &str, warnings: &mut Vec<String>) -> Result<String, C
     for suffix in ["/v1/otlp/v1/traces", "/v1/otlp/v1/metrics", "/v1/otlp/v1/logs", "/v1/otlp"] {
         if let Some(base) = endpoint.strip_suffix(suffix) {
             warnings.push(format!(
-                "`endpoint` should be GreptimeDB's base address; using {:?} (the OTLP paths are added per signal)",
+                "`endpoint` should be GreptimeDB's base address; using \"{}\" (the OTLP paths are added per signal)",
                 if base.is_empty() { "/" } else { base }
             ));
             endpoint = base.to_owned();
@@ -512,6 +513,29 @@ pub fn attribute_value(raw: &RawValue) -> Option<AnyValue> {
         _ => return None,
     };
     Some(AnyValue { value: Some(value) })
+}
+
+/// A number for a message, without `f64`'s `Display`: float formatting would add about 15 KB
+/// to the .wasm for the sake of one warning.
+fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if n.abs() >= 1e15 {
+        return "a very large number".into();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let n = n.abs();
+    let whole = n.trunc() as u64;
+    let millis = ((n - n.trunc()) * 1000.0).round() as u64;
+    match millis {
+        0 => format!("{sign}{whole}"),
+        1000 => format!("{sign}{}", whole + 1),
+        m => format!("{sign}{whole}.{}", format!("{m:03}").trim_end_matches('0')),
+    }
 }
 
 /// Levenshtein distance, for "did you mean" hints on short keys.

@@ -154,3 +154,14 @@ fn edit_distance_basics() {
     assert_eq!(edit_distance("", "abc"), 3);
     assert_eq!(edit_distance("same", "same"), 0);
 }
+
+#[test]
+fn numbers_in_messages() {
+    assert_eq!(number_text(-1.0), "-1");
+    assert_eq!(number_text(2.5), "2.5");
+    assert_eq!(number_text(0.125), "0.125");
+    assert_eq!(number_text(3.9999), "4");
+    assert_eq!(number_text(f64::NAN), "NaN");
+    assert_eq!(number_text(f64::NEG_INFINITY), "-Infinity");
+    assert_eq!(number_text(1e300), "a very large number");
+}
