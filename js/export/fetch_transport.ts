@@ -18,8 +18,15 @@ export type Transport = (
   keepalive: boolean,
 ) => Promise<TransportResponse>;
 
-/** Chromium and Firefox refuse keepalive bodies past 64 KiB in flight; stay under it. */
+/**
+ * Browsers allow 64 KiB of keepalive bodies in flight per page (Chromium also caps the number
+ * of requests); past that a keepalive fetch fails outright. Like OpenTelemetry JS, stay under
+ * both with margin, counting every request of this module, and send the rest without keepalive.
+ */
 export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
+const KEEPALIVE_MAX_REQUESTS = 9;
+let keepaliveBytesInFlight = 0;
+let keepaliveRequestsInFlight = 0;
 /** Error bodies are short; never buffer a large one. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -30,6 +37,13 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
   if (!nativeFetch) return { status: 0, body: encoder.encode('fetch is not available') };
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
   const timer = controller ? setTimeout(() => controller.abort(), timeoutMillis) : undefined;
+  const size = body.byteLength;
+  const useKeepalive =
+    keepalive && keepaliveBytesInFlight + size <= KEEPALIVE_BODY_LIMIT && keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS;
+  if (useKeepalive) {
+    keepaliveBytesInFlight += size;
+    keepaliveRequestsInFlight++;
+  }
   try {
     const response = await nativeFetch(url, {
       method: 'POST',
@@ -39,7 +53,7 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
       // `Access-Control-Allow-Origin: *` would make a credentialed request fail anyway).
       credentials: 'omit',
       mode: 'cors',
-      keepalive: keepalive && body.byteLength <= KEEPALIVE_BODY_LIMIT,
+      keepalive: useKeepalive,
       signal: controller?.signal,
     });
     // Reading the body also releases Chromium's keepalive quota for this request.
@@ -51,6 +65,10 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
     return { status: 0, body: encoder.encode(text) };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    if (useKeepalive) {
+      keepaliveBytesInFlight -= size;
+      keepaliveRequestsInFlight--;
+    }
   }
 };
 

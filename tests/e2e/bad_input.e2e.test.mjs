@@ -196,3 +196,24 @@ test('an unreachable endpoint costs one warning and nothing else', async () => {
   assert.match(warnings[0], /could not reach http:\/\/127\.0\.0\.1:9 .*is GreptimeDB running/);
   await page.close();
 });
+
+test('a page whose Content-Security-Policy forbids WebAssembly gets a no-op SDK and one warning', async () => {
+  // No 'wasm-unsafe-eval' in script-src: the browser refuses to compile the core.
+  const strict = await serveStatic(join(ROOT, 'tests/e2e/page/dist'), 0, { 'content-security-policy': "script-src 'self'" });
+  try {
+    const { page, consoleMessages, pageErrors } = await openPage(browser, strict.url);
+    const result = await page.evaluate(async (endpoint) => {
+      const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'csp' });
+      const ran = t.tracer.startActiveSpan('still runs', () => 'ran');
+      return { enabled: t.enabled, ran };
+    }, receiver.url);
+    assert.deepEqual(result, { enabled: false, ran: 'ran' });
+    assert.deepEqual(pageErrors, []);
+    const warnings = sdkWarnings(consoleMessages);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /telemetry disabled: .*WebAssembly/);
+    await page.close();
+  } finally {
+    await strict.close();
+  }
+});

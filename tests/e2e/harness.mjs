@@ -58,8 +58,11 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };
 
-/** Serves `dir` on loopback (a different origin from the receiver, as in production); port 0 = any free one. */
-export async function serveStatic(dir, port = 0) {
+/**
+ * Serves `dir` on loopback (a different origin from the receiver, as in production); port 0 =
+ * any free one. `headers` are added to every response (e.g. a Content-Security-Policy).
+ */
+export async function serveStatic(dir, port = 0, headers = {}) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const file = join(dir, path === '/' ? 'index.html' : path);
@@ -67,7 +70,7 @@ export async function serveStatic(dir, port = 0) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store', ...headers });
     res.end(readFileSync(file));
   });
   await new Promise((resolveListen, reject) => {

@@ -266,3 +266,25 @@ test('wrong credentials: the 401 is reported once in the console and counted, th
   assert.match(warnings[0], /HTTP 401: Username and password does not match, username: browser/);
   await page.close();
 });
+
+test('leaving the page flushes what is queued (pagehide, keepalive fetch across origins)', async () => {
+  await receiver.reset();
+  const { page, pageErrors } = await openPage(browser, site.url);
+  await page.evaluate(async (endpoint) => {
+    const telemetry = await window.__gwt.initTelemetry({
+      endpoint,
+      username: 'browser',
+      password: 's3cret',
+      serviceName: 'unload',
+      batch: { scheduledDelayMillis: 600000 },
+    });
+    for (let i = 0; i < 20; i++) telemetry.tracer.startSpan(`before unload ${i}`, { attributes: { i } }).end();
+  }, receiver.url);
+  await page.goto('about:blank');
+  const waited = await receiver.waitFor('traces', 20, 5000);
+  assert.equal(waited.timed_out, false, 'spans arrived after the page was left');
+  const spans = await receiver.spans();
+  assert.deepEqual(spans.map((s) => s.name), Array.from({ length: 20 }, (_, i) => `before unload ${i}`));
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
