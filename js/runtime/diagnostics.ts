@@ -15,8 +15,9 @@ export type ProblemKind =
   | 'invalidArguments'
   | 'callsAfterEnd';
 
-export class Diagnostics {
-  readonly counts: Record<ProblemKind, number> = {
+/** Every kind at zero: the starting counts, and the no-op SDK's stats. */
+export function zeroCounts(): Record<ProblemKind, number> {
+  return {
     invalidAttributes: 0,
     attributesOverLimit: 0,
     attributeValuesTruncated: 0,
@@ -25,6 +26,10 @@ export class Diagnostics {
     invalidArguments: 0,
     callsAfterEnd: 0,
   };
+}
+
+export class Diagnostics {
+  readonly counts: Record<ProblemKind, number> = zeroCounts();
 
   /** Counts one occurrence; `message` is built and printed only for the first of its kind. */
   report(kind: ProblemKind, message: () => string): void {

@@ -1,6 +1,7 @@
 /** What every call returns when telemetry is off: cheap objects that do nothing and never throw. */
 
 import type { Span, SpanContext, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
+import { zeroCounts } from '../runtime/diagnostics.js';
 
 const INVALID_CONTEXT: SpanContext = {
   traceId: '00000000000000000000000000000000',
@@ -55,14 +56,8 @@ export function emptyStats(): TelemetryStats {
     spansFailedExport: 0,
     spansDroppedQueueFull: 0,
     exportRequests: 0,
-    invalidAttributes: 0,
-    attributesOverLimit: 0,
-    attributeValuesTruncated: 0,
-    eventsOverLimit: 0,
-    linksOverLimit: 0,
-    invalidArguments: 0,
-    callsAfterEnd: 0,
     malformedRecordChunks: 0,
+    ...zeroCounts(),
   };
 }
 

@@ -282,14 +282,22 @@ impl Validator {
         }
     }
 
-    fn headers(&mut self, raw: &RawValue) -> Vec<(String, String)> {
-        let entries = match raw {
-            RawValue::Missing => return Vec::new(),
-            RawValue::Object(entries) => entries,
+    /// The entries of a nested object; `None` when it is missing or not an object (warned,
+    /// with `fallback` saying what happens instead).
+    fn object<'a>(&mut self, key: &str, raw: &'a RawValue, fallback: &str) -> Option<&'a [(String, RawValue)]> {
+        match raw {
+            RawValue::Missing => None,
+            RawValue::Object(entries) => Some(entries),
             other => {
-                self.warn(format!("`headers` must be an object of strings, got {}; ignored", other.type_name()));
-                return Vec::new();
+                self.warn(format!("`{key}` must be an object, got {}; {fallback}", other.type_name()));
+                None
             }
+        }
+    }
+
+    fn headers(&mut self, raw: &RawValue) -> Vec<(String, String)> {
+        let Some(entries) = self.object("headers", raw, "ignored") else {
+            return Vec::new();
         };
         let mut headers = Vec::new();
         for (name, value) in entries {
@@ -324,13 +332,8 @@ impl Validator {
     }
 
     fn attributes(&mut self, key: &str, raw: &RawValue) -> Vec<KeyValue> {
-        let entries = match raw {
-            RawValue::Missing => return Vec::new(),
-            RawValue::Object(entries) => entries,
-            other => {
-                self.warn(format!("`{key}` must be an object, got {}; ignored", other.type_name()));
-                return Vec::new();
-            }
+        let Some(entries) = self.object(key, raw, "ignored") else {
+            return Vec::new();
         };
         let mut out: Vec<KeyValue> = Vec::new();
         for (name, value) in entries {
@@ -351,13 +354,8 @@ impl Validator {
 
     fn batch(&mut self, raw: &RawValue) -> BatchConfig {
         let d = BatchConfig::default();
-        let entries = match raw {
-            RawValue::Missing => return d,
-            RawValue::Object(entries) => entries,
-            other => {
-                self.warn(format!("`batch` must be an object, got {}; using the defaults", other.type_name()));
-                return d;
-            }
+        let Some(entries) = self.object("batch", raw, "using the defaults") else {
+            return d;
         };
         self.unknown_keys("batch.", entries, BATCH_KEYS);
         let get = |k: &str| lookup(entries, k);
@@ -393,13 +391,8 @@ impl Validator {
 
     fn span_limits(&mut self, raw: &RawValue) -> SpanLimits {
         let d = SpanLimits::default();
-        let entries = match raw {
-            RawValue::Missing => return d,
-            RawValue::Object(entries) => entries,
-            other => {
-                self.warn(format!("`spanLimits` must be an object, got {}; using the defaults", other.type_name()));
-                return d;
-            }
+        let Some(entries) = self.object("spanLimits", raw, "using the defaults") else {
+            return d;
         };
         self.unknown_keys("spanLimits.", entries, LIMIT_KEYS);
         let get = |k: &str| lookup(entries, k);
