@@ -3,7 +3,7 @@
 //! Data flows one way, and the module tree follows it:
 //!
 //! ```text
-//! JS API (js/)  ──span records──▶ ingest::span_records ──▶ pipeline::span_queue ──▶ export::otlp_encode
+//! JS API (js/)  ──span records──▶ ingest::span_records ──▶ pipeline::batch_queue ──▶ export::otlp_encode
 //!   (binary, interned strings,        (decode into OTLP        (bounded, batched,         (ExportTraceServiceRequest
 //!    one crossing per chunk)            Span messages)           drops counted)            protobuf bytes)
 //!                                                                                              │
@@ -14,7 +14,7 @@
 //! - A span lives in a plain JS object while it records (no crossing per attribute). On `end()`
 //!   JS appends it to a record chunk (its own `Uint8Array`); JS owns that chunk until it calls
 //!   [`wasm_api::TelemetryCore::ingest_spans`], which copies it into WASM memory and decodes it.
-//! - From then on Rust owns the span, inside the bounded [`pipeline::span_queue::SpanQueue`].
+//! - From then on Rust owns the span, inside the bounded [`pipeline::batch_queue::BatchQueue`].
 //!   It is freed when its batch is encoded: the encoded bytes are returned to JS as a fresh
 //!   `Uint8Array` (a copy JS owns and the GC frees), and nothing in WASM memory refers to it.
 //! - The only long-lived WASM object is the one `TelemetryCore` the JS layer creates per

@@ -8,7 +8,8 @@ use crate::export::greptime_contract::{export_headers, export_url, interpret_res
 use crate::export::otlp_encode::encode_traces;
 use crate::ingest::span_records::decode_chunk;
 use crate::ingest::string_table::StringTable;
-use crate::pipeline::span_queue::SpanQueue;
+use crate::pipeline::batch_queue::BatchQueue;
+use opentelemetry_proto::tonic::trace::v1::Span;
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -20,7 +21,7 @@ pub struct TelemetryCore {
     config_warnings: Vec<String>,
     resource: Resource,
     strings: StringTable,
-    queue: SpanQueue,
+    queue: BatchQueue<Span>,
     diagnostics: Diagnostics,
     last_batch_spans: u32,
     spans_exported: u64,
@@ -44,7 +45,7 @@ impl TelemetryCore {
         };
         let resource = build_resource(&config, &BrowserFacts { user_agent, language, page_url });
         Ok(TelemetryCore {
-            queue: SpanQueue::new(&config.batch),
+            queue: BatchQueue::new(&config.batch),
             config,
             config_warnings: report.warnings,
             resource,
@@ -106,7 +107,7 @@ impl TelemetryCore {
         let mut dropped = 0u64;
         let queue = &mut self.queue;
         let result = decode_chunk(chunk, &mut self.strings, |span| {
-            if !queue.push(span) {
+            if !queue.push(span.scope, span.span) {
                 dropped += 1;
             }
         });
@@ -139,7 +140,7 @@ impl TelemetryCore {
             return None;
         }
         let batch = self.queue.take_batch();
-        self.last_batch_spans = batch.spans.len() as u32;
+        self.last_batch_spans = batch.items.len() as u32;
         Some(encode_traces(&self.resource, batch))
     }
 

@@ -1,14 +1,14 @@
 //! Encodes a batch of spans as an OTLP `ExportTraceServiceRequest`: one ResourceSpans for this
 //! page, one ScopeSpans per instrumentation scope, spans in the order they ended.
 
-use crate::pipeline::span_queue::SpanBatch;
+use crate::pipeline::batch_queue::Batch;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 
-pub fn encode_traces(resource: &Resource, batch: SpanBatch) -> Vec<u8> {
+pub fn encode_traces(resource: &Resource, batch: Batch<Span>) -> Vec<u8> {
     let mut scope_spans: Vec<ScopeSpans> = batch
         .scopes
         .iter()
@@ -18,7 +18,7 @@ pub fn encode_traces(resource: &Resource, batch: SpanBatch) -> Vec<u8> {
             schema_url: String::new(),
         })
         .collect();
-    for (scope, span) in batch.spans {
+    for (scope, span) in batch.items {
         scope_spans[scope as usize].spans.push(span);
     }
     scope_spans.retain(|s| !s.spans.is_empty());
@@ -31,9 +31,8 @@ pub fn encode_traces(resource: &Resource, batch: SpanBatch) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::span_records::ScopeKey;
+    use crate::ingest::record_reader::ScopeKey;
     use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
-    use opentelemetry_proto::tonic::trace::v1::Span;
 
     #[test]
     fn groups_spans_by_scope_under_one_resource() {
@@ -46,13 +45,13 @@ mod tests {
             ..Default::default()
         };
         let span = |name: &str| Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() };
-        let batch = SpanBatch {
+        let batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },
                 ScopeKey { name: "b".into(), version: String::new() },
                 ScopeKey { name: "unused".into(), version: String::new() },
             ],
-            spans: vec![(0, span("x")), (1, span("y")), (0, span("z"))],
+            items: vec![(0, span("x")), (1, span("y")), (0, span("z"))],
         };
         let bytes = encode_traces(&resource, batch);
         let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();

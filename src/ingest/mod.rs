@@ -1,4 +1,5 @@
-//! Decoding what the JS layer hands over: span records with interned strings.
+//! Decoding what the JS layer hands over: record chunks with interned strings.
 
+pub mod record_reader;
 pub mod span_records;
 pub mod string_table;

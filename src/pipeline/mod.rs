@@ -1,3 +1,3 @@
-//! Between ingest and export: the bounded queue that batches spans.
+//! Between ingest and export: the bounded queues that batch spans and log records.
 
-pub mod span_queue;
+pub mod batch_queue;

@@ -1,4 +1,6 @@
 use super::*;
+use crate::ingest::record_reader::{epoch_millis_to_nanos, OP_RESET_STRINGS};
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
 
 /// A Rust mirror of js/wire/record_writer.ts, enough to produce every construct.
 #[derive(Default)]

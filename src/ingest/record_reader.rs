@@ -1,0 +1,213 @@
+//! The parts of the record format shared by every signal (js/wire/record_writer.ts writes them):
+//! integers, strings with interning, ids, attribute values.
+//!
+//! ```text
+//! varint := unsigned LEB128 (u32)          f64 := 8 bytes little-endian
+//! str    := varint v, by its two low bits:
+//!           0: the interned string number v >> 2
+//!           1: inline UTF-8 of v >> 2 bytes
+//!           2: inline UTF-8 of v >> 2 bytes, interned as the next number
+//! attrs  := varint n, n × (key str, value), then varint dropped_count
+//! value  := tag u8: 0 string (str) | 1 false | 2 true | 3 int (f64 holding a safe integer)
+//!                 | 4 double (f64) | 5 array (varint n, n × value) | 6 empty (a null entry)
+//!                 | 7 map (varint n, n × (key str, value))
+//! ```
+//!
+//! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
+//! safe integer, so the cast back is exact. Arrays and maps nest at most `MAX_VALUE_DEPTH` deep.
+
+use super::string_table::StringTable;
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue, KeyValueList};
+use std::fmt;
+
+pub const OP_RESET_STRINGS: u8 = 2;
+
+const STR_INTERNED: u32 = 0;
+const STR_INLINE: u32 = 1;
+const STR_DEFINE: u32 = 2;
+
+const TAG_STRING: u8 = 0;
+const TAG_FALSE: u8 = 1;
+const TAG_TRUE: u8 = 2;
+const TAG_INT: u8 = 3;
+const TAG_DOUBLE: u8 = 4;
+const TAG_ARRAY: u8 = 5;
+const TAG_EMPTY: u8 = 6;
+const TAG_MAP: u8 = 7;
+
+/// JS cuts deeper structures (log bodies, log attributes) before writing them.
+pub const MAX_VALUE_DEPTH: u8 = 4;
+
+/// Where a decoded item belongs: its instrumentation scope (tracer or logger name and version).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeKey {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub offset: usize,
+    pub reason: &'static str,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed record at byte {}: {}", self.offset, self.reason)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    pub fn error(&self, reason: &'static str) -> DecodeError {
+        DecodeError { offset: self.pos, reason }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| self.error("truncated"))?;
+        let slice = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(slice)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn f64(&mut self) -> Result<f64, DecodeError> {
+        let b = self.take(8)?;
+        Ok(f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    }
+
+    pub fn varint(&mut self) -> Result<u32, DecodeError> {
+        let mut value: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let byte = self.u8()?;
+            value |= u32::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.error("varint too long"))
+    }
+
+    pub fn str(&mut self, strings: &mut StringTable) -> Result<String, DecodeError> {
+        let v = self.varint()?;
+        let n = v >> 2;
+        match v & 3 {
+            STR_INTERNED => strings.get(n).map(str::to_owned).ok_or_else(|| self.error("unknown string number")),
+            form @ (STR_INLINE | STR_DEFINE) => {
+                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?.to_owned();
+                if form == STR_DEFINE {
+                    strings.define(s.clone()).map_err(|reason| self.error(reason))?;
+                }
+                Ok(s)
+            }
+            _ => Err(self.error("unknown string form")),
+        }
+    }
+
+    /// An id of N bytes; all zero means "none" (a root span's parent), which OTLP wants empty.
+    pub fn id<const N: usize>(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let raw = self.take(N)?;
+        Ok(if raw.iter().all(|&b| b == 0) { Vec::new() } else { raw.to_vec() })
+    }
+
+    /// A value; `None` for an empty (null) entry, which only arrays and maps may hold.
+    pub fn value(&mut self, strings: &mut StringTable, depth: u8) -> Result<Option<any_value::Value>, DecodeError> {
+        Ok(Some(match self.u8()? {
+            TAG_STRING => any_value::Value::StringValue(self.str(strings)?),
+            TAG_FALSE => any_value::Value::BoolValue(false),
+            TAG_TRUE => any_value::Value::BoolValue(true),
+            TAG_INT => any_value::Value::IntValue(self.f64()? as i64),
+            TAG_DOUBLE => any_value::Value::DoubleValue(self.f64()?),
+            TAG_EMPTY if depth > 0 => return Ok(None),
+            TAG_ARRAY if depth < MAX_VALUE_DEPTH => {
+                let n = self.varint()?;
+                let mut values = Vec::with_capacity(n.min(1024) as usize);
+                for _ in 0..n {
+                    values.push(AnyValue { value: self.value(strings, depth + 1)? });
+                }
+                any_value::Value::ArrayValue(ArrayValue { values })
+            }
+            TAG_MAP if depth < MAX_VALUE_DEPTH => {
+                let n = self.varint()?;
+                let mut values = Vec::with_capacity(n.min(1024) as usize);
+                for _ in 0..n {
+                    let key = self.str(strings)?;
+                    let value = self.value(strings, depth + 1)?;
+                    values.push(KeyValue { key, value: Some(AnyValue { value }), ..Default::default() });
+                }
+                any_value::Value::KvlistValue(KeyValueList { values })
+            }
+            _ => return Err(self.error("unknown value tag")),
+        }))
+    }
+
+    /// Attributes and the count of those dropped before they were written.
+    pub fn attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyValue>, u32), DecodeError> {
+        let n = self.varint()?;
+        let mut attributes = Vec::with_capacity(n.min(1024) as usize);
+        for _ in 0..n {
+            let key = self.str(strings)?;
+            let value = self.value(strings, 0)?;
+            attributes.push(KeyValue { key, value: Some(AnyValue { value }), ..Default::default() });
+        }
+        Ok((attributes, self.varint()?))
+    }
+
+    pub fn scope(&mut self, strings: &mut StringTable) -> Result<ScopeKey, DecodeError> {
+        Ok(ScopeKey { name: self.str(strings)?, version: self.str(strings)? })
+    }
+
+    /// A time in milliseconds since the epoch, as OTLP nanoseconds.
+    pub fn time(&mut self) -> Result<u64, DecodeError> {
+        Ok(epoch_millis_to_nanos(self.f64()?))
+    }
+}
+
+/// Decodes every operation of a chunk: the reset op is handled here, every other op by `op`.
+pub fn decode_ops(
+    bytes: &[u8],
+    strings: &mut StringTable,
+    mut op: impl FnMut(u8, &mut Reader<'_>, &mut StringTable) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut r = Reader::new(bytes);
+    while !r.at_end() {
+        match r.u8()? {
+            OP_RESET_STRINGS => strings.reset(),
+            code => op(code, &mut r, strings)?,
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds since the epoch (as JS clocks give them, with sub-millisecond fractions) to
+/// OTLP nanoseconds. Negative or non-finite times become 0, which OTLP reads as "unknown".
+pub fn epoch_millis_to_nanos(ms: f64) -> u64 {
+    // u64 nanoseconds run out in the year 2554; clamp rather than overflow.
+    const MAX_MS: f64 = (u64::MAX / 1_000_000 - 1) as f64;
+    if ms.is_finite() && ms > 0.0 {
+        let ms = ms.min(MAX_MS);
+        // Split so the fraction keeps its precision: ms alone is ~1.7e12, and ms * 1e6 as one
+        // f64 product would round to 256 ns steps.
+        let whole = ms.trunc();
+        (whole as u64) * 1_000_000 + ((ms - whole) * 1e6).round() as u64
+    } else {
+        0
+    }
+}
