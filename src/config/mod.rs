@@ -24,6 +24,14 @@ pub const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT: u32 = 8_192;
 pub const DEFAULT_EVENT_COUNT_LIMIT: u32 = 128;
 pub const DEFAULT_LINK_COUNT_LIMIT: u32 = 128;
 pub const DEFAULT_DATABASE: &str = "public";
+pub const DEFAULT_LOG_TABLE: &str = "opentelemetry_logs";
+/// OpenTelemetry's BatchLogRecordProcessor sends after 1 s, not 5 s.
+pub const DEFAULT_LOG_SCHEDULED_DELAY_MILLIS: u32 = 1_000;
+/// The seed system's interval (OpenTelemetry's PeriodicExportingMetricReader waits 60 s, which
+/// loses most short page views' metrics).
+pub const DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS: u32 = 15_000;
+/// OpenTelemetry's default cardinality limit per instrument.
+pub const DEFAULT_CARDINALITY_LIMIT: u32 = 2_000;
 pub const DEFAULT_SERVICE_NAME: &str = "unknown_service:webjs";
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +49,38 @@ impl Default for BatchConfig {
             max_export_batch_size: DEFAULT_MAX_EXPORT_BATCH_SIZE,
             scheduled_delay_millis: DEFAULT_SCHEDULED_DELAY_MILLIS,
             export_timeout_millis: DEFAULT_EXPORT_TIMEOUT_MILLIS,
+        }
+    }
+}
+
+impl BatchConfig {
+    pub fn logs_default() -> Self {
+        BatchConfig { scheduled_delay_millis: DEFAULT_LOG_SCHEDULED_DELAY_MILLIS, ..Default::default() }
+    }
+}
+
+/// Cumulative suits PromQL's `rate()` on GreptimeDB (it stores delta points as they come).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporality {
+    Cumulative,
+    Delta,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricsConfig {
+    pub export_interval_millis: u32,
+    pub export_timeout_millis: u32,
+    pub temporality: Temporality,
+    pub cardinality_limit: u32,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            export_interval_millis: DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS,
+            export_timeout_millis: DEFAULT_EXPORT_TIMEOUT_MILLIS,
+            temporality: Temporality::Cumulative,
+            cardinality_limit: DEFAULT_CARDINALITY_LIMIT,
         }
     }
 }
@@ -81,7 +121,17 @@ pub struct Config {
     pub service_version: Option<String>,
     pub resource_attributes: Vec<KeyValue>,
     pub trace_table: Option<String>,
+    /// `x-greptime-log-table-name`, always sent.
+    pub log_table: String,
+    /// Spans.
     pub batch: BatchConfig,
+    /// Log records (OpenTelemetry's BatchLogRecordProcessor defaults).
+    pub log_batch: BatchConfig,
+    pub metrics: MetricsConfig,
+    /// Record uncaught errors and unhandled rejections as error logs (JS applies it).
+    pub capture_errors: bool,
+    /// Console methods whose calls become logs (JS applies it); empty: none.
+    pub capture_console: Vec<String>,
     pub span_limits: SpanLimits,
 }
 
@@ -134,11 +184,19 @@ const KNOWN_KEYS: &[&str] = &[
     "serviceVersion",
     "resourceAttributes",
     "traceTable",
+    "logTable",
     "batch",
+    "logBatch",
+    "metrics",
+    "captureErrors",
+    "captureConsole",
     "spanLimits",
     "enabled",
 ];
 const BATCH_KEYS: &[&str] = &["maxQueueSize", "maxExportBatchSize", "scheduledDelayMillis", "exportTimeoutMillis"];
+const METRICS_KEYS: &[&str] = &["exportIntervalMillis", "exportTimeoutMillis", "temporality", "cardinalityLimit"];
+const CONSOLE_LEVELS: &[&str] = &["debug", "log", "info", "warn", "error"];
+const DEFAULT_CONSOLE_LEVELS: &[&str] = &["info", "warn", "error"];
 const LIMIT_KEYS: &[&str] = &[
     "attributeCountLimit",
     "attributeValueLengthLimit",
@@ -216,6 +274,7 @@ impl Validator {
         let service_version = self.string("serviceVersion", get("serviceVersion"));
         let resource_attributes = self.attributes("resourceAttributes", get("resourceAttributes"));
         let trace_table = self.string("traceTable", get("traceTable")).filter(|s| !s.is_empty());
+        let log_table = self.string("logTable", get("logTable")).filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT_LOG_TABLE.to_owned());
 
         Ok(Config {
             endpoint,
@@ -225,7 +284,12 @@ impl Validator {
             service_version,
             resource_attributes,
             trace_table,
-            batch: self.batch(get("batch")),
+            log_table,
+            batch: self.batch("batch", get("batch"), BatchConfig::default()),
+            log_batch: self.batch("logBatch", get("logBatch"), BatchConfig::logs_default()),
+            metrics: self.metrics(get("metrics")),
+            capture_errors: self.bool("captureErrors", get("captureErrors")).unwrap_or(false),
+            capture_console: self.console_levels(get("captureConsole")),
             span_limits: self.span_limits(get("spanLimits")),
         })
     }
@@ -352,20 +416,20 @@ impl Validator {
         out
     }
 
-    fn batch(&mut self, raw: &RawValue) -> BatchConfig {
-        let d = BatchConfig::default();
-        let Some(entries) = self.object("batch", raw, "using the defaults") else {
+    /// `batch` (spans) or `logBatch` (log records), over the given defaults.
+    fn batch(&mut self, key: &str, raw: &RawValue, d: BatchConfig) -> BatchConfig {
+        let Some(entries) = self.object(key, raw, "using the defaults") else {
             return d;
         };
-        self.unknown_keys("batch.", entries, BATCH_KEYS);
+        self.unknown_keys(&format!("{key}."), entries, BATCH_KEYS);
         let get = |k: &str| lookup(entries, k);
-        let max_queue_size = self.integer("batch.maxQueueSize", get("maxQueueSize"), 1, 1 << 20, d.max_queue_size);
+        let max_queue_size = self.integer(&format!("{key}.maxQueueSize"), get("maxQueueSize"), 1, 1 << 20, d.max_queue_size);
         let mut max_export_batch_size =
-            self.integer("batch.maxExportBatchSize", get("maxExportBatchSize"), 1, 1 << 20, d.max_export_batch_size);
+            self.integer(&format!("{key}.maxExportBatchSize"), get("maxExportBatchSize"), 1, 1 << 20, d.max_export_batch_size);
         if max_export_batch_size > max_queue_size {
             // As OpenTelemetry does: a batch can never be larger than the queue.
             self.warn(format!(
-                "`batch.maxExportBatchSize` ({max_export_batch_size}) is larger than `batch.maxQueueSize` ({max_queue_size}); using {max_queue_size}"
+                "`{key}.maxExportBatchSize` ({max_export_batch_size}) is larger than `{key}.maxQueueSize` ({max_queue_size}); using {max_queue_size}"
             ));
             max_export_batch_size = max_queue_size;
         }
@@ -373,19 +437,97 @@ impl Validator {
             max_queue_size,
             max_export_batch_size,
             scheduled_delay_millis: self.integer(
-                "batch.scheduledDelayMillis",
+                &format!("{key}.scheduledDelayMillis"),
                 get("scheduledDelayMillis"),
                 0,
                 3_600_000,
                 d.scheduled_delay_millis,
             ),
             export_timeout_millis: self.integer(
-                "batch.exportTimeoutMillis",
+                &format!("{key}.exportTimeoutMillis"),
                 get("exportTimeoutMillis"),
                 1,
                 3_600_000,
                 d.export_timeout_millis,
             ),
+        }
+    }
+
+    fn metrics(&mut self, raw: &RawValue) -> MetricsConfig {
+        let d = MetricsConfig::default();
+        let Some(entries) = self.object("metrics", raw, "using the defaults") else {
+            return d;
+        };
+        self.unknown_keys("metrics.", entries, METRICS_KEYS);
+        let get = |k: &str| lookup(entries, k);
+        let temporality = match get("temporality") {
+            RawValue::Missing => d.temporality,
+            RawValue::String(s) if s.eq_ignore_ascii_case("cumulative") => Temporality::Cumulative,
+            RawValue::String(s) if s.eq_ignore_ascii_case("delta") => Temporality::Delta,
+            other => {
+                self.warn(format!(
+                    "`metrics.temporality` must be \"cumulative\" or \"delta\", got {}; using cumulative",
+                    match other {
+                        RawValue::String(s) => format!("\"{s}\""),
+                        other => other.type_name().to_owned(),
+                    }
+                ));
+                d.temporality
+            }
+        };
+        MetricsConfig {
+            export_interval_millis: self.integer(
+                "metrics.exportIntervalMillis",
+                get("exportIntervalMillis"),
+                100,
+                3_600_000,
+                d.export_interval_millis,
+            ),
+            export_timeout_millis: self.integer(
+                "metrics.exportTimeoutMillis",
+                get("exportTimeoutMillis"),
+                1,
+                3_600_000,
+                d.export_timeout_millis,
+            ),
+            temporality,
+            cardinality_limit: self.integer("metrics.cardinalityLimit", get("cardinalityLimit"), 2, 100_000, d.cardinality_limit),
+        }
+    }
+
+    /// `true` (the default levels), `false`, or a list of console method names.
+    fn console_levels(&mut self, raw: &RawValue) -> Vec<String> {
+        match raw {
+            RawValue::Missing | RawValue::Bool(false) => Vec::new(),
+            RawValue::Bool(true) => DEFAULT_CONSOLE_LEVELS.iter().map(|l| l.to_string()).collect(),
+            RawValue::Array(items) => {
+                let mut levels = Vec::new();
+                for item in items {
+                    match item {
+                        RawValue::String(l) if CONSOLE_LEVELS.contains(&l.as_str()) => {
+                            if !levels.contains(l) {
+                                levels.push(l.clone());
+                            }
+                        }
+                        other => self.warn(format!(
+                            "`captureConsole` entries must be one of {}; ignored {}",
+                            CONSOLE_LEVELS.join(", "),
+                            match other {
+                                RawValue::String(s) => format!("\"{s}\""),
+                                other => other.type_name().to_owned(),
+                            }
+                        )),
+                    }
+                }
+                levels
+            }
+            other => {
+                self.warn(format!(
+                    "`captureConsole` must be a boolean or a list of levels, got {}; ignored",
+                    other.type_name()
+                ));
+                Vec::new()
+            }
         }
     }
 
