@@ -1,33 +1,26 @@
 //! Counted warnings: every problem the core sees is counted by kind, and the first occurrence
 //! of each kind is written to the console once. Telemetry must never spam or throw.
 
+use crate::export::greptime_contract::Signal;
 use std::collections::BTreeMap;
 
-/// What went wrong, as a stable key (reported by `stats()` in JS).
+/// What went wrong. Counted per kind (and signal); the first of each is written to the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
-    /// A span arrived while the queue held `maxQueueSize` spans; it was dropped.
-    QueueFull,
-    /// A span record from JS could not be decoded (a bug: reported, the chunk's rest dropped).
-    MalformedRecord,
-    /// GreptimeDB accepted a request but rejected some spans (partial success).
-    PartiallyRejected,
+    /// An item arrived while its queue held `maxQueueSize` items; it was dropped.
+    QueueFull(Signal),
+    /// A record chunk from JS could not be decoded (a bug: reported, the chunk's rest dropped).
+    MalformedRecord(Signal),
+    /// GreptimeDB accepted a request but rejected some of its items (partial success).
+    PartiallyRejected(Signal),
     /// GreptimeDB (or a proxy) answered with an error status.
-    ExportFailed,
+    ExportFailed(Signal),
     /// The transport could not reach the endpoint at all.
     NetworkError,
-}
-
-impl Problem {
-    pub fn key(self) -> &'static str {
-        match self {
-            Problem::QueueFull => "queue_full",
-            Problem::MalformedRecord => "malformed_record",
-            Problem::PartiallyRejected => "partially_rejected",
-            Problem::ExportFailed => "export_failed",
-            Problem::NetworkError => "network_error",
-        }
-    }
+    /// An attribute set past an instrument's cardinality limit went to the overflow series.
+    CardinalityOverflow,
+    /// A measurement named a series the core does not know (a bug if ever counted).
+    UnknownSeries,
 }
 
 #[derive(Default, Debug)]
@@ -50,10 +43,6 @@ impl Diagnostics {
 
     pub fn count(&self, problem: Problem) -> u64 {
         self.counts.get(&problem).copied().unwrap_or(0)
-    }
-
-    pub fn counts(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        self.counts.iter().map(|(p, n)| (p.key(), *n))
     }
 }
 
@@ -84,13 +73,13 @@ mod tests {
         let mut d = Diagnostics::default();
         let mut built = 0;
         for _ in 0..3 {
-            d.report(Problem::QueueFull, 2, || {
+            d.report(Problem::QueueFull(Signal::Logs), 2, || {
                 built += 1;
                 "queue full".into()
             });
         }
-        assert_eq!(d.count(Problem::QueueFull), 6);
+        assert_eq!(d.count(Problem::QueueFull(Signal::Logs)), 6);
+        assert_eq!(d.count(Problem::QueueFull(Signal::Traces)), 0, "counted per signal");
         assert_eq!(built, 1, "the message is built (and printed) only once per kind");
-        assert_eq!(d.counts().collect::<Vec<_>>(), vec![("queue_full", 6)]);
     }
 }

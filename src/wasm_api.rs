@@ -1,42 +1,66 @@
 //! The WebAssembly interface: one `TelemetryCore` per `initTelemetry`, used only by the JS
-//! layer in js/ (it is not the public API). Calls are few and coarse: one `ingestSpans` per
-//! chunk of ended spans, one `takeTraceRequest` + `recordTraceResponse` per export.
+//! layer in js/ (it is not the public API). Calls are few and coarse: one `ingest` per chunk
+//! of ended spans or log records, one `takeRequest` + `recordResponse` per export, one
+//! `recordMeasurements` per buffer of metric measurements. Signals are numbered as in
+//! [`Signal`]: 0 traces, 1 metrics, 2 logs.
 
-use crate::config::{self, Config};
-use crate::diagnostics::{Diagnostics, Problem};
+use crate::config::{self, BatchConfig, Config};
+use crate::diagnostics::{console_warn, Diagnostics, Problem};
 use crate::export::greptime_contract::{export_headers, export_url, interpret_response, ExportOutcome, Signal};
-use crate::export::otlp_encode::encode_traces;
-use crate::ingest::span_records::decode_chunk;
+use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
+use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey};
 use crate::ingest::string_table::StringTable;
+use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::BatchQueue;
-use opentelemetry_proto::tonic::trace::v1::Span;
+use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRUMENTS};
+use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
+use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::Span;
 use wasm_bindgen::prelude::*;
+
+/// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
+struct Batched<T> {
+    strings: StringTable,
+    queue: BatchQueue<T>,
+}
+
+impl<T> Batched<T> {
+    fn new(batch: &BatchConfig) -> Self {
+        Batched { strings: StringTable::default(), queue: BatchQueue::new(batch) }
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct ExportCounters {
+    exported: u64,
+    rejected: u64,
+    failed: u64,
+    requests: u64,
+}
 
 #[wasm_bindgen]
 pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
     resource: Resource,
-    strings: StringTable,
-    queue: BatchQueue<Span>,
+    spans: Batched<Span>,
+    logs: Batched<LogRecord>,
+    metrics: MetricStore,
     diagnostics: Diagnostics,
-    last_batch_spans: u32,
-    spans_exported: u64,
-    spans_rejected: u64,
-    spans_failed: u64,
-    export_requests: u64,
+    last_batch_size: u32,
+    counters: [ExportCounters; 3],
 }
 
 #[wasm_bindgen]
 impl TelemetryCore {
     /// Validates `config` (a plain object). Throws an `Error` whose message says why telemetry
     /// cannot run (no endpoint, a malformed one, `enabled: false`); the JS layer turns that into
-    /// one console warning and a no-op SDK.
+    /// one console warning and a no-op SDK. `now_ms` starts the metrics' cumulative window.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &JsValue, user_agent: String, language: String, page_url: String) -> Result<TelemetryCore, JsError> {
+    pub fn new(config: &JsValue, user_agent: String, language: String, page_url: String, now_ms: f64) -> Result<TelemetryCore, JsError> {
         let report = config::parse(&config::js_reader::read(config));
         let config = match report.config {
             Ok(c) => c,
@@ -45,17 +69,15 @@ impl TelemetryCore {
         };
         let resource = build_resource(&config, &BrowserFacts { user_agent, language, page_url });
         Ok(TelemetryCore {
-            queue: BatchQueue::new(&config.batch),
+            spans: Batched::new(&config.batch),
+            logs: Batched::new(&config.log_batch),
+            metrics: MetricStore::new(config.metrics.temporality, config.metrics.cardinality_limit, epoch_millis_to_nanos(now_ms)),
             config,
             config_warnings: report.warnings,
             resource,
-            strings: StringTable::default(),
             diagnostics: Diagnostics::default(),
-            last_batch_spans: 0,
-            spans_exported: 0,
-            spans_rejected: 0,
-            spans_failed: 0,
-            export_requests: 0,
+            last_batch_size: 0,
+            counters: [ExportCounters::default(); 3],
         })
     }
 
@@ -65,11 +87,16 @@ impl TelemetryCore {
         self.config_warnings.clone()
     }
 
-    /// `[maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis]`.
-    #[wasm_bindgen(js_name = batchSettings)]
-    pub fn batch_settings(&self) -> Vec<u32> {
-        let b = &self.config.batch;
-        vec![b.max_queue_size, b.max_export_batch_size, b.scheduled_delay_millis, b.export_timeout_millis]
+    /// Traces and logs: `[maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis]`;
+    /// metrics: `[exportIntervalMillis, exportTimeoutMillis]`.
+    pub fn settings(&self, signal: u8) -> Vec<u32> {
+        let batch = |b: &BatchConfig| vec![b.max_queue_size, b.max_export_batch_size, b.scheduled_delay_millis, b.export_timeout_millis];
+        match Signal::from_u8(signal) {
+            Some(Signal::Traces) => batch(&self.config.batch),
+            Some(Signal::Logs) => batch(&self.config.log_batch),
+            Some(Signal::Metrics) => vec![self.config.metrics.export_interval_millis, self.config.metrics.export_timeout_millis],
+            None => Vec::new(),
+        }
     }
 
     /// `[attributeCountLimit, attributeValueLengthLimit, eventCountLimit, linkCountLimit,
@@ -87,122 +114,270 @@ impl TelemetryCore {
         ]
     }
 
-    #[wasm_bindgen(js_name = traceExportUrl)]
-    pub fn trace_export_url(&self) -> String {
-        export_url(&self.config, Signal::Traces)
+    /// Whether to record uncaught errors and unhandled rejections as logs.
+    #[wasm_bindgen(js_name = captureErrors)]
+    pub fn capture_errors(&self) -> bool {
+        self.config.capture_errors
+    }
+
+    /// The console methods whose calls become logs.
+    #[wasm_bindgen(js_name = captureConsole)]
+    pub fn capture_console(&self) -> Vec<String> {
+        self.config.capture_console.clone()
+    }
+
+    #[wasm_bindgen(js_name = exportUrl)]
+    pub fn export_url(&self, signal: u8) -> String {
+        Signal::from_u8(signal).map(|s| export_url(&self.config, s)).unwrap_or_default()
     }
 
     /// Header names and values, flattened: `[name0, value0, name1, value1, …]`.
-    #[wasm_bindgen(js_name = traceExportHeaders)]
-    pub fn trace_export_headers(&self) -> Vec<String> {
-        export_headers(&self.config, Signal::Traces).into_iter().flat_map(|(n, v)| [n, v]).collect()
+    #[wasm_bindgen(js_name = exportHeaders)]
+    pub fn export_headers(&self, signal: u8) -> Vec<String> {
+        Signal::from_u8(signal)
+            .map(|s| export_headers(&self.config, s).into_iter().flat_map(|(n, v)| [n, v]).collect())
+            .unwrap_or_default()
     }
 
-    /// Decodes a chunk of ended spans written by js/wire/record_writer.ts into the queue.
+    /// Decodes a chunk of ended spans or log records (js/wire/record_writer.ts) into their queue.
     /// Returns the queue length afterwards (JS exports at once when it reaches a full batch),
-    /// or -1 when the chunk was malformed: the core then forgot its interned strings, and JS
-    /// must forget its own (`RecordWriter.resetStrings`) before the next chunk.
-    #[wasm_bindgen(js_name = ingestSpans)]
-    pub fn ingest_spans(&mut self, chunk: &[u8]) -> i32 {
+    /// or -1 when the chunk was malformed: the core then forgot its interned strings for that
+    /// signal, and JS must forget its own (`RecordWriter.resetStrings`) before the next chunk.
+    pub fn ingest(&mut self, signal: u8, chunk: &[u8]) -> i32 {
         let mut dropped = 0u64;
-        let queue = &mut self.queue;
-        let result = decode_chunk(chunk, &mut self.strings, |span| {
-            if !queue.push(span.scope, span.span) {
-                dropped += 1;
+        let (signal, result, queued, max) = match Signal::from_u8(signal) {
+            Some(Signal::Traces) => {
+                let Batched { strings, queue } = &mut self.spans;
+                let result = span_records::decode_chunk(chunk, strings, |s| dropped += u64::from(!queue.push(s.scope, s.span)));
+                (Signal::Traces, result, queue.len(), self.config.batch.max_queue_size)
             }
-        });
-        let max = self.config.batch.max_queue_size;
-        self.diagnostics.report(Problem::QueueFull, dropped, || {
-            format!("span queue full ({max} spans, `batch.maxQueueSize`): dropping spans until an export makes room")
+            Some(Signal::Logs) => {
+                let Batched { strings, queue } = &mut self.logs;
+                let result = log_records::decode_chunk(chunk, strings, |l| dropped += u64::from(!queue.push(l.scope, l.record)));
+                (Signal::Logs, result, queue.len(), self.config.log_batch.max_queue_size)
+            }
+            _ => return -1,
+        };
+        self.diagnostics.report(Problem::QueueFull(signal), dropped, || {
+            format!(
+                "{} queue full ({max}, `{}.maxQueueSize`): dropping {} until an export makes room",
+                signal.items(),
+                if signal == Signal::Logs { "logBatch" } else { "batch" },
+                signal.items()
+            )
         });
         if let Err(e) = result {
             // The JS writer and this decoder disagree: a bug. Both sides start their string
             // tables afresh so that the next chunk decodes cleanly.
-            self.strings.reset();
-            self.diagnostics.report(Problem::MalformedRecord, 1, || format!("{e}; the rest of that chunk was dropped"));
+            match signal {
+                Signal::Logs => self.logs.strings.reset(),
+                _ => self.spans.strings.reset(),
+            }
+            self.diagnostics.report(Problem::MalformedRecord(signal), 1, || format!("{e}; the rest of that chunk was dropped"));
             return -1;
         }
-        self.queue.len() as i32
+        queued as i32
     }
 
-    /// Spans waiting for export.
-    #[wasm_bindgen(js_name = queuedSpans)]
-    pub fn queued_spans(&self) -> u32 {
-        self.queue.len() as u32
-    }
-
-    /// Takes up to `maxExportBatchSize` spans and returns the encoded `ExportTraceServiceRequest`,
-    /// or `undefined` when nothing waits. The bytes are a copy JS owns; the spans are freed here.
-    #[wasm_bindgen(js_name = takeTraceRequest)]
-    pub fn take_trace_request(&mut self) -> Option<Vec<u8>> {
-        if self.queue.is_empty() {
-            self.last_batch_spans = 0;
-            return None;
+    /// Items waiting for export (traces and logs).
+    pub fn queued(&self, signal: u8) -> u32 {
+        match Signal::from_u8(signal) {
+            Some(Signal::Traces) => self.spans.queue.len() as u32,
+            Some(Signal::Logs) => self.logs.queue.len() as u32,
+            _ => 0,
         }
-        let batch = self.queue.take_batch();
-        self.last_batch_spans = batch.items.len() as u32;
-        Some(encode_traces(&self.resource, batch))
     }
 
-    /// How many spans the last `takeTraceRequest` encoded.
-    #[wasm_bindgen(js_name = lastBatchSpans)]
-    pub fn last_batch_spans(&self) -> u32 {
-        self.last_batch_spans
+    /// The next encoded request for `signal`, or `undefined` when there is nothing to send:
+    /// up to a batch of spans or log records, or (metrics) a collection as of `now_ms`. The
+    /// bytes are a copy JS owns; what they encode is freed (or, for cumulative metrics, kept
+    /// as running totals) here.
+    #[wasm_bindgen(js_name = takeRequest)]
+    pub fn take_request(&mut self, signal: u8, now_ms: f64) -> Option<Vec<u8>> {
+        self.last_batch_size = 0;
+        let body = match Signal::from_u8(signal)? {
+            Signal::Traces if !self.spans.queue.is_empty() => {
+                let batch = self.spans.queue.take_batch();
+                self.last_batch_size = batch.items.len() as u32;
+                encode_traces(&self.resource, batch)
+            }
+            Signal::Logs if !self.logs.queue.is_empty() => {
+                let batch = self.logs.queue.take_batch();
+                self.last_batch_size = batch.items.len() as u32;
+                encode_logs(&self.resource, batch)
+            }
+            Signal::Metrics => {
+                let collected = self.metrics.collect(epoch_millis_to_nanos(now_ms));
+                if collected.is_empty() {
+                    return None;
+                }
+                self.last_batch_size = collected.iter().flat_map(|(_, metrics)| metrics).map(data_point_count).sum::<usize>() as u32;
+                encode_metrics(&self.resource, collected)
+            }
+            _ => return None,
+        };
+        Some(body)
     }
 
-    /// Records what GreptimeDB answered for a request of `spans` spans (`status` 0: no answer,
+    /// How many items (spans, log records, data points) the last `takeRequest` encoded.
+    #[wasm_bindgen(js_name = lastBatchSize)]
+    pub fn last_batch_size(&self) -> u32 {
+        self.last_batch_size
+    }
+
+    /// Records what GreptimeDB answered for a request of `items` items (`status` 0: no answer,
     /// `body` then holds the network error's text). Returns 0 accepted, 1 retryable, 2 rejected.
-    #[wasm_bindgen(js_name = recordTraceResponse)]
-    pub fn record_trace_response(&mut self, spans: u32, status: u16, body: &[u8]) -> u8 {
-        self.export_requests += 1;
-        let spans = u64::from(spans);
-        match interpret_response(Signal::Traces, status, body) {
+    #[wasm_bindgen(js_name = recordResponse)]
+    pub fn record_response(&mut self, signal: u8, items: u32, status: u16, body: &[u8]) -> u8 {
+        let Some(signal) = Signal::from_u8(signal) else { return 2 };
+        let counters = &mut self.counters[signal as usize];
+        counters.requests += 1;
+        let items = u64::from(items);
+        let what = signal.items();
+        match interpret_response(signal, status, body) {
             ExportOutcome::Accepted { rejected, message } => {
-                let rejected = rejected.min(spans);
-                self.spans_exported += spans - rejected;
-                self.spans_rejected += rejected;
-                self.diagnostics.report(Problem::PartiallyRejected, rejected, || {
-                    format!("GreptimeDB stored the batch but rejected {rejected} of {spans} spans: {message}")
+                let rejected = rejected.min(items);
+                counters.exported += items - rejected;
+                counters.rejected += rejected;
+                self.diagnostics.report(Problem::PartiallyRejected(signal), rejected, || {
+                    format!("GreptimeDB stored the request but rejected {rejected} of {items} {what}: {message}")
                 });
                 0
             }
             ExportOutcome::Retryable { status: 0, message } => {
-                self.spans_failed += spans;
-                self.diagnostics.report(Problem::NetworkError, spans, || {
-                    format!("could not reach {} ({message}); {spans} spans dropped", self.config.endpoint)
-                });
+                counters.failed += items;
+                let endpoint = &self.config.endpoint;
+                self.diagnostics.report(Problem::NetworkError, items, || format!("could not reach {endpoint} ({message}); {items} {what} dropped"));
                 1
             }
             ExportOutcome::Retryable { status, message } => {
-                self.spans_failed += spans;
-                self.diagnostics.report(Problem::ExportFailed, spans, || {
-                    format!("trace export failed with HTTP {status} ({message}); {spans} spans dropped")
+                counters.failed += items;
+                self.diagnostics.report(Problem::ExportFailed(signal), items, || {
+                    format!("export of {what} failed with HTTP {status} ({message}); {items} {what} dropped")
                 });
                 1
             }
             ExportOutcome::Rejected { status, message } => {
-                self.spans_failed += spans;
-                self.diagnostics.report(Problem::ExportFailed, spans, || {
-                    format!("GreptimeDB rejected {spans} spans with HTTP {status}: {message}")
+                counters.failed += items;
+                self.diagnostics.report(Problem::ExportFailed(signal), items, || {
+                    format!("GreptimeDB rejected {items} {what} with HTTP {status}: {message}")
                 });
                 2
             }
         }
     }
 
+    /// Adds a metric instrument (kind numbered as `InstrumentKind`). Returns its id, or -1 when
+    /// the name is invalid or there are too many instruments (with a console warning): the JS
+    /// instrument then records nothing.
+    #[wasm_bindgen(js_name = registerInstrument)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn register_instrument(
+        &mut self,
+        kind: u8,
+        name: String,
+        description: String,
+        unit: String,
+        scope_name: String,
+        scope_version: String,
+        boundaries: Vec<f64>,
+    ) -> i32 {
+        let Some(kind) = InstrumentKind::from_u8(kind) else { return -1 };
+        if let Err(message) = check_name(&name) {
+            console_warn(&message);
+            return -1;
+        }
+        let unit = match check_unit(&unit) {
+            Ok(()) => unit,
+            Err(message) => {
+                console_warn(&format!("instrument \"{name}\": {message}"));
+                String::new()
+            }
+        };
+        let boundaries = if kind != InstrumentKind::Histogram {
+            Vec::new()
+        } else if boundaries.is_empty() {
+            DEFAULT_BOUNDARIES.to_vec()
+        } else if check_boundaries(&boundaries) {
+            boundaries
+        } else {
+            console_warn(&format!(
+                "histogram \"{name}\": explicitBucketBoundaries must be finite and strictly increasing; using the defaults"
+            ));
+            DEFAULT_BOUNDARIES.to_vec()
+        };
+        let spec = InstrumentSpec { kind, name, description, unit, scope: ScopeKey { name: scope_name, version: scope_version }, boundaries };
+        let instrument_name = spec.name.clone();
+        match self.metrics.add_instrument(spec) {
+            Some(id) => id as i32,
+            None => {
+                console_warn(&format!("instrument \"{instrument_name}\" not created: over {MAX_INSTRUMENTS} instruments"));
+                -1
+            }
+        }
+    }
+
+    /// The series id of an attribute set (written as `attrs` by js/wire/record_writer.ts, with
+    /// inline strings) on `instrument`; -1 for an unknown instrument or malformed attributes.
+    #[wasm_bindgen(js_name = registerSeries)]
+    pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ms: f64) -> i32 {
+        let Ok((attributes, _)) = Reader::new(attributes).attributes(&mut StringTable::default()) else {
+            self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, || "malformed metric attributes; measurement dropped".into());
+            return -1;
+        };
+        let before = self.metrics.overflowed;
+        let id = self.metrics.register_series(instrument, attributes, epoch_millis_to_nanos(now_ms));
+        let limit = self.config.metrics.cardinality_limit;
+        self.diagnostics.report(Problem::CardinalityOverflow, self.metrics.overflowed - before, || {
+            format!("a metric instrument reached {limit} attribute sets (`metrics.cardinalityLimit`); further sets are counted in one series marked otel.metric.overflow=true")
+        });
+        id.map_or(-1, |id| id as i32)
+    }
+
+    /// Applies measurements recorded in JS: `(series id, value)` pairs, in order.
+    #[wasm_bindgen(js_name = recordMeasurements)]
+    pub fn record_measurements(&mut self, pairs: &[f64]) {
+        let outcome = self.metrics.record(pairs);
+        self.diagnostics.report(Problem::UnknownSeries, outcome.unknown_series, || "measurements for an unknown metric series were dropped".into());
+    }
+
     /// Counters for `telemetry.stats()`.
     pub fn stats(&self) -> Object {
         let out = Object::new();
-        let set = |k: &str, v: f64| {
-            let _ = Reflect::set(&out, &k.into(), &v.into());
+        let set = |k: &str, v: u64| {
+            let _ = Reflect::set(&out, &k.into(), &(v as f64).into());
         };
-        set("spansQueued", self.queue.len() as f64);
-        set("spansExported", self.spans_exported as f64);
-        set("spansRejectedByServer", self.spans_rejected as f64);
-        set("spansFailedExport", self.spans_failed as f64);
-        set("spansDroppedQueueFull", self.diagnostics.count(Problem::QueueFull) as f64);
-        set("exportRequests", self.export_requests as f64);
-        set("malformedRecordChunks", self.diagnostics.count(Problem::MalformedRecord) as f64);
+        let d = &self.diagnostics;
+        for (signal, prefix, items) in [(Signal::Traces, "span", "spans"), (Signal::Logs, "log", "logs")] {
+            let c = self.counters[signal as usize];
+            set(&format!("{items}Exported"), c.exported);
+            set(&format!("{items}RejectedByServer"), c.rejected);
+            set(&format!("{items}FailedExport"), c.failed);
+            set(&format!("{items}DroppedQueueFull"), d.count(Problem::QueueFull(signal)));
+            set(&format!("{prefix}ExportRequests"), c.requests);
+        }
+        set("spansQueued", self.spans.queue.len() as u64);
+        set("logsQueued", self.logs.queue.len() as u64);
+        let m = self.counters[Signal::Metrics as usize];
+        set("metricPointsExported", m.exported);
+        set("metricPointsFailedExport", m.failed);
+        set("metricExportRequests", m.requests);
+        set("metricSeries", self.metrics.series_count() as u64);
+        set("metricSeriesOverflowed", self.metrics.overflowed);
+        set(
+            "malformedRecordChunks",
+            [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum(),
+        );
         out
+    }
+}
+
+fn data_point_count(metric: &opentelemetry_proto::tonic::metrics::v1::Metric) -> usize {
+    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+    match &metric.data {
+        Some(Data::Sum(s)) => s.data_points.len(),
+        Some(Data::Gauge(g)) => g.data_points.len(),
+        Some(Data::Histogram(h)) => h.data_points.len(),
+        _ => 0,
     }
 }

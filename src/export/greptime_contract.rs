@@ -4,27 +4,41 @@
 
 use crate::config::Config;
 use base64::Engine;
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use prost::Message;
 
 /// Required for traces: without it GreptimeDB answers 400 "Pipeline is required for this API."
 pub const TRACE_PIPELINE: &str = "greptime_trace_v1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Numbered as the JS layer names them when it calls the core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Signal {
-    Traces,
+    Traces = 0,
+    Metrics = 1,
+    Logs = 2,
 }
 
 impl Signal {
+    pub fn from_u8(v: u8) -> Option<Self> {
+        [Signal::Traces, Signal::Metrics, Signal::Logs].get(v as usize).copied()
+    }
+
     pub fn path(self) -> &'static str {
         match self {
             Signal::Traces => "/v1/otlp/v1/traces",
+            Signal::Metrics => "/v1/otlp/v1/metrics",
+            Signal::Logs => "/v1/otlp/v1/logs",
         }
     }
 
-    pub fn name(self) -> &'static str {
+    /// What one item of this signal is called in messages.
+    pub fn items(self) -> &'static str {
         match self {
-            Signal::Traces => "traces",
+            Signal::Traces => "spans",
+            Signal::Metrics => "data points",
+            Signal::Logs => "log records",
         }
     }
 }
@@ -53,6 +67,9 @@ pub fn export_headers(config: &Config, signal: Signal) -> Vec<(String, String)> 
                 headers.push(("x-greptime-trace-table-name".to_owned(), table.clone()));
             }
         }
+        Signal::Logs => headers.push(("x-greptime-log-table-name".to_owned(), config.log_table.clone())),
+        // GreptimeDB reads no pipeline or table header for metrics: one table per metric.
+        Signal::Metrics => {}
     }
     for (name, value) in &config.headers {
         headers.retain(|(n, _)| n != name);
@@ -75,14 +92,25 @@ pub enum ExportOutcome {
 /// Interprets GreptimeDB's answer. `status` 0 means the request never got a response.
 pub fn interpret_response(signal: Signal, status: u16, body: &[u8]) -> ExportOutcome {
     match status {
-        200..=299 => match signal {
-            Signal::Traces => match ExportTraceServiceResponse::decode(body) {
-                Ok(ExportTraceServiceResponse { partial_success: Some(p) }) => {
-                    ExportOutcome::Accepted { rejected: p.rejected_spans.max(0) as u64, message: p.error_message }
-                }
-                _ => ExportOutcome::Accepted { rejected: 0, message: String::new() },
-            },
-        },
+        200..=299 => {
+            // GreptimeDB sends partial success only for traces; read it for every signal anyway.
+            let partial = match signal {
+                Signal::Traces => ExportTraceServiceResponse::decode(body)
+                    .ok()
+                    .and_then(|r| r.partial_success)
+                    .map(|p| (p.rejected_spans, p.error_message)),
+                Signal::Metrics => ExportMetricsServiceResponse::decode(body)
+                    .ok()
+                    .and_then(|r| r.partial_success)
+                    .map(|p| (p.rejected_data_points, p.error_message)),
+                Signal::Logs => ExportLogsServiceResponse::decode(body)
+                    .ok()
+                    .and_then(|r| r.partial_success)
+                    .map(|p| (p.rejected_log_records, p.error_message)),
+            };
+            let (rejected, message) = partial.unwrap_or_default();
+            ExportOutcome::Accepted { rejected: rejected.max(0) as u64, message }
+        }
         0 | 429 | 502 | 503 | 504 => ExportOutcome::Retryable { status, message: error_message(body) },
         _ => ExportOutcome::Rejected { status, message: error_message(body) },
     }
@@ -184,6 +212,22 @@ mod tests {
         assert_eq!(get("x-greptime-trace-table-name"), Some("web_traces"));
         assert_eq!(get("x-greptime-auth"), Some("Basic YnJvd3NlcjpzZWNyZXQ="));
         assert_eq!(get("authorization"), None, "Authorization is not covered by GreptimeDB's CORS wildcard");
+    }
+
+    #[test]
+    fn logs_and_metrics_headers() {
+        let c = config(vec![("logTable", RawValue::str("web_logs"))]);
+        assert_eq!(export_url(&c, Signal::Logs), "http://localhost:4000/v1/otlp/v1/logs");
+        assert_eq!(export_url(&c, Signal::Metrics), "http://localhost:4000/v1/otlp/v1/metrics");
+        let logs = export_headers(&c, Signal::Logs);
+        assert!(logs.contains(&("x-greptime-log-table-name".into(), "web_logs".into())));
+        assert!(!logs.iter().any(|(n, _)| n == "x-greptime-pipeline-name"));
+        let metrics = export_headers(&c, Signal::Metrics);
+        assert_eq!(metrics.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["content-type", "x-greptime-db-name"]);
+        let default_table = config(vec![]);
+        assert!(export_headers(&default_table, Signal::Logs).contains(&("x-greptime-log-table-name".into(), "opentelemetry_logs".into())));
+        assert_eq!(Signal::from_u8(2), Some(Signal::Logs));
+        assert_eq!(Signal::from_u8(3), None);
     }
 
     #[test]

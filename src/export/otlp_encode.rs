@@ -1,31 +1,63 @@
-//! Encodes a batch of spans as an OTLP `ExportTraceServiceRequest`: one ResourceSpans for this
-//! page, one ScopeSpans per instrumentation scope, spans in the order they ended.
+//! Encodes what is ready for export as OTLP requests: one Resource (this page), one scope
+//! entry per instrumentation scope (tracer, logger, meter), items in the order they arrived.
 
+use crate::ingest::record_reader::ScopeKey;
 use crate::pipeline::batch_queue::Batch;
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 
 pub fn encode_traces(resource: &Resource, batch: Batch<Span>) -> Vec<u8> {
-    let mut scope_spans: Vec<ScopeSpans> = batch
-        .scopes
-        .iter()
-        .map(|key| ScopeSpans {
-            scope: Some(InstrumentationScope { name: key.name.clone(), version: key.version.clone(), ..Default::default() }),
-            spans: Vec::new(),
-            schema_url: String::new(),
-        })
+    let scope_spans = group_by_scope(batch)
+        .into_iter()
+        .map(|(scope, spans)| ScopeSpans { scope: Some(scope), spans, schema_url: String::new() })
         .collect();
-    for (scope, span) in batch.items {
-        scope_spans[scope as usize].spans.push(span);
-    }
-    scope_spans.retain(|s| !s.spans.is_empty());
-    let request = ExportTraceServiceRequest {
+    ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans { resource: Some(resource.clone()), scope_spans, schema_url: String::new() }],
-    };
-    request.encode_to_vec()
+    }
+    .encode_to_vec()
+}
+
+pub fn encode_logs(resource: &Resource, batch: Batch<LogRecord>) -> Vec<u8> {
+    let scope_logs = group_by_scope(batch)
+        .into_iter()
+        .map(|(scope, log_records)| ScopeLogs { scope: Some(scope), log_records, schema_url: String::new() })
+        .collect();
+    ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs { resource: Some(resource.clone()), scope_logs, schema_url: String::new() }],
+    }
+    .encode_to_vec()
+}
+
+pub fn encode_metrics(resource: &Resource, collected: Vec<(ScopeKey, Vec<Metric>)>) -> Vec<u8> {
+    let scope_metrics = collected
+        .into_iter()
+        .map(|(key, metrics)| ScopeMetrics { scope: Some(scope(&key)), metrics, schema_url: String::new() })
+        .collect();
+    ExportMetricsServiceRequest {
+        resource_metrics: vec![ResourceMetrics { resource: Some(resource.clone()), scope_metrics, schema_url: String::new() }],
+    }
+    .encode_to_vec()
+}
+
+fn scope(key: &ScopeKey) -> InstrumentationScope {
+    InstrumentationScope { name: key.name.clone(), version: key.version.clone(), ..Default::default() }
+}
+
+/// The batch's items under their scopes, scopes in first-seen order, empty scopes left out.
+fn group_by_scope<T>(batch: Batch<T>) -> Vec<(InstrumentationScope, Vec<T>)> {
+    let mut groups: Vec<(InstrumentationScope, Vec<T>)> = batch.scopes.iter().map(|key| (scope(key), Vec::new())).collect();
+    for (index, item) in batch.items {
+        groups[index as usize].1.push(item);
+    }
+    groups.retain(|(_, items)| !items.is_empty());
+    groups
 }
 
 #[cfg(test)]
@@ -65,5 +97,26 @@ mod tests {
             .collect();
         assert_eq!(names, vec![("a".into(), vec!["x".into(), "z".into()]), ("b".into(), vec!["y".into()])]);
         assert_eq!(rs.scope_spans[0].scope.as_ref().unwrap().version, "1");
+    }
+
+    #[test]
+    fn logs_and_metrics_share_the_resource_and_scope_layout() {
+        use opentelemetry_proto::tonic::logs::v1::LogRecord;
+        let resource = Resource::default();
+        let batch = Batch {
+            scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }],
+            items: vec![(0, LogRecord { severity_text: "INFO".into(), ..Default::default() })],
+        };
+        let logs = ExportLogsServiceRequest::decode(encode_logs(&resource, batch).as_slice()).unwrap();
+        assert_eq!(logs.resource_logs[0].scope_logs[0].scope.as_ref().unwrap().name, "logger");
+        assert_eq!(logs.resource_logs[0].scope_logs[0].log_records[0].severity_text, "INFO");
+
+        let metrics = encode_metrics(
+            &resource,
+            vec![(ScopeKey { name: "meter".into(), version: "2".into() }, vec![Metric { name: "m".into(), ..Default::default() }])],
+        );
+        let metrics = ExportMetricsServiceRequest::decode(metrics.as_slice()).unwrap();
+        let sm = &metrics.resource_metrics[0].scope_metrics[0];
+        assert_eq!((sm.scope.as_ref().unwrap().version.as_str(), sm.metrics[0].name.as_str()), ("2", "m"));
     }
 }
