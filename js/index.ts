@@ -1,16 +1,29 @@
 /**
- * greptime-web-telemetry: browser traces for GreptimeDB, encoded as OTLP protobuf by a Rust
- * core compiled to WebAssembly. Start with `initTelemetry`.
+ * greptime-web-telemetry: browser traces, metrics and logs for GreptimeDB, encoded as OTLP
+ * protobuf by a Rust core compiled to WebAssembly. Start with `initTelemetry`.
  */
 
 export { initTelemetry } from './init.js';
-export { SpanKind, SpanStatusCode } from './api/types.js';
+export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
 export type {
   AttributePrimitive,
   AttributeValue,
   Attributes,
   BatchOptions,
+  Counter,
+  Gauge,
+  Histogram,
   Link,
+  LogAttributes,
+  LogRecord,
+  Logger,
+  Meter,
+  MetricAttributes,
+  MetricOptions,
+  MetricsOptions,
+  Observable,
+  ObservableCallback,
+  ObservableResult,
   Span,
   SpanContext,
   SpanLimits,
@@ -21,4 +34,5 @@ export type {
   TelemetryStats,
   TimeInput,
   Tracer,
+  UpDownCounter,
 } from './api/types.js';

@@ -3,6 +3,7 @@
 import type { Telemetry, TelemetryConfig } from './api/types.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
+import { nowMillis } from './trace/clock.js';
 import { NOOP_TELEMETRY } from './trace/noop.js';
 import { TelemetrySdk } from './telemetry.js';
 
@@ -32,7 +33,13 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
     }
     const { TelemetryCore } = await loadCore();
     // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
-    const core = new TelemetryCore(config, browserFact(() => navigator.userAgent), browserFact(() => navigator.language), browserFact(() => location.href));
+    const core = new TelemetryCore(
+      config,
+      browserFact(() => navigator.userAgent),
+      browserFact(() => navigator.language),
+      browserFact(() => location.href),
+      nowMillis(),
+    );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
     return new TelemetrySdk(core);

@@ -1,73 +1,163 @@
-/** The `Telemetry` handle: tracers, flush, shutdown and stats over one WASM core. */
+/**
+ * The `Telemetry` handle: tracers, meters and loggers over one WASM core, with a pipeline per
+ * signal (spans and log records batched, metrics collected periodically), flushed together on
+ * `forceFlush()`, `shutdown()` and when the page is hidden.
+ */
 
-import type { Telemetry, TelemetryStats, Tracer } from './api/types.js';
+import type { Logger, Meter, Telemetry, TelemetryStats, Tracer } from './api/types.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
-import { Diagnostics } from './runtime/diagnostics.js';
+import { BatchPipeline } from './export/batch_pipeline.js';
+import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
-import { TracePipeline } from './export/trace_pipeline.js';
-import { limitsFromCore } from './trace/limits.js';
+import { MetricReader } from './export/metric_reader.js';
+import { LOGS, TRACES } from './export/signals.js';
+import { captureConsole, captureErrors } from './logs/capture.js';
+import { LoggerImpl, type LoggerHost } from './logs/logger.js';
+import { MeasurementBuffer } from './metrics/measurement_buffer.js';
+import type { ObservableImpl } from './metrics/instruments.js';
+import { MeterImpl } from './metrics/meter.js';
+import { Diagnostics } from './runtime/diagnostics.js';
+import { limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
 import { emptyStats } from './trace/noop.js';
-import { TracerImpl } from './trace/tracer.js';
+import type { RecordingSpan } from './trace/span.js';
+import { TracerImpl, type TracerHost } from './trace/tracer.js';
+import type { LogRecordData } from './wire/record_writer.js';
 
 const DEFAULT_SCOPE = 'greptime-web-telemetry';
-/** Tracers are cached by scope; beyond this many, new scopes get uncached tracers. */
-const MAX_CACHED_TRACERS = 64;
+/** Tracers, meters and loggers are cached by scope; beyond this many, new scopes are not cached. */
+const MAX_CACHED_SCOPES = 64;
 
-export class TelemetrySdk implements Telemetry {
+export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   readonly enabled = true;
   readonly tracer: Tracer;
-  private readonly pipeline: TracePipeline;
-  private readonly diag = new Diagnostics();
-  private readonly tracers = new Map<string, Tracer>();
+  readonly meter: Meter;
+  readonly logger: Logger;
+  readonly diag = new Diagnostics();
+  readonly limits: ResolvedSpanLimits;
+  readonly buffer: MeasurementBuffer;
+  readonly handle: CoreHandle;
+  readonly observables: ObservableImpl[] = [];
+  spansStarted = 0;
+  logsEmitted = 0;
+  private spansEnded = 0;
+  private readonly spans: BatchPipeline<RecordingSpan>;
+  private readonly logs: BatchPipeline<LogRecordData>;
+  private readonly metrics: MetricReader;
+  private readonly scopes = new Map<string, Tracer | Meter | Logger>();
+  private readonly cleanups: (() => void)[] = [];
+  private pageHidden = false;
   private shutdownPromise: Promise<void> | undefined;
   /** The core's counters as they were when it was freed. */
   private finalCoreStats: Record<string, number> | undefined;
 
-  constructor(
-    private readonly core: TelemetryCore,
-    transport: Transport = fetchTransport,
-  ) {
-    this.pipeline = new TracePipeline(core, transport, limitsFromCore(core.spanLimits()), this.diag);
+  constructor(core: TelemetryCore, transport: Transport = fetchTransport) {
+    this.handle = new CoreHandle(core);
+    this.limits = limitsFromCore(core.spanLimits());
+    const hidden = () => this.pageHidden;
+    this.spans = new BatchPipeline(this.handle, TRACES, transport, (w, span) => w.writeSpan(span), hidden);
+    this.logs = new BatchPipeline(this.handle, LOGS, transport, (w, log) => w.writeLog(log), hidden);
+    this.buffer = new MeasurementBuffer(this.handle);
+    this.metrics = new MetricReader(this.handle, this.buffer, this, transport, hidden);
     this.tracer = this.getTracer(DEFAULT_SCOPE);
+    this.meter = this.getMeter(DEFAULT_SCOPE);
+    this.logger = this.getLogger(DEFAULT_SCOPE);
+    if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
+    this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
+    this.cleanups.push(this.listenForPageHide());
+  }
+
+  get recording(): boolean {
+    return !this.shutdownPromise && !this.handle.broken;
+  }
+
+  onEnd(span: RecordingSpan): void {
+    this.spansEnded++;
+    this.spans.add(span);
+  }
+
+  onEmit(record: LogRecordData): void {
+    this.logs.add(record);
   }
 
   getTracer(name: string, version?: string): Tracer {
-    const scopeName = typeof name === 'string' && name ? name : DEFAULT_SCOPE;
-    const scopeVersion = typeof version === 'string' ? version : '';
-    const key = `${scopeName}\u0000${scopeVersion}`;
-    let tracer = this.tracers.get(key);
-    if (!tracer) {
-      tracer = new TracerImpl(this.pipeline, scopeName, scopeVersion);
-      if (this.tracers.size < MAX_CACHED_TRACERS) this.tracers.set(key, tracer);
-    }
-    return tracer;
+    return this.scoped('t', name, version, (n, v) => new TracerImpl(this, n, v));
+  }
+
+  getMeter(name: string, version?: string): Meter {
+    return this.scoped('m', name, version, (n, v) => new MeterImpl(this, this, n, v));
+  }
+
+  getLogger(name: string, version?: string): Logger {
+    return this.scoped('l', name, version, (n, v) => new LoggerImpl(this, n, v));
   }
 
   forceFlush(): Promise<void> {
-    return this.pipeline.forceFlush().catch(() => {});
+    return Promise.all([this.spans.forceFlush(), this.logs.forceFlush(), this.metrics.forceFlush()]).then(
+      () => {},
+      () => {},
+    );
   }
 
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.pipeline
-      .shutdown()
+    if (this.shutdownPromise) return this.shutdownPromise;
+    // Stop capturing first, so nothing the shutdown itself logs is captured.
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    const closing = Promise.all([this.spans.shutdown(), this.logs.shutdown(), this.metrics.shutdown()]);
+    this.shutdownPromise = closing
       .catch(() => {})
       .then(() => {
-        this.finalCoreStats = this.pipeline.coreStats();
-        try {
-          this.core.free();
-        } catch {
-          // Already unusable: nothing left to free.
-        }
+        this.finalCoreStats = this.coreStats();
+        this.handle.call((c) => c.free(), undefined);
+        this.handle.broken = true;
       });
     return this.shutdownPromise;
   }
 
   stats(): TelemetryStats {
     const stats = emptyStats();
-    const core = this.finalCoreStats ?? this.pipeline.coreStats();
-    Object.assign(stats, core, this.diag.counts);
-    stats.spansStarted = this.pipeline.spansStarted;
-    stats.spansEnded = this.pipeline.spansEnded;
+    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts);
+    stats.spansStarted = this.spansStarted;
+    stats.spansEnded = this.spansEnded;
+    stats.logsEmitted = this.logsEmitted;
     return stats;
+  }
+
+  private coreStats(): Record<string, number> {
+    return this.handle.call((c) => c.stats() as Record<string, number>, {});
+  }
+
+  private scoped<T extends Tracer | Meter | Logger>(kind: string, name: unknown, version: unknown, create: (name: string, version: string) => T): T {
+    const scopeName = typeof name === 'string' && name ? name : DEFAULT_SCOPE;
+    const scopeVersion = typeof version === 'string' ? version : '';
+    const key = `${kind}\u0000${scopeName}\u0000${scopeVersion}`;
+    let value = this.scopes.get(key) as T | undefined;
+    if (!value) {
+      value = create(scopeName, scopeVersion);
+      if (this.scopes.size < MAX_CACHED_SCOPES * 3) this.scopes.set(key, value);
+    }
+    return value;
+  }
+
+  /**
+   * Flushes every signal when the page is hidden or unloaded: the last chance to send. As
+   * OpenTelemetry JS does, `visibilitychange` (hidden) and `pagehide` (Safari's reliable
+   * signal), never `unload`, which would disable the back/forward cache.
+   */
+  private listenForPageHide(): () => void {
+    if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => {};
+    const onVisibility = () => {
+      this.pageHidden = document.visibilityState === 'hidden';
+      if (this.pageHidden) void this.forceFlush();
+    };
+    const onPageHide = () => {
+      this.pageHidden = true;
+      void this.forceFlush();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    addEventListener('pagehide', onPageHide);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      removeEventListener('pagehide', onPageHide);
+    };
   }
 }

@@ -10,12 +10,12 @@ const { WASM_DEFLATE_BASE64, WASM_BYTES } = await import(pathToFileURL(join(dir,
 const wasm = inflateRawSync(Buffer.from(WASM_DEFLATE_BASE64, 'base64'));
 if (wasm.length !== WASM_BYTES) throw new Error('inlined module has the wrong size');
 await core.default({ module_or_path: wasm });
-const c = new core.TelemetryCore({ endpoint: 'http://localhost:4000', serviceName: 'check' }, '', '', '');
-if (c.traceExportUrl() !== 'http://localhost:4000/v1/otlp/v1/traces') throw new Error('unexpected export URL');
-if (c.takeTraceRequest() !== undefined) throw new Error('empty queue produced a request');
+const c = new core.TelemetryCore({ endpoint: 'http://localhost:4000', serviceName: 'check' }, '', '', '', Date.now());
+if (c.exportUrl(0) !== 'http://localhost:4000/v1/otlp/v1/traces') throw new Error('unexpected export URL');
+if (c.takeRequest(0, Date.now()) !== undefined) throw new Error('empty queue produced a request');
 let threw = false;
 try {
-  new core.TelemetryCore({ endpoint: 'localhost:4000' }, '', '', '');
+  new core.TelemetryCore({ endpoint: 'localhost:4000' }, '', '', '', Date.now());
 } catch (e) {
   threw = /not an http\(s\) URL/.test(String(e.message));
 }

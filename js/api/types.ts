@@ -124,6 +124,102 @@ export interface Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
 }
 
+/** Metric attributes: like span attributes; they name the series a measurement belongs to. */
+export type MetricAttributes = Attributes;
+
+export interface MetricOptions {
+  description?: string;
+  /** UCUM unit, e.g. `ms`, `By`, `{call}`. GreptimeDB adds it to the table name (`ms` → `_milliseconds`). */
+  unit?: string;
+  /** Histograms: `explicitBucketBoundaries`, strictly increasing. Default: OpenTelemetry's boundaries. */
+  advice?: { explicitBucketBoundaries?: number[] };
+}
+
+/** A monotonic sum (`add` takes non-negative values). Stored by GreptimeDB as `<name>_total`. */
+export interface Counter {
+  add(value: number, attributes?: MetricAttributes): void;
+}
+
+/** A sum that goes up and down (live elements, queue depth). */
+export interface UpDownCounter {
+  add(value: number, attributes?: MetricAttributes): void;
+}
+
+/** A distribution of non-negative values (durations, sizes), in explicit buckets. */
+export interface Histogram {
+  record(value: number, attributes?: MetricAttributes): void;
+}
+
+/** The last recorded value (memory in use, a temperature). */
+export interface Gauge {
+  record(value: number, attributes?: MetricAttributes): void;
+}
+
+/** Handed to observable callbacks at collection time. */
+export interface ObservableResult {
+  observe(value: number, attributes?: MetricAttributes): void;
+}
+
+export type ObservableCallback = (result: ObservableResult) => void | Promise<void>;
+
+/** An instrument whose values are read by callbacks at each collection. */
+export interface Observable {
+  addCallback(callback: ObservableCallback): void;
+  removeCallback(callback: ObservableCallback): void;
+}
+
+/**
+ * Creates instruments; names follow OpenTelemetry's rules (a letter, then letters, digits,
+ * `_ . - /`, at most 255), or the instrument records nothing and one warning says why.
+ */
+export interface Meter {
+  createCounter(name: string, options?: MetricOptions): Counter;
+  createUpDownCounter(name: string, options?: MetricOptions): UpDownCounter;
+  createHistogram(name: string, options?: MetricOptions): Histogram;
+  createGauge(name: string, options?: MetricOptions): Gauge;
+  /** Callbacks observe the running total. */
+  createObservableCounter(name: string, options?: MetricOptions): Observable;
+  createObservableUpDownCounter(name: string, options?: MetricOptions): Observable;
+  createObservableGauge(name: string, options?: MetricOptions): Observable;
+}
+
+/** OpenTelemetry's severity numbers (1-24); each band has four steps (e.g. ERROR, ERROR2…). */
+export enum SeverityNumber {
+  UNSPECIFIED = 0,
+  TRACE = 1,
+  DEBUG = 5,
+  INFO = 9,
+  WARN = 13,
+  ERROR = 17,
+  FATAL = 21,
+}
+
+/** Log attributes may be structured (nested objects and arrays, four levels deep). */
+export interface LogAttributes {
+  [key: string]: unknown;
+}
+
+export interface LogRecord {
+  /** From `severityText` when missing. */
+  severityNumber?: SeverityNumber | number;
+  /** From `severityNumber` when missing (`INFO`, `ERROR`, …). */
+  severityText?: string;
+  /** A string, or structured data (stored as JSON text by GreptimeDB). */
+  body?: unknown;
+  attributes?: LogAttributes;
+  /** When it happened. Default: now. */
+  timestamp?: TimeInput;
+  /** OpenTelemetry's event name, for records that are events. */
+  eventName?: string;
+  /** The span the record belongs to. Default: the active span. */
+  span?: Span;
+}
+
+/** Emits log records. Get one from `telemetry.logger` or `telemetry.getLogger(name, version)`. */
+export interface Logger {
+  emit(record: LogRecord): void;
+}
+
 /** Batching of ended spans, with OpenTelemetry's BatchSpanProcessor defaults. */
 export interface BatchOptions {
   /** Spans waiting for export beyond this are dropped and counted. Default 2048. */
@@ -134,6 +230,17 @@ export interface BatchOptions {
   scheduledDelayMillis?: number;
   /** An export that takes longer is aborted, in ms. Default 30000. */
   exportTimeoutMillis?: number;
+}
+
+export interface MetricsOptions {
+  /** Collection and export interval, in ms. Default 15000. */
+  exportIntervalMillis?: number;
+  /** Default 30000. */
+  exportTimeoutMillis?: number;
+  /** Default `cumulative` (what PromQL `rate()` on GreptimeDB expects). */
+  temporality?: 'cumulative' | 'delta';
+  /** Attribute sets per instrument; more share one overflow series. Default 2000. */
+  cardinalityLimit?: number;
 }
 
 /** Limits applied to each span; what they cut is counted. OpenTelemetry's defaults, except the value length. */
@@ -178,7 +285,19 @@ export interface TelemetryConfig {
   /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`. */
   traceTable?: string;
   batch?: BatchOptions;
+  /** Batching of log records. OpenTelemetry's BatchLogRecordProcessor defaults: as `batch`, but 1000 ms delay. */
+  logBatch?: BatchOptions;
+  /** Log table (`x-greptime-log-table-name`). Default `opentelemetry_logs`. */
+  logTable?: string;
+  metrics?: MetricsOptions;
   spanLimits?: SpanLimits;
+  /** Record uncaught errors and unhandled promise rejections as ERROR logs (and exception events on the active span). Default `false`. */
+  captureErrors?: boolean;
+  /**
+   * Record console calls as logs: `true` for `info`, `warn` and `error`, or a list of
+   * methods (`debug`, `log`, `info`, `warn`, `error`). The page's console still prints. Default `false`.
+   */
+  captureConsole?: boolean | Array<'debug' | 'log' | 'info' | 'warn' | 'error'>;
   /** `false` turns telemetry into a silent no-op. Default `true`. */
   enabled?: boolean;
 }
@@ -195,7 +314,25 @@ export interface TelemetryStats {
   /** Spans lost because their export request failed. */
   spansFailedExport: number;
   spansDroppedQueueFull: number;
-  exportRequests: number;
+  spanExportRequests: number;
+  logsEmitted: number;
+  logsQueued: number;
+  logsExported: number;
+  logsRejectedByServer: number;
+  logsFailedExport: number;
+  logsDroppedQueueFull: number;
+  logExportRequests: number;
+  metricPointsExported: number;
+  metricPointsFailedExport: number;
+  metricExportRequests: number;
+  /** Attribute sets known across all instruments. */
+  metricSeries: number;
+  /** Attribute sets beyond `metrics.cardinalityLimit`, counted in overflow series. */
+  metricSeriesOverflowed: number;
+  /** Measurements dropped: not a finite number, or negative where only non-negative values make sense. */
+  invalidMeasurements: number;
+  /** Observable callbacks that threw, rejected or timed out. */
+  callbackErrors: number;
   /** Attribute values that could not be sent (objects, functions, NaN, mixed arrays, bad keys). */
   invalidAttributes: number;
   /** Attributes beyond `spanLimits` counts. */
@@ -220,7 +357,13 @@ export interface Telemetry {
   readonly tracer: Tracer;
   /** A tracer for a named instrumentation scope, e.g. your app or library. */
   getTracer(name: string, version?: string): Tracer;
-  /** Exports every ended span now; resolves when every export has been answered. Never rejects. */
+  /** The default meter (scope `greptime-web-telemetry`). */
+  readonly meter: Meter;
+  getMeter(name: string, version?: string): Meter;
+  /** The default logger (scope `greptime-web-telemetry`). */
+  readonly logger: Logger;
+  getLogger(name: string, version?: string): Logger;
+  /** Exports every ended span and log record and collects metrics now; resolves when every export has been answered. Never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes, then stops timers and listeners and frees the WASM core. Later spans are no-ops. */
   shutdown(): Promise<void>;

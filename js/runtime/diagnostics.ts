@@ -13,7 +13,9 @@ export type ProblemKind =
   | 'eventsOverLimit'
   | 'linksOverLimit'
   | 'invalidArguments'
-  | 'callsAfterEnd';
+  | 'callsAfterEnd'
+  | 'invalidMeasurements'
+  | 'callbackErrors';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -25,6 +27,8 @@ export function zeroCounts(): Record<ProblemKind, number> {
     linksOverLimit: 0,
     invalidArguments: 0,
     callsAfterEnd: 0,
+    invalidMeasurements: 0,
+    callbackErrors: 0,
   };
 }
 

@@ -11,7 +11,8 @@ import { MAX_ARRAY_LENGTH } from './limits.js';
 /** Keys and values side by side: a span has few attributes, so a linear scan beats a Map. */
 export interface AttributeList {
   keys: string[];
-  values: AttributeValue[];
+  /** Span attributes hold `AttributeValue`s; log attributes may also hold structured values. */
+  values: unknown[];
   dropped: number;
 }
 

@@ -1,6 +1,6 @@
 /** What every call returns when telemetry is off: cheap objects that do nothing and never throw. */
 
-import type { Span, SpanContext, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
+import type { Logger, Meter, Observable, Span, SpanContext, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
 import { zeroCounts } from '../runtime/diagnostics.js';
 
 const INVALID_CONTEXT: SpanContext = {
@@ -46,6 +46,21 @@ export const NOOP_TRACER: Tracer = {
   },
 };
 
+const NOOP_INSTRUMENT = { add() {}, record() {} };
+const NOOP_OBSERVABLE: Observable = { addCallback() {}, removeCallback() {} };
+
+export const NOOP_METER: Meter = {
+  createCounter: () => NOOP_INSTRUMENT,
+  createUpDownCounter: () => NOOP_INSTRUMENT,
+  createHistogram: () => NOOP_INSTRUMENT,
+  createGauge: () => NOOP_INSTRUMENT,
+  createObservableCounter: () => NOOP_OBSERVABLE,
+  createObservableUpDownCounter: () => NOOP_OBSERVABLE,
+  createObservableGauge: () => NOOP_OBSERVABLE,
+};
+
+export const NOOP_LOGGER: Logger = { emit() {} };
+
 export function emptyStats(): TelemetryStats {
   return {
     spansStarted: 0,
@@ -55,7 +70,19 @@ export function emptyStats(): TelemetryStats {
     spansRejectedByServer: 0,
     spansFailedExport: 0,
     spansDroppedQueueFull: 0,
-    exportRequests: 0,
+    spanExportRequests: 0,
+    logsEmitted: 0,
+    logsQueued: 0,
+    logsExported: 0,
+    logsRejectedByServer: 0,
+    logsFailedExport: 0,
+    logsDroppedQueueFull: 0,
+    logExportRequests: 0,
+    metricPointsExported: 0,
+    metricPointsFailedExport: 0,
+    metricExportRequests: 0,
+    metricSeries: 0,
+    metricSeriesOverflowed: 0,
     malformedRecordChunks: 0,
     ...zeroCounts(),
   };
@@ -65,6 +92,10 @@ export const NOOP_TELEMETRY: Telemetry = {
   enabled: false,
   tracer: NOOP_TRACER,
   getTracer: () => NOOP_TRACER,
+  meter: NOOP_METER,
+  getMeter: () => NOOP_METER,
+  logger: NOOP_LOGGER,
+  getLogger: () => NOOP_LOGGER,
   forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
   stats: emptyStats,

@@ -1,8 +1,9 @@
 /**
- * Writes ended spans into a binary chunk that the WASM core decodes (the format is documented
- * in src/ingest/span_records.rs; the two must change together). The chunk is one reusable
- * `Uint8Array` owned by JS; handing it over costs one boundary crossing and one copy for many
- * spans. Names and keys are interned: sent once, then referred to by number.
+ * Writes ended spans and log records into a binary chunk that the WASM core decodes (the
+ * format is documented in src/ingest/record_reader.rs, span_records.rs and log_records.rs; they
+ * must change together). The chunk is one reusable `Uint8Array` owned by JS; handing it over
+ * costs one boundary crossing and one copy for many items. Names and keys are interned: sent
+ * once, then referred to by number. One writer per signal, as the core keeps one table each.
  */
 
 import type { AttributeList } from '../trace/attributes.js';
@@ -14,6 +15,7 @@ const MAX_INTERNED_LENGTH = 128;
 
 const OP_SPAN = 1;
 const OP_RESET_STRINGS = 2;
+const OP_LOG = 3;
 
 const STR_INTERNED = 0;
 const STR_INLINE = 1;
@@ -26,11 +28,36 @@ const TAG_INT = 3;
 const TAG_DOUBLE = 4;
 const TAG_ARRAY = 5;
 const TAG_EMPTY = 6;
+const TAG_MAP = 7;
+/** Must equal MAX_VALUE_DEPTH in src/ingest/record_reader.rs. */
+export const MAX_VALUE_DEPTH = 4;
+
+/** A map value (log bodies and log attributes may be structured): entries in order. */
+export class KeyValueList {
+  constructor(readonly entries: [string, unknown][]) {}
+}
 
 export interface EventRecord {
   name: string;
   timeMs: number;
   attributes: AttributeList;
+}
+
+/** What the writer reads from an emitted log record. */
+export interface LogRecordData {
+  timeMs: number;
+  observedTimeMs: number;
+  severityNumber: number;
+  severityText: string;
+  /** `undefined`: no body. Strings, numbers, booleans, arrays and `KeyValueList`s. */
+  body: unknown;
+  attributes: AttributeList;
+  /** Trace and span id words of the span the record belongs to; all zero outside a span. */
+  ids: number[];
+  traceFlags: number;
+  scopeName: string;
+  scopeVersion: string;
+  eventName: string;
 }
 
 export interface LinkRecord {
@@ -76,6 +103,7 @@ export class RecordWriter {
   private view = new DataView(this.buf.buffer);
   private pos = 0;
   private interned = new Map<string, number>();
+  private inlineOnly = false;
 
   /** Bytes written since the last `take()`. */
   get length(): number {
@@ -102,13 +130,53 @@ export class RecordWriter {
     this.buf[this.pos++] = OP_RESET_STRINGS;
   }
 
-  writeSpan(span: SpanRecord): void {
-    if (this.interned.size >= MAX_INTERNED_STRINGS) {
-      // Bounded tables: start over (the core does the same on this op); hot strings come back at once.
-      this.interned.clear();
-      this.ensure(1);
-      this.buf[this.pos++] = OP_RESET_STRINGS;
+  /** Bounded tables: start over when full (the core does the same on this op); hot strings come back at once. */
+  private boundStrings(): void {
+    if (this.interned.size >= MAX_INTERNED_STRINGS) this.resetStrings();
+  }
+
+  writeLog(log: LogRecordData): void {
+    this.boundStrings();
+    this.ensure(20);
+    this.buf[this.pos++] = OP_LOG;
+    this.f64(log.timeMs);
+    this.f64(log.observedTimeMs);
+    this.buf[this.pos++] = log.severityNumber;
+    this.str(log.severityText, true);
+    if (log.body === undefined) {
+      this.buf[this.pos++] = 0;
+    } else {
+      this.buf[this.pos++] = 1;
+      this.value(log.body, 0);
     }
+    this.attributes(log.attributes);
+    this.ensure(25);
+    for (let w = 0; w < 6; w++) this.word(log.ids[w]);
+    this.buf[this.pos++] = log.traceFlags;
+    this.str(log.scopeName, true);
+    this.str(log.scopeVersion, true);
+    this.str(log.eventName, true);
+  }
+
+  /**
+   * A standalone attribute set with inline strings (no interning, so it does not depend on
+   * this writer's table): how a metric series is registered. Returns a copy.
+   */
+  encodeAttributes(list: AttributeList): Uint8Array {
+    const start = this.pos;
+    this.inlineOnly = true;
+    try {
+      this.attributes(list);
+    } finally {
+      this.inlineOnly = false;
+    }
+    const out = this.buf.slice(start, this.pos);
+    this.pos = start;
+    return out;
+  }
+
+  writeSpan(span: SpanRecord): void {
+    this.boundStrings();
     this.ensure(64);
     this.buf[this.pos++] = OP_SPAN;
     this.word(span.t0);
@@ -164,12 +232,13 @@ export class RecordWriter {
     this.varint(keys.length);
     for (let i = 0; i < keys.length; i++) {
       this.str(keys[i], true);
-      this.value(values[i], false);
+      this.value(values[i], 0);
     }
     this.varint(list.dropped);
   }
 
-  private value(v: unknown, inArray: boolean): void {
+  /** Values were checked where they entered; `depth` counts enclosing arrays and maps. */
+  private value(v: unknown, depth: number): void {
     this.ensure(9);
     switch (typeof v) {
       case 'string':
@@ -185,7 +254,7 @@ export class RecordWriter {
         this.f64(v);
         return;
     }
-    if (!inArray && Array.isArray(v)) {
+    if (depth < MAX_VALUE_DEPTH && Array.isArray(v)) {
       this.buf[this.pos++] = TAG_ARRAY;
       this.varint(v.length);
       // One element type per array in OTLP: if any number has a fraction, all are doubles.
@@ -197,17 +266,32 @@ export class RecordWriter {
           this.buf[this.pos++] = TAG_DOUBLE;
           this.f64(x);
         } else {
-          this.value(x, true);
+          this.value(x, depth + 1);
         }
       }
       return;
     }
-    // Only null array entries get here: attributes were checked where they entered.
-    this.buf[this.pos++] = TAG_EMPTY;
+    if (depth < MAX_VALUE_DEPTH && v instanceof KeyValueList) {
+      this.buf[this.pos++] = TAG_MAP;
+      this.varint(v.entries.length);
+      for (const [key, value] of v.entries) {
+        this.str(key, true);
+        this.value(value, depth + 1);
+      }
+      return;
+    }
+    // null (an empty array entry), or at the top level anything a sanitizer let through by
+    // mistake: written as an empty string rather than breaking the chunk.
+    if (depth > 0) {
+      this.buf[this.pos++] = TAG_EMPTY;
+    } else {
+      this.buf[this.pos++] = TAG_STRING;
+      this.varint(STR_INLINE);
+    }
   }
 
   private str(s: string, intern: boolean): void {
-    if (intern) {
+    if (intern && !this.inlineOnly) {
       const id = this.interned.get(s);
       if (id !== undefined) {
         this.varint((id << 2) | STR_INTERNED);

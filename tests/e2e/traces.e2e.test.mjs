@@ -219,7 +219,7 @@ test('nested spans with every attribute type arrive exactly as recorded', async 
   assert.equal(result.stats.spansEnded, 6);
   assert.equal(result.stats.spansExported, 6);
   assert.equal(result.stats.spansQueued, 0);
-  assert.equal(result.stats.exportRequests, 1);
+  assert.equal(result.stats.spanExportRequests, 1);
   await page.close();
 });
 

@@ -15,7 +15,7 @@ export const { newAttributeList, putAttribute, putAttributes } = await import(`$
 export const { Diagnostics } = await import(`${DIST}runtime/diagnostics.js`);
 
 export function newCore(extra = {}) {
-  return new TelemetryCore({ endpoint: 'http://127.0.0.1:4000', serviceName: 'node-test', ...extra }, 'UA', 'en', 'http://page/');
+  return new TelemetryCore({ endpoint: 'http://127.0.0.1:4000', serviceName: 'node-test', ...extra }, 'UA', 'en', 'http://page/', Date.now());
 }
 
 /** A transport that records requests and answers from a list of statuses (default 200). */

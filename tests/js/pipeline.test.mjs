@@ -17,7 +17,7 @@ test('a full batch exports at once; the rest waits for the scheduled delay', asy
   assert.equal(calls.length, 2);
   const s = t.stats();
   assert.equal(s.spansExported, 6);
-  assert.equal(s.exportRequests, 2);
+  assert.equal(s.spanExportRequests, 2);
   assert.equal(calls[0].url, 'http://127.0.0.1:4000/v1/otlp/v1/traces');
   assert.equal(calls[0].headers['x-greptime-pipeline-name'], 'greptime_trace_v1');
   assert.equal(calls[0].keepalive, false);
@@ -75,7 +75,7 @@ test('an exception from the WASM core stops telemetry with one warning, never re
   const original = console.warn;
   console.warn = (m) => warnings.push(String(m));
   try {
-    core.ingestSpans = () => {
+    core.ingest = () => {
       throw new WebAssembly.RuntimeError('unreachable');
     };
     assert.doesNotThrow(() => t.tracer.startSpan('boom').end());

@@ -59,15 +59,15 @@ test('every span the writer produces decodes in the core, across interning reset
   let queued = 0;
   for (let i = 0; i < total; i++) {
     writer.writeSpan(randomSpan(i));
-    if (writer.length > 32 * 1024 || i === total - 1) queued = core.ingestSpans(writer.take());
+    if (writer.length > 32 * 1024 || i === total - 1) queued = core.ingest(0, writer.take());
   }
   const stats = core.stats();
   assert.equal(stats.malformedRecordChunks, 0);
   assert.equal(queued, total);
   let exported = 0;
-  for (let body = core.takeTraceRequest(); body; body = core.takeTraceRequest()) {
+  for (let body = core.takeRequest(0, 0); body; body = core.takeRequest(0, 0)) {
     assert.ok(body.byteLength > 0);
-    exported += core.lastBatchSpans();
+    exported += core.lastBatchSize();
   }
   assert.equal(exported, total);
   assert.ok(MAX_INTERNED_STRINGS < total);
@@ -79,13 +79,13 @@ test('a malformed chunk is rejected cleanly and the writer recovers after resetS
   const writer = new RecordWriter();
   writer.writeSpan(randomSpan(1));
   const chunk = writer.take().slice();
-  assert.equal(core.ingestSpans(chunk), 1);
+  assert.equal(core.ingest(0, chunk), 1);
   // Cut in the middle: the decoder reports it and resets its table.
-  assert.equal(core.ingestSpans(chunk.subarray(0, chunk.length - 3)), -1);
+  assert.equal(core.ingest(0, chunk.subarray(0, chunk.length - 3)), -1);
   assert.equal(core.stats().malformedRecordChunks, 1);
   writer.resetStrings();
   writer.writeSpan(randomSpan(2));
-  assert.equal(core.ingestSpans(writer.take()), 2);
+  assert.equal(core.ingest(0, writer.take()), 2);
   assert.equal(core.stats().malformedRecordChunks, 1);
   core.free();
 });

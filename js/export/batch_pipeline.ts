@@ -1,0 +1,140 @@
+/**
+ * Ended spans or emitted log records → record chunk (JS) → WASM core queue → encoded batches
+ * → transport. One pipeline per batched signal.
+ *
+ * Items are written into a JS-owned record chunk; the chunk crosses into WASM when it holds a
+ * full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time. As in
+ * OpenTelemetry's batch processors, a full batch is sent at once and whatever is left waits
+ * for the scheduled delay; the schedule, `forceFlush()` and the page being hidden (then with
+ * `keepalive`, so requests survive unload) send everything.
+ */
+
+import { backgroundTimeout } from '../runtime/timers.js';
+import { RecordWriter } from '../wire/record_writer.js';
+import type { CoreHandle } from './core_handle.js';
+import type { Transport } from './fetch_transport.js';
+import type { SignalNumber } from './signals.js';
+
+/** Hand a chunk over before it grows past this, whatever the item count. */
+const CHUNK_BYTES = 256 * 1024;
+
+export class BatchPipeline<T> {
+  private readonly writer = new RecordWriter();
+  private pendingItems = 0;
+  private readonly maxExportBatchSize: number;
+  private readonly scheduledDelayMillis: number;
+  private readonly exportTimeoutMillis: number;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly handle: CoreHandle,
+    private readonly signal: SignalNumber,
+    private readonly transport: Transport,
+    private readonly write: (writer: RecordWriter, item: T) => void,
+    /** True while the page is hidden: requests then use `keepalive`. */
+    private readonly pageHidden: () => boolean,
+  ) {
+    const [, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
+    this.maxExportBatchSize = maxExportBatchSize;
+    this.scheduledDelayMillis = scheduledDelayMillis;
+    this.exportTimeoutMillis = exportTimeoutMillis;
+    this.url = handle.call((c) => c.exportUrl(signal), '');
+    this.headers = headerObject(handle.call((c) => c.exportHeaders(signal), []));
+  }
+
+  get recording(): boolean {
+    return !this.closed && !this.handle.broken;
+  }
+
+  add(item: T): void {
+    if (!this.recording) return;
+    this.write(this.writer, item);
+    this.pendingItems++;
+    if (this.pendingItems >= this.maxExportBatchSize || this.writer.length >= CHUNK_BYTES) {
+      this.handOver();
+    } else {
+      this.schedule();
+    }
+  }
+
+  /** Exports everything added so far; resolves when every request has been answered. */
+  async forceFlush(): Promise<void> {
+    await this.drain(true);
+    // An export that was already running may have been one that sends only full batches, or
+    // finished before these items were handed over: go again while anything is left.
+    while (this.recording && (this.pendingItems > 0 || this.queued() > 0)) {
+      await this.drain(true);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    await this.forceFlush();
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private queued(): number {
+    return this.handle.call((c) => c.queued(this.signal), 0);
+  }
+
+  private handOver(): void {
+    if (this.pendingItems === 0) return;
+    const chunk = this.writer.take();
+    this.pendingItems = 0;
+    const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
+    // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
+    if (queued < 0) this.writer.resetStrings();
+    else if (queued >= this.maxExportBatchSize) void this.drain(false);
+    else if (queued > 0) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.draining || !this.recording) return;
+    this.timer = backgroundTimeout(() => {
+      this.timer = undefined;
+      void this.drain(true);
+    }, this.scheduledDelayMillis);
+  }
+
+  /**
+   * Starts exporting unless an export is running, and resolves when it ends. `everything`:
+   * send all that waits; otherwise only full batches (the rest waits for the schedule).
+   */
+  private drain(everything: boolean): Promise<void> {
+    if (!this.draining) {
+      if (everything && this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      this.draining = this.exportBatches(everything).finally(() => {
+        this.draining = undefined;
+        if (this.pendingItems > 0 || this.queued() > 0) this.schedule();
+      });
+    }
+    return this.draining;
+  }
+
+  private async exportBatches(everything: boolean): Promise<void> {
+    for (;;) {
+      if (everything) this.handOver();
+      else if (this.queued() < this.maxExportBatchSize) return;
+      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      if (!body) return;
+      const items = this.handle.call((c) => c.lastBatchSize(), 0);
+      const response = await this.transport(this.url, this.headers, body, this.exportTimeoutMillis, this.pageHidden());
+      this.handle.call((c) => c.recordResponse(this.signal, items, response.status, response.body), 0);
+    }
+  }
+}
+
+/** `[name0, value0, name1, value1, …]` as fetch headers. */
+export function headerObject(pairs: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
+  return headers;
+}

@@ -1,0 +1,72 @@
+/**
+ * Periodic metric collection and export, like OpenTelemetry's PeriodicExportingMetricReader:
+ * every `exportIntervalMillis` (and on `forceFlush`, shutdown and page hide) it runs the
+ * observable callbacks, hands buffered measurements to the core, and sends what the core
+ * collects. Collections never overlap.
+ */
+
+import { backgroundTimeout } from '../runtime/timers.js';
+import type { CoreHandle } from './core_handle.js';
+import type { Transport } from './fetch_transport.js';
+import { headerObject } from './batch_pipeline.js';
+import { METRICS } from './signals.js';
+import type { MeasurementBuffer } from '../metrics/measurement_buffer.js';
+import type { InstrumentRegistry } from '../metrics/meter.js';
+import { nowMillis } from '../trace/clock.js';
+
+export class MetricReader {
+  private readonly intervalMillis: number;
+  private readonly timeoutMillis: number;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly handle: CoreHandle,
+    private readonly buffer: MeasurementBuffer,
+    private readonly registry: InstrumentRegistry,
+    private readonly transport: Transport,
+    private readonly pageHidden: () => boolean,
+  ) {
+    const [intervalMillis, timeoutMillis] = handle.call((c) => c.settings(METRICS), new Uint32Array(2));
+    this.intervalMillis = intervalMillis;
+    this.timeoutMillis = timeoutMillis;
+    this.url = handle.call((c) => c.exportUrl(METRICS), '');
+    this.headers = headerObject(handle.call((c) => c.exportHeaders(METRICS), []));
+    this.schedule();
+  }
+
+  /** Collects and exports now, after any collection already running. */
+  forceFlush(): Promise<void> {
+    this.running = this.running.then(() => this.collectAndExport());
+    return this.running;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    await this.forceFlush();
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.closed || this.handle.broken) return;
+    this.timer = backgroundTimeout(() => {
+      this.timer = undefined;
+      void this.forceFlush().then(() => this.schedule());
+    }, this.intervalMillis);
+  }
+
+  private async collectAndExport(): Promise<void> {
+    if (this.closed || this.handle.broken) return;
+    for (const observable of this.registry.observables) await observable.observe(this.timeoutMillis);
+    this.buffer.flush();
+    const body = this.handle.call((c) => c.takeRequest(METRICS, nowMillis()), undefined);
+    if (!body) return;
+    const points = this.handle.call((c) => c.lastBatchSize(), 0);
+    const response = await this.transport(this.url, this.headers, body, this.timeoutMillis, this.pageHidden());
+    this.handle.call((c) => c.recordResponse(METRICS, points, response.status, response.body), 0);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Metric instruments. The hot path (`add`, `record`) stays in JS: it checks the value, finds
+ * the attribute set's series id in a per-instrument cache, and appends one pair to the
+ * measurement buffer. Only an attribute set not seen before crosses into WASM, once, to be
+ * registered (sorted there, so attribute order does not matter).
+ */
+
+import { backgroundTimeout } from '../runtime/timers.js';
+import type {
+  Counter,
+  Gauge,
+  Histogram,
+  MetricAttributes,
+  Observable,
+  ObservableCallback,
+  ObservableResult,
+  UpDownCounter,
+} from '../api/types.js';
+import type { CoreHandle } from '../export/core_handle.js';
+import { describe, type Diagnostics } from '../runtime/diagnostics.js';
+import { newAttributeList, putAttributes } from '../trace/attributes.js';
+import { nowMillis } from '../trace/clock.js';
+import type { ResolvedSpanLimits } from '../trace/limits.js';
+import { RecordWriter } from '../wire/record_writer.js';
+import type { MeasurementBuffer } from './measurement_buffer.js';
+
+/** Instrument kinds as the core numbers them (src/pipeline/metric_instruments.rs). */
+export const enum Kind {
+  Counter = 0,
+  UpDownCounter = 1,
+  Histogram = 2,
+  Gauge = 3,
+  ObservableCounter = 4,
+  ObservableUpDownCounter = 5,
+  ObservableGauge = 6,
+}
+
+/** What instruments share: the core, the buffer, limits and diagnostics. */
+export interface MetricsHost {
+  readonly handle: CoreHandle;
+  readonly buffer: MeasurementBuffer;
+  readonly diag: Diagnostics;
+  readonly limits: ResolvedSpanLimits;
+  readonly recording: boolean;
+}
+
+/** Series ids cached per instrument; past this many keys the cache starts over. */
+const SERIES_CACHE_LIMIT = 4096;
+const attributeWriter = new RecordWriter();
+
+/** The shared part of every instrument: its core id and its attribute-set → series cache. */
+class InstrumentBase {
+  private noAttributesSeries = -2;
+  private readonly series = new Map<string, number>();
+
+  constructor(
+    protected readonly host: MetricsHost,
+    /** -1: invalid name (the core warned); the instrument records nothing. */
+    readonly id: number,
+    readonly kind: Kind,
+    readonly name: string,
+  ) {}
+
+  /** Checks and records one measurement; never throws. */
+  protected measure(value: number, attributes: MetricAttributes | undefined): void {
+    if (this.id < 0 || !this.host.recording) return;
+    const nonNegative = this.kind === Kind.Counter || this.kind === Kind.Histogram || this.kind === Kind.ObservableCounter;
+    if (typeof value !== 'number' || !Number.isFinite(value) || (nonNegative && value < 0)) {
+      this.host.diag.report(
+        'invalidMeasurements',
+        () => `"${this.name}": measurement ${describe(value)} dropped (${nonNegative ? 'a finite number ≥ 0' : 'a finite number'} expected)`,
+      );
+      return;
+    }
+    const series = this.seriesFor(attributes);
+    if (series >= 0) this.host.buffer.push(series, value);
+  }
+
+  private seriesFor(attributes: MetricAttributes | undefined): number {
+    if (attributes === undefined) {
+      if (this.noAttributesSeries === -2) this.noAttributesSeries = this.register(undefined);
+      return this.noAttributesSeries;
+    }
+    const key = seriesKey(attributes);
+    let id = this.series.get(key);
+    if (id === undefined) {
+      id = this.register(attributes);
+      if (this.series.size >= SERIES_CACHE_LIMIT) this.series.clear();
+      this.series.set(key, id);
+    }
+    return id;
+  }
+
+  private register(attributes: MetricAttributes | undefined): number {
+    const { limits, diag, handle } = this.host;
+    const list = newAttributeList();
+    putAttributes(list, attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
+    const encoded = attributeWriter.encodeAttributes(list);
+    return handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
+  }
+}
+
+/**
+ * A string that identifies an attribute set in insertion order, without JSON: lengths prefix
+ * every part, so no value can be mistaken for a separator. Different orders give different
+ * keys for the same set; the core still maps both to one series.
+ */
+function seriesKey(attributes: MetricAttributes): string {
+  if (typeof attributes !== 'object' || attributes === null) return '\u0000';
+  let key = '';
+  for (const k in attributes) {
+    const v = attributes[k];
+    key += `${k.length}:${k}`;
+    if (typeof v === 'string') key += `s${v.length}:${v}`;
+    else if (Array.isArray(v)) key += `a${v.length}:${v.map((x) => `${typeof x}${String(x).length}:${String(x)}`).join('')}`;
+    else key += `${(typeof v)[0]}${String(v)};`;
+  }
+  return key;
+}
+
+export class CounterImpl extends InstrumentBase implements Counter, UpDownCounter {
+  add(value: number, attributes?: MetricAttributes): void {
+    this.measure(value, attributes);
+  }
+}
+
+export class HistogramImpl extends InstrumentBase implements Histogram, Gauge {
+  record(value: number, attributes?: MetricAttributes): void {
+    this.measure(value, attributes);
+  }
+}
+
+export class ObservableImpl extends InstrumentBase implements Observable {
+  private readonly callbacks: ObservableCallback[] = [];
+  private readonly result: ObservableResult = { observe: (value, attributes) => this.measure(value, attributes) };
+
+  addCallback(callback: ObservableCallback): void {
+    if (typeof callback !== 'function') {
+      this.host.diag.report('invalidArguments', () => `"${this.name}": addCallback needs a function, got ${describe(callback)}`);
+      return;
+    }
+    if (!this.callbacks.includes(callback)) this.callbacks.push(callback);
+  }
+
+  removeCallback(callback: ObservableCallback): void {
+    const i = this.callbacks.indexOf(callback);
+    if (i >= 0) this.callbacks.splice(i, 1);
+  }
+
+  /** Runs every callback (at collection); a throw, rejection or timeout is counted, not passed on. */
+  async observe(timeoutMillis: number): Promise<void> {
+    for (const callback of [...this.callbacks]) {
+      try {
+        const pending = callback(this.result);
+        if (pending && typeof (pending as Promise<void>).then === 'function') {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = backgroundTimeout(() => reject(new Error(`no answer within ${timeoutMillis} ms`)), timeoutMillis);
+          });
+          try {
+            await Promise.race([pending, timeout]);
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+      } catch (error) {
+        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${String(error)}`);
+      }
+    }
+  }
+}
