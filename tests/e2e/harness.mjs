@@ -49,6 +49,8 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
   return {
     url,
     spans: () => api('/_receiver/spans'),
+    metrics: () => api('/_receiver/metrics'),
+    logs: () => api('/_receiver/logs'),
     requests: () => api('/_receiver/requests'),
     reset: () => api('/_receiver/reset', { method: 'POST' }),
     waitFor: (signal, min, timeoutMs = 10000) => api(`/_receiver/wait?signal=${signal}&min=${min}&timeout_ms=${timeoutMs}`),
