@@ -5,7 +5,6 @@
  * registered (sorted there, so attribute order does not matter).
  */
 
-import { backgroundTimeout } from '../runtime/timers.js';
 import type {
   Counter,
   Gauge,
@@ -155,7 +154,8 @@ export class ObservableImpl extends InstrumentBase implements Observable {
         if (pending && typeof (pending as Promise<void>).then === 'function') {
           let timer: ReturnType<typeof setTimeout> | undefined;
           const timeout = new Promise<never>((_, reject) => {
-            timer = backgroundTimeout(() => reject(new Error(`no answer within ${timeoutMillis} ms`)), timeoutMillis);
+            // A plain timer: an export waiting on it should keep a Node process alive until it fires.
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMillis} ms`)), timeoutMillis);
           });
           try {
             await Promise.race([pending, timeout]);
