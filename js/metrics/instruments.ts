@@ -43,14 +43,48 @@ export interface MetricsHost {
   readonly recording: boolean;
 }
 
-/** Series ids cached per instrument; past this many keys the cache starts over. */
+/** Attribute sets cached per instrument; past this many the cache starts over. */
 const SERIES_CACHE_LIMIT = 4096;
 const attributeWriter = new RecordWriter();
+/** Where a trie node keeps the series id of the attribute set that ends there. */
+const END = Symbol('series');
+
+/**
+ * Attribute set → series id, as a trie walked key, value, key, value… in the object's own
+ * order. Lookups reuse the app's own key and value strings (their hashes are cached), so a
+ * known set costs a few Map lookups and builds no string. Different key orders take different
+ * paths to the same series (the core sorts attributes when it registers a set).
+ */
+type TrieNode = Map<unknown, TrieNode | number>;
+
+function seriesNode(root: TrieNode, attributes: MetricAttributes): TrieNode {
+  let node = root;
+  for (const k in attributes) {
+    let v: unknown = attributes[k];
+    // Maps compare objects by identity; an array (rare in metric attributes) by its contents.
+    if (typeof v === 'object' && v !== null) v = arrayKey(v);
+    let values = node.get(k) as TrieNode | undefined;
+    if (values === undefined) node.set(k, (values = new Map()));
+    let next = values.get(v) as TrieNode | undefined;
+    if (next === undefined) values.set(v, (next = new Map()));
+    node = next;
+  }
+  return node;
+}
+
+/** Lengths prefix every entry, so no content can be mistaken for a separator. */
+function arrayKey(v: object): string {
+  if (!Array.isArray(v)) return '\u0000object';
+  let key = '\u0000array';
+  for (const x of v) key += `${typeof x}${String(x).length}:${String(x)}`;
+  return key;
+}
 
 /** The shared part of every instrument: its core id and its attribute-set → series cache. */
 class InstrumentBase {
   private noAttributesSeries = -2;
-  private readonly series = new Map<string, number>();
+  private series: TrieNode = new Map();
+  private cachedSets = 0;
 
   constructor(
     protected readonly host: MetricsHost,
@@ -76,16 +110,20 @@ class InstrumentBase {
   }
 
   private seriesFor(attributes: MetricAttributes | undefined): number {
-    if (attributes === undefined) {
-      if (this.noAttributesSeries === -2) this.noAttributesSeries = this.register(undefined);
+    if (attributes === undefined || attributes === null || typeof attributes !== 'object') {
+      if (this.noAttributesSeries === -2) this.noAttributesSeries = this.register(attributes);
       return this.noAttributesSeries;
     }
-    const key = seriesKey(attributes);
-    let id = this.series.get(key);
+    if (this.cachedSets >= SERIES_CACHE_LIMIT) {
+      this.series = new Map();
+      this.cachedSets = 0;
+    }
+    const node = seriesNode(this.series, attributes);
+    let id = node.get(END) as number | undefined;
     if (id === undefined) {
       id = this.register(attributes);
-      if (this.series.size >= SERIES_CACHE_LIMIT) this.series.clear();
-      this.series.set(key, id);
+      node.set(END, id);
+      this.cachedSets++;
     }
     return id;
   }
@@ -97,24 +135,6 @@ class InstrumentBase {
     const encoded = attributeWriter.encodeAttributes(list);
     return handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
   }
-}
-
-/**
- * A string that identifies an attribute set in insertion order, without JSON: lengths prefix
- * every part, so no value can be mistaken for a separator. Different orders give different
- * keys for the same set; the core still maps both to one series.
- */
-function seriesKey(attributes: MetricAttributes): string {
-  if (typeof attributes !== 'object' || attributes === null) return '\u0000';
-  let key = '';
-  for (const k in attributes) {
-    const v = attributes[k];
-    key += `${k.length}:${k}`;
-    if (typeof v === 'string') key += `s${v.length}:${v}`;
-    else if (Array.isArray(v)) key += `a${v.length}:${v.map((x) => `${typeof x}${String(x).length}:${String(x)}`).join('')}`;
-    else key += `${(typeof v)[0]}${String(v)};`;
-  }
-  return key;
 }
 
 export class CounterImpl extends InstrumentBase implements Counter, UpDownCounter {
