@@ -40,7 +40,9 @@ async function visit() {
       await window.__telemetry.forceFlush();
       return window.__telemetry.stats();
     });
-    console.log(`[demo] page stats: ${stats.spansStarted} spans started, ${stats.spansExported} exported, ${stats.spansFailedExport} failed`);
+    console.log(
+      `[demo] page stats: ${stats.spansExported} spans, ${stats.metricPointsExported} metric points, ${stats.logsExported} logs exported; ${stats.spansFailedExport + stats.metricPointsFailedExport + stats.logsFailedExport} failed`,
+    );
     for (const w of sdkWarnings(messages)) console.log(`[demo] page warning: ${w}`);
   } finally {
     await browser.close();
@@ -84,10 +86,27 @@ async function queryGreptime() {
   for (const row of records.rows) console.log(`  ${row.join(' | ')}`);
 }
 
+function printMetricsAndLogs(points, logs) {
+  console.log(`\n[demo] ${points.length} metric data points arrived (latest of each series):`);
+  const latest = new Map();
+  for (const p of points) latest.set(`${p.name} ${JSON.stringify(p.attributes)}`, p);
+  for (const p of latest.values()) {
+    const labels = Object.entries(p.attributes).map(([k, v]) => `${k}=${v.value}`).join(',');
+    const value = p.type === 'histogram' ? `count ${p.count}, sum ${Number(p.sum).toFixed(1)}` : p.value;
+    console.log(`  ${p.name}{${labels}} ${p.type}: ${value}`);
+  }
+  console.log(`\n[demo] ${logs.length} log records arrived:`);
+  for (const l of logs) console.log(`  ${l.severity_text || '-'} ${l.body?.value ?? ''}${l.trace_id ? `  (trace ${l.trace_id.slice(0, 8)}…)` : ''}`);
+}
+
 try {
   await visit();
-  if (receiver) printTraces(await receiver.spans());
-  else await queryGreptime();
+  if (receiver) {
+    printTraces(await receiver.spans());
+    printMetricsAndLogs(await receiver.metrics(), await receiver.logs());
+  } else {
+    await queryGreptime();
+  }
 } catch (error) {
   console.error(`[demo] the scripted visit failed: ${error.stack || error}`);
   process.exitCode = 1;

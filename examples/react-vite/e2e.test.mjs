@@ -78,6 +78,22 @@ test('production build: tool calls, errors, element lifetimes and renders arrive
     assert.ok(byName(spans, 'render SlowChart').length >= 2);
     assert.equal(tool.service_name, 'agent-workbench-web');
     assert.deepEqual([tool.scope.name, tool.scope.version], ['agent-workbench', '0.1.0']);
+
+    // Metrics and logs from the same clicks.
+    const points = await receiver.metrics();
+    const calls = points.filter((p) => p.name === 'agent.tool_calls');
+    const callValue = (tool, status) =>
+      calls.find((p) => p.attributes['tool.name'].value === tool && p.attributes.status.value === status)?.value;
+    assert.equal(callValue('search_docs', 'ok'), 1);
+    assert.equal(callValue('broken_tool', 'error'), 1);
+    const durations = points.filter((p) => p.name === 'agent.tool_call.duration');
+    assert.equal(durations.reduce((n, p) => n + p.count, 0), 2);
+    const live = points.find((p) => p.name === 'ui.elements.live');
+    assert.equal(live.value, 0, 'the card was added and removed');
+    const logs = await receiver.logs();
+    const failure = logs.find((l) => l.body.value === 'tool broken_tool failed: tool failed: upstream timed out');
+    assert.ok(failure, JSON.stringify(logs.map((l) => l.body)));
+    assert.equal(failure.trace_id, broken.trace_id, 'the log is correlated with the failing tool call');
     await page.close();
   } finally {
     await site.close();

@@ -4,12 +4,22 @@ import { SpanKind } from 'greptime-web-telemetry';
 
 const TOOLS = ['search_docs', 'query_metrics', 'broken_tool'];
 
-/** The agent panel: each tool call is a span, with its fetch as a child span. */
-function AgentPanel({ tracer, onLog }) {
+/**
+ * The agent panel: each tool call is a span (its fetch a child span), counted in
+ * `agent.tool_calls` and timed in `agent.tool_call.duration`; failures are also logged.
+ */
+function AgentPanel({ tracer, meter, logger, onLog }) {
   const [running, setRunning] = useState(null);
+  const instruments = useRef(null);
+  instruments.current ??= {
+    calls: meter.createCounter('agent.tool_calls', { description: 'Agent tool calls', unit: '{call}' }),
+    duration: meter.createHistogram('agent.tool_call.duration', { unit: 'ms', advice: { explicitBucketBoundaries: [5, 10, 25, 50, 100, 250, 1000] } }),
+  };
 
   async function callTool(tool) {
     setRunning(tool);
+    const started = performance.now();
+    let status = 'ok';
     try {
       const count = await tracer.startActiveSpan(`agent.tool_call ${tool}`, { attributes: { 'tool.name': tool } }, async (span) => {
         const fetchSpan = tracer.startSpan('GET /tool-result.json', {
@@ -21,14 +31,23 @@ function AgentPanel({ tracer, onLog }) {
         fetchSpan.setAttribute('http.response.status_code', response.status);
         const data = await response.json();
         fetchSpan.end();
-        if (tool === 'broken_tool') throw new Error('tool failed: upstream timed out');
+        if (tool === 'broken_tool') {
+          const error = new Error('tool failed: upstream timed out');
+          // After an `await` the span is no longer "active" (browsers have no async context), so
+          // the log names its span explicitly to carry the trace id.
+          logger.emit({ severityText: 'ERROR', body: `tool ${tool} failed: ${error.message}`, attributes: { 'tool.name': tool }, span });
+          throw error;
+        }
         span.setAttribute('tool.result_count', data.results.length);
         return data.results.length;
       });
       onLog(`${tool}: ${count} results`);
     } catch (error) {
+      status = 'error';
       onLog(`${tool}: ${error.message}`);
     } finally {
+      instruments.current.calls.add(1, { 'tool.name': tool, status });
+      instruments.current.duration.record(performance.now() - started, { 'tool.name': tool });
       setRunning(null);
     }
   }
@@ -46,12 +65,16 @@ function AgentPanel({ tracer, onLog }) {
   );
 }
 
-/** A live UI element: its lifetime, mount to unmount, is one span. */
-function UiElement({ tracer, element, onRemove }) {
+/** A live UI element: its lifetime, mount to unmount, is one span; `ui.elements.live` counts those mounted. */
+function UiElement({ tracer, live, element, onRemove }) {
   useEffect(() => {
     const span = tracer.startSpan('ui.element lifetime', { attributes: { 'ui.element.id': element.id, 'ui.element.kind': element.kind } });
-    return () => span.end();
-  }, [tracer, element.id, element.kind]);
+    live.add(1, { 'ui.element.kind': element.kind });
+    return () => {
+      live.add(-1, { 'ui.element.kind': element.kind });
+      span.end();
+    };
+  }, [tracer, live, element.id, element.kind]);
   return (
     <li>
       {element.kind} #{element.id} <button onClick={() => onRemove(element.id)}>remove</button>
@@ -59,9 +82,11 @@ function UiElement({ tracer, element, onRemove }) {
   );
 }
 
-function UiElements({ tracer }) {
+function UiElements({ tracer, meter }) {
   const [elements, setElements] = useState([]);
   const nextId = useRef(1);
+  const live = useRef(null);
+  live.current ??= meter.createUpDownCounter('ui.elements.live', { description: 'UI elements mounted' });
   const add = (kind) => {
     const id = nextId.current++;
     tracer.startSpan('ui.element upsert', { attributes: { 'ui.element.id': id, 'ui.element.kind': kind } }).end();
@@ -74,7 +99,7 @@ function UiElements({ tracer }) {
       <button onClick={() => add('chart')}>Add chart</button>
       <ul>
         {elements.map((element) => (
-          <UiElement key={element.id} tracer={tracer} element={element} onRemove={(id) => setElements((list) => list.filter((e) => e.id !== id))} />
+          <UiElement key={element.id} tracer={tracer} live={live.current} element={element} onRemove={(id) => setElements((list) => list.filter((e) => e.id !== id))} />
         ))}
       </ul>
     </section>
@@ -101,7 +126,7 @@ function Stats({ telemetry }) {
     <section>
       <h2>Telemetry</h2>
       <p data-testid="stats">
-        {telemetry.enabled ? 'enabled' : 'disabled'} · started {stats.spansStarted} · exported {stats.spansExported} · queued {stats.spansQueued} · failed {stats.spansFailedExport}
+        {telemetry.enabled ? 'enabled' : 'disabled'} · spans started {stats.spansStarted}, exported {stats.spansExported}, failed {stats.spansFailedExport} · logs exported {stats.logsExported} · metric points exported {stats.metricPointsExported}
       </p>
       <button onClick={() => telemetry.forceFlush()}>Flush now</button>
     </section>
@@ -110,18 +135,20 @@ function Stats({ telemetry }) {
 
 export function App({ telemetry }) {
   const tracer = telemetry.getTracer('agent-workbench', '0.1.0');
+  const meter = telemetry.getMeter('agent-workbench', '0.1.0');
+  const logger = telemetry.getLogger('agent-workbench', '0.1.0');
   const [log, setLog] = useState([]);
   const [points, setPoints] = useState(50);
   return (
     <main>
       <h1>Agent workbench</h1>
-      <AgentPanel tracer={tracer} onLog={(line) => setLog((l) => [line, ...l].slice(0, 5))} />
+      <AgentPanel tracer={tracer} meter={meter} logger={logger} onLog={(line) => setLog((l) => [line, ...l].slice(0, 5))} />
       <ul data-testid="log">
         {log.map((line, i) => (
           <li key={i}>{line}</li>
         ))}
       </ul>
-      <UiElements tracer={tracer} />
+      <UiElements tracer={tracer} meter={meter} />
       <section>
         <h2>Slow component</h2>
         <button onClick={() => setPoints((p) => p + 50)} data-action="rerender-chart">More points</button>

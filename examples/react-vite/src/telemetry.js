@@ -15,6 +15,8 @@ export const telemetryReady = initTelemetry({
   serviceName: 'agent-workbench-web',
   serviceVersion: '0.1.0',
   resourceAttributes: { 'deployment.environment.name': env.MODE },
-  // Short delay so the demo shows spans arriving within a second.
+  // Short delays so the demo shows data arriving within seconds.
   batch: { scheduledDelayMillis: 1000 },
+  metrics: { exportIntervalMillis: 5000 },
+  captureErrors: true,
 });
