@@ -2,27 +2,15 @@
 // explained by one console warning per kind (counted in stats()). Checked in Chromium against
 // the receiver's independent decode.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, startReceiver, serveStatic, launchBrowser, openPage, sdkWarnings } from './harness.mjs';
+import { ROOT, serveStatic, openPage, sdkWarnings, useTestPage } from './harness.mjs';
 
-let receiver, site, browser;
-
-before(async () => {
-  receiver = await startReceiver();
-  site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await receiver?.stop();
-});
+const env = useTestPage();
 
 test('bad configurations give a no-op SDK and one clear warning, never a throw', async () => {
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const outcomes = await page.evaluate(async (endpoint) => {
     const { initTelemetry } = window.__gwt;
     const cases = {
@@ -46,7 +34,7 @@ test('bad configurations give a no-op SDK and one clear warning, never a throw',
       out[name] = { enabled: t.enabled, ran, ms: performance.now() - before };
     }
     return out;
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(pageErrors, []);
   for (const [name, o] of Object.entries(outcomes)) {
     assert.equal(o.enabled, false, name);
@@ -62,13 +50,13 @@ test('bad configurations give a no-op SDK and one clear warning, never a throw',
   ];
   assert.equal(warnings.length, expect.length, warnings.join('\n'));
   expect.forEach((re, i) => assert.match(warnings[i], re));
-  const spans = await receiver.spans();
+  const spans = await env.receiver.spans();
   assert.equal(spans.length, 0);
   await page.close();
 });
 
 test('unknown keys and wrong types in the configuration are reported in one warning', async () => {
-  const { page, consoleMessages } = await openPage(browser, site.url);
+  const { page, consoleMessages } = await openPage(env.browser, env.site.url);
   const enabled = await page.evaluate(async (endpoint) => {
     const t = await window.__gwt.initTelemetry({
       endpoint,
@@ -81,7 +69,7 @@ test('unknown keys and wrong types in the configuration are reported in one warn
     const enabled = t.enabled;
     await t.shutdown();
     return enabled;
-  }, receiver.url);
+  }, env.receiver.url);
   assert.equal(enabled, true, 'soft problems do not disable telemetry');
   const warnings = sdkWarnings(consoleMessages);
   assert.equal(warnings.length, 1, warnings.join('\n'));
@@ -101,8 +89,8 @@ test('unknown keys and wrong types in the configuration are reported in one warn
 });
 
 test('bad attribute values are dropped or clamped, the rest of the span arrives intact', async () => {
-  await receiver.reset();
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const result = await page.evaluate(async (endpoint) => {
     const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'bad-input', spanLimits: { attributeCountLimit: 20, eventCountLimit: 2 } });
     const cyclic = { name: 'c' };
@@ -146,11 +134,11 @@ test('bad attribute values are dropped or clamped, the rest of the span arrives 
     attempt('bad kind', () => t.tracer.startSpan('k', { kind: 99, startTime: 'yesterday' }).end());
     await t.forceFlush();
     return { threw, stats: t.stats() };
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(result.threw, [], 'nothing throws into the app');
   assert.deepEqual(pageErrors, []);
 
-  const spans = await receiver.spans();
+  const spans = await env.receiver.spans();
   assert.deepEqual(spans.map((s) => s.name).sort(), ['k', 'span with bad input', 'unnamed']);
   const span = spans.find((s) => s.name === 'span with bad input');
   assert.deepEqual(Object.keys(span.attributes).sort(), ['good.int', 'good.string', 'huge', 'huge.array']);
@@ -180,7 +168,7 @@ test('bad attribute values are dropped or clamped, the rest of the span arrives 
 });
 
 test('an unreachable endpoint costs one warning and nothing else', async () => {
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const stats = await page.evaluate(async () => {
     const t = await window.__gwt.initTelemetry({ endpoint: 'http://127.0.0.1:9', serviceName: 'down', batch: { exportTimeoutMillis: 2000 } });
     for (let i = 0; i < 3; i++) {
@@ -201,12 +189,12 @@ test('a page whose Content-Security-Policy forbids WebAssembly gets a no-op SDK 
   // No 'wasm-unsafe-eval' in script-src: the browser refuses to compile the core.
   const strict = await serveStatic(join(ROOT, 'tests/e2e/page/dist'), 0, { 'content-security-policy': "script-src 'self'" });
   try {
-    const { page, consoleMessages, pageErrors } = await openPage(browser, strict.url);
+    const { page, consoleMessages, pageErrors } = await openPage(env.browser, strict.url);
     const result = await page.evaluate(async (endpoint) => {
       const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'csp' });
       const ran = t.tracer.startActiveSpan('still runs', () => 'ran');
       return { enabled: t.enabled, ran };
-    }, receiver.url);
+    }, env.receiver.url);
     assert.deepEqual(result, { enabled: false, ran: 'ran' });
     assert.deepEqual(pageErrors, []);
     const warnings = sdkWarnings(consoleMessages);

@@ -9,6 +9,7 @@ import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PYTHON = existsSync(join(ROOT, '.venv/bin/python')) ? join(ROOT, '.venv/bin/python') : 'python3';
@@ -106,4 +107,23 @@ export async function openPage(context, url) {
 /** Our console warnings (every line the SDK writes starts with this prefix). */
 export function sdkWarnings(consoleMessages) {
   return consoleMessages.filter((m) => m.text.includes('[greptime-web-telemetry]')).map((m) => m.text);
+}
+
+/**
+ * The usual fixture of a test file: a receiver (with `receiverArgs`), the test page built from
+ * the packed tarball, and a browser; started before the file's tests and stopped after them.
+ */
+export function useTestPage(receiverArgs = []) {
+  const env = {};
+  before(async () => {
+    env.receiver = await startReceiver(receiverArgs);
+    env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+    await env.receiver?.stop();
+  });
+  return env;
 }

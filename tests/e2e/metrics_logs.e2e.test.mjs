@@ -2,32 +2,19 @@
 // logs inside a span, error and console capture; the receiver's independent decode (official
 // opentelemetry-proto package) must show the exact points, buckets and correlation.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { ROOT, startReceiver, serveStatic, launchBrowser, openPage, sdkWarnings } from './harness.mjs';
+import { openPage, sdkWarnings, useTestPage } from './harness.mjs';
 
-let receiver, site, browser;
-
-before(async () => {
-  receiver = await startReceiver();
-  site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await receiver?.stop();
-});
+const env = useTestPage();
 
 const point = (points, name, attrs = {}) =>
   points.filter((p) => p.name === name && JSON.stringify(p.attributes) === JSON.stringify(attrs));
 const str = (value) => ({ type: 'string', value });
 
 test('every instrument kind arrives with exact points, cumulative across collections', async () => {
-  await receiver.reset();
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const result = await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'metrics-e2e', metrics: { exportIntervalMillis: 600000 } });
     const meter = telemetry.getMeter('workbench', '2.0.0');
@@ -60,7 +47,7 @@ test('every instrument kind arrives with exact points, cumulative across collect
     views = 130;
     await telemetry.forceFlush();
     return telemetry.stats();
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(pageErrors, []);
   const warnings = sdkWarnings(consoleMessages);
   assert.ok(warnings.some((w) => w.includes('instrument name "9 bad name" is invalid')), warnings.join('\n'));
@@ -70,13 +57,13 @@ test('every instrument kind arrives with exact points, cumulative across collect
   assert.equal(result.callbackErrors, 2, 'the failing callback ran at both collections');
   assert.equal(result.metricExportRequests, 2);
 
-  const requests = (await receiver.requests()).filter((r) => r.signal === 'metrics');
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'metrics');
   assert.equal(requests.length, 2);
   assert.equal(requests[0].status, 200);
   assert.equal(requests[0].headers['x-greptime-db-name'], 'public');
   assert.equal(requests[0].headers['x-greptime-pipeline-name'], undefined, 'no trace pipeline header on metrics');
 
-  const all = await receiver.metrics();
+  const all = await env.receiver.metrics();
   const first = all.filter((p) => p.request_seq === requests[0].seq);
   const second = all.filter((p) => p.request_seq === requests[1].seq);
 
@@ -124,8 +111,8 @@ test('every instrument kind arrives with exact points, cumulative across collect
 });
 
 test('delta temporality reports what happened since the previous collection', async () => {
-  await receiver.reset();
-  const { page } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page } = await openPage(env.browser, env.site.url);
   await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'delta', metrics: { temporality: 'delta', exportIntervalMillis: 600000 } });
     const c = telemetry.meter.createCounter('requests');
@@ -136,9 +123,9 @@ test('delta temporality reports what happened since the previous collection', as
     c.add(5);
     await telemetry.forceFlush();
     await telemetry.forceFlush(); // nothing new: nothing sent
-  }, receiver.url);
-  const points = await receiver.metrics();
-  const requests = await receiver.requests();
+  }, env.receiver.url);
+  const points = await env.receiver.metrics();
+  const requests = await env.receiver.requests();
   assert.deepEqual(point(points, 'requests').map((p) => [p.value, p.aggregation_temporality]), [[2, 'AGGREGATION_TEMPORALITY_DELTA'], [5, 'AGGREGATION_TEMPORALITY_DELTA']]);
   const [a, b] = point(points, 'requests');
   assert.equal(b.start_time_unix_nano, a.time_unix_nano, 'each delta starts where the previous one ended');
@@ -148,8 +135,8 @@ test('delta temporality reports what happened since the previous collection', as
 });
 
 test('logs are batched, structured, and correlated with the active span', async () => {
-  await receiver.reset();
-  const { page, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, pageErrors } = await openPage(env.browser, env.site.url);
   const ids = await page.evaluate(async (endpoint) => {
     const { initTelemetry, SeverityNumber } = window.__gwt;
     const telemetry = await initTelemetry({ endpoint, serviceName: 'logs-e2e', logTable: 'web_logs' });
@@ -163,9 +150,9 @@ test('logs are batched, structured, and correlated with the active span', async 
     logger.emit('not a record');
     await telemetry.forceFlush();
     return { ctx, stats: telemetry.stats() };
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(pageErrors, []);
-  const logs = await receiver.logs();
+  const logs = await env.receiver.logs();
   assert.equal(logs.length, 3);
   const [warn, error, plain] = logs;
   assert.deepEqual([warn.severity_number, warn.severity_text], [13, 'WARN']);
@@ -186,7 +173,7 @@ test('logs are batched, structured, and correlated with the active span', async 
   assert.equal(error.trace_id, '', 'outside a span: no trace id');
   assert.deepEqual([plain.severity_number, plain.severity_text], [0, '']);
   assert.ok(BigInt(plain.observed_time_unix_nano) > 0n);
-  const [request] = (await receiver.requests()).filter((r) => r.signal === 'logs');
+  const [request] = (await env.receiver.requests()).filter((r) => r.signal === 'logs');
   assert.equal(request.headers['x-greptime-log-table-name'], 'web_logs');
   assert.equal(request.log_count, 3);
   assert.equal(ids.stats.logsExported, 3);
@@ -195,8 +182,8 @@ test('logs are batched, structured, and correlated with the active span', async 
 });
 
 test('captured errors, rejections and console calls become logs; the page’s own handlers still run', async () => {
-  await receiver.reset();
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const seen = await page.evaluate(async (endpoint) => {
     const seen = { onerror: 0, rejection: 0 };
     window.onerror = () => {
@@ -216,11 +203,11 @@ test('captured errors, rejections and console calls become logs; the page’s ow
     await telemetry.shutdown();
     console.warn('after shutdown: not captured');
     return seen;
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(seen, { onerror: 1, rejection: 1 }, 'the page’s handlers ran');
   assert.equal(pageErrors.length, 2, 'the browser still reports both as it would without us');
   assert.ok(consoleMessages.some((m) => m.text.includes('disk almost full')), 'the console still prints');
-  const logs = await receiver.logs();
+  const logs = await env.receiver.logs();
   const bodies = logs.map((l) => l.body.value);
   assert.equal(logs.length, 4, JSON.stringify(bodies));
   const uncaught = logs.find((l) => l.attributes['log.source']?.value === 'uncaught-error');

@@ -2,28 +2,15 @@
 // with every attribute type, an event, an exception and a link, flushes, and the receiver's
 // independent decode (official opentelemetry-proto Python package) must show exactly that.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { ROOT, startReceiver, serveStatic, launchBrowser, openPage, sdkWarnings } from './harness.mjs';
+import { openPage, sdkWarnings, useTestPage } from './harness.mjs';
 
-let receiver, site, browser;
-
-before(async () => {
-  receiver = await startReceiver(['--auth', 'browser:s3cret']);
-  site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await receiver?.stop();
-});
+const env = useTestPage(['--auth', 'browser:s3cret']);
 
 test('nested spans with every attribute type arrive exactly as recorded', async () => {
-  await receiver.reset();
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const result = await page.evaluate(async (endpoint) => {
     const { initTelemetry, SpanKind, SpanStatusCode } = window.__gwt;
     const telemetry = await initTelemetry({
@@ -103,14 +90,14 @@ test('nested spans with every attribute type arrive exactly as recorded', async 
       stats: telemetry.stats(),
       userAgent: navigator.userAgent,
     };
-  }, receiver.url);
+  }, env.receiver.url);
 
   assert.equal(result.childResult, 'child done');
   assert.ok(result.thrownIsOriginal, 'startActiveSpan re-throws the original error');
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(sdkWarnings(consoleMessages), [], 'a correct setup prints no warning');
 
-  const spans = await receiver.spans();
+  const spans = await env.receiver.spans();
   assert.equal(spans.length, 6, JSON.stringify(spans.map((s) => s.name)));
   const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
   const root = byName['root operation'];
@@ -149,7 +136,7 @@ test('nested spans with every attribute type arrive exactly as recorded', async 
   assert.deepEqual(resource['telemetry.sdk.name'], { type: 'string', value: 'greptime-web-telemetry' });
   assert.deepEqual(resource['telemetry.sdk.language'], { type: 'string', value: 'webjs' });
   assert.deepEqual(resource['user_agent.original'], { type: 'string', value: result.userAgent });
-  assert.deepEqual(resource['page.url'], { type: 'string', value: `${site.url}/` });
+  assert.deepEqual(resource['page.url'], { type: 'string', value: `${env.site.url}/` });
   assert.deepEqual(resource['deployment.environment.name'], { type: 'string', value: 'test' });
   assert.deepEqual(resource['app.build'], { type: 'int', value: 42 });
 
@@ -203,7 +190,7 @@ test('nested spans with every attribute type arrive exactly as recorded', async 
   assert.ok(BigInt(child.end_time_unix_nano) - BigInt(child.start_time_unix_nano) >= 19000000n, 'the async child lasted its 20 ms');
 
   // Headers and transport: what GreptimeDB needs, and nothing it would refuse in a browser.
-  const requests = (await receiver.requests()).filter((r) => r.signal === 'traces');
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces');
   assert.equal(requests.length, 1, 'one batch for 6 spans');
   const req = requests[0];
   assert.equal(req.status, 200);
@@ -224,8 +211,8 @@ test('nested spans with every attribute type arrive exactly as recorded', async 
 });
 
 test('batches follow maxExportBatchSize and the scheduled delay exports without a flush', async () => {
-  await receiver.reset();
-  const { page } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page } = await openPage(env.browser, env.site.url);
   await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({
       endpoint,
@@ -236,20 +223,20 @@ test('batches follow maxExportBatchSize and the scheduled delay exports without 
     });
     for (let i = 0; i < 25; i++) telemetry.tracer.startSpan(`span ${i}`).end();
     window.__telemetry = telemetry;
-  }, receiver.url);
+  }, env.receiver.url);
   // 20 spans go at once as two full batches; the last 5 wait for the 200 ms schedule.
-  const waited = await receiver.waitFor('traces', 25, 5000);
+  const waited = await env.receiver.waitFor('traces', 25, 5000);
   assert.equal(waited.timed_out, false);
-  const requests = (await receiver.requests()).filter((r) => r.signal === 'traces');
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces');
   assert.deepEqual(requests.map((r) => r.span_count), [10, 10, 5]);
-  const names = (await receiver.spans()).map((s) => s.name);
+  const names = (await env.receiver.spans()).map((s) => s.name);
   assert.deepEqual(names, Array.from({ length: 25 }, (_, i) => `span ${i}`));
   await page.close();
 });
 
 test('wrong credentials: the 401 is reported once in the console and counted, the app is unaffected', async () => {
-  await receiver.reset();
-  const { page, consoleMessages, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const stats = await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({ endpoint, username: 'browser', password: 'wrong', serviceName: 'auth-test' });
     telemetry.tracer.startSpan('a').end();
@@ -257,7 +244,7 @@ test('wrong credentials: the 401 is reported once in the console and counted, th
     telemetry.tracer.startSpan('b').end();
     await telemetry.forceFlush();
     return telemetry.stats();
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(pageErrors, []);
   assert.equal(stats.spansFailedExport, 2);
   assert.equal(stats.spansExported, 0);
@@ -268,8 +255,8 @@ test('wrong credentials: the 401 is reported once in the console and counted, th
 });
 
 test('leaving the page flushes what is queued (pagehide, keepalive fetch across origins)', async () => {
-  await receiver.reset();
-  const { page, pageErrors } = await openPage(browser, site.url);
+  await env.receiver.reset();
+  const { page, pageErrors } = await openPage(env.browser, env.site.url);
   await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({
       endpoint,
@@ -279,11 +266,11 @@ test('leaving the page flushes what is queued (pagehide, keepalive fetch across 
       batch: { scheduledDelayMillis: 600000 },
     });
     for (let i = 0; i < 20; i++) telemetry.tracer.startSpan(`before unload ${i}`, { attributes: { i } }).end();
-  }, receiver.url);
+  }, env.receiver.url);
   await page.goto('about:blank');
-  const waited = await receiver.waitFor('traces', 20, 5000);
+  const waited = await env.receiver.waitFor('traces', 20, 5000);
   assert.equal(waited.timed_out, false, 'spans arrived after the page was left');
-  const spans = await receiver.spans();
+  const spans = await env.receiver.spans();
   assert.deepEqual(spans.map((s) => s.name), Array.from({ length: 20 }, (_, i) => `before unload ${i}`));
   assert.deepEqual(pageErrors, []);
   await page.close();
