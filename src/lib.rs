@@ -3,25 +3,31 @@
 //! Data flows one way, and the module tree follows it:
 //!
 //! ```text
-//! JS API (js/)  ──span records──▶ ingest::span_records ──▶ pipeline::batch_queue ──▶ export::otlp_encode
-//!   (binary, interned strings,        (decode into OTLP        (bounded, batched,         (ExportTraceServiceRequest
-//!    one crossing per chunk)            Span messages)           drops counted)            protobuf bytes)
-//!                                                                                              │
-//! JS transport (fetch) ◀── export::greptime_contract (URL, headers, response meaning) ◀────────┘
+//! JS API (js/) ──span / log records──▶ ingest::{span,log}_records ──▶ pipeline::batch_queue ──┐
+//!   (binary chunks, interned strings,    (decode into OTLP messages)     (bounded, batched)      │
+//!    one crossing per chunk)                                                                      ▼
+//!              ──(series, value) pairs──▶ pipeline::metric_aggregator ──────────────────▶ export::otlp_encode
+//!                (one crossing per 1024)   (sums, histograms, gauges)                      (protobuf requests)
+//!                                                                                                 │
+//! JS transport (fetch) ◀── export::greptime_contract (URLs, headers, response meaning) ◀─────────┘
 //! ```
 //!
 //! Ownership across the boundary:
-//! - A span lives in a plain JS object while it records (no crossing per attribute). On `end()`
-//!   JS appends it to a record chunk (its own `Uint8Array`); JS owns that chunk until it calls
-//!   [`wasm_api::TelemetryCore::ingest_spans`], which copies it into WASM memory and decodes it.
-//! - From then on Rust owns the span, inside the bounded [`pipeline::batch_queue::BatchQueue`].
+//! - A span or log record lives in a plain JS object until it ends (no crossing per
+//!   attribute). JS then appends it to a record chunk (its own `Uint8Array`); JS owns that
+//!   chunk until it calls [`wasm_api::TelemetryCore::ingest`], which copies it into WASM memory
+//!   and decodes it.
+//! - From then on Rust owns the item, inside a bounded [`pipeline::batch_queue::BatchQueue`].
 //!   It is freed when its batch is encoded: the encoded bytes are returned to JS as a fresh
 //!   `Uint8Array` (a copy JS owns and the GC frees), and nothing in WASM memory refers to it.
+//! - Metric measurements are `(series, value)` pairs in a JS `Float64Array`, copied in bulk;
+//!   the aggregated state (bounded by the cardinality limit) lives in Rust until shutdown.
 //! - The only long-lived WASM object is the one `TelemetryCore` the JS layer creates per
 //!   `initTelemetry`; `shutdown()` calls its `free()`.
 //!
 //! I/O and timers stay in JS (fetch, setTimeout, page-hide); the GreptimeDB contract (URLs,
-//! headers, what a response means) and all encoding stay here, where they are tested natively.
+//! headers, what a response means), aggregation and all encoding stay here, where they are
+//! tested natively.
 
 pub mod config;
 pub mod diagnostics;
