@@ -64,7 +64,7 @@ pub fn check_boundaries(boundaries: &[f64]) -> bool {
     boundaries.iter().all(|b| b.is_finite()) && boundaries.windows(2).all(|w| w[0] < w[1])
 }
 
-/// The bucket a value falls in: bucket i holds (b[i-1], b[i]]; the last holds (b[n-1], +inf).
+/// The bucket a value falls in: bucket `i` holds `(b[i-1], b[i]]`; the last holds `(b[n-1], +inf)`.
 pub fn bucket_index(boundaries: &[f64], value: f64) -> usize {
     boundaries.partition_point(|&b| b < value)
 }
