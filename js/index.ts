@@ -4,6 +4,7 @@
  */
 
 export { initTelemetry } from './init.js';
+export { startTelemetry, type StartedTelemetry } from './deferred.js';
 export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
 export type {
   AttributePrimitive,

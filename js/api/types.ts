@@ -347,6 +347,8 @@ export interface TelemetryStats {
   callsAfterEnd: number;
   /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
   malformedRecordChunks: number;
+  /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */
+  droppedBeforeReady: number;
 }
 
 /** The handle `initTelemetry` resolves to. */

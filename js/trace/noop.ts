@@ -84,6 +84,7 @@ export function emptyStats(): TelemetryStats {
     metricSeries: 0,
     metricSeriesOverflowed: 0,
     malformedRecordChunks: 0,
+    droppedBeforeReady: 0,
     ...zeroCounts(),
   };
 }
