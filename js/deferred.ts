@@ -51,6 +51,17 @@ export interface StartedTelemetry extends Telemetry {
  * telemetry.tracer.startSpan('app start').end(); // fine before the core has loaded
  */
 export function startTelemetry(config: TelemetryConfig): StartedTelemetry {
+  const telemetry = new DeferredTelemetry(config);
+  telemetry.start();
+  return telemetry;
+}
+
+/**
+ * Like `startTelemetry`, but the WASM core only starts loading on first use (or `start()`):
+ * React may render a component twice and discard one result, and a handle that was never used
+ * must not leave a loading core, timers and listeners behind.
+ */
+export function lazyTelemetry(config: TelemetryConfig): StartedTelemetry & { start(): void } {
   return new DeferredTelemetry(config);
 }
 
@@ -71,15 +82,25 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
   private readonly scopes = new Map<string, Tracer | Meter | Logger>();
   private readonly likelyEnabled: boolean;
 
-  constructor(config: TelemetryConfig) {
+  private started = false;
+  private resolveReady!: (telemetry: Telemetry) => void;
+
+  constructor(private readonly config: TelemetryConfig) {
     const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
     this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.tracer = this.getTracer('greptime-web-telemetry');
     this.meter = this.getMeter('greptime-web-telemetry');
     this.logger = this.getLogger('greptime-web-telemetry');
-    this.ready = initTelemetry(config).then((telemetry) => {
+  }
+
+  /** Starts loading the WASM core (once); everything recorded before waits for it. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void initTelemetry(this.config).then((telemetry) => {
       this.adopt(telemetry);
-      return telemetry;
+      this.resolveReady(telemetry);
     });
   }
 
@@ -110,11 +131,13 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
   }
 
   forceFlush(): Promise<void> {
+    if (!this.started) return Promise.resolve();
     return this.ready.then((t) => t.forceFlush());
   }
 
   shutdown(): Promise<void> {
     this.closed = true;
+    if (!this.started) return Promise.resolve();
     return this.ready.then((t) => t.shutdown());
   }
 
@@ -132,6 +155,7 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
   }
 
   keep<T>(list: T[], item: T): void {
+    this.start();
     if (list.length < MAX_PENDING) list.push(item);
     else this.dropped++;
   }
@@ -141,6 +165,7 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
   }
 
   pendingInstrument(instrument: DeferredInstrument): void {
+    this.start();
     this.pendingInstruments.push(instrument);
   }
 
@@ -184,7 +209,10 @@ class DeferredTracer implements Tracer {
 
   private target(): Tracer {
     const real = this.owner.current;
-    return real ? real.getTracer(this.name, this.version) : this.owner.recording ? this.early : NOOP_TRACER;
+    if (real) return real.getTracer(this.name, this.version);
+    if (!this.owner.recording) return NOOP_TRACER;
+    this.owner.start();
+    return this.early;
   }
 
   startSpan(...args: Parameters<Tracer['startSpan']>) {

@@ -21,9 +21,31 @@ const ownJs = Buffer.concat(walk(join(pkgDir, 'dist')).filter((f) => f.endsWith(
 
 const tmp = mkdtempSync(join(tmpdir(), 'gwt-size-'));
 writeFileSync(join(tmp, 'entry.js'), `import { initTelemetry } from ${JSON.stringify(join(pkgDir, 'dist/index.js'))};\nwindow.t = initTelemetry;\n`);
-const result = await build({ entryPoints: [join(tmp, 'entry.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', splitting: true, outdir: join(tmp, 'out'), write: false, logLevel: 'silent' });
-const bundle = Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents)));
-const entryChunk = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('entry.js')).contents);
+writeFileSync(
+  join(tmp, 'react-entry.js'),
+  `import { initTelemetry } from ${JSON.stringify(join(pkgDir, 'dist/index.js'))};\n` +
+    `import * as r from ${JSON.stringify(join(pkgDir, 'dist/react/index.js'))};\nwindow.t = [initTelemetry, r];\n`,
+);
+const bundleOf = async (entry) => {
+  const result = await build({
+    entryPoints: [join(tmp, entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    splitting: true,
+    outdir: join(tmp, 'out'),
+    write: false,
+    logLevel: 'silent',
+    external: ['react', 'react/jsx-runtime'],
+  });
+  return {
+    all: Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents))),
+    entry: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(entry)).contents),
+  };
+};
+const { all: bundle, entry: entryChunk } = await bundleOf('entry.js');
+const { entry: reactChunk } = await bundleOf('react-entry.js');
 rmSync(tmp, { recursive: true, force: true });
 
 console.log('[build] sizes (gzip -9, brotli -q 11):');
@@ -33,4 +55,6 @@ console.log(`  wasm-bindgen glue JS          ${fmt(glue)}`);
 console.log(`  SDK JS (dist, unminified)     ${fmt(ownJs)}`);
 console.log(`  esbuild bundle, minified: initial chunk ${fmt(entryChunk)}`);
 console.log(`  esbuild bundle, minified: all chunks    ${fmt(bundle)}`);
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+console.log(`  + greptime-web-telemetry/react (react external): initial chunk ${fmt(reactChunk)}; the React entry adds ${reactChunk.length - entryChunk.length} B raw, ${gz(reactChunk) - gz(entryChunk)} B gzip`);
 if (tarball) console.log(`  npm tarball                   ${statSync(tarball).size} B (${tarball})`);

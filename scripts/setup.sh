@@ -34,12 +34,21 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 [ "$(ver wasm-bindgen)" = "$WBG_VERSION" ] || cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
 
 # 3. Node packages (binaryen 132 is the wasm-opt wasm-pack uses; playwright-core drives /usr/bin/chromium;
-#    esbuild bundles test pages and measures sizes; typescript compiles js/).
+#    esbuild bundles test pages and measures sizes; typescript compiles js/; vitest, jsdom and
+#    Testing Library run the React hook tests; @opentelemetry/* are what the benchmark compares with).
 stamp=node_modules/.setup-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
+fi
+
+# React 18 for the hook tests' second run (the root has React 19).
+r18stamp=tests/react18/node_modules/.setup-stamp
+if [ ! -f "$r18stamp" ] || ! cmp -s tests/react18/package-lock.json "$r18stamp"; then
+  log "npm ci (tests/react18)"
+  (cd tests/react18 && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/react18/package-lock.json "$r18stamp"
 fi
 
 # 4. Python venv for the GreptimeDB-compatible receiver: it decodes with the official

@@ -1,35 +1,39 @@
 #!/usr/bin/env bash
 # Runs every test (the README's test command; .ci/run runs exactly this). Installs what it needs first.
-#   1. native Rust unit tests        4. package build (+ load check, sizes)
-#   2. receiver contract tests       5. JS unit tests against the built package (Node)
-#   3. WASM tests in headless Chrome 6. end-to-end tests in headless Chromium against the receiver
-#                                    7. the React example, built with Vite from the packed tarball, in Chromium
+#   1. native Rust unit tests           5. JS unit tests against the built package (Node)
+#   2. receiver contract tests          6. React hook tests (Vitest + Testing Library; React 19, then 18)
+#   3. WASM tests in headless Chrome    7. end-to-end tests in headless Chromium against the receiver
+#   4. package build (load check, sizes) 8. the React example, built by Vite from the packed tarball, in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { printf '\n=== %s\n' "$*"; }
 
-step "1/7 native Rust tests"
+step "1/8 native Rust tests"
 cargo test --locked
 
-step "2/7 receiver contract tests (pytest)"
+step "2/8 receiver contract tests (pytest)"
 .venv/bin/python -m pytest tests/receiver -q -p no:cacheprovider
 
-step "3/7 WASM tests in headless Chrome (wasm-bindgen-test)"
+step "3/8 WASM tests in headless Chrome (wasm-bindgen-test)"
 wasm-pack test --headless --chrome -- --locked
 
-step "4/7 build the npm package"
+step "4/8 build the npm package"
 bash scripts/build-package.sh
 
-step "5/7 JS unit tests (node --test)"
+step "5/8 JS unit tests (node --test)"
 node --test tests/js/
 
-step "6/7 end-to-end tests in headless Chromium"
+step "6/8 React hook tests (Vitest, jsdom): React 19, then React 18"
+vitest run
+REACT=18 vitest run
+
+step "7/8 end-to-end tests in headless Chromium"
 node tests/e2e/build-page.mjs
 node --test --test-concurrency=1 tests/e2e/
 
-step "7/7 React example (Vite, packed tarball) in headless Chromium"
+step "8/8 React example (Vite, packed tarball) in headless Chromium"
 bash examples/react-vite/test.sh
 
 printf '\nall tests passed\n'

@@ -36,8 +36,29 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** Streams only (no Blob or Response), so it also works under jsdom, which replaces Blob. */
 async function inflate(compressed: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') throw new Error('this browser has no DecompressionStream (needed to unpack the WASM core)');
-  const stream = new Blob([compressed as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(compressed);
+      controller.close();
+    },
+  });
+  const reader = source.pipeThrough(new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }

@@ -1,0 +1,11 @@
+/**
+ * greptime-web-telemetry/react: a provider, hooks and components for React 18 and 19.
+ * Without a `TelemetryProvider` every hook is a no-op that still calls what it wraps.
+ */
+
+export { TelemetryProvider, useTelemetry, type TelemetryProviderProps } from './TelemetryProvider.js';
+export { useComponentLifecycleTracking } from './useComponentLifecycleTracking.js';
+export { useTrackedCallback, type TrackedCallbackOptions } from './useTrackedCallback.js';
+export { tracedUserAction } from './tracedUserAction.js';
+export { useRenderTracking, traceComponentRender, RenderProfiler, type RenderProfilerProps, type RenderTrackingOptions } from './renderTracking.js';
+export { TelemetryErrorBoundary, type TelemetryErrorBoundaryProps } from './TelemetryErrorBoundary.js';
