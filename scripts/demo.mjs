@@ -27,7 +27,7 @@ async function visit() {
     page.on('console', (m) => messages.push({ type: m.type(), text: m.text() }));
     await page.goto(appUrl);
     await page.getByText('Agent workbench').waitFor();
-    console.log('[demo] a headless visitor runs three tool calls, adds and removes a card, re-renders the chart…');
+    console.log('[demo] a headless visitor runs three tool calls, adds and removes a card, re-renders the chart, breaks a widget…');
     for (const tool of ['search_docs', 'query_metrics', 'broken_tool']) {
       await page.click(`[data-tool="${tool}"]`);
       await page.getByText(new RegExp(`^${tool}: `)).waitFor();
@@ -36,6 +36,8 @@ async function visit() {
     await page.waitForTimeout(200);
     await page.getByRole('button', { name: 'remove' }).click();
     await page.click('[data-action="rerender-chart"]');
+    await page.click('[data-action="crash"]');
+    await page.getByText('Widget failed').waitFor();
     const stats = await page.evaluate(async () => {
       await window.__telemetry.forceFlush();
       return window.__telemetry.stats();

@@ -1,6 +1,6 @@
 // The example app, built by Vite from the packed tarball and also served by the Vite dev server
 // (where dependency pre-bundling used to break WASM packages), driven like a user would in
-// headless Chromium; the receiver's independent decode must show the nested spans.
+// headless Chromium; the receiver's independent decode must show what the React hooks record.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +36,7 @@ async function openApp(url) {
 
 const byName = (spans, name) => spans.filter((s) => s.name === name);
 
-test('production build: tool calls, errors, element lifetimes and renders arrive as nested spans', async () => {
+test('production build: user actions, tracked callbacks, lifecycles, renders and errors arrive nested and measured', async () => {
   await receiver.reset();
   const site = await serveStatic(join(HERE, 'dist'));
   try {
@@ -49,51 +49,79 @@ test('production build: tool calls, errors, element lifetimes and renders arrive
     await page.waitForTimeout(150);
     await page.getByRole('button', { name: 'remove' }).click();
     await page.click('[data-action="rerender-chart"]');
+    await page.click('[data-action="crash"]');
+    await page.getByText('Widget failed: widget state is corrupt').waitFor();
     await page.evaluate(() => window.__telemetry.forceFlush());
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(sdkWarnings(consoleMessages), []);
     const spans = await receiver.spans();
-    const [tool] = byName(spans, 'agent.tool_call search_docs');
-    assert.ok(tool, JSON.stringify(spans.map((s) => s.name)));
-    assert.deepEqual(tool.attributes['tool.result_count'], { type: 'int', value: 3 });
-    assert.equal(tool.status.code, 'STATUS_CODE_UNSET');
-    const fetches = byName(spans, 'GET /tool-result.json');
-    const toolFetch = fetches.find((f) => f.parent_span_id === tool.span_id);
-    assert.ok(toolFetch, 'the fetch span is a child of its tool call');
-    assert.equal(toolFetch.trace_id, tool.trace_id);
-    assert.equal(toolFetch.kind, 'SPAN_KIND_CLIENT');
-    assert.deepEqual(toolFetch.attributes['http.response.status_code'], { type: 'int', value: 200 });
-    assert.ok(BigInt(toolFetch.end_time_unix_nano) <= BigInt(tool.end_time_unix_nano), 'the child ends inside its parent');
+    const names = spans.map((s) => s.name);
 
-    const [broken] = byName(spans, 'agent.tool_call broken_tool');
-    assert.deepEqual(broken.status, { code: 'STATUS_CODE_ERROR', message: 'tool failed: upstream timed out' });
-    assert.equal(broken.events[0].name, 'exception');
-    assert.deepEqual(broken.events[0].attributes['exception.type'], { type: 'string', value: 'Error' });
+    // A click is a user action; the tracked tool call is its child; the fetch is the call's child.
+    const [action] = byName(spans, 'click run search_docs');
+    assert.ok(action, JSON.stringify(names));
+    assert.equal(action.parent_span_id, '');
+    assert.deepEqual(action.attributes['ui.button'], { type: 'string', value: 'search_docs' });
+    const call = spans.find((s) => s.name === 'agent.tool_call' && s.parent_span_id === action.span_id);
+    assert.ok(call, 'the tracked callback is a child of the user action');
+    assert.equal(call.trace_id, action.trace_id);
+    const fetchSpan = spans.find((s) => s.name === 'GET /tool-result.json' && s.parent_span_id === call.span_id);
+    assert.ok(fetchSpan, 'the fetch span is a child of the tracked callback');
+    assert.equal(fetchSpan.kind, 'SPAN_KIND_CLIENT');
+    assert.deepEqual(fetchSpan.attributes['http.response.status_code'], { type: 'int', value: 200 });
+    assert.ok(BigInt(call.end_time_unix_nano) <= BigInt(action.end_time_unix_nano), 'the callback ends inside the action');
+    assert.equal(action.scope.name, 'greptime-web-telemetry/react');
 
-    assert.equal(byName(spans, 'ui.element upsert').length, 1);
-    const lifetimes = byName(spans, 'ui.element lifetime');
-    assert.equal(lifetimes.length, 1, 'production React mounts once');
-    assert.ok(BigInt(lifetimes[0].duration_nano) >= 100000000n, 'the element lived at least the 150 ms it was shown');
-    assert.ok(byName(spans, 'render SlowChart').length >= 2);
-    assert.equal(tool.service_name, 'agent-workbench-web');
-    assert.deepEqual([tool.scope.name, tool.scope.version], ['agent-workbench', '0.1.0']);
+    // The failing tool: error status on the callback and the action, the log correlated.
+    const [brokenAction] = byName(spans, 'click run broken_tool');
+    const brokenCall = spans.find((s) => s.name === 'agent.tool_call' && s.parent_span_id === brokenAction.span_id);
+    assert.deepEqual(brokenCall.status, { code: 'STATUS_CODE_ERROR', message: 'tool failed: upstream timed out' });
+    assert.equal(brokenCall.events[0].name, 'exception');
+    assert.equal(brokenAction.status.code, 'STATUS_CODE_UNSET', 'the click handler caught the error itself');
 
-    // Metrics and logs from the same clicks.
+    // Lifecycles: the element lived at least the 150 ms it was shown; StrictMode did not double it.
+    const lifecycles = byName(spans, 'UiElement lifecycle');
+    assert.equal(lifecycles.length, 1);
+    assert.ok(BigInt(lifecycles[0].duration_nano) >= 100000000n);
+    assert.deepEqual(lifecycles[0].attributes['ui.element.kind'], { type: 'string', value: 'card' });
+    assert.equal(byName(spans, 'AgentPanel lifecycle').length, 0, 'still mounted: its span has not ended');
+    const upsert = byName(spans, 'ui.element upsert')[0];
+    assert.ok(upsert, JSON.stringify(names));
+
+    // The error boundary.
+    const [boundary] = byName(spans, 'react.error_boundary');
+    assert.equal(boundary.status.code, 'STATUS_CODE_ERROR');
+    // A production build minifies component names; the stack still shows where in the tree it broke.
+    assert.match(boundary.attributes['react.component_stack'].value, /at section[\s\S]*at main/);
+    assert.deepEqual(boundary.events[0].attributes['exception.type'], { type: 'string', value: 'TypeError' });
+
+    // Renders slower than 1 ms are spans too.
+    assert.ok(byName(spans, 'render SlowChart').length >= 1);
+    assert.equal(action.service_name, 'agent-workbench-web');
+
+    // Metrics: the SDK's React metrics and the app's own.
     const points = await receiver.metrics();
-    const calls = points.filter((p) => p.name === 'agent.tool_calls');
-    const callValue = (tool, status) =>
-      calls.find((p) => p.attributes['tool.name'].value === tool && p.attributes.status.value === status)?.value;
-    assert.equal(callValue('search_docs', 'ok'), 1);
-    assert.equal(callValue('broken_tool', 'error'), 1);
-    const durations = points.filter((p) => p.name === 'agent.tool_call.duration');
-    assert.equal(durations.reduce((n, p) => n + p.count, 0), 2);
-    const live = points.find((p) => p.name === 'ui.elements.live');
-    assert.equal(live.value, 0, 'the card was added and removed');
+    const find = (name, attrs) =>
+      points.filter((p) => p.name === name && Object.entries(attrs).every(([k, v]) => p.attributes[k]?.value === v)).at(-1);
+    assert.equal(find('agent.tool_calls', { 'tool.name': 'search_docs', status: 'ok' }).value, 1);
+    assert.equal(find('agent.tool_calls', { 'tool.name': 'broken_tool', status: 'error' }).value, 1);
+    assert.equal(find('react.callback.calls', { 'callback.name': 'agent.tool_call', status: 'ok' }).value, 1);
+    assert.equal(find('react.callback.calls', { 'callback.name': 'agent.tool_call', status: 'error' }).value, 1);
+    assert.equal(find('react.component.mounted', { 'react.component.name': 'UiElement' }).value, 0, 'mounted, then removed');
+    assert.equal(find('react.component.mounted', { 'react.component.name': 'AgentPanel' }).value, 1);
+    assert.equal(find('react.component.mounts', { 'react.component.name': 'AgentPanel' }).value, 1, 'StrictMode counted once');
+    const lifetime = find('react.component.lifetime', { 'react.component.name': 'UiElement' });
+    assert.equal(lifetime.count, 1);
+    assert.ok(lifetime.sum >= 100);
+    const renders = find('react.render.duration', { 'react.component.name': 'SlowChart', 'react.render.phase': 'update' });
+    assert.ok(renders.count >= 1);
+
+    // Logs: the tool failure (correlated) and the boundary's error.
     const logs = await receiver.logs();
     const failure = logs.find((l) => l.body.value === 'tool broken_tool failed: tool failed: upstream timed out');
-    assert.ok(failure, JSON.stringify(logs.map((l) => l.body)));
-    assert.equal(failure.trace_id, broken.trace_id, 'the log is correlated with the failing tool call');
+    assert.equal(failure.trace_id, brokenCall.trace_id, 'the log carries the failing call’s trace');
+    assert.ok(logs.some((l) => /React error boundary "widget" caught: TypeError: widget state is corrupt/.test(l.body.value)));
     await page.close();
   } finally {
     await site.close();
@@ -128,8 +156,8 @@ test('Vite dev server, no plugin or optimizeDeps setting: the package loads and 
     assert.deepEqual(sdkWarnings(consoleMessages), []);
     assert.equal(await page.evaluate(() => window.__telemetry.enabled), true);
     const spans = await receiver.spans();
-    assert.equal(byName(spans, 'agent.tool_call query_metrics').length, 1);
-    assert.equal(byName(spans, 'ui.element lifetime').length, 0);
+    assert.equal(byName(spans, 'click run query_metrics').length, 1);
+    assert.equal(byName(spans, 'agent.tool_call').length, 1);
     await page.close();
   } finally {
     vite.kill('SIGTERM');

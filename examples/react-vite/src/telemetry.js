@@ -1,12 +1,10 @@
-// Telemetry setup for the example. The endpoint comes from `?endpoint=` (the demo and tests use
-// it to point at their receiver), else VITE_GREPTIME_ENDPOINT at build time, else a local
-// GreptimeDB on its default port.
-import { initTelemetry } from 'greptime-web-telemetry';
-
+// Telemetry configuration for the example. The endpoint comes from `?endpoint=` (the demo and
+// tests use it to point at their receiver), else VITE_GREPTIME_ENDPOINT at build time, else a
+// local GreptimeDB on its default port.
 const params = new URLSearchParams(location.search);
 const env = import.meta.env;
 
-export const telemetryReady = initTelemetry({
+export const telemetryConfig = {
   endpoint: params.get('endpoint') || env.VITE_GREPTIME_ENDPOINT || 'http://127.0.0.1:4000',
   database: env.VITE_GREPTIME_DB || 'public',
   // Use a write-only GreptimeDB user here: anything shipped to a browser is public.
@@ -19,4 +17,4 @@ export const telemetryReady = initTelemetry({
   batch: { scheduledDelayMillis: 1000 },
   metrics: { exportIntervalMillis: 5000 },
   captureErrors: true,
-});
+};
