@@ -8,6 +8,7 @@ use crate::config::{self, BatchConfig, Config};
 use crate::diagnostics::{console_warn, Diagnostics, Problem};
 use crate::export::greptime_contract::{export_headers, export_url, interpret_response, ExportOutcome, Signal};
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
+use crate::export::otlp_split::split_request;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
@@ -124,6 +125,53 @@ impl TelemetryCore {
     #[wasm_bindgen(js_name = captureConsole)]
     pub fn capture_console(&self) -> Vec<String> {
         self.config.capture_console.clone()
+    }
+
+    /// `[maxAttempts, initialBackoffMillis, maxBackoffMillis, offlineEnabled (0/1), offlineMaxBytes,
+    /// offlineMaxAgeMillis, compressionThresholdBytes (0: off), sampleRatio, instrumentFetch (0/1),
+    /// instrumentXhr (0/1)]`.
+    #[wasm_bindgen(js_name = deliverySettings)]
+    pub fn delivery_settings(&self) -> Vec<f64> {
+        let d = &self.config.delivery;
+        let p = &self.config.propagation;
+        vec![
+            f64::from(d.max_attempts),
+            f64::from(d.initial_backoff_millis),
+            f64::from(d.max_backoff_millis),
+            f64::from(u8::from(d.offline_enabled)),
+            f64::from(d.offline_max_bytes),
+            f64::from(d.offline_max_age_millis),
+            f64::from(d.compression_threshold_bytes),
+            p.sample_ratio,
+            f64::from(u8::from(p.instrument_fetch)),
+            f64::from(u8::from(p.instrument_xhr)),
+        ]
+    }
+
+    /// What an answer means, without recording anything: 0 accepted, 1 worth retrying, 2 never
+    /// accepted as sent. JS decides on retries with it and records the final answer once.
+    #[wasm_bindgen(js_name = classifyResponse)]
+    pub fn classify_response(&self, signal: u8, status: u16, body: &[u8]) -> u8 {
+        let Some(signal) = Signal::from_u8(signal) else { return 2 };
+        match interpret_response(signal, status, body) {
+            ExportOutcome::Accepted { .. } => 0,
+            ExportOutcome::Retryable { .. } => 1,
+            ExportOutcome::Rejected { .. } => 2,
+        }
+    }
+
+    /// Splits an encoded request in two: `[first, firstItems, second, secondItems]`, or an empty
+    /// array when it holds a single item.
+    #[wasm_bindgen(js_name = splitRequest)]
+    pub fn split_request(&self, signal: u8, body: &[u8]) -> js_sys::Array {
+        let out = js_sys::Array::new();
+        if let Some(((a, na), (b, nb))) = Signal::from_u8(signal).and_then(|s| split_request(s, body)) {
+            out.push(&js_sys::Uint8Array::from(a.as_slice()));
+            out.push(&na.into());
+            out.push(&js_sys::Uint8Array::from(b.as_slice()));
+            out.push(&nb.into());
+        }
+        out
     }
 
     #[wasm_bindgen(js_name = exportUrl)]

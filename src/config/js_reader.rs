@@ -46,6 +46,10 @@ fn read_at(value: &JsValue, depth: usize) -> RawValue {
     if depth >= MAX_DEPTH {
         return RawValue::Unsupported("object nested too deeply (or cyclic)");
     }
+    if value.is_instance_of::<js_sys::RegExp>() {
+        // Valid where patterns are expected (propagateTraceHeaderCorsUrls); JS applies them.
+        return RawValue::Unsupported("regexp");
+    }
     if Array::is_array(value) {
         let array: &Array = value.unchecked_ref();
         let len = array.length().min(MAX_ENTRIES);

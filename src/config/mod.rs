@@ -133,6 +133,52 @@ pub struct Config {
     /// Console methods whose calls become logs (JS applies it); empty: none.
     pub capture_console: Vec<String>,
     pub span_limits: SpanLimits,
+    pub delivery: DeliveryConfig,
+    pub propagation: PropagationConfig,
+}
+
+/// How exports survive failures (applied by the JS transport).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliveryConfig {
+    /// Attempts per request, the first included (OpenTelemetry JS: 1 + 5 retries).
+    pub max_attempts: u32,
+    pub initial_backoff_millis: u32,
+    pub max_backoff_millis: u32,
+    /// Keep what could not be sent in IndexedDB and send it later.
+    pub offline_enabled: bool,
+    pub offline_max_bytes: u32,
+    pub offline_max_age_millis: u32,
+    /// gzip request bodies at least this large; 0 turns compression off.
+    pub compression_threshold_bytes: u32,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            max_attempts: 6,
+            initial_backoff_millis: 1_000,
+            max_backoff_millis: 5_000,
+            offline_enabled: true,
+            offline_max_bytes: 5 * 1024 * 1024,
+            offline_max_age_millis: 24 * 3_600_000,
+            compression_threshold_bytes: 1024,
+        }
+    }
+}
+
+/// Trace context propagation and sampling (applied in JS).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropagationConfig {
+    /// Share of new traces recorded, 0 to 1 (parent-based: children follow their parent).
+    pub sample_ratio: f64,
+    pub instrument_fetch: bool,
+    pub instrument_xhr: bool,
+}
+
+impl Default for PropagationConfig {
+    fn default() -> Self {
+        PropagationConfig { sample_ratio: 1.0, instrument_fetch: false, instrument_xhr: false }
+    }
 }
 
 /// Why the configuration cannot be used at all.
@@ -190,10 +236,20 @@ const KNOWN_KEYS: &[&str] = &[
     "metrics",
     "captureErrors",
     "captureConsole",
+    "retry",
+    "offline",
+    "compression",
+    "sampleRatio",
+    "instrumentFetch",
+    "instrumentXhr",
+    "propagateTraceHeaderCorsUrls",
     "spanLimits",
     "enabled",
 ];
 const BATCH_KEYS: &[&str] = &["maxQueueSize", "maxExportBatchSize", "scheduledDelayMillis", "exportTimeoutMillis"];
+const RETRY_KEYS: &[&str] = &["maxAttempts", "initialBackoffMillis", "maxBackoffMillis"];
+const OFFLINE_KEYS: &[&str] = &["enabled", "maxBytes", "maxAgeMillis"];
+const COMPRESSION_KEYS: &[&str] = &["thresholdBytes"];
 const METRICS_KEYS: &[&str] = &["exportIntervalMillis", "exportTimeoutMillis", "temporality", "cardinalityLimit"];
 const CONSOLE_LEVELS: &[&str] = &["debug", "log", "info", "warn", "error"];
 const DEFAULT_CONSOLE_LEVELS: &[&str] = &["info", "warn", "error"];
@@ -291,6 +347,8 @@ impl Validator {
             capture_errors: self.bool("captureErrors", get("captureErrors")).unwrap_or(false),
             capture_console: self.console_levels(get("captureConsole")),
             span_limits: self.span_limits(get("spanLimits")),
+            delivery: self.delivery(get("retry"), get("offline"), get("compression")),
+            propagation: self.propagation(entries),
         })
     }
 
@@ -492,6 +550,79 @@ impl Validator {
             ),
             temporality,
             cardinality_limit: self.integer("metrics.cardinalityLimit", get("cardinalityLimit"), 2, 100_000, d.cardinality_limit),
+        }
+    }
+
+    fn delivery(&mut self, retry: &RawValue, offline: &RawValue, compression: &RawValue) -> DeliveryConfig {
+        let d = DeliveryConfig::default();
+        let mut out = d.clone();
+        if let Some(entries) = self.object("retry", retry, "using the defaults") {
+            self.unknown_keys("retry.", entries, RETRY_KEYS);
+            let get = |k: &str| lookup(entries, k);
+            out.max_attempts = self.integer("retry.maxAttempts", get("maxAttempts"), 1, 20, d.max_attempts);
+            out.initial_backoff_millis = self.integer("retry.initialBackoffMillis", get("initialBackoffMillis"), 1, 600_000, d.initial_backoff_millis);
+            out.max_backoff_millis = self.integer("retry.maxBackoffMillis", get("maxBackoffMillis"), 1, 3_600_000, d.max_backoff_millis);
+        }
+        match offline {
+            RawValue::Bool(enabled) => out.offline_enabled = *enabled,
+            other => {
+                if let Some(entries) = self.object("offline", other, "using the defaults") {
+                    self.unknown_keys("offline.", entries, OFFLINE_KEYS);
+                    let get = |k: &str| lookup(entries, k);
+                    out.offline_enabled = self.bool("offline.enabled", get("enabled")).unwrap_or(d.offline_enabled);
+                    out.offline_max_bytes = self.integer("offline.maxBytes", get("maxBytes"), 0, 1 << 30, d.offline_max_bytes);
+                    out.offline_max_age_millis =
+                        self.integer("offline.maxAgeMillis", get("maxAgeMillis"), 0, 30 * 24 * 3_600_000, d.offline_max_age_millis);
+                }
+            }
+        }
+        match compression {
+            RawValue::Missing => {}
+            RawValue::Bool(false) => out.compression_threshold_bytes = 0,
+            RawValue::Bool(true) => {}
+            RawValue::String(s) if s == "gzip" => {}
+            RawValue::String(s) if s == "none" => out.compression_threshold_bytes = 0,
+            other => {
+                if let Some(entries) = self.object("compression", other, "using gzip above 1024 bytes") {
+                    self.unknown_keys("compression.", entries, COMPRESSION_KEYS);
+                    out.compression_threshold_bytes =
+                        self.integer("compression.thresholdBytes", lookup(entries, "thresholdBytes"), 0, 1 << 30, d.compression_threshold_bytes);
+                }
+            }
+        }
+        out
+    }
+
+    fn propagation(&mut self, entries: &[(String, RawValue)]) -> PropagationConfig {
+        let d = PropagationConfig::default();
+        let get = |k: &str| lookup(entries, k);
+        let sample_ratio = match get("sampleRatio") {
+            RawValue::Missing => d.sample_ratio,
+            RawValue::Number(n) if (0.0..=1.0).contains(n) => *n,
+            other => {
+                let got = match other {
+                    RawValue::Number(n) => number_text(*n),
+                    other => other.type_name().to_owned(),
+                };
+                self.warn(format!("`sampleRatio` must be a number from 0 to 1, got {got}; using 1"));
+                d.sample_ratio
+            }
+        };
+        match get("propagateTraceHeaderCorsUrls") {
+            RawValue::Missing => {}
+            RawValue::Array(items) => {
+                for item in items {
+                    if !matches!(item, RawValue::String(_) | RawValue::Unsupported("regexp")) {
+                        self.warn(format!("`propagateTraceHeaderCorsUrls` entries must be strings or regular expressions, got {}; ignored", item.type_name()));
+                    }
+                }
+            }
+            other => self.warn(format!("`propagateTraceHeaderCorsUrls` must be a list of strings or regular expressions, got {}; ignored", other.type_name())),
+        }
+        PropagationConfig {
+            sample_ratio,
+            instrument_fetch: self.bool("instrumentFetch", get("instrumentFetch")).unwrap_or(d.instrument_fetch),
+            instrument_xhr: self.bool("instrumentXhr", get("instrumentXhr")).unwrap_or(d.instrument_xhr),
         }
     }
 

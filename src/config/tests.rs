@@ -165,3 +165,41 @@ fn numbers_in_messages() {
     assert_eq!(number_text(f64::NEG_INFINITY), "-Infinity");
     assert_eq!(number_text(1e300), "a very large number");
 }
+
+#[test]
+fn delivery_and_propagation_settings() {
+    let d = endpoint_only("http://x").config.unwrap();
+    assert_eq!(d.delivery, DeliveryConfig::default());
+    assert_eq!(d.propagation, PropagationConfig::default());
+    let r = parse(&RawValue::object([
+        ("endpoint", RawValue::str("http://x")),
+        ("serviceName", RawValue::str("web")),
+        ("retry", RawValue::object([("maxAttempts", RawValue::Number(3.0)), ("maxBackoffMillis", RawValue::Number(30000.0))])),
+        ("offline", RawValue::Bool(false)),
+        ("compression", RawValue::str("none")),
+        ("sampleRatio", RawValue::Number(0.25)),
+        ("instrumentFetch", RawValue::Bool(true)),
+        ("propagateTraceHeaderCorsUrls", RawValue::Array(vec![RawValue::str("https://api.example"), RawValue::Unsupported("regexp")])),
+    ]));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let c = r.config.unwrap();
+    assert_eq!((c.delivery.max_attempts, c.delivery.initial_backoff_millis, c.delivery.max_backoff_millis), (3, 1000, 30000));
+    assert!(!c.delivery.offline_enabled);
+    assert_eq!(c.delivery.compression_threshold_bytes, 0);
+    assert_eq!((c.propagation.sample_ratio, c.propagation.instrument_fetch, c.propagation.instrument_xhr), (0.25, true, false));
+
+    let bad = parse(&RawValue::object([
+        ("endpoint", RawValue::str("http://x")),
+        ("serviceName", RawValue::str("web")),
+        ("sampleRatio", RawValue::Number(1.5)),
+        ("offline", RawValue::object([("maxBytes", RawValue::str("lots"))])),
+        ("propagateTraceHeaderCorsUrls", RawValue::Array(vec![RawValue::Number(1.0)])),
+        ("compression", RawValue::object([("thresholdBytes", RawValue::Number(10.0))])),
+    ]));
+    let w = bad.warnings.join("\n");
+    assert!(w.contains("`sampleRatio` must be a number from 0 to 1, got 1.5; using 1"), "{w}");
+    assert!(w.contains("`offline.maxBytes` must be a number, got string"), "{w}");
+    assert!(w.contains("`propagateTraceHeaderCorsUrls` entries must be strings or regular expressions, got number"), "{w}");
+    let c = bad.config.unwrap();
+    assert_eq!((c.propagation.sample_ratio, c.delivery.compression_threshold_bytes), (1.0, 10));
+}

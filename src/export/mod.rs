@@ -2,3 +2,4 @@
 
 pub mod greptime_contract;
 pub mod otlp_encode;
+pub mod otlp_split;
