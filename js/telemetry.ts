@@ -10,6 +10,7 @@ import { BatchPipeline } from './export/batch_pipeline.js';
 import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
+import { Sender, deliverySettingsFromCore } from './export/sender.js';
 import { LOGS, TRACES } from './export/signals.js';
 import { captureConsole, captureErrors } from './logs/capture.js';
 import { LoggerImpl, type LoggerHost } from './logs/logger.js';
@@ -43,6 +44,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   private readonly spans: BatchPipeline<RecordingSpan>;
   private readonly logs: BatchPipeline<LogRecordData>;
   private readonly metrics: MetricReader;
+  private readonly sender: Sender;
   private readonly scopes = new Map<string, Tracer | Meter | Logger>();
   private readonly cleanups: (() => void)[] = [];
   private pageHidden = false;
@@ -53,11 +55,12 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   constructor(core: TelemetryCore, transport: Transport = fetchTransport) {
     this.handle = new CoreHandle(core);
     this.limits = limitsFromCore(core.spanLimits());
-    const hidden = () => this.pageHidden;
-    this.spans = new BatchPipeline(this.handle, TRACES, transport, (w, span) => w.writeSpan(span), hidden);
-    this.logs = new BatchPipeline(this.handle, LOGS, transport, (w, log) => w.writeLog(log), hidden);
+    this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(core.deliverySettings()), () => this.pageHidden);
+    this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span));
+    this.logs = new BatchPipeline(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log));
     this.buffer = new MeasurementBuffer(this.handle);
-    this.metrics = new MetricReader(this.handle, this.buffer, this, transport, hidden);
+    this.metrics = new MetricReader(this.handle, this.buffer, this, this.sender);
+    this.sender.start();
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
@@ -106,6 +109,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.shutdownPromise = closing
       .catch(() => {})
       .then(() => {
+        this.sender.close();
         this.finalCoreStats = this.coreStats();
         this.handle.call((c) => c.free(), undefined);
         this.handle.broken = true;
@@ -115,7 +119,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   stats(): TelemetryStats {
     const stats = emptyStats();
-    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts);
+    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts, this.sender.counters);
     stats.spansStarted = this.spansStarted;
     stats.spansEnded = this.spansEnded;
     stats.logsEmitted = this.logsEmitted;

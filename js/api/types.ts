@@ -349,6 +349,16 @@ export interface TelemetryStats {
   malformedRecordChunks: number;
   /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */
   droppedBeforeReady: number;
+  /** Requests sent again after a network error or 429/502/503/504. */
+  exportRetries: number;
+  /** Requests split in two (a 413, or to fit the keepalive budget on page unload). */
+  requestsSplit: number;
+  /** Items kept in IndexedDB to be sent later (offline, or the backend down past every retry). */
+  itemsPersistedOffline: number;
+  /** Items from IndexedDB that the backend then accepted. */
+  itemsRestoredFromOffline: number;
+  /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */
+  itemsDroppedOffline: number;
 }
 
 /** The handle `initTelemetry` resolves to. */

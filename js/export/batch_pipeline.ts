@@ -3,16 +3,16 @@
  * → transport. One pipeline per batched signal.
  *
  * Items are written into a JS-owned record chunk; the chunk crosses into WASM when it holds a
- * full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time. As in
- * OpenTelemetry's batch processors, a full batch is sent at once and whatever is left waits
- * for the scheduled delay; the schedule, `forceFlush()` and the page being hidden (then with
- * `keepalive`, so requests survive unload) send everything.
+ * full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time (the
+ * `Sender` retries, splits and keeps for later). As in OpenTelemetry's batch processors, a full
+ * batch is sent at once and whatever is left waits for the scheduled delay; the schedule,
+ * `forceFlush()` and the page being hidden send everything.
  */
 
 import { backgroundTimeout } from '../runtime/timers.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreHandle } from './core_handle.js';
-import type { Transport } from './fetch_transport.js';
+import type { Sender } from './sender.js';
 import type { SignalNumber } from './signals.js';
 
 /** Hand a chunk over before it grows past this, whatever the item count. */
@@ -23,9 +23,6 @@ export class BatchPipeline<T> {
   private pendingItems = 0;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
-  private readonly exportTimeoutMillis: number;
-  private readonly url: string;
-  private readonly headers: Record<string, string>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private draining: Promise<void> | undefined;
   private closed = false;
@@ -33,17 +30,13 @@ export class BatchPipeline<T> {
   constructor(
     private readonly handle: CoreHandle,
     private readonly signal: SignalNumber,
-    private readonly transport: Transport,
+    private readonly sender: Sender,
     private readonly write: (writer: RecordWriter, item: T) => void,
-    /** True while the page is hidden: requests then use `keepalive`. */
-    private readonly pageHidden: () => boolean,
   ) {
     const [, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduledDelayMillis = scheduledDelayMillis;
-    this.exportTimeoutMillis = exportTimeoutMillis;
-    this.url = handle.call((c) => c.exportUrl(signal), '');
-    this.headers = headerObject(handle.call((c) => c.exportHeaders(signal), []));
+    sender.setTimeout(signal, exportTimeoutMillis);
   }
 
   get recording(): boolean {
@@ -126,15 +119,7 @@ export class BatchPipeline<T> {
       const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
       if (!body) return;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const response = await this.transport(this.url, this.headers, body, this.exportTimeoutMillis, this.pageHidden());
-      this.handle.call((c) => c.recordResponse(this.signal, items, response.status, response.body), 0);
+      await this.sender.send(this.signal, body, items);
     }
   }
-}
-
-/** `[name0, value0, name1, value1, …]` as fetch headers. */
-export function headerObject(pairs: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
-  return headers;
 }

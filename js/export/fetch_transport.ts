@@ -8,6 +8,12 @@ export interface TransportResponse {
   status: number;
   /** The response body, or for status 0 the error's text. */
   body: Uint8Array;
+  /**
+   * `Retry-After`, when the response has one and lets the page read it: cross-origin, only if
+   * the server (or a proxy) lists it in `Access-Control-Expose-Headers`; GreptimeDB itself
+   * never sends it.
+   */
+  retryAfter?: string | null;
 }
 
 export type Transport = (
@@ -58,7 +64,11 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
     });
     // Reading the body also releases Chromium's keepalive quota for this request.
     const bytes = new Uint8Array(await response.arrayBuffer());
-    return { status: response.status, body: bytes.byteLength > MAX_RESPONSE_BYTES ? bytes.subarray(0, MAX_RESPONSE_BYTES) : bytes };
+    return {
+      status: response.status,
+      body: bytes.byteLength > MAX_RESPONSE_BYTES ? bytes.subarray(0, MAX_RESPONSE_BYTES) : bytes,
+      retryAfter: response.headers.get('retry-after'),
+    };
   } catch (error) {
     const aborted = controller?.signal.aborted;
     const text = aborted ? `no answer within ${timeoutMillis} ms (batch.exportTimeoutMillis)` : errorText(error);

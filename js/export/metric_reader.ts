@@ -7,8 +7,7 @@
 
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
-import type { Transport } from './fetch_transport.js';
-import { headerObject } from './batch_pipeline.js';
+import type { Sender } from './sender.js';
 import { METRICS } from './signals.js';
 import type { MeasurementBuffer } from '../metrics/measurement_buffer.js';
 import type { InstrumentRegistry } from '../metrics/meter.js';
@@ -17,8 +16,6 @@ import { nowMillis } from '../trace/clock.js';
 export class MetricReader {
   private readonly intervalMillis: number;
   private readonly timeoutMillis: number;
-  private readonly url: string;
-  private readonly headers: Record<string, string>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
@@ -27,14 +24,12 @@ export class MetricReader {
     private readonly handle: CoreHandle,
     private readonly buffer: MeasurementBuffer,
     private readonly registry: InstrumentRegistry,
-    private readonly transport: Transport,
-    private readonly pageHidden: () => boolean,
+    private readonly sender: Sender,
   ) {
     const [intervalMillis, timeoutMillis] = handle.call((c) => c.settings(METRICS), new Uint32Array(2));
     this.intervalMillis = intervalMillis;
     this.timeoutMillis = timeoutMillis;
-    this.url = handle.call((c) => c.exportUrl(METRICS), '');
-    this.headers = headerObject(handle.call((c) => c.exportHeaders(METRICS), []));
+    sender.setTimeout(METRICS, timeoutMillis);
     this.schedule();
   }
 
@@ -66,7 +61,6 @@ export class MetricReader {
     const body = this.handle.call((c) => c.takeRequest(METRICS, nowMillis()), undefined);
     if (!body) return;
     const points = this.handle.call((c) => c.lastBatchSize(), 0);
-    const response = await this.transport(this.url, this.headers, body, this.timeoutMillis, this.pageHidden());
-    this.handle.call((c) => c.recordResponse(METRICS, points, response.status, response.body), 0);
+    await this.sender.send(METRICS, body, points);
   }
 }

@@ -8,6 +8,8 @@
  * server-side rendering) loads and runs none of it.
  */
 
+import { transformBytes } from './streams.js';
+
 type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
 
 let loading: Promise<CoreModule> | undefined;
@@ -36,29 +38,7 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** Streams only (no Blob or Response), so it also works under jsdom, which replaces Blob. */
-async function inflate(compressed: Uint8Array): Promise<Uint8Array> {
+function inflate(compressed: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') throw new Error('this browser has no DecompressionStream (needed to unpack the WASM core)');
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(compressed);
-      controller.close();
-    },
-  });
-  const reader = source.pipeThrough(new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return transformBytes(compressed, new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>);
 }

@@ -85,6 +85,11 @@ export function emptyStats(): TelemetryStats {
     metricSeriesOverflowed: 0,
     malformedRecordChunks: 0,
     droppedBeforeReady: 0,
+    exportRetries: 0,
+    requestsSplit: 0,
+    itemsPersistedOffline: 0,
+    itemsRestoredFromOffline: 0,
+    itemsDroppedOffline: 0,
     ...zeroCounts(),
   };
 }

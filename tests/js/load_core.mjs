@@ -13,18 +13,25 @@ export const { TelemetrySdk } = await import(`${DIST}telemetry.js`);
 export const { RecordWriter, MAX_INTERNED_STRINGS } = await import(`${DIST}wire/record_writer.js`);
 export const { newAttributeList, putAttribute, putAttributes } = await import(`${DIST}trace/attributes.js`);
 export const { Diagnostics } = await import(`${DIST}runtime/diagnostics.js`);
+export const { Sender, deliverySettingsFromCore, retryDelay } = await import(`${DIST}export/sender.js`);
+export const { CoreHandle } = await import(`${DIST}export/core_handle.js`);
 
 export function newCore(extra = {}) {
   return new TelemetryCore({ endpoint: 'http://127.0.0.1:4000', serviceName: 'node-test', ...extra }, 'UA', 'en', 'http://page/', Date.now());
 }
 
-/** A transport that records requests and answers from a list of statuses (default 200). */
-export function fakeTransport(statuses = []) {
+/**
+ * A transport that records requests and answers from a list (default 200). An entry is a
+ * status, or `{ status, retryAfter, body }`.
+ */
+export function fakeTransport(answers = []) {
   const calls = [];
   const transport = async (url, headers, body, timeoutMillis, keepalive) => {
-    calls.push({ url, headers, bytes: body.byteLength, timeoutMillis, keepalive });
+    calls.push({ url, headers, body, bytes: body.byteLength, timeoutMillis, keepalive });
     await new Promise((r) => setTimeout(r, 5));
-    return { status: statuses.length ? statuses.shift() : 200, body: new Uint8Array() };
+    const answer = answers.length ? answers.shift() : 200;
+    const { status, retryAfter = null, body: text = '' } = typeof answer === 'number' ? { status: answer } : answer;
+    return { status, body: new TextEncoder().encode(text), retryAfter };
   };
   return { transport, calls };
 }

@@ -1,0 +1,277 @@
+/**
+ * Delivery of one encoded request: the part of the SDK that decides what is lost.
+ * - Retries network errors and 429/502/503/504 with exponential backoff and jitter (OpenTelemetry
+ *   JS's schedule by default: 1 s × 1.5ⁿ, at most 5 s, ±20 %), honouring a readable `Retry-After`.
+ * - Never retries what cannot succeed (400, 401, 403, 404…): one warning, the batch dropped. A
+ *   413 (body over the server's limit) is split in two and each half sent, not dropped.
+ * - gzips bodies above a threshold with the browser's `CompressionStream`.
+ * - While the page is being hidden, sends with `keepalive`, split so each request stays within
+ *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away).
+ * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
+ *   when the browser is back online, after the next successful export, or on the next page load.
+ * One request per signal is in flight at a time, so what waits is bounded by the core's queues.
+ */
+
+import { warn } from '../runtime/diagnostics.js';
+import { transformBytes } from '../runtime/streams.js';
+import type { CoreHandle } from './core_handle.js';
+import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
+import { withOriginLock, type OfflineCounters, type OfflineStore } from './offline_store.js';
+import type { SignalNumber } from './signals.js';
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  initialBackoffMillis: number;
+  maxBackoffMillis: number;
+  offlineEnabled: boolean;
+  offlineMaxBytes: number;
+  offlineMaxAgeMillis: number;
+  compressionThresholdBytes: number;
+}
+
+export interface DeliveryCounters extends OfflineCounters {
+  exportRetries: number;
+  requestsSplit: number;
+}
+
+export function deliverySettingsFromCore(values: ArrayLike<number>): DeliverySettings {
+  return {
+    maxAttempts: values[0],
+    initialBackoffMillis: values[1],
+    maxBackoffMillis: values[2],
+    offlineEnabled: values[3] === 1,
+    offlineMaxBytes: values[4],
+    offlineMaxAgeMillis: values[5],
+    compressionThresholdBytes: values[6],
+  };
+}
+
+/** `[name0, value0, name1, value1, …]` as fetch headers. */
+export function headerObject(pairs: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
+  return headers;
+}
+
+const BACKOFF_MULTIPLIER = 1.5;
+const JITTER = 0.2;
+const OFFLINE_LOCK = 'greptime-web-telemetry-offline';
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMillis: number;
+}
+
+/** `done`: accepted, or rejected for good (recorded either way); `later`: worth sending again. */
+type Outcome = { done: true; accepted: boolean } | { done: false; response: TransportResponse | undefined };
+
+export class Sender {
+  readonly counters: DeliveryCounters = {
+    exportRetries: 0,
+    requestsSplit: 0,
+    itemsPersistedOffline: 0,
+    itemsRestoredFromOffline: 0,
+    itemsDroppedOffline: 0,
+  };
+  private readonly targets = new Map<number, Target>();
+  private store: Promise<OfflineStore | undefined> | undefined;
+  private draining = false;
+  private closed = false;
+
+  constructor(
+    private readonly handle: CoreHandle,
+    private readonly transport: Transport,
+    private readonly settings: DeliverySettings,
+    private readonly pageHidden: () => boolean,
+    /** Waits between retries; replaceable in tests. */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
+  start(): void {
+    if (!this.settings.offlineEnabled) return;
+    if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
+    void this.drainOffline();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
+    void this.store?.then((s) => s?.close());
+  }
+
+  /** How long one request of `signal` may take (from the signal's batch or metrics settings). */
+  setTimeout(signal: SignalNumber, timeoutMillis: number): void {
+    this.target(signal).timeoutMillis = timeoutMillis;
+  }
+
+  /** Sends `body` (holding `items` items) until it is accepted, rejected for good, or kept for later. */
+  async send(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+    if (this.pageHidden()) return this.sendOnUnload(signal, body, items);
+    if (isOffline()) return this.keepForLater(signal, body, items, undefined);
+    const outcome = await this.deliver(signal, body, items);
+    if (!outcome.done) {
+      if (this.pageHidden()) await this.sendOnUnload(signal, body, items);
+      else await this.keepForLater(signal, body, items, outcome.response);
+    } else if (outcome.accepted) {
+      void this.drainOffline();
+    }
+  }
+
+  private onOnline = () => void this.drainOffline();
+
+  private target(signal: SignalNumber): Target {
+    let t = this.targets.get(signal);
+    if (!t) {
+      t = {
+        url: this.handle.call((c) => c.exportUrl(signal), ''),
+        headers: headerObject(this.handle.call((c) => c.exportHeaders(signal), [])),
+        timeoutMillis: 30000,
+      };
+      this.targets.set(signal, t);
+    }
+    return t;
+  }
+
+  private async deliver(signal: SignalNumber, body: Uint8Array, items: number): Promise<Outcome> {
+    const target = this.target(signal);
+    const { body: payload, encoding } = await this.compress(body);
+    const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
+    let last: TransportResponse | undefined;
+    for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
+      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, false);
+      last = response;
+      const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
+      if (verdict === 0) {
+        this.record(signal, items, response);
+        return { done: true, accepted: true };
+      }
+      if (response.status === 413) return this.deliverHalves(signal, body, items, response);
+      if (verdict === 2) {
+        this.record(signal, items, response);
+        return { done: true, accepted: false };
+      }
+      if (attempt === this.settings.maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
+      this.counters.exportRetries++;
+      await this.sleep(retryDelay(response.retryAfter, attempt, this.settings));
+    }
+    return { done: false, response: last };
+  }
+
+  /** 413: the body is over the server's limit; each half is sent (and halved again if needed). */
+  private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse): Promise<Outcome> {
+    const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
+    if (parts.length !== 4) {
+      this.record(signal, items, response); // one item over the limit can never be sent
+      return { done: true, accepted: false };
+    }
+    this.counters.requestsSplit++;
+    for (const [part, n] of [
+      [parts[0], parts[1]],
+      [parts[2], parts[3]],
+    ] as [Uint8Array, number][]) {
+      const outcome = await this.deliver(signal, part, n);
+      if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
+    }
+    return { done: true, accepted: true };
+  }
+
+  /**
+   * The page is going away: `keepalive` requests (which outlive the page) in pieces under the
+   * keepalive budget, all started at once. What fails is kept for the next page load.
+   */
+  private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+    if (body.byteLength > KEEPALIVE_BODY_LIMIT) {
+      const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
+      if (parts.length === 4) {
+        this.counters.requestsSplit++;
+        await Promise.all([
+          this.sendOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
+          this.sendOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
+        ]);
+        return;
+      }
+    }
+    const target = this.target(signal);
+    const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
+    const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
+    if (verdict === 1) await this.keepForLater(signal, body, items, response);
+    else this.record(signal, items, response);
+  }
+
+  private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
+    const store = await this.openStore();
+    if (store && (await store.put(signal, body, items).catch(() => false))) return;
+    // Nowhere to keep it: it is lost; the core counts it and warns once with the last answer.
+    this.record(signal, items, response ?? { status: 0, body: new TextEncoder().encode('the browser is offline') });
+  }
+
+  /** Records the final answer for these items in the core (its counters and its one warning). */
+  private record(signal: SignalNumber, items: number, response: TransportResponse): void {
+    this.handle.call((c) => c.recordResponse(signal, items, response.status, response.body), 0);
+  }
+
+  /** Sends stored requests, oldest first, until none is left or the backend fails again. */
+  async drainOffline(): Promise<void> {
+    if (!this.settings.offlineEnabled || this.draining || this.closed || isOffline()) return;
+    this.draining = true;
+    try {
+      const store = await this.openStore();
+      if (!store) return;
+      await withOriginLock(OFFLINE_LOCK, async () => {
+        for (;;) {
+          const record = await store.oldest();
+          if (!record || this.closed || isOffline() || this.pageHidden()) return;
+          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items);
+          if (!outcome.done) return; // the backend is failing again: keep it for later
+          // Deleted right after the answer, so an accepted request is never sent again.
+          await store.delete(record.id);
+          if (outcome.accepted) this.counters.itemsRestoredFromOffline += record.items;
+        }
+      });
+    } catch (error) {
+      warn(`could not use the offline store: ${String(error)}`);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private openStore(): Promise<OfflineStore | undefined> {
+    if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
+    this.store ??= import('./offline_store.js').then(({ OfflineStore }) =>
+      OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters),
+    );
+    return this.store;
+  }
+
+  private async compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {
+    const threshold = this.settings.compressionThresholdBytes;
+    if (threshold === 0 || body.byteLength < threshold || typeof CompressionStream !== 'function') return { body };
+    try {
+      return { body: await gzip(body), encoding: 'gzip' };
+    } catch {
+      return { body };
+    }
+  }
+}
+
+function isOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/** `Retry-After` (seconds or an HTTP date) when readable, else exponential backoff with jitter. */
+export function retryDelay(retryAfter: string | null | undefined, attempt: number, s: DeliverySettings): number {
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (retryAfter.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 600000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.min(Math.max(0, date - Date.now()), 600000);
+  }
+  const base = Math.min(s.initialBackoffMillis * BACKOFF_MULTIPLIER ** (attempt - 1), s.maxBackoffMillis);
+  return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER));
+}
+
+function gzip(body: Uint8Array): Promise<Uint8Array> {
+  return transformBytes(body, new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+}
