@@ -170,7 +170,8 @@ test('bad attribute values are dropped or clamped, the rest of the span arrives 
 test('an unreachable endpoint costs one warning and nothing else', async () => {
   const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
   const stats = await page.evaluate(async () => {
-    const t = await window.__gwt.initTelemetry({ endpoint: 'http://127.0.0.1:9', serviceName: 'down', batch: { exportTimeoutMillis: 2000 } });
+    // One attempt and no offline store: this test is about the warning (retries have their own tests).
+    const t = await window.__gwt.initTelemetry({ endpoint: 'http://127.0.0.1:9', serviceName: 'down', batch: { exportTimeoutMillis: 2000 }, retry: { maxAttempts: 1 }, offline: false });
     for (let i = 0; i < 3; i++) {
       t.tracer.startSpan(`s${i}`).end();
       await t.forceFlush();
