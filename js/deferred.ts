@@ -68,6 +68,8 @@ export function lazyTelemetry(config: TelemetryConfig): StartedTelemetry & { sta
 class DeferredTelemetry implements StartedTelemetry, TracerHost {
   readonly ready: Promise<Telemetry>;
   readonly limits = DEFAULT_SPAN_LIMITS;
+  /** Read from the configuration directly: the core validates it once it has loaded. */
+  readonly sampleRatio: number;
   readonly diag = new Diagnostics();
   spansStarted = 0;
   readonly tracer: Tracer;
@@ -87,6 +89,7 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
 
   constructor(private readonly config: TelemetryConfig) {
     const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
+    this.sampleRatio = typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1 ? c.sampleRatio : 1;
     this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.tracer = this.getTracer('greptime-web-telemetry');

@@ -42,7 +42,7 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
     );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return new TelemetrySdk(core);
+    return new TelemetrySdk(core, undefined, config);
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return NOOP_TELEMETRY;

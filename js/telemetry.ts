@@ -4,14 +4,17 @@
  * `forceFlush()`, `shutdown()` and when the page is hidden.
  */
 
-import type { Logger, Meter, Telemetry, TelemetryStats, Tracer } from './api/types.js';
+import type { Logger, Meter, Telemetry, TelemetryConfig, TelemetryStats, Tracer } from './api/types.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { BatchPipeline } from './export/batch_pipeline.js';
 import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
 import { Sender, deliverySettingsFromCore } from './export/sender.js';
-import { LOGS, TRACES } from './export/signals.js';
+import { LOGS, METRICS, TRACES } from './export/signals.js';
+import { instrumentFetch } from './instrumentation/fetch.js';
+import { propagationPolicy } from './instrumentation/propagation.js';
+import { instrumentXhr } from './instrumentation/xhr.js';
 import { captureConsole, captureErrors } from './logs/capture.js';
 import { LoggerImpl, type LoggerHost } from './logs/logger.js';
 import { MeasurementBuffer } from './metrics/measurement_buffer.js';
@@ -40,6 +43,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   readonly observables: ObservableImpl[] = [];
   spansStarted = 0;
   logsEmitted = 0;
+  readonly sampleRatio: number;
   private spansEnded = 0;
   private readonly spans: BatchPipeline<RecordingSpan>;
   private readonly logs: BatchPipeline<LogRecordData>;
@@ -52,10 +56,12 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   /** The core's counters as they were when it was freed. */
   private finalCoreStats: Record<string, number> | undefined;
 
-  constructor(core: TelemetryCore, transport: Transport = fetchTransport) {
+  constructor(core: TelemetryCore, transport: Transport = fetchTransport, config?: TelemetryConfig) {
     this.handle = new CoreHandle(core);
     this.limits = limitsFromCore(core.spanLimits());
-    this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(core.deliverySettings()), () => this.pageHidden);
+    const delivery = core.deliverySettings();
+    this.sampleRatio = delivery[7];
+    this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
     this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span));
     this.logs = new BatchPipeline(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log));
     this.buffer = new MeasurementBuffer(this.handle);
@@ -65,6 +71,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
     if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
+    if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(config, delivery[8] === 1, delivery[9] === 1);
     this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
     this.cleanups.push(this.listenForPageHide());
   }
@@ -124,6 +131,16 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     stats.spansEnded = this.spansEnded;
     stats.logsEmitted = this.logsEmitted;
     return stats;
+  }
+
+  /** Client spans and `traceparent` for fetch and XMLHttpRequest, never for the telemetry endpoint itself. */
+  private instrumentRequests(config: TelemetryConfig | undefined, fetch: boolean, xhr: boolean): void {
+    const propagate = propagationPolicy(config?.propagateTraceHeaderCorsUrls);
+    const endpoints = [TRACES, METRICS, LOGS].map((s) => this.handle.call((c) => c.exportUrl(s), ''));
+    const ignore = (url: URL) => endpoints.some((e) => e !== '' && url.href.startsWith(new URL(e, url).href));
+    const tracer = this.getTracer(DEFAULT_SCOPE);
+    if (fetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
+    if (xhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
   }
 
   private coreStats(): Record<string, number> {

@@ -300,6 +300,27 @@ export interface TelemetryConfig {
   captureConsole?: boolean | Array<'debug' | 'log' | 'info' | 'warn' | 'error'>;
   /** `false` turns telemetry into a silent no-op. Default `true`. */
   enabled?: boolean;
+  /** Retries of failed exports (network errors, 429, 502, 503, 504). */
+  retry?: { maxAttempts?: number; initialBackoffMillis?: number; maxBackoffMillis?: number };
+  /**
+   * Keep what could not be sent (offline, or past every retry) in IndexedDB and send it later.
+   * `false` turns it off. Default: on, 5 MiB, 24 hours.
+   */
+  offline?: boolean | { enabled?: boolean; maxBytes?: number; maxAgeMillis?: number };
+  /** gzip request bodies of at least `thresholdBytes` (default 1024); `'none'` or `false` turns it off. */
+  compression?: 'gzip' | 'none' | boolean | { thresholdBytes?: number };
+  /** Share of new traces recorded, 0 to 1 (children follow their parent). Default 1. */
+  sampleRatio?: number;
+  /** Trace `fetch` calls as client spans and propagate `traceparent` (see `propagateTraceHeaderCorsUrls`). Default `false`. */
+  instrumentFetch?: boolean;
+  /** The same for `XMLHttpRequest`. Default `false`. */
+  instrumentXhr?: boolean;
+  /**
+   * Other origins that get `traceparent`/`tracestate` headers (same-origin requests always do):
+   * a string matches URLs that start with it, a RegExp URLs it matches. Only list backends that
+   * allow these headers in their CORS preflight answer.
+   */
+  propagateTraceHeaderCorsUrls?: Array<string | RegExp>;
 }
 
 /** Counters describing what happened to telemetry so far. */

@@ -207,3 +207,55 @@ export function exceptionAttributes(exception: unknown): Attributes {
   if (!attributes['exception.type'] && !attributes['exception.message']) attributes['exception.message'] = describe(exception);
   return attributes;
 }
+
+/**
+ * A span that is not sampled: it records nothing, but carries its ids and trace flags (not
+ * sampled) so that children follow their parent's decision and `traceparent` headers still
+ * propagate the trace with the sampled flag off.
+ */
+export class NonRecordingSpan implements Span {
+  t0 = 0;
+  t1 = 0;
+  t2 = 0;
+  t3 = 0;
+  s0 = 0;
+  s1 = 0;
+  traceFlags = 0;
+  traceState = '';
+
+  spanContext(): SpanContext {
+    return {
+      traceId: wordsToHex(this.t0, this.t1, this.t2, this.t3),
+      spanId: wordsToHex(this.s0, this.s1),
+      traceFlags: this.traceFlags,
+      traceState: this.traceState || undefined,
+      isRemote: false,
+    };
+  }
+  setAttribute(): this {
+    return this;
+  }
+  setAttributes(): this {
+    return this;
+  }
+  addEvent(): this {
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(): void {}
+}

@@ -8,12 +8,14 @@ import { toEpochMillis } from './clock.js';
 import { activeSpan, withActiveSpan } from './context.js';
 import { hexToWords, randomNonZeroWord, randomWord } from './ids.js';
 import { NOOP_SPAN } from './noop.js';
-import { RecordingSpan, type SpanRuntime } from './span.js';
+import { NonRecordingSpan, RecordingSpan, type SpanRuntime } from './span.js';
 
 /** The tracer's view of the SDK: the span runtime plus whether it still records. */
 export interface TracerHost extends SpanRuntime {
   readonly recording: boolean;
   spansStarted: number;
+  /** Share of new traces recorded (0 to 1); children follow their parent's decision. */
+  readonly sampleRatio: number;
 }
 
 export class TracerImpl implements Tracer {
@@ -37,7 +39,7 @@ export class TracerImpl implements Tracer {
         this.scopeName,
         this.scopeVersion,
       );
-      setIds(span, options, host);
+      if (!setIds(span, options, host)) return unsampled(span);
       host.spansStarted++;
       if (options) {
         if (options.attributes !== undefined) span.setAttributes(options.attributes);
@@ -84,9 +86,15 @@ function validKind(kind: unknown, host: TracerHost): number {
   return SpanKind.INTERNAL;
 }
 
-function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: TracerHost): void {
+/**
+ * Sets the span's ids from its parent (or new ones) and returns whether it is sampled:
+ * parent-based, and for a new trace by the trace id against `sampleRatio`, as OpenTelemetry's
+ * `ParentBased(TraceIdRatioBased)` sampler does.
+ */
+function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: TracerHost): boolean {
   const parent = options?.root ? null : options?.parent === undefined ? activeSpan() : options.parent;
-  if (parent instanceof RecordingSpan) {
+  let hasParent = true;
+  if (parent instanceof RecordingSpan || parent instanceof NonRecordingSpan) {
     span.t0 = parent.t0;
     span.t1 = parent.t1;
     span.t2 = parent.t2;
@@ -109,13 +117,27 @@ function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: Tra
     }
   }
   if (span.t0 === 0 && span.t1 === 0 && span.t2 === 0 && span.t3 === 0) {
+    hasParent = false;
     span.t0 = randomWord();
     span.t1 = randomWord();
     span.t2 = randomWord();
     span.t3 = randomNonZeroWord();
+    const ratio = host.sampleRatio;
+    // The trace id's last 32 bits are uniform: compare them with the ratio, so every service
+    // that sees this trace id with the same ratio decides the same way.
+    span.traceFlags = ratio >= 1 || span.t3 / 0x100000000 < ratio ? 1 : 0;
   }
   span.s0 = randomWord();
   span.s1 = randomNonZeroWord();
+  return hasParent ? (span.traceFlags & 1) === 1 : span.traceFlags === 1;
+}
+
+/** The ids of a span that was not sampled, without its recording. */
+function unsampled(span: RecordingSpan): NonRecordingSpan {
+  const s = new NonRecordingSpan();
+  [s.t0, s.t1, s.t2, s.t3, s.s0, s.s1, s.traceState] = [span.t0, span.t1, span.t2, span.t3, span.s0, span.s1, span.traceState];
+  s.traceFlags = span.traceFlags & 0xfe;
+  return s;
 }
 
 function parentContext(parent: Span | SpanContext): Partial<SpanContext> | undefined {

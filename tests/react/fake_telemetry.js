@@ -14,6 +14,7 @@ export function fakeTelemetry() {
     diag: new Diagnostics(),
     recording: true,
     spansStarted: 0,
+    sampleRatio: 1,
     onEnd: (span) => spans.push(span),
   };
   const instrument = (name) => ({

@@ -1,0 +1,66 @@
+/** Opt-in `XMLHttpRequest` instrumentation: the same spans and headers as `instrumentFetch`. */
+
+import type { Span, Tracer } from '../api/types.js';
+import { SpanKind, SpanStatusCode } from '../api/types.js';
+import { displayUrl, traceparent } from './propagation.js';
+
+const STATE = Symbol('greptime-web-telemetry.xhr');
+
+interface XhrState {
+  method: string;
+  url: URL | undefined;
+}
+
+type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState };
+
+export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, ignore: (url: URL) => boolean): () => void {
+  if (typeof XMLHttpRequest === 'undefined' || typeof location === 'undefined') return () => {};
+  const proto = XMLHttpRequest.prototype;
+  const open = proto.open;
+  const send = proto.send;
+
+  proto.open = function (this: TrackedXhr, method: string, url: string | URL, ...rest: unknown[]) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(String(url), location.href);
+    } catch {
+      parsed = undefined;
+    }
+    this[STATE] = { method: String(method).toUpperCase(), url: parsed };
+    return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
+  } as typeof proto.open;
+
+  proto.send = function (this: TrackedXhr, body?: Document | XMLHttpRequestBodyInit | null) {
+    const state = this[STATE];
+    let span: Span | undefined;
+    if (state?.url && !ignore(state.url)) {
+      try {
+        span = tracer.startSpan(state.method, {
+          kind: SpanKind.CLIENT,
+          attributes: { 'http.request.method': state.method, 'url.full': displayUrl(state.url), 'server.address': state.url.hostname },
+        });
+        const headers = propagate(state.url) ? traceparent(span) : undefined;
+        if (headers) {
+          this.setRequestHeader('traceparent', headers.traceparent);
+          if (headers.tracestate) this.setRequestHeader('tracestate', headers.tracestate);
+        }
+        const started = span;
+        this.addEventListener('loadend', () => {
+          if (this.status > 0) started.setAttribute('http.response.status_code', this.status);
+          if (this.status === 0 || this.status >= 400) {
+            started.setStatus({ code: SpanStatusCode.ERROR, message: this.status === 0 ? 'network error' : `HTTP ${this.status}` });
+          }
+          started.end();
+        });
+      } catch {
+        // Instrumentation must never break the request.
+      }
+    }
+    return send.call(this, body);
+  };
+
+  return () => {
+    if (proto.send !== send) proto.send = send;
+    if (proto.open !== open) proto.open = open;
+  };
+}
