@@ -18,7 +18,7 @@ test('StrictMode starts one SDK, which the unmount shuts down', async () => {
   }
   const { unmount } = render(
     <StrictMode>
-      <TelemetryProvider config={{ endpoint: 'http://127.0.0.1:9', serviceName: 'strict', batch: { scheduledDelayMillis: 60000 } }}>
+      <TelemetryProvider config={{ endpoint: 'http://127.0.0.1:9', serviceName: 'strict', batch: { scheduledDelayMillis: 60000 }, retry: { maxAttempts: 1 }, offline: false }}>
         <Child />
       </TelemetryProvider>
     </StrictMode>,
