@@ -21,6 +21,7 @@ import { MeasurementBuffer } from './metrics/measurement_buffer.js';
 import type { ObservableImpl } from './metrics/instruments.js';
 import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics } from './runtime/diagnostics.js';
+import { wasmMemoryBytes } from './runtime/wasm_loader.js';
 import { limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
 import { emptyStats } from './trace/noop.js';
 import type { RecordingSpan } from './trace/span.js';
@@ -130,6 +131,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     stats.spansStarted = this.spansStarted;
     stats.spansEnded = this.spansEnded;
     stats.logsEmitted = this.logsEmitted;
+    stats.wasmMemoryBytes = wasmMemoryBytes();
     return stats;
   }
 

@@ -380,6 +380,8 @@ export interface TelemetryStats {
   itemsRestoredFromOffline: number;
   /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */
   itemsDroppedOffline: number;
+  /** Size of the WASM core's linear memory (it grows, never shrinks: a bound on what the core holds). */
+  wasmMemoryBytes: number;
 }
 
 /** The handle `initTelemetry` resolves to. */

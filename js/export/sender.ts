@@ -8,12 +8,14 @@
  * - While the page is being hidden, sends with `keepalive`, split so each request stays within
  *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away).
  * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
- *   when the browser is back online, after the next successful export, or on the next page load.
+ *   when the browser is back online, after the next successful export, a little later (twice the
+ *   longest backoff), or on the next page load.
  * One request per signal is in flight at a time, so what waits is bounded by the core's queues.
  */
 
 import { warn } from '../runtime/diagnostics.js';
 import { transformBytes } from '../runtime/streams.js';
+import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
 import { withOriginLock, type OfflineCounters, type OfflineStore } from './offline_store.js';
@@ -78,6 +80,7 @@ export class Sender {
   private store: Promise<OfflineStore | undefined> | undefined;
   private draining = false;
   private closed = false;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -97,6 +100,7 @@ export class Sender {
 
   close(): void {
     this.closed = true;
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
     void this.store?.then((s) => s?.close());
   }
@@ -202,7 +206,10 @@ export class Sender {
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
     const store = await this.openStore();
-    if (store && (await store.put(signal, body, items).catch(() => false))) return;
+    if (store && (await store.put(signal, body, items).catch(() => false))) {
+      this.scheduleDrain();
+      return;
+    }
     // Nowhere to keep it: it is lost; the core counts it and warns once with the last answer.
     this.record(signal, items, response ?? { status: 0, body: new TextEncoder().encode('the browser is offline') });
   }
@@ -224,7 +231,10 @@ export class Sender {
           const record = await store.oldest();
           if (!record || this.closed || isOffline() || this.pageHidden()) return;
           const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items);
-          if (!outcome.done) return; // the backend is failing again: keep it for later
+          if (!outcome.done) {
+            this.scheduleDrain(); // the backend is failing again: keep it, and try later
+            return;
+          }
           // Deleted right after the answer, so an accepted request is never sent again.
           await store.delete(record.id);
           if (outcome.accepted) this.counters.itemsRestoredFromOffline += record.items;
@@ -235,6 +245,18 @@ export class Sender {
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * Tries the offline store again later, so kept requests go out once the backend is back even
+   * if the app records nothing more (a new successful export or `online` also drains it).
+   */
+  private scheduleDrain(): void {
+    if (this.drainTimer !== undefined || this.closed) return;
+    this.drainTimer = backgroundTimeout(() => {
+      this.drainTimer = undefined;
+      void this.drainOffline();
+    }, this.settings.maxBackoffMillis * 2);
   }
 
   private openStore(): Promise<OfflineStore | undefined> {

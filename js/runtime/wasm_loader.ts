@@ -13,6 +13,12 @@ import { transformBytes } from './streams.js';
 type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
 
 let loading: Promise<CoreModule> | undefined;
+let memory: WebAssembly.Memory | undefined;
+
+/** Bytes of the WASM core's linear memory (0 before it loads): for stats() and memory tests. */
+export function wasmMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
 
 export function loadCore(): Promise<CoreModule> {
   loading ??= (async () => {
@@ -20,7 +26,8 @@ export function loadCore(): Promise<CoreModule> {
     const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
     const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
     if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
-    await core.default({ module_or_path: bytes });
+    const exports = await core.default({ module_or_path: bytes });
+    memory = (exports as unknown as { memory?: WebAssembly.Memory }).memory;
     return core;
   })().catch((error: unknown) => {
     loading = undefined;

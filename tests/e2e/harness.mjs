@@ -54,6 +54,10 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
     logs: () => api('/_receiver/logs'),
     requests: () => api('/_receiver/requests'),
     reset: () => api('/_receiver/reset', { method: 'POST' }),
+    /** The next requests (of `signal`, or any) answer these statuses first: see tests/receiver/README.md. */
+    faults: (faults) => api('/_receiver/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
+    clearFaults: () => api('/_receiver/faults', { method: 'DELETE' }),
+    port: Number(new URL(url).port),
     waitFor: (signal, min, timeoutMs = 10000) => api(`/_receiver/wait?signal=${signal}&min=${min}&timeout_ms=${timeoutMs}`),
     stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
   };
@@ -114,7 +118,7 @@ export function sdkWarnings(consoleMessages) {
  * the packed tarball, and a browser; started before the file's tests and stopped after them.
  */
 export function useTestPage(receiverArgs = []) {
-  const env = {};
+  const env = { receiverArgs };
   before(async () => {
     env.receiver = await startReceiver(receiverArgs);
     env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));

@@ -73,6 +73,8 @@ class ReceiverConfig:
     databases: frozenset[str] | None = None  # None: every database exists
     quiet: bool = False
     summary: bool = False
+    # Not GreptimeDB: what a proxy in front of it might add, so browsers can read these headers.
+    expose_headers: list[str] | None = None
     out: TextIO | None = None  # where log lines go; None: sys.stdout
 
 
@@ -103,6 +105,8 @@ class Receiver:
             return self._preflight(request, origin)
         reply = self._route(request)
         reply.headers.extend(cors_headers(origin, self.config.cors_origins, preflight=False))
+        if self.config.expose_headers:
+            reply.headers.append(("access-control-expose-headers", ", ".join(self.config.expose_headers)))
         return reply
 
     def _preflight(self, request: HttpRequest, origin: str | None) -> Reply:
@@ -543,6 +547,13 @@ def parse_args(argv=None) -> ReceiverConfig:
         metavar="DBS",
         help="comma-separated existing databases (default: any)",
     )
+    parser.add_argument(
+        "--expose-headers",
+        type=_comma_list,
+        default=None,
+        metavar="HEADERS",
+        help="add Access-Control-Expose-Headers, as a proxy in front of GreptimeDB might (GreptimeDB sends none)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     parser.add_argument(
         "--summary", action="store_true", help="one human-readable summary line per OTLP request"
@@ -557,6 +568,7 @@ def parse_args(argv=None) -> ReceiverConfig:
         databases=frozenset(args.databases) if args.databases is not None else None,
         quiet=args.quiet,
         summary=args.summary,
+        expose_headers=args.expose_headers,
     )
 
 

@@ -1254,3 +1254,14 @@ def test_command_line_prints_listening_line_and_summaries():
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_expose_headers_option_emulates_a_proxy():
+    """Off by default, as in GreptimeDB; on, a browser may read Retry-After cross-origin."""
+    from greptime_receiver import ReceiverConfig, start_receiver  # noqa: E402
+    import urllib.request
+
+    with start_receiver(ReceiverConfig(port=0, quiet=True, expose_headers=["retry-after"])) as server:
+        request = urllib.request.Request(f"{server.url}/v1/health", headers={"origin": "http://page.test"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["access-control-expose-headers"] == "retry-after"

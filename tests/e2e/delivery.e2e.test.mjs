@@ -1,0 +1,194 @@
+// Fault injection: the receiver down for 30 s, 429 with Retry-After, a 503 storm, offline then
+// online (and a reload in between), the tab closed mid-batch, and 10,000 spans a second for
+// 60 s against a failing backend. Each scenario prints spans created / received / dropped.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, startReceiver, useTestPage } from './harness.mjs';
+
+const env = useTestPage(['--expose-headers', 'retry-after']);
+
+function report(name, created, spans, stats) {
+  const ids = new Set(spans.map((s) => s.span_id));
+  const dropped = stats ? stats.spansFailedExport + stats.spansDroppedQueueFull + stats.itemsDroppedOffline : 0;
+  console.log(
+    `[delivery] ${name}: created ${created}, received ${spans.length} (${ids.size} distinct), dropped ${dropped}` +
+      (stats ? ` (failed export ${stats.spansFailedExport}, queue full ${stats.spansDroppedQueueFull}, offline store ${stats.itemsDroppedOffline}); retries ${stats.exportRetries}, kept offline ${stats.itemsPersistedOffline}, restored ${stats.itemsRestoredFromOffline}, split ${stats.requestsSplit}` : ''),
+  );
+  return ids;
+}
+
+const makeSpans = (prefix, n) => `for (let i = 0; i < ${n}; i++) window.__t.tracer.startSpan('${prefix} ' + i).end();`;
+
+async function initPage(config) {
+  const opened = await openPage(env.browser, env.site.url);
+  await opened.page.evaluate(async (cfg) => {
+    window.__t = await window.__gwt.initTelemetry(cfg);
+  }, config);
+  return opened;
+}
+
+async function waitForSpans(min, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const spans = await env.receiver.spans();
+    if (spans.length >= min || Date.now() > deadline) return spans;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('backend down for 30 s: spans are retried, kept, and all arrive once it is back', { timeout: 120000 }, async () => {
+  await env.receiver.reset();
+  const port = env.receiver.port;
+  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'down-30s', batch: { scheduledDelayMillis: 500 } });
+  await env.receiver.stop();
+  const started = Date.now();
+  for (let second = 0; second < 10; second++) {
+    await page.evaluate(makeSpans(`down ${second}`, 10));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, Math.max(0, 30000 - (Date.now() - started))));
+  env.receiver = await startReceiver(env.receiverArgs, { port });
+  const spans = await waitForSpans(100, 30000);
+  const stats = await page.evaluate(() => window.__t.stats());
+  const ids = report('backend down 30 s', 100, spans, stats);
+  assert.equal(spans.length, 100);
+  assert.equal(ids.size, 100, 'nothing twice');
+  assert.ok(stats.exportRetries > 0);
+  assert.ok(stats.itemsPersistedOffline > 0, 'past the retries, batches waited in IndexedDB');
+  assert.equal(stats.itemsRestoredFromOffline, stats.itemsPersistedOffline);
+  await page.close();
+});
+
+test('429 with Retry-After: the wait is the server’s', async () => {
+  await env.receiver.reset();
+  await env.receiver.faults({ statuses: [429], retry_after: '2', signal: 'traces' });
+  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'retry-after', batch: { scheduledDelayMillis: 60000 } });
+  await page.evaluate(makeSpans('throttled', 10));
+  await page.evaluate(() => window.__t.forceFlush());
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces');
+  const spans = await env.receiver.spans();
+  const stats = await page.evaluate(() => window.__t.stats());
+  report('429 with Retry-After: 2', 10, spans, stats);
+  assert.deepEqual(requests.map((r) => r.status), [429, 200]);
+  const waited = requests[1].received_at_ms - requests[0].received_at_ms;
+  assert.ok(waited >= 1900 && waited < 4000, `waited ${waited} ms`);
+  assert.equal(spans.length, 10);
+  await page.close();
+});
+
+test('503 storm: retries, then the offline store, then everything once', { timeout: 60000 }, async () => {
+  await env.receiver.reset();
+  await env.receiver.faults({ statuses: new Array(8).fill(503), signal: 'traces' });
+  const { page } = await initPage({
+    endpoint: env.receiver.url,
+    serviceName: 'storm',
+    batch: { scheduledDelayMillis: 60000, maxExportBatchSize: 50 },
+    retry: { initialBackoffMillis: 100, maxBackoffMillis: 500 },
+  });
+  await page.evaluate(makeSpans('storm', 50));
+  await page.evaluate(() => window.__t.forceFlush()); // 6 × 503: kept offline
+  await page.evaluate(makeSpans('after', 50));
+  await page.evaluate(() => window.__t.forceFlush()); // 2 × 503, then 200: and the kept batch follows
+  const spans = await waitForSpans(100, 10000);
+  const stats = await page.evaluate(() => window.__t.stats());
+  const ids = report('503 storm (8 × 503)', 100, spans, stats);
+  assert.equal(ids.size, 100);
+  assert.equal(spans.length, 100);
+  assert.equal(stats.exportRetries, 7);
+  assert.equal(stats.itemsPersistedOffline, 50);
+  assert.equal(stats.itemsRestoredFromOffline, 50);
+  await page.close();
+});
+
+test('offline, then online, and a reload while offline: nothing lost, nothing twice', { timeout: 60000 }, async () => {
+  await env.receiver.reset();
+  const config = { endpoint: env.receiver.url, serviceName: 'offline', batch: { scheduledDelayMillis: 60000 } };
+  let { page } = await initPage(config);
+  await env.browser.setOffline(true);
+  await page.evaluate(makeSpans('offline', 20));
+  await page.evaluate(() => window.__t.forceFlush());
+  let stats = await page.evaluate(() => window.__t.stats());
+  assert.equal(stats.itemsPersistedOffline, 20);
+  assert.equal((await env.receiver.spans()).length, 0);
+  await env.browser.setOffline(false); // the `online` event drains the store
+  let spans = await waitForSpans(20, 10000);
+  stats = await page.evaluate(() => window.__t.stats());
+  report('offline then online', 20, spans, stats);
+  assert.equal(spans.length, 20);
+  assert.equal(stats.itemsRestoredFromOffline, 20);
+
+  // Offline again, and the page goes away before the connection comes back.
+  await env.browser.setOffline(true);
+  await page.evaluate(makeSpans('before reload', 15));
+  await page.evaluate(() => window.__t.forceFlush());
+  await page.close();
+  await env.browser.setOffline(false);
+  ({ page } = await initPage(config)); // the next page load sends what the last one kept
+  spans = await waitForSpans(35, 10000);
+  stats = await page.evaluate(() => window.__t.stats());
+  const ids = report('offline, reload, online', 35, spans, stats);
+  assert.equal(ids.size, 35);
+  assert.equal(spans.length, 35);
+  assert.equal(stats.itemsRestoredFromOffline, 15);
+  await page.close();
+});
+
+test('tab closed mid-batch: the page-hide flush sends it with keepalive, split under 64 KiB', async () => {
+  await env.receiver.reset();
+  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'closed', batch: { scheduledDelayMillis: 60000, maxExportBatchSize: 2048 } });
+  await page.evaluate(() => {
+    for (let i = 0; i < 600; i++) window.__t.tracer.startSpan(`closing ${i}`, { attributes: { payload: 'x'.repeat(200) } }).end();
+  });
+  await page.close({ runBeforeUnload: true });
+  const spans = await waitForSpans(600, 10000);
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces');
+  const ids = report('tab closed with 600 spans queued', 600, spans, null);
+  assert.equal(ids.size, 600);
+  assert.ok(requests.length >= 3, `${requests.length} requests`);
+  assert.ok(requests.every((r) => r.body_bytes <= 60 * 1024), JSON.stringify(requests.map((r) => r.body_bytes)));
+});
+
+test('10,000 spans a second for 60 s with the backend failing: memory stays bounded', { timeout: 180000 }, async () => {
+  await env.receiver.reset();
+  await env.receiver.faults({ statuses: new Array(100000).fill(503), signal: 'traces' });
+  const { page } = await initPage({
+    endpoint: env.receiver.url,
+    serviceName: 'stress',
+    retry: { initialBackoffMillis: 200, maxBackoffMillis: 1000 },
+    offline: { maxBytes: 2 * 1024 * 1024 },
+  });
+  const cdp = await env.browser.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  await page.evaluate(() => {
+    window.__created = 0;
+    window.__stress = setInterval(() => {
+      for (let i = 0; i < 1000; i++) window.__t.tracer.startSpan('stress', { attributes: { i, route: '/api/items' } }).end();
+      window.__created += 1000;
+    }, 100);
+  });
+  const samples = [];
+  for (let s = 0; s < 12; s++) {
+    await new Promise((r) => setTimeout(r, 5000));
+    await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
+    const stats = await page.evaluate(() => window.__t.stats());
+    samples.push({ heap: await heap(), wasm: stats.wasmMemoryBytes, queued: stats.spansQueued });
+  }
+  await page.evaluate(() => clearInterval(window.__stress));
+  const created = await page.evaluate(() => window.__created);
+  const stats = await page.evaluate(() => window.__t.stats());
+  const mb = (b) => (b / 1048576).toFixed(1);
+  console.log(`[delivery] stress: JS heap after GC every 5 s (MB): ${samples.map((s) => mb(s.heap)).join(' ')}; WASM memory (MB): ${samples.map((s) => mb(s.wasm)).join(' ')}`);
+  report('10,000 spans/s for 60 s, every export 503', created, await env.receiver.spans(), stats);
+  assert.ok(created >= 500000, `created ${created}`);
+  const firstHalf = Math.max(...samples.slice(0, 6).map((s) => s.heap));
+  const secondHalf = Math.max(...samples.slice(6).map((s) => s.heap));
+  assert.ok(secondHalf < firstHalf * 1.5 + 8 * 1048576, `JS heap grew: ${mb(firstHalf)} → ${mb(secondHalf)} MB`);
+  assert.ok(Math.max(...samples.map((s) => s.heap)) < 150 * 1048576);
+  assert.ok(samples.at(-1).wasm <= samples[5].wasm * 1.25, 'WASM memory stopped growing');
+  assert.ok(samples.every((s) => s.queued <= 2048), 'the queue stays within maxQueueSize');
+  assert.ok(stats.spansDroppedQueueFull > 0, 'overload is shed and counted');
+  await env.receiver.clearFaults();
+  await page.close();
+});
