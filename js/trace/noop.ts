@@ -1,41 +1,11 @@
 /** What every call returns when telemetry is off: cheap objects that do nothing and never throw. */
 
-import type { Logger, Meter, Observable, Span, SpanContext, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
+import type { Logger, Meter, Observable, Span, Telemetry, TelemetryStats, Tracer } from '../api/types.js';
+import { NonRecordingSpan } from './span.js';
 import { zeroCounts } from '../runtime/diagnostics.js';
 
-const INVALID_CONTEXT: SpanContext = {
-  traceId: '00000000000000000000000000000000',
-  spanId: '0000000000000000',
-  traceFlags: 0,
-};
-
-export const NOOP_SPAN: Span = {
-  spanContext: () => INVALID_CONTEXT,
-  setAttribute() {
-    return this;
-  },
-  setAttributes() {
-    return this;
-  },
-  addEvent() {
-    return this;
-  },
-  addLink() {
-    return this;
-  },
-  addLinks() {
-    return this;
-  },
-  setStatus() {
-    return this;
-  },
-  updateName() {
-    return this;
-  },
-  end() {},
-  isRecording: () => false,
-  recordException() {},
-};
+/** A span with all-zero (invalid) ids that records nothing: the parent of nothing. */
+export const NOOP_SPAN: Span = new NonRecordingSpan();
 
 export const NOOP_TRACER: Tracer = {
   startSpan: () => NOOP_SPAN,

@@ -112,7 +112,7 @@ function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: Tra
       [span.p0, span.p1] = spanWords;
       span.traceFlags = typeof ctx?.traceFlags === 'number' ? ctx.traceFlags & 0xff : 1;
       span.traceState = typeof ctx?.traceState === 'string' ? ctx.traceState : '';
-    } else if (parent !== NOOP_SPAN) {
+    } else {
       host.diag.report('invalidArguments', () => `span "${span.name}": parent has no valid trace and span id; starting a new trace`);
     }
   }
