@@ -10,6 +10,7 @@ import { BatchPipeline } from './export/batch_pipeline.js';
 import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
+import { observeSelf } from './export/self_metrics.js';
 import { Sender, deliverySettingsFromCore } from './export/sender.js';
 import { LOGS, METRICS, TRACES } from './export/signals.js';
 import { instrumentFetch } from './instrumentation/fetch.js';
@@ -72,6 +73,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
     if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
+    if (core.selfMetrics()) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
     if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(config, delivery[8] === 1, delivery[9] === 1);
     this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
     this.cleanups.push(this.listenForPageHide());

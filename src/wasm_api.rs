@@ -121,6 +121,12 @@ impl TelemetryCore {
         self.config.capture_errors
     }
 
+    /// Whether to export the SDK's own counters as metrics.
+    #[wasm_bindgen(js_name = selfMetrics)]
+    pub fn self_metrics(&self) -> bool {
+        self.config.self_metrics
+    }
+
     /// The console methods whose calls become logs.
     #[wasm_bindgen(js_name = captureConsole)]
     pub fn capture_console(&self) -> Vec<String> {

@@ -321,6 +321,12 @@ export interface TelemetryConfig {
    * allow these headers in their CORS preflight answer.
    */
   propagateTraceHeaderCorsUrls?: Array<string | RegExp>;
+  /**
+   * Also export the SDK's own counters as metrics: `greptime_web_telemetry.items` (by `signal`
+   * and `outcome`: exported, rejected, failed, dropped_queue_full, kept_offline, restored_offline,
+   * dropped_offline) and `greptime_web_telemetry.retries`. Default `false`.
+   */
+  selfMetrics?: boolean;
 }
 
 /** Counters describing what happened to telemetry so far. */

@@ -135,6 +135,8 @@ pub struct Config {
     pub span_limits: SpanLimits,
     pub delivery: DeliveryConfig,
     pub propagation: PropagationConfig,
+    /// Export the SDK's own counters (exported, dropped by reason, retries) as metrics.
+    pub self_metrics: bool,
 }
 
 /// How exports survive failures (applied by the JS transport).
@@ -243,6 +245,7 @@ const KNOWN_KEYS: &[&str] = &[
     "instrumentFetch",
     "instrumentXhr",
     "propagateTraceHeaderCorsUrls",
+    "selfMetrics",
     "spanLimits",
     "enabled",
 ];
@@ -349,6 +352,7 @@ impl Validator {
             span_limits: self.span_limits(get("spanLimits")),
             delivery: self.delivery(get("retry"), get("offline"), get("compression")),
             propagation: self.propagation(entries),
+            self_metrics: self.bool("selfMetrics", get("selfMetrics")).unwrap_or(false),
         })
     }
 

@@ -225,3 +225,19 @@ test('captured errors, rejections and console calls become logs; the page’s ow
   assert.deepEqual(error.attributes['exception.message'], str('console error'));
   await page.close();
 });
+
+test('selfMetrics: the SDK reports what became of its items as metrics', async () => {
+  await env.receiver.reset();
+  const { page } = await openPage(env.browser, env.site.url);
+  await page.evaluate(async (endpoint) => {
+    const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'self', selfMetrics: true, metrics: { exportIntervalMillis: 600000 } });
+    for (let i = 0; i < 7; i++) t.tracer.startSpan('counted').end();
+    await t.forceFlush(); // spans exported, then metrics collected
+    await t.forceFlush(); // now the counters include that export
+  }, env.receiver.url);
+  const points = (await env.receiver.metrics()).filter((p) => p.name === 'greptime_web_telemetry.items');
+  const exported = points.filter((p) => p.attributes.signal.value === 'traces' && p.attributes.outcome.value === 'exported');
+  assert.equal(exported.at(-1).value, 7);
+  assert.equal(exported.at(-1).is_monotonic, true);
+  await page.close();
+});
