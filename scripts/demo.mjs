@@ -2,7 +2,7 @@
 // GreptimeDB, the app on http://127.0.0.1:5173, one scripted visit in headless Chromium, and a
 // summary of the traces that arrived.
 import { join } from 'node:path';
-import { ROOT, startReceiver, serveStatic, launchBrowser, sdkWarnings } from '../tests/e2e/harness.mjs';
+import { ROOT, startBackend, startReceiver, serveStatic, launchBrowser, sdkWarnings } from '../tests/e2e/harness.mjs';
 
 const once = process.argv.includes('--once') || process.env.DEMO_ONCE === '1';
 const realEndpoint = process.env.GREPTIME_ENDPOINT?.replace(/\/+$/, '');
@@ -14,9 +14,15 @@ if (!realEndpoint) {
   receiver = await startReceiver(['--summary'], { echo: true, port: Number(process.env.DEMO_RECEIVER_PORT || 4000) });
 }
 const endpoint = realEndpoint || receiver.url;
+// The traced backend (examples/traced-backend): the app's tool calls go there, and its spans
+// join the browser's traces. It exports to the same place (real GreptimeDB credentials aside:
+// it sends none, so point it at a GreptimeDB without a user provider, or at the receiver).
+const backend = await startBackend(endpoint, Number(process.env.DEMO_BACKEND_PORT || 8000));
+const backendUrl = `http://127.0.0.1:${backend.port}`;
 const site = await serveStatic(join(ROOT, 'examples/react-vite/dist'), Number(process.env.DEMO_PORT || 5173));
-const appUrl = `${site.url}/?endpoint=${encodeURIComponent(endpoint)}`;
+const appUrl = `${site.url}/?endpoint=${encodeURIComponent(endpoint)}&backend=${encodeURIComponent(backendUrl)}`;
 console.log(`\n[demo] app:      ${appUrl}`);
+console.log(`[demo] backend:  ${backendUrl} (Python, OpenTelemetry SDK; continues the browser's traces)`);
 console.log(`[demo] telemetry → ${realEndpoint ? `GreptimeDB at ${endpoint} (database ${database})` : `local GreptimeDB-compatible receiver at ${endpoint}`}`);
 
 async function visit() {
@@ -62,7 +68,7 @@ function printTraces(spans) {
   const line = (s, depth) => {
     const ms = (Number(BigInt(s.duration_nano) / 1000n) / 1000).toFixed(1);
     const status = s.status.code === 'STATUS_CODE_ERROR' ? `  ERROR: ${s.status.message}` : '';
-    console.log(`  ${'  '.repeat(depth)}${s.name}  ${ms} ms  trace ${s.trace_id.slice(0, 8)}…${status}`);
+    console.log(`  ${'  '.repeat(depth)}${s.name}  [${s.service_name}]  ${ms} ms  trace ${s.trace_id.slice(0, 8)}…${status}`);
     for (const c of children.get(s.span_id) ?? []) line(c, depth + 1);
   };
   console.log(`\n[demo] ${spans.length} spans arrived (decoded by the receiver with the official opentelemetry-proto package):`);
@@ -116,6 +122,7 @@ try {
 
 const stop = async () => {
   await site.close();
+  await backend.stop();
   await receiver?.stop();
   process.exit(process.exitCode ?? 0);
 };

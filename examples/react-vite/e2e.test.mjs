@@ -66,9 +66,10 @@ test('production build: user actions, tracked callbacks, lifecycles, renders and
     const call = spans.find((s) => s.name === 'agent.tool_call' && s.parent_span_id === action.span_id);
     assert.ok(call, 'the tracked callback is a child of the user action');
     assert.equal(call.trace_id, action.trace_id);
-    const fetchSpan = spans.find((s) => s.name === 'GET /tool-result.json' && s.parent_span_id === call.span_id);
-    assert.ok(fetchSpan, 'the fetch span is a child of the tracked callback');
+    const fetchSpan = spans.find((s) => s.name === 'GET' && s.parent_span_id === call.span_id);
+    assert.ok(fetchSpan, 'the fetch (instrumentFetch) is a client span under the tracked callback');
     assert.equal(fetchSpan.kind, 'SPAN_KIND_CLIENT');
+    assert.equal(fetchSpan.attributes['url.full'].value, `${site.url}/tool-result.json`);
     assert.deepEqual(fetchSpan.attributes['http.response.status_code'], { type: 'int', value: 200 });
     assert.ok(BigInt(call.end_time_unix_nano) <= BigInt(action.end_time_unix_nano), 'the callback ends inside the action');
     assert.equal(action.scope.name, 'greptime-web-telemetry/react');
@@ -121,6 +122,7 @@ test('production build: user actions, tracked callbacks, lifecycles, renders and
     const logs = await receiver.logs();
     const failure = logs.find((l) => l.body.value === 'tool broken_tool failed: tool failed: upstream timed out');
     assert.equal(failure.trace_id, brokenCall.trace_id, 'the log carries the failing call’s trace');
+    assert.equal(failure.span_id, brokenCall.span_id, 'emitted after an await, still inside the tracked call');
     assert.ok(logs.some((l) => /React error boundary "widget" caught: TypeError: widget state is corrupt/.test(l.body.value)));
     await page.close();
   } finally {

@@ -1,270 +1,272 @@
 //! Splits an encoded OTLP request in two, keeping every item once and every resource and scope
-//! around its items: for a body over the server's limit (413) and for page-unload requests,
-//! which browsers only send with `keepalive` while they stay under 64 KiB in flight.
+//! around its items: for a body over a server's or proxy's limit (413) and for page-unload
+//! requests, which browsers only send with `keepalive` while they stay under 64 KiB in flight.
+//!
+//! It works on the protobuf wire format, not on decoded messages: all three requests share one
+//! shape (field 1: resource entries; in each, field 2: scope entries; in each, field 2: the
+//! items: spans, log records or metrics), so one small splitter serves them all, and no decoder
+//! for the requests has to be linked into the .wasm (that cost 18 KB gzipped).
 
 use super::greptime_contract::Signal;
-use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
-use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::metrics::v1::{metric::Data, Metric};
-use prost::Message;
 
-/// Two requests holding the items of `body` between them (about half each), and how many items
-/// each holds; `None` when `body` does not decode or holds a single item.
+/// Field numbers shared by ExportTraceServiceRequest, ExportLogsServiceRequest and
+/// ExportMetricsServiceRequest: request.1 = Resource*, Resource*.2 = Scope*, Scope*.2 = items.
+const RESOURCES: u32 = 1;
+const SCOPES: u32 = 2;
+const ITEMS: u32 = 2;
+/// Metric.data: gauge 5, sum 7, histogram 9, exponential_histogram 10, summary 11; each holds
+/// its data points in field 1.
+const METRIC_DATA_FIELDS: [u32; 5] = [5, 7, 9, 10, 11];
+
+/// Two requests holding the items of `body` between them (about half each) and how many items
+/// (data points, for metrics) each holds; `None` when `body` does not parse or holds one item.
 pub fn split_request(signal: Signal, body: &[u8]) -> Option<((Vec<u8>, u32), (Vec<u8>, u32))> {
-    match signal {
-        Signal::Traces => {
-            let request = ExportTraceServiceRequest::decode(body).ok()?;
-            let groups: Vec<_> = request
-                .resource_spans
-                .into_iter()
-                .map(|rs| {
-                    let scopes = rs.scope_spans.into_iter().map(|ss| (ScopeOf { scope: ss.scope, schema_url: ss.schema_url }, ss.spans)).collect();
-                    (ResourceOf { resource: rs.resource, schema_url: rs.schema_url }, scopes)
-                })
-                .collect();
-            let (a, b) = split_groups(groups)?;
-            let build = |groups: Groups<_>| {
-                let resource_spans = groups
-                    .into_iter()
-                    .map(|(r, scopes)| opentelemetry_proto::tonic::trace::v1::ResourceSpans {
-                        resource: r.resource,
-                        schema_url: r.schema_url,
-                        scope_spans: scopes
-                            .into_iter()
-                            .map(|(s, spans)| opentelemetry_proto::tonic::trace::v1::ScopeSpans { scope: s.scope, schema_url: s.schema_url, spans })
-                            .collect(),
-                    })
-                    .collect();
-                ExportTraceServiceRequest { resource_spans }.encode_to_vec()
-            };
-            Some(((build(a.0), a.1), (build(b.0), b.1)))
+    let mut resources = Vec::new();
+    for (field, resource) in fields(body)? {
+        if field.number != RESOURCES || field.wire_type != LEN {
+            return None;
         }
-        Signal::Logs => {
-            let request = ExportLogsServiceRequest::decode(body).ok()?;
-            let groups: Vec<_> = request
-                .resource_logs
-                .into_iter()
-                .map(|rl| {
-                    let scopes = rl.scope_logs.into_iter().map(|sl| (ScopeOf { scope: sl.scope, schema_url: sl.schema_url }, sl.log_records)).collect();
-                    (ResourceOf { resource: rl.resource, schema_url: rl.schema_url }, scopes)
-                })
-                .collect();
-            let (a, b) = split_groups(groups)?;
-            let build = |groups: Groups<_>| {
-                let resource_logs = groups
-                    .into_iter()
-                    .map(|(r, scopes)| opentelemetry_proto::tonic::logs::v1::ResourceLogs {
-                        resource: r.resource,
-                        schema_url: r.schema_url,
-                        scope_logs: scopes
-                            .into_iter()
-                            .map(|(s, log_records)| opentelemetry_proto::tonic::logs::v1::ScopeLogs { scope: s.scope, schema_url: s.schema_url, log_records })
-                            .collect(),
-                    })
-                    .collect();
-                ExportLogsServiceRequest { resource_logs }.encode_to_vec()
-            };
-            Some(((build(a.0), a.1), (build(b.0), b.1)))
+        let mut header = Vec::new();
+        let mut scopes = Vec::new();
+        for (f, value) in fields(resource)? {
+            if f.number == SCOPES && f.wire_type == LEN {
+                let mut scope_header = Vec::new();
+                let mut items = Vec::new();
+                for (g, item) in fields(value)? {
+                    if g.number == ITEMS && g.wire_type == LEN {
+                        items.push(item);
+                    } else {
+                        g.write(&mut scope_header, item);
+                    }
+                }
+                scopes.push((scope_header, items));
+            } else {
+                f.write(&mut header, value);
+            }
         }
-        Signal::Metrics => {
-            let request = ExportMetricsServiceRequest::decode(body).ok()?;
-            // Items are data points: a metric with several points can itself be cut in two.
-            let groups: Vec<_> = request
-                .resource_metrics
-                .into_iter()
-                .map(|rm| {
-                    let scopes = rm
-                        .scope_metrics
-                        .into_iter()
-                        .map(|sm| (ScopeOf { scope: sm.scope, schema_url: sm.schema_url }, sm.metrics.into_iter().flat_map(points_of).collect()))
-                        .collect();
-                    (ResourceOf { resource: rm.resource, schema_url: rm.schema_url }, scopes)
-                })
-                .collect();
-            let (a, b) = split_groups(groups)?;
-            let build = |groups: Groups<Metric>| {
-                let resource_metrics = groups
-                    .into_iter()
-                    .map(|(r, scopes)| opentelemetry_proto::tonic::metrics::v1::ResourceMetrics {
-                        resource: r.resource,
-                        schema_url: r.schema_url,
-                        scope_metrics: scopes
-                            .into_iter()
-                            .map(|(s, metrics)| opentelemetry_proto::tonic::metrics::v1::ScopeMetrics {
-                                scope: s.scope,
-                                schema_url: s.schema_url,
-                                metrics: merge_points(metrics),
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                ExportMetricsServiceRequest { resource_metrics }.encode_to_vec()
-            };
-            Some(((build(a.0), a.1), (build(b.0), b.1)))
-        }
+        resources.push((header, scopes));
     }
-}
-
-#[derive(Clone)]
-struct ResourceOf {
-    resource: Option<opentelemetry_proto::tonic::resource::v1::Resource>,
-    schema_url: String,
-}
-
-#[derive(Clone)]
-struct ScopeOf {
-    scope: Option<opentelemetry_proto::tonic::common::v1::InstrumentationScope>,
-    schema_url: String,
-}
-
-type Groups<T> = Vec<(ResourceOf, Vec<(ScopeOf, Vec<T>)>)>;
-
-/// The first half of the items (in order) and the rest, each with its count.
-fn split_groups<T>(groups: Groups<T>) -> Option<((Groups<T>, u32), (Groups<T>, u32))> {
-    let total: usize = groups.iter().flat_map(|(_, scopes)| scopes).map(|(_, items)| items.len()).sum();
+    let total: usize = resources.iter().flat_map(|(_, s)| s).map(|(_, items)| items.len()).sum();
     if total < 2 {
         return None;
     }
-    let mut left = total / 2;
-    let (mut first, mut second): (Groups<T>, Groups<T>) = (Vec::new(), Vec::new());
-    for (resource, scopes) in groups {
+    let mut remaining = total / 2;
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    let (mut n1, mut n2) = (0u32, 0u32);
+    for (header, scopes) in &resources {
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        for (scope, mut items) in scopes {
-            let take = left.min(items.len());
-            left -= take;
-            let rest = items.split_off(take);
-            if !items.is_empty() {
-                a.push((scope.clone(), items));
-            }
-            if !rest.is_empty() {
-                b.push((scope, rest));
-            }
+        for (scope_header, items) in scopes {
+            let take = remaining.min(items.len());
+            remaining -= take;
+            let (left, right) = items.split_at(take);
+            n1 += count(signal, left);
+            n2 += count(signal, right);
+            encode_group(&mut a, scope_header, left);
+            encode_group(&mut b, scope_header, right);
         }
-        if !a.is_empty() {
-            first.push((resource.clone(), a));
-        }
-        if !b.is_empty() {
-            second.push((resource, b));
-        }
+        encode_resource(&mut first, header, &a);
+        encode_resource(&mut second, header, &b);
     }
-    let n = (total / 2) as u32;
-    Some(((first, n), (second, total as u32 - n)))
+    Some(((first, n1), (second, n2)))
 }
 
-/// One metric per data point (same name, description, unit and kind), so points can be split.
-fn points_of(metric: Metric) -> Vec<Metric> {
-    let Metric { name, description, unit, metadata, data } = metric;
-    let one = |data| Metric { name: name.clone(), description: description.clone(), unit: unit.clone(), metadata: metadata.clone(), data: Some(data) };
-    match data {
-        Some(Data::Sum(sum)) => {
-            let (temporality, monotonic) = (sum.aggregation_temporality, sum.is_monotonic);
-            sum.data_points
-                .into_iter()
-                .map(|p| {
-                    one(Data::Sum(opentelemetry_proto::tonic::metrics::v1::Sum {
-                        data_points: vec![p],
-                        aggregation_temporality: temporality,
-                        is_monotonic: monotonic,
-                    }))
-                })
-                .collect()
-        }
-        Some(Data::Gauge(gauge)) => gauge
-            .data_points
-            .into_iter()
-            .map(|p| one(Data::Gauge(opentelemetry_proto::tonic::metrics::v1::Gauge { data_points: vec![p] })))
-            .collect(),
-        Some(Data::Histogram(h)) => {
-            let temporality = h.aggregation_temporality;
-            h.data_points
-                .into_iter()
-                .map(|p| one(Data::Histogram(opentelemetry_proto::tonic::metrics::v1::Histogram { data_points: vec![p], aggregation_temporality: temporality })))
-                .collect()
-        }
-        other => vec![Metric { name, description, unit, metadata, data: other }],
+/// Items as the stats count them: data points for metrics, entries otherwise.
+fn count(signal: Signal, items: &[&[u8]]) -> u32 {
+    match signal {
+        Signal::Metrics => items.iter().map(|metric| data_points(metric)).sum(),
+        _ => items.len() as u32,
     }
 }
 
-/// Joins consecutive one-point metrics of the same name and kind back into one metric.
-fn merge_points(metrics: Vec<Metric>) -> Vec<Metric> {
-    let mut out: Vec<Metric> = Vec::new();
-    for metric in metrics {
-        if let Some(last) = out.last_mut().filter(|last| last.name == metric.name) {
-            match (&mut last.data, &metric.data) {
-                (Some(Data::Sum(a)), Some(Data::Sum(b))) => a.data_points.extend(b.data_points.iter().cloned()),
-                (Some(Data::Gauge(a)), Some(Data::Gauge(b))) => a.data_points.extend(b.data_points.iter().cloned()),
-                (Some(Data::Histogram(a)), Some(Data::Histogram(b))) => a.data_points.extend(b.data_points.iter().cloned()),
-                _ => out.push(metric),
-            }
-            continue;
-        }
-        out.push(metric);
+fn data_points(metric: &[u8]) -> u32 {
+    let Some(fields) = fields(metric) else { return 0 };
+    fields
+        .filter(|(f, _)| METRIC_DATA_FIELDS.contains(&f.number) && f.wire_type == LEN)
+        .map(|(_, data)| fields_of(data).filter(|(f, _)| f.number == 1).count() as u32)
+        .sum()
+}
+
+fn fields_of(bytes: &[u8]) -> impl Iterator<Item = (Field, &[u8])> {
+    fields(bytes).into_iter().flatten()
+}
+
+/// A scope entry (its own fields, then its items); nothing when it has no items.
+fn encode_group(out: &mut Vec<u8>, header: &[u8], items: &[&[u8]]) {
+    if items.is_empty() {
+        return;
     }
-    out
+    let mut group = header.to_vec();
+    for item in items {
+        Field { number: ITEMS, wire_type: LEN }.write(&mut group, item);
+    }
+    Field { number: SCOPES, wire_type: LEN }.write(out, &group);
+}
+
+/// A resource entry (its own fields, then its scope entries); nothing when it has none.
+fn encode_resource(out: &mut Vec<u8>, header: &[u8], scopes: &[u8]) {
+    if scopes.is_empty() {
+        return;
+    }
+    let mut resource = header.to_vec();
+    resource.extend_from_slice(scopes);
+    Field { number: RESOURCES, wire_type: LEN }.write(out, &resource);
+}
+
+const VARINT: u8 = 0;
+const I64: u8 = 1;
+const LEN: u8 = 2;
+const I32: u8 = 5;
+
+#[derive(Clone, Copy)]
+struct Field {
+    number: u32,
+    wire_type: u8,
+}
+
+impl Field {
+    /// Writes the field back: the tag, then the value (with its length for LEN fields).
+    fn write(self, out: &mut Vec<u8>, value: &[u8]) {
+        put_varint(out, (u64::from(self.number) << 3) | u64::from(self.wire_type));
+        if self.wire_type == LEN {
+            put_varint(out, value.len() as u64);
+        }
+        out.extend_from_slice(value);
+    }
+}
+
+/// The fields of one message with their raw values (for VARINT, I64 and I32 the value bytes as
+/// they were); `None` when the bytes are not a well-formed message.
+fn fields(mut bytes: &[u8]) -> Option<impl Iterator<Item = (Field, &[u8])>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (tag, rest) = varint(bytes)?;
+        let field = Field { number: u32::try_from(tag >> 3).ok()?, wire_type: (tag & 7) as u8 };
+        let len = match field.wire_type {
+            VARINT => rest.iter().position(|b| b & 0x80 == 0)? + 1,
+            I64 => 8,
+            I32 => 4,
+            LEN => {
+                let (len, after) = varint(rest)?;
+                let len = usize::try_from(len).ok()?;
+                let start = rest.len() - after.len();
+                let value = after.get(..len)?;
+                out.push((field, value));
+                bytes = &rest[start + len..];
+                continue;
+            }
+            _ => return None,
+        };
+        out.push((field, rest.get(..len)?));
+        bytes = &rest[len..];
+    }
+    Some(out.into_iter())
+}
+
+fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, b) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, &bytes[i + 1..]));
+        }
+    }
+    None
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::otlp_encode::{encode_metrics, encode_traces};
+    use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
     use crate::ingest::record_reader::ScopeKey;
     use crate::pipeline::batch_queue::Batch;
-    use opentelemetry_proto::tonic::metrics::v1::{number_data_point, NumberDataPoint, Sum};
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+    use opentelemetry_proto::tonic::logs::v1::LogRecord;
+    use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point, Metric, NumberDataPoint, Sum};
     use opentelemetry_proto::tonic::resource::v1::Resource;
     use opentelemetry_proto::tonic::trace::v1::Span;
+    use prost::Message;
 
-    fn span_names(body: &[u8]) -> Vec<(String, String)> {
-        let r = ExportTraceServiceRequest::decode(body).unwrap();
-        r.resource_spans
-            .iter()
-            .flat_map(|rs| rs.scope_spans.iter())
-            .flat_map(|ss| ss.spans.iter().map(move |s| (ss.scope.as_ref().unwrap().name.clone(), s.name.clone())))
-            .collect()
+    fn resource() -> Resource {
+        Resource {
+            attributes: vec![KeyValue {
+                key: "service.name".into(),
+                value: Some(AnyValue { value: Some(any_value::Value::StringValue("web".into())) }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn scopes() -> Vec<ScopeKey> {
+        vec![ScopeKey { name: "a".into(), version: "1".into() }, ScopeKey { name: "b".into(), version: String::new() }]
     }
 
     #[test]
-    fn traces_split_in_half_keeping_scopes_and_order() {
-        let span = |n: &str| Span { name: n.into(), ..Default::default() };
-        let batch = Batch {
-            scopes: vec![ScopeKey { name: "a".into(), version: String::new() }, ScopeKey { name: "b".into(), version: String::new() }],
-            items: vec![(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))],
-        };
-        let body = encode_traces(&Resource::default(), batch);
+    fn traces_split_in_half_keeping_resource_scopes_and_order() {
+        let span = |n: &str| Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() };
+        let batch = Batch { scopes: scopes(), items: vec![(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))] };
+        let original = ExportTraceServiceRequest::decode(encode_traces(&resource(), batch).as_slice()).unwrap();
+        let body = original.encode_to_vec();
         let ((first, n1), (second, n2)) = split_request(Signal::Traces, &body).unwrap();
         assert_eq!((n1, n2), (2, 3));
-        let all: Vec<_> = [span_names(&first), span_names(&second)].concat();
-        let mut expected = span_names(&body);
-        let mut got = all.clone();
-        expected.sort();
-        got.sort();
-        assert_eq!(got, expected, "every span exactly once");
-        assert_eq!(span_names(&first), vec![("a".into(), "1".into()), ("a".into(), "2".into())]);
-        let one = encode_traces(&Resource::default(), Batch { scopes: vec![ScopeKey { name: "a".into(), version: String::new() }], items: vec![(0, span("x"))] });
-        assert!(split_request(Signal::Traces, &one).is_none(), "one span cannot be split");
-        assert!(split_request(Signal::Traces, b"\xff\xff").is_none());
+        let a = ExportTraceServiceRequest::decode(first.as_slice()).unwrap();
+        let b = ExportTraceServiceRequest::decode(second.as_slice()).unwrap();
+        let names = |r: &ExportTraceServiceRequest| -> Vec<(String, String)> {
+            r.resource_spans
+                .iter()
+                .flat_map(|rs| rs.scope_spans.iter())
+                .flat_map(|ss| ss.spans.iter().map(move |s| (ss.scope.as_ref().unwrap().name.clone(), s.name.clone())))
+                .collect()
+        };
+        assert_eq!(names(&a), [("a".into(), "1".into()), ("a".into(), "2".into())]);
+        assert_eq!(names(&b), [("a".into(), "4".into()), ("b".into(), "3".into()), ("b".into(), "5".into())]);
+        assert_eq!(a.resource_spans[0].resource, Some(resource()));
+        assert_eq!(b.resource_spans[0].resource, Some(resource()));
+        assert_eq!(a.resource_spans[0].scope_spans[0].spans[0], original.resource_spans[0].scope_spans[0].spans[0]);
+        assert_eq!(a.resource_spans[0].scope_spans[0].scope.as_ref().unwrap().version, "1");
     }
 
     #[test]
-    fn metrics_split_by_data_point_and_merge_back() {
+    fn single_items_and_garbage_are_not_split() {
+        let one = encode_traces(&resource(), Batch { scopes: scopes(), items: vec![(0, Span { name: "x".into(), ..Default::default() })] });
+        assert!(split_request(Signal::Traces, &one).is_none());
+        assert!(split_request(Signal::Traces, b"\xff\xff").is_none());
+        assert!(split_request(Signal::Traces, &[0x0a, 0x05, 0x01]).is_none(), "a length past the end");
+        assert!(split_request(Signal::Traces, &[]).is_none());
+    }
+
+    #[test]
+    fn logs_and_metrics_split_the_same_way() {
+        let log = |b: &str| LogRecord { severity_text: b.into(), ..Default::default() };
+        let body = encode_logs(&resource(), Batch { scopes: scopes(), items: vec![(0, log("1")), (1, log("2")), (1, log("3"))] });
+        let ((first, n1), (second, n2)) = split_request(Signal::Logs, &body).unwrap();
+        assert_eq!((n1, n2), (1, 2));
+        assert_eq!(ExportLogsServiceRequest::decode(first.as_slice()).unwrap().resource_logs[0].scope_logs[0].log_records[0].severity_text, "1");
+        assert_eq!(ExportLogsServiceRequest::decode(second.as_slice()).unwrap().resource_logs[0].scope_logs[0].log_records.len(), 2);
+
         let point = |v: f64| NumberDataPoint { value: Some(number_data_point::Value::AsDouble(v)), ..Default::default() };
-        let sum = |name: &str, points: Vec<NumberDataPoint>| Metric {
+        let sum = |name: &str, n: usize| Metric {
             name: name.into(),
-            data: Some(Data::Sum(Sum { data_points: points, aggregation_temporality: 2, is_monotonic: true })),
+            data: Some(Data::Sum(Sum { data_points: (0..n).map(|i| point(i as f64)).collect(), aggregation_temporality: 2, is_monotonic: true })),
             ..Default::default()
         };
-        let body = encode_metrics(
-            &Resource::default(),
-            vec![(ScopeKey { name: "m".into(), version: String::new() }, vec![sum("a", vec![point(1.0), point(2.0), point(3.0)]), sum("b", vec![point(4.0)])])],
-        );
+        let body = encode_metrics(&resource(), vec![(scopes()[0].clone(), vec![sum("a", 3), sum("b", 1), sum("c", 2)])]);
         let ((first, n1), (second, n2)) = split_request(Signal::Metrics, &body).unwrap();
-        assert_eq!((n1, n2), (2, 2));
-        let metrics = |b: &[u8]| ExportMetricsServiceRequest::decode(b).unwrap().resource_metrics[0].scope_metrics[0].metrics.clone();
-        let f = metrics(&first);
-        assert_eq!(f.len(), 1, "two points of `a`, merged into one metric");
-        let Some(Data::Sum(s)) = &f[0].data else { panic!() };
-        assert_eq!((s.data_points.len(), s.is_monotonic, s.aggregation_temporality), (2, true, 2));
-        let names: Vec<_> = metrics(&second).iter().map(|m| m.name.clone()).collect();
-        assert_eq!(names, ["a", "b"]);
+        assert_eq!((n1, n2), (3, 3), "counted in data points: a | b, c");
+        let m = ExportMetricsServiceRequest::decode(second.as_slice()).unwrap();
+        let names: Vec<_> = m.resource_metrics[0].scope_metrics[0].metrics.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(ExportMetricsServiceRequest::decode(first.as_slice()).unwrap().resource_metrics[0].scope_metrics[0].metrics[0], sum("a", 3));
     }
 }

@@ -63,11 +63,11 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
   };
 }
 
-/** Starts examples/traced-backend/server.py, exporting to `endpoint`; resolves with its port. */
-export async function startBackend(endpoint) {
-  const child = spawn(PYTHON, [join(ROOT, 'examples/traced-backend/server.py'), '--port', '0', '--endpoint', endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts examples/traced-backend/server.py (on a free port unless given), exporting to `endpoint`. */
+export async function startBackend(endpoint, port = 0) {
+  const child = spawn(PYTHON, [join(ROOT, 'examples/traced-backend/server.py'), '--port', String(port), '--endpoint', endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const port = await new Promise((resolvePromise, reject) => {
+  const listening = await new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`backend did not start:\n${output}`)), 15000);
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -80,7 +80,7 @@ export async function startBackend(endpoint) {
     child.stderr.on('data', (c) => (output += c));
     child.on('exit', (code) => reject(new Error(`backend exited with ${code}:\n${output}`)));
   });
-  return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) };
+  return { port: listening, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) };
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };

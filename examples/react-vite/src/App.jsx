@@ -1,6 +1,6 @@
 // Classic JSX runtime (this example has no Vite config at all, to show the package needs none), hence React in scope.
 import React, { useEffect, useRef, useState } from 'react';
-import { SpanKind } from 'greptime-web-telemetry';
+import { backendUrl } from './telemetry.js';
 import {
   TelemetryErrorBoundary,
   traceComponentRender,
@@ -14,8 +14,9 @@ const TOOLS = ['search_docs', 'query_metrics', 'broken_tool'];
 
 /**
  * The agent panel. A click is a traced user action; the tool call inside it is a tracked
- * callback (a child span, counted and timed by the SDK); its fetch is a client span below that.
- * The app adds its own metrics (`agent.tool_calls`, `agent.tool_call.duration`) and logs failures.
+ * callback (a child span, counted and timed by the SDK); its fetch is a client span below that
+ * (instrumentFetch), and the backend's spans below that. The app adds its own metrics
+ * (`agent.tool_calls`, `agent.tool_call.duration`) and logs failures.
  */
 function AgentPanel({ onLog }) {
   useComponentLifecycleTracking('AgentPanel');
@@ -23,7 +24,6 @@ function AgentPanel({ onLog }) {
   const [running, setRunning] = useState(null);
   const app = useRef(null);
   app.current ??= {
-    tracer: telemetry.getTracer('agent-workbench', '0.1.0'),
     logger: telemetry.getLogger('agent-workbench', '0.1.0'),
     calls: telemetry.getMeter('agent-workbench', '0.1.0').createCounter('agent.tool_calls', { description: 'Agent tool calls', unit: '{call}' }),
     duration: telemetry
@@ -34,26 +34,22 @@ function AgentPanel({ onLog }) {
   const callTool = useTrackedCallback(
     'agent.tool_call',
     async (tool) => {
-      const { tracer, logger, calls, duration } = app.current;
+      const { logger, calls, duration } = app.current;
       const started = performance.now();
-      const fetchSpan = tracer.startSpan('GET /tool-result.json', {
-        kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': 'GET', 'url.path': '/tool-result.json', 'tool.name': tool },
-      });
       let status = 'ok';
       try {
-        const response = await fetch('/tool-result.json');
-        fetchSpan.setAttribute('http.response.status_code', response.status);
-        const data = await response.json();
+        // A client span with `traceparent` (instrumentFetch): the backend continues this trace.
+        const url = backendUrl ? `${backendUrl}/api/search?q=${encodeURIComponent(tool)}` : '/tool-result.json';
+        const data = await (await fetch(url)).json();
         if (tool === 'broken_tool') {
           status = 'error';
           const error = new Error('tool failed: upstream timed out');
-          logger.emit({ severityText: 'ERROR', body: `tool ${tool} failed: ${error.message}`, attributes: { 'tool.name': tool }, span: fetchSpan });
+          // Still inside the tracked call (across its awaits): the log joins its trace.
+          logger.emit({ severityText: 'ERROR', body: `tool ${tool} failed: ${error.message}`, attributes: { 'tool.name': tool } });
           throw error;
         }
         return data.results.length;
       } finally {
-        fetchSpan.end();
         calls.add(1, { 'tool.name': tool, status });
         duration.record(performance.now() - started, { 'tool.name': tool });
       }
