@@ -1,0 +1,65 @@
+// Shipped size, as a user's bundler ships it (esbuild, minified, ESM, browser, all chunks,
+// the .wasm included), ours next to OpenTelemetry JS, in the same run. Run after
+// scripts/build-package.sh (bash scripts/bench.sh does both).
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { ROOT } from '../tests/e2e/harness.mjs';
+import { ENTRIES } from './stacks.mjs';
+
+const work = join(ROOT, 'build/bench-sizes');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+writeFileSync(join(work, 'package.json'), '{"private":true}');
+const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
+execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: work, stdio: 'inherit' });
+
+const sizes = {};
+for (const [name, source] of Object.entries(ENTRIES)) {
+  const file = join(work, `${name.replace(/[/+]/g, '_')}.js`);
+  writeFileSync(file, source);
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    splitting: true,
+    outdir: join(work, 'out', name.replace(/[/+]/g, '_')),
+    write: false,
+    logLevel: 'error',
+    nodePaths: [join(work, 'node_modules'), join(ROOT, 'node_modules')],
+  });
+  // gzip/brotli per chunk, as a server sends each file.
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const f of result.outputFiles) {
+    const b = Buffer.from(f.contents);
+    raw += b.length;
+    gzip += gzipSync(b, { level: 9 }).length;
+    brotli += brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  sizes[name] = { raw, gzip, brotli, files: result.outputFiles.length };
+}
+rmSync(work, { recursive: true, force: true });
+
+const versions = ['sdk-trace', 'exporter-trace-otlp-proto', 'sdk-metrics', 'exporter-metrics-otlp-proto', 'sdk-logs']
+  .map((p) => `${p} ${JSON.parse(readFileSync(join(ROOT, 'node_modules/@opentelemetry', p, 'package.json'), 'utf8')).version}`)
+  .join(', ');
+const row = (name) => {
+  const s = sizes[name];
+  return `  ${name.padEnd(36)} ${String(s.raw).padStart(8)} raw ${String(s.gzip).padStart(8)} gzip ${String(s.brotli).padStart(8)} brotli  (${s.files} files)`;
+};
+console.log(`Shipped size, esbuild minified ESM for the browser, all chunks (OpenTelemetry: ${versions}):`);
+for (const name of Object.keys(sizes)) console.log(row(name));
+const ratio = (a, b, k) => (sizes[a][k] / sizes[b][k]).toFixed(2);
+for (const [ours, theirs] of [
+  ['ours/traces', 'opentelemetry/traces'],
+  ['ours/traces+metrics+logs', 'opentelemetry/traces+metrics'],
+  ['ours/traces+metrics+logs', 'opentelemetry/traces+metrics+logs'],
+]) {
+  console.log(`  ratio ${ours} / ${theirs}: raw ${ratio(ours, theirs, 'raw')}, gzip ${ratio(ours, theirs, 'gzip')}, brotli ${ratio(ours, theirs, 'brotli')}`);
+}

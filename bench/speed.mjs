@@ -1,0 +1,101 @@
+// Speed in headless Chromium, ours against OpenTelemetry JS in the same run, both exporting to
+// the local receiver: S1 (10,000 spans: create, then flush until acknowledged; JS heap after
+// creating), encoding alone, S2 (100,000 metric recordings, then export). Seven runs of each in
+// fresh pages; medians, min and max; the receiver's count checks that both did the same work.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS || 7);
+const work = join(ROOT, 'build/bench-speed');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(work, 'dist'), { recursive: true });
+writeFileSync(join(work, 'package.json'), '{"private":true}');
+const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
+execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: work, stdio: 'inherit' });
+cpSync(join(ROOT, 'bench/speed.page.js'), join(ROOT, 'bench/.speed.page.js'));
+await build({
+  entryPoints: [join(ROOT, 'bench/.speed.page.js')],
+  outdir: join(work, 'dist'),
+  entryNames: 'page',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  splitting: true,
+  platform: 'browser',
+  nodePaths: [join(work, 'node_modules'), join(ROOT, 'node_modules')],
+  logLevel: 'error',
+});
+rmSync(join(ROOT, 'bench/.speed.page.js'));
+writeFileSync(join(work, 'dist/index.html'), '<!doctype html><script type="module" src="./page.js"></script>');
+
+const receiver = await startReceiver(['--quiet']);
+const site = await serveStatic(join(work, 'dist'));
+const browser = await launchBrowser();
+const results = {};
+const add = (key, value) => (results[key] ??= []).push(value);
+
+async function run(sdk, scenario) {
+  await receiver.reset();
+  const page = await browser.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => typeof window.runS1 === 'function');
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  let out;
+  if (scenario === 'S1') {
+    out = await page.evaluate(([s, e]) => window.runS1(s, e), [sdk, receiver.url]);
+    await cdp.send('HeapProfiler.collectGarbage');
+    out.heapMb = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1048576;
+    const spans = await receiver.waitFor('traces', 10000, 10000);
+    if (spans.count !== 10000) throw new Error(`${sdk} S1: the receiver decoded ${spans.count} spans, not 10000`);
+  } else if (scenario === 'S2') {
+    out = await page.evaluate(([s, e]) => window.runS2(s, e), [sdk, receiver.url]);
+    const points = (await receiver.metrics()).filter((p) => p.name.startsWith('bench.'));
+    const total = points.filter((p) => p.name === 'bench.requests').reduce((n, p) => n + p.value, 0);
+    const histogramCount = points.filter((p) => p.name === 'bench.latency').reduce((n, p) => n + p.count, 0);
+    if (total !== 50000 || histogramCount !== 50000) throw new Error(`${sdk} S2: the receiver saw ${total} adds and ${histogramCount} records`);
+  } else {
+    out = await page.evaluate((s) => window.runEncode(s), sdk);
+  }
+  await page.close();
+  return out;
+}
+
+try {
+  for (let i = 0; i < RUNS; i++) {
+    for (const sdk of ['ours', 'opentelemetry']) {
+      const s1 = await run(sdk, 'S1');
+      add(`${sdk} S1 create (ms)`, s1.createMs);
+      add(`${sdk} S1 flush until acknowledged (ms)`, s1.flushMs);
+      add(`${sdk} S1 JS heap after (MB)`, s1.heapMb);
+      const enc = await run(sdk, 'encode');
+      add(`${sdk} encode per span (µs)`, (enc.ms * 1000) / 10000);
+      add(`${sdk} encoded bytes per span`, enc.bytes / 10000);
+      const s2 = await run(sdk, 'S2');
+      add(`${sdk} S2 record 100,000 (ms)`, s2.recordMs);
+      add(`${sdk} S2 export (ms)`, s2.exportMs);
+    }
+  }
+} finally {
+  await browser.close();
+  await site.close();
+  await receiver.stop();
+}
+
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s.at(-1) };
+};
+const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement:`);
+for (const metric of [...new Set(Object.keys(results).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
+  const ours = stat(results[`ours ${metric}`]);
+  const otel = stat(results[`opentelemetry ${metric}`]);
+  console.log(
+    `  ${metric.padEnd(34)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
+  );
+}

@@ -1,0 +1,120 @@
+// The speed benchmark page: the same work on greptime-web-telemetry and on OpenTelemetry JS
+// (current web stack, protobuf exporters), both exporting to the local receiver.
+import { initTelemetry } from 'greptime-web-telemetry';
+import { TracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+// Ours, below the public API, for the pure encode measurement (same package files).
+import { RecordWriter } from '../build/pkg/dist/wire/record_writer.js';
+import { loadCore } from '../build/pkg/dist/runtime/wasm_loader.js';
+import { TracerImpl } from '../build/pkg/dist/trace/tracer.js';
+import { DEFAULT_SPAN_LIMITS } from '../build/pkg/dist/trace/limits.js';
+import { Diagnostics } from '../build/pkg/dist/runtime/diagnostics.js';
+
+const SPANS = 10000;
+const BATCH = 512;
+const resource = resourceFromAttributes({ 'service.name': 'otel-bench' });
+const headers = { 'x-greptime-pipeline-name': 'greptime_trace_v1' };
+
+/** start + 5 attributes (2 strings, 1 int, 1 double, 1 bool) + an event on every tenth + end. */
+function makeSpans(tracer, n) {
+  for (let i = 0; i < n; i++) {
+    const span = tracer.startSpan('GET /api/items');
+    span.setAttribute('http.route', '/api/items');
+    span.setAttribute('user.tier', 'gold');
+    span.setAttribute('http.response.status_code', 200);
+    span.setAttribute('cache.ratio', 0.75);
+    span.setAttribute('cache.hit', true);
+    if (i % 10 === 0) span.addEvent('checkpoint');
+    span.end();
+  }
+}
+
+async function setup(sdk, endpoint) {
+  if (sdk === 'ours') {
+    const t = await initTelemetry({
+      endpoint,
+      serviceName: 'ours-bench',
+      batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 },
+      metrics: { exportIntervalMillis: 3600000 },
+      compression: 'none', // OpenTelemetry's browser exporters do not compress
+    });
+    if (!t.enabled) throw new Error('telemetry did not start');
+    return { tracer: t.tracer, meter: t.meter, flush: () => t.forceFlush() };
+  }
+  const exporter = new OTLPTraceExporter({ url: `${endpoint}/v1/otlp/v1/traces`, headers });
+  const provider = new TracerProvider({
+    resource,
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 })],
+  });
+  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/otlp/v1/metrics` }), exportIntervalMillis: 3600000 });
+  const meters = new MeterProvider({ resource, readers: [reader] });
+  return {
+    tracer: provider.getTracer('bench'),
+    meter: meters.getMeter('bench'),
+    flush: () => Promise.all([provider.forceFlush(), meters.forceFlush()]),
+  };
+}
+
+/** S1: 10,000 spans; ms to create them, ms from flush to every export acknowledged. */
+window.runS1 = async (sdk, endpoint) => {
+  const { tracer, flush } = await setup(sdk, endpoint);
+  const t0 = performance.now();
+  makeSpans(tracer, SPANS);
+  const createMs = performance.now() - t0;
+  window.__afterCreate = true;
+  const t1 = performance.now();
+  await flush();
+  return { createMs, flushMs: performance.now() - t1 };
+};
+
+/** S2: 100,000 recordings over 10 attribute sets on a counter and a histogram, then export. */
+window.runS2 = async (sdk, endpoint) => {
+  const { meter, flush } = await setup(sdk, endpoint);
+  const counter = meter.createCounter('bench.requests');
+  const histogram = meter.createHistogram('bench.latency', { unit: 'ms' });
+  const sets = Array.from({ length: 10 }, (_, i) => ({ 'http.route': `/api/r${i}`, status: 'ok' }));
+  const t0 = performance.now();
+  for (let i = 0; i < 50000; i++) {
+    counter.add(1, sets[i % 10]);
+    histogram.record(i % 700, sets[i % 10]);
+  }
+  const recordMs = performance.now() - t0;
+  const t1 = performance.now();
+  await flush();
+  return { recordMs, exportMs: performance.now() - t1 };
+};
+
+/** Encoding only: ms to turn 10,000 ended spans into OTLP protobuf request bytes. */
+window.runEncode = async (sdk) => {
+  if (sdk === 'ours') {
+    const spans = [];
+    const host = { limits: DEFAULT_SPAN_LIMITS, diag: new Diagnostics(), recording: true, spansStarted: 0, sampleRatio: 1, onEnd: (s) => spans.push(s) };
+    makeSpans(new TracerImpl(host, 'bench', ''), SPANS);
+    const { TelemetryCore } = await loadCore();
+    const core = new TelemetryCore({ endpoint: 'http://x', serviceName: 'ours-bench', batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH } }, '', '', '', Date.now());
+    const writer = new RecordWriter();
+    const t0 = performance.now();
+    let bytes = 0;
+    for (let i = 0; i < spans.length; i += BATCH) {
+      for (let j = i; j < Math.min(i + BATCH, spans.length); j++) writer.writeSpan(spans[j]);
+      core.ingest(0, writer.take());
+      bytes += core.takeRequest(0, 0).byteLength;
+    }
+    const ms = performance.now() - t0;
+    core.free();
+    return { ms, bytes };
+  }
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 20000, maxExportBatchSize: SPANS, scheduledDelayMillis: 3600000 })] });
+  makeSpans(provider.getTracer('bench'), SPANS);
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  const t0 = performance.now();
+  let bytes = 0;
+  for (let i = 0; i < spans.length; i += BATCH) bytes += ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + BATCH)).byteLength;
+  return { ms: performance.now() - t0, bytes };
+};
