@@ -2,8 +2,10 @@
  * Ended spans or emitted log records → record chunk (JS) → WASM core queue → encoded batches
  * → transport. One pipeline per batched signal.
  *
- * Items are written into a JS-owned record chunk; the chunk crosses into WASM when it holds a
- * full batch, grows past CHUNK_BYTES, or an export starts. Exports run one at a time (the
+ * Ended items wait as they are (plain JS objects) until a full batch has ended, then a
+ * microtask writes them into a JS-owned record chunk and hands that to WASM in one crossing
+ * (per CHUNK_BYTES): `span.end()` itself only appends to an array. At most `maxQueueSize` items
+ * wait in JS; beyond that they are handed over at once (and the core's queue bound applies). Exports run one at a time (the
  * `Sender` retries, splits and keeps for later). As in OpenTelemetry's batch processors, a full
  * batch is sent at once and whatever is left waits for the scheduled delay; the schedule,
  * `forceFlush()` and the page being hidden send everything.
@@ -20,7 +22,9 @@ const CHUNK_BYTES = 256 * 1024;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
-  private pendingItems = 0;
+  private pending: T[] = [];
+  private handOverQueued = false;
+  private readonly maxQueueSize: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +37,8 @@ export class BatchPipeline<T> {
     private readonly sender: Sender,
     private readonly write: (writer: RecordWriter, item: T) => void,
   ) {
-    const [, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
+    const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
+    this.maxQueueSize = maxQueueSize;
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduledDelayMillis = scheduledDelayMillis;
     sender.setTimeout(signal, exportTimeoutMillis);
@@ -45,13 +50,24 @@ export class BatchPipeline<T> {
 
   add(item: T): void {
     if (!this.recording) return;
-    this.write(this.writer, item);
-    this.pendingItems++;
-    if (this.pendingItems >= this.maxExportBatchSize || this.writer.length >= CHUNK_BYTES) {
+    const waiting = this.pending.push(item);
+    if (waiting >= this.maxQueueSize) {
       this.handOver();
+    } else if (waiting >= this.maxExportBatchSize) {
+      this.queueHandOver();
     } else {
       this.schedule();
     }
+  }
+
+  /** Hands the waiting items over after the app's current task, not inside its `end()` call. */
+  private queueHandOver(): void {
+    if (this.handOverQueued) return;
+    this.handOverQueued = true;
+    queueMicrotask(() => {
+      this.handOverQueued = false;
+      this.handOver();
+    });
   }
 
   /** Exports everything added so far; resolves when every request has been answered. */
@@ -59,7 +75,7 @@ export class BatchPipeline<T> {
     await this.drain(true);
     // An export that was already running may have been one that sends only full batches, or
     // finished before these items were handed over: go again while anything is left.
-    while (this.recording && (this.pendingItems > 0 || this.queued() > 0)) {
+    while (this.recording && (this.pending.length > 0 || this.queued() > 0)) {
       await this.drain(true);
     }
   }
@@ -75,10 +91,21 @@ export class BatchPipeline<T> {
     return this.handle.call((c) => c.queued(this.signal), 0);
   }
 
+  /** Writes every waiting item into record chunks and hands them to the core. */
   private handOver(): void {
-    if (this.pendingItems === 0) return;
+    if (this.pending.length === 0) return;
+    const items = this.pending;
+    this.pending = [];
+    for (let i = 0; i < items.length; i++) {
+      this.write(this.writer, items[i]);
+      if (this.writer.length >= CHUNK_BYTES) this.ingest();
+    }
+    this.ingest();
+  }
+
+  private ingest(): void {
+    if (this.writer.length === 0) return;
     const chunk = this.writer.take();
-    this.pendingItems = 0;
     const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
     // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
     if (queued < 0) this.writer.resetStrings();
@@ -106,7 +133,7 @@ export class BatchPipeline<T> {
       }
       this.draining = this.exportBatches(everything).finally(() => {
         this.draining = undefined;
-        if (this.pendingItems > 0 || this.queued() > 0) this.schedule();
+        if (this.pending.length > 0 || this.queued() > 0) this.schedule();
       });
     }
     return this.draining;
