@@ -54,7 +54,7 @@ try {
   await site.close();
 }
 
-const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 console.log(`counter.add on a known attribute set (10 sets, 2 attributes), ${N} adds per run, ${RUNS} runs each in fresh pages, ${chromium}:`);
 for (const variant of ['reused', 'fresh']) {
   const ours = results[`ours/${variant}`];

@@ -90,7 +90,7 @@ const stat = (xs) => {
   return { median: s[s.length >> 1], min: s[0], max: s.at(-1) };
 };
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement:`);
 for (const metric of [...new Set(Object.keys(results).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
   const ours = stat(results[`ours ${metric}`]);

@@ -104,6 +104,14 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     return this.scoped('l', name, version, (n, v) => new LoggerImpl(this, n, v));
   }
 
+  /** Everything out at once, with keepalive: the page may be about to go. */
+  private flushOnHide(): Promise<void> {
+    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.forceFlush()]).then(
+      () => {},
+      () => {},
+    );
+  }
+
   forceFlush(): Promise<void> {
     return Promise.all([this.spans.forceFlush(), this.logs.forceFlush(), this.metrics.forceFlush()]).then(
       () => {},
@@ -172,11 +180,11 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => {};
     const onVisibility = () => {
       this.pageHidden = document.visibilityState === 'hidden';
-      if (this.pageHidden) void this.forceFlush();
+      if (this.pageHidden) void this.flushOnHide();
     };
     const onPageHide = () => {
       this.pageHidden = true;
-      void this.forceFlush();
+      void this.flushOnHide();
     };
     document.addEventListener('visibilitychange', onVisibility);
     addEventListener('pagehide', onPageHide);

@@ -80,6 +80,24 @@ export class BatchPipeline<T> {
     }
   }
 
+  /**
+   * The page is being hidden: hand everything over and start every batch now, concurrently,
+   * without waiting for an export that is already running (its loop would send the rest one
+   * response at a time, and the page may be gone before then).
+   */
+  async flushOnHide(): Promise<void> {
+    if (!this.recording) return;
+    this.handOver();
+    const sends: Promise<void>[] = [];
+    for (;;) {
+      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      if (!body) break;
+      const items = this.handle.call((c) => c.lastBatchSize(), 0);
+      sends.push(this.sender.send(this.signal, body, items));
+    }
+    await Promise.all(sends);
+  }
+
   async shutdown(): Promise<void> {
     if (this.closed) return;
     await this.forceFlush();

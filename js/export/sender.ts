@@ -144,7 +144,9 @@ export class Sender {
     const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
     let last: TransportResponse | undefined;
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
-      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, false);
+      // keepalive whenever the budget allows (the transport checks it): a request already on
+      // its way when the page is closed is then not cancelled.
+      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true);
       last = response;
       const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
       if (verdict === 0) {

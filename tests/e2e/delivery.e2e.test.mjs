@@ -149,6 +149,19 @@ test('tab closed mid-batch: the page-hide flush sends it with keepalive, split u
   assert.ok(requests.every((r) => r.body_bytes <= 60 * 1024), JSON.stringify(requests.map((r) => r.body_bytes)));
 });
 
+test('tab closed with three default-size batches queued: all start at once, all arrive', async () => {
+  await env.receiver.reset();
+  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'closed-batches', batch: { scheduledDelayMillis: 60000 } });
+  await page.evaluate(() => {
+    // 1,400 spans at the default batch size of 512: two full batches already queued, one partial.
+    for (let i = 0; i < 1400; i++) window.__t.tracer.startSpan(`queued ${i}`, { attributes: { payload: 'y'.repeat(100) } }).end();
+  });
+  await page.close({ runBeforeUnload: true });
+  const spans = await waitForSpans(1400, 10000);
+  const ids = report('tab closed with 1,400 spans in three batches', 1400, spans, null);
+  assert.equal(ids.size, 1400);
+});
+
 test('10,000 spans a second for 60 s with the backend failing: memory stays bounded', { timeout: 180000 }, async () => {
   await env.receiver.reset();
   await env.receiver.faults({ statuses: new Array(100000).fill(503), signal: 'traces' });
