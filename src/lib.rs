@@ -14,9 +14,9 @@
 //!
 //! Ownership across the boundary:
 //! - A span or log record lives in a plain JS object until it ends (no crossing per
-//!   attribute). JS then appends it to a record chunk (its own `Uint8Array`); JS owns that
-//!   chunk until it calls `TelemetryCore::ingest` (in `wasm_api`), which copies it into WASM memory
-//!   and decodes it.
+//!   attribute), and waits in a JS list until a batch has ended; then JS writes the batch into a
+//!   record chunk (its own `Uint8Array`), which it owns until it calls `TelemetryCore::ingest`
+//!   (in `wasm_api`), which copies it into WASM memory and decodes it.
 //! - From then on Rust owns the item, inside a bounded [`pipeline::batch_queue::BatchQueue`].
 //!   It is freed when its batch is encoded: the encoded bytes are returned to JS as a fresh
 //!   `Uint8Array` (a copy JS owns and the GC frees), and nothing in WASM memory refers to it.
