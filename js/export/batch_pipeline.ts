@@ -5,7 +5,8 @@
  * Ended items wait as they are (plain JS objects) until a full batch has ended, then a
  * microtask writes them into a JS-owned record chunk and hands that to WASM in one crossing
  * (per CHUNK_BYTES): `span.end()` itself only appends to an array. At most `maxQueueSize` items
- * wait in JS; beyond that they are handed over at once (and the core's queue bound applies). Exports run one at a time (the
+ * wait in JS; beyond that they are handed over at once (and the core's queue bound applies).
+ * Full batches go one request at a time; a flush sends up to FLUSH_CONCURRENCY at once. Exports run one at a time (the
  * `Sender` retries, splits and keeps for later). As in OpenTelemetry's batch processors, a full
  * batch is sent at once and whatever is left waits for the scheduled delay; the schedule,
  * `forceFlush()` and the page being hidden send everything.
@@ -19,6 +20,8 @@ import type { SignalNumber } from './signals.js';
 
 /** Hand a chunk over before it grows past this, whatever the item count. */
 const CHUNK_BYTES = 256 * 1024;
+/** Requests of one signal in flight at once while a backlog is flushed. */
+const FLUSH_CONCURRENCY = 3;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
@@ -157,14 +160,24 @@ export class BatchPipeline<T> {
     return this.draining;
   }
 
+  /**
+   * Sends batches: one at a time for full batches as they fill, up to FLUSH_CONCURRENCY at once
+   * when everything goes (the schedule, `forceFlush()`), so a backlog does not wait one round
+   * trip per batch.
+   */
   private async exportBatches(everything: boolean): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const limit = everything ? FLUSH_CONCURRENCY : 1;
     for (;;) {
       if (everything) this.handOver();
-      else if (this.queued() < this.maxExportBatchSize) return;
+      else if (this.queued() < this.maxExportBatchSize) break;
       const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
-      if (!body) return;
+      if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      await this.sender.send(this.signal, body, items);
+      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   }
 }

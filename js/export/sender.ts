@@ -10,7 +10,8 @@
  * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
  *   when the browser is back online, after the next successful export, a little later (twice the
  *   longest backoff), or on the next page load.
- * One request per signal is in flight at a time, so what waits is bounded by the core's queues.
+ * At most a few requests per signal are in flight (see BatchPipeline), so what waits is bounded
+ * by the core's queues.
  */
 
 import { warn } from '../runtime/diagnostics.js';

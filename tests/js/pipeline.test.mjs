@@ -33,7 +33,9 @@ test('forceFlush exports everything and concurrent flushes all wait for it', asy
   const third = t.forceFlush();
   await Promise.all([...flushes, third]);
   assert.equal(t.stats().spansExported, 26);
-  assert.deepEqual(calls.map((c) => c.bytes > 0), [true, true, true]);
+  // 10 + 10 + 5 go out together (a flush sends up to three at once); the late span follows.
+  assert.equal(calls.length, 4);
+  assert.ok(calls.every((c) => c.bytes > 0));
   await t.shutdown();
 });
 
