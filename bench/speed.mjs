@@ -74,6 +74,7 @@ try {
       const enc = await run(sdk, 'encode');
       add(`${sdk} encode per span (µs)`, (enc.ms * 1000) / 10000);
       add(`${sdk} encoded bytes per span`, enc.bytes / 10000);
+      if (sdk === 'ours') for (const part of ['write', 'ingest', 'request']) add(`encode stage ${part} (µs per span)`, (enc[`${part}Ms`] * 1000) / 10000);
       const s2 = await run(sdk, 'S2');
       add(`${sdk} S2 record 100,000 (ms)`, s2.recordMs);
       add(`${sdk} S2 export (ms)`, s2.exportMs);
@@ -92,10 +93,15 @@ const stat = (xs) => {
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement:`);
-for (const metric of [...new Set(Object.keys(results).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
+for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|opentelemetry) /.test(k)).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
   console.log(
     `  ${metric.padEnd(34)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
   );
+}
+console.log('  Where our encoding time goes (median µs per span): JS record writing, WASM ingest (record decode into OTLP messages), WASM request building (protobuf encode):');
+for (const part of ['write', 'ingest', 'request']) {
+  const st = stat(results[`encode stage ${part} (µs per span)`]);
+  console.log(`    ${part.padEnd(8)} ${f(st.median)} (${f(st.min)}–${f(st.max)})`);
 }

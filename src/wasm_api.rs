@@ -19,7 +19,7 @@ use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::Span;
+use crate::ingest::span_records::EncodedSpan;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
@@ -47,7 +47,7 @@ pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
     resource: Resource,
-    spans: Batched<Span>,
+    spans: Batched<EncodedSpan>,
     logs: Batched<LogRecord>,
     metrics: MetricStore,
     diagnostics: Diagnostics,

@@ -1,27 +1,36 @@
 //! Encodes what is ready for export as OTLP requests: one Resource (this page), one scope
 //! entry per instrumentation scope (tracer, logger, meter), items in the order they arrived.
 
+use crate::ingest::proto_writer::ProtoWriter;
 use crate::ingest::record_reader::ScopeKey;
+use crate::ingest::span_records::EncodedSpan;
 use crate::pipeline::batch_queue::Batch;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 
-pub fn encode_traces(resource: &Resource, batch: Batch<Span>) -> Vec<u8> {
-    let scope_spans = group_by_scope(batch)
-        .into_iter()
-        .map(|(scope, spans)| ScopeSpans { scope: Some(scope), spans, schema_url: String::new() })
-        .collect();
-    ExportTraceServiceRequest {
-        resource_spans: vec![ResourceSpans { resource: Some(resource.clone()), scope_spans, schema_url: String::new() }],
+/// Spans arrive already encoded (`ingest::span_records`), so a trace request is the envelope
+/// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
+/// {1 scope, 2 spans}) written around their bytes.
+pub fn encode_traces(resource: &Resource, batch: Batch<EncodedSpan>) -> Vec<u8> {
+    let body: usize = batch.items.iter().map(|(_, s)| s.0.len() + 3).sum();
+    let mut w = ProtoWriter::with_capacity(body + 1024);
+    let resource_spans = w.begin(1);
+    w.bytes_always(1, &resource.encode_to_vec());
+    for (scope, spans) in group_by_scope(batch) {
+        let scope_spans = w.begin(2);
+        w.bytes_always(1, &scope.encode_to_vec());
+        for span in spans {
+            w.bytes_always(2, &span.0);
+        }
+        w.end(scope_spans);
     }
-    .encode_to_vec()
+    w.end(resource_spans);
+    w.buf
 }
 
 pub fn encode_logs(resource: &Resource, batch: Batch<LogRecord>) -> Vec<u8> {
@@ -64,7 +73,9 @@ fn group_by_scope<T>(batch: Batch<T>) -> Vec<(InstrumentationScope, Vec<T>)> {
 mod tests {
     use super::*;
     use crate::ingest::record_reader::ScopeKey;
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
     use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+    use opentelemetry_proto::tonic::trace::v1::Span;
 
     #[test]
     fn groups_spans_by_scope_under_one_resource() {
@@ -76,7 +87,8 @@ mod tests {
             }],
             ..Default::default()
         };
-        let span = |name: &str| Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() };
+        let span =
+            |name: &str| EncodedSpan(Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }.encode_to_vec());
         let batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },

@@ -16,6 +16,7 @@
 //! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
 //! safe integer, so the cast back is exact. Arrays and maps nest at most `MAX_VALUE_DEPTH` deep.
 
+use super::proto_writer::ProtoWriter;
 use super::string_table::StringTable;
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue, KeyValueList};
 use std::fmt;
@@ -119,6 +120,91 @@ impl<'a> Reader<'a> {
             }
             _ => Err(self.error("unknown string form")),
         }
+    }
+
+    /// Transcodes a string straight into protobuf field `field` of `w`, without allocating
+    /// (except when the record defines it for the intern table). Empty strings are left out
+    /// unless `always` (a oneof member).
+    pub fn str_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, field: u32, always: bool) -> Result<(), DecodeError> {
+        let v = self.varint()?;
+        let n = v >> 2;
+        let write = |w: &mut ProtoWriter, s: &str| if always { w.bytes_always(field, s.as_bytes()) } else { w.bytes(field, s.as_bytes()) };
+        match v & 3 {
+            STR_INTERNED => {
+                let s = strings.get(n).ok_or_else(|| self.error("unknown string number"))?;
+                write(w, s);
+            }
+            form @ (STR_INLINE | STR_DEFINE) => {
+                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                write(w, s);
+                if form == STR_DEFINE {
+                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                }
+            }
+            _ => return Err(self.error("unknown string form")),
+        }
+        Ok(())
+    }
+
+    /// An id of N bytes as protobuf field `field`, left out when all zero ("none").
+    pub fn id_into<const N: usize>(&mut self, w: &mut ProtoWriter, field: u32) -> Result<bool, DecodeError> {
+        let raw = self.take(N)?;
+        let present = raw.iter().any(|&b| b != 0);
+        if present {
+            w.bytes_always(field, raw);
+        }
+        Ok(present)
+    }
+
+    /// Transcodes a value as the content of an `AnyValue` message (field numbers from
+    /// common.proto: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist). An empty entry
+    /// writes nothing: an `AnyValue` with no value, as in [`Self::value`].
+    pub fn value_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, depth: u8) -> Result<(), DecodeError> {
+        match self.u8()? {
+            TAG_STRING => self.str_into(strings, w, 1, true)?,
+            TAG_FALSE => w.uint_always(2, 0),
+            TAG_TRUE => w.uint_always(2, 1),
+            // int64 as a varint: negative values take ten bytes, as in every protobuf encoder.
+            TAG_INT => w.uint_always(3, self.f64()? as i64 as u64),
+            TAG_DOUBLE => w.fixed64_always(4, self.f64()?.to_bits()),
+            TAG_EMPTY if depth > 0 => {}
+            TAG_ARRAY if depth < MAX_VALUE_DEPTH => {
+                let array = w.begin(5);
+                for _ in 0..self.varint()? {
+                    let element = w.begin(1);
+                    self.value_into(strings, w, depth + 1)?;
+                    w.end(element);
+                }
+                w.end(array);
+            }
+            TAG_MAP if depth < MAX_VALUE_DEPTH => {
+                let map = w.begin(6);
+                for _ in 0..self.varint()? {
+                    let kv = w.begin(1);
+                    self.str_into(strings, w, 1, false)?;
+                    let value = w.begin(2);
+                    self.value_into(strings, w, depth + 1)?;
+                    w.end(value);
+                    w.end(kv);
+                }
+                w.end(map);
+            }
+            _ => return Err(self.error("unknown value tag")),
+        }
+        Ok(())
+    }
+
+    /// Transcodes attributes as repeated `KeyValue` field `field`; returns the dropped count.
+    pub fn attributes_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, field: u32) -> Result<u32, DecodeError> {
+        for _ in 0..self.varint()? {
+            let kv = w.begin(field);
+            self.str_into(strings, w, 1, false)?;
+            let value = w.begin(2);
+            self.value_into(strings, w, 0)?;
+            w.end(value);
+            w.end(kv);
+        }
+        self.varint()
     }
 
     /// An id of N bytes; all zero means "none" (a root span's parent), which OTLP wants empty.

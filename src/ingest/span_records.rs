@@ -13,19 +13,26 @@
 //! op RESET_STRINGS (2): forget every interned string (JS does this when its table is full)
 //! ```
 
+use super::proto_writer::ProtoWriter;
 use super::record_reader::{decode_ops, DecodeError, Reader, ScopeKey};
 use super::string_table::StringTable;
-use opentelemetry_proto::tonic::trace::v1::{span, Span, Status};
+use opentelemetry_proto::tonic::trace::v1::span;
 
 pub const OP_SPAN: u8 = 1;
 
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
 
+/// One span as the content of an OTLP `Span` message (trace.proto), ready to be embedded in
+/// a request: spans are transcoded from records to protobuf as they arrive (see
+/// `proto_writer` for why), so the queue holds compact bytes rather than message structs.
+#[derive(Debug, PartialEq, Eq)]
+pub struct EncodedSpan(pub Vec<u8>);
+
 #[derive(Debug, PartialEq)]
 pub struct DecodedSpan {
     pub scope: ScopeKey,
-    pub span: Span,
+    pub span: EncodedSpan,
 }
 
 /// Decodes one chunk, handing each span to `sink` as soon as it is complete. On malformed
@@ -40,83 +47,87 @@ pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMu
     })
 }
 
+// Span field numbers in trace.proto.
+const TRACE_ID: u32 = 1;
+const SPAN_ID: u32 = 2;
+const TRACE_STATE: u32 = 3;
+const PARENT_SPAN_ID: u32 = 4;
+const NAME: u32 = 5;
+const KIND: u32 = 6;
+const START: u32 = 7;
+const END: u32 = 8;
+const ATTRIBUTES: u32 = 9;
+const DROPPED_ATTRIBUTES: u32 = 10;
+const EVENTS: u32 = 11;
+const DROPPED_EVENTS: u32 = 12;
+const LINKS: u32 = 13;
+const DROPPED_LINKS: u32 = 14;
+const STATUS: u32 = 15;
+const FLAGS: u32 = 16;
+
+/// Fields are written in the record's order, which is not always field-number order; protobuf
+/// decoders accept any order.
 fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpan, DecodeError> {
-    let trace_id = r.id::<16>()?;
-    let span_id = r.id::<8>()?;
-    let parent_span_id = r.id::<8>()?;
-    if trace_id.is_empty() || span_id.is_empty() {
+    let mut w = ProtoWriter::with_capacity(256);
+    let has_trace_id = r.id_into::<16>(&mut w, TRACE_ID)?;
+    let has_span_id = r.id_into::<8>(&mut w, SPAN_ID)?;
+    if !has_trace_id || !has_span_id {
         return Err(r.error("span without trace or span id"));
     }
+    r.id_into::<8>(&mut w, PARENT_SPAN_ID)?;
     let trace_flags = r.u8()?;
+    w.fixed32(FLAGS, u32::from(trace_flags) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
     let kind = r.u8()?;
     if kind > span::SpanKind::Consumer as u8 {
         return Err(r.error("unknown span kind"));
     }
-    let name = r.str(strings)?;
+    w.uint(KIND, u64::from(kind));
+    r.str_into(strings, &mut w, NAME, false)?;
     let scope = r.scope(strings)?;
-    let trace_state = r.str(strings)?;
+    r.str_into(strings, &mut w, TRACE_STATE, false)?;
     let start = r.time()?;
     // GreptimeDB stores end - start as an unsigned duration: never let end precede start.
     let end = r.time()?.max(start);
+    w.fixed64(START, start);
+    w.fixed64(END, end);
     let status_code = r.u8()?;
     if status_code > 2 {
         return Err(r.error("unknown status code"));
     }
-    let status_message = r.str(strings)?;
-    let (attributes, dropped_attributes_count) = r.attributes(strings)?;
-
-    let n_events = r.varint()?;
-    let mut events = Vec::with_capacity(n_events.min(1024) as usize);
-    for _ in 0..n_events {
-        let name = r.str(strings)?;
-        let time_unix_nano = r.time()?;
-        let (attributes, dropped_attributes_count) = r.attributes(strings)?;
-        events.push(span::Event { name, time_unix_nano, attributes, dropped_attributes_count });
-    }
-    let dropped_events_count = r.varint()?;
-
-    let n_links = r.varint()?;
-    let mut links = Vec::with_capacity(n_links.min(1024) as usize);
-    for _ in 0..n_links {
-        let trace_id = r.id::<16>()?;
-        let span_id = r.id::<8>()?;
-        let trace_state = r.str(strings)?;
-        let (attributes, dropped_attributes_count) = r.attributes(strings)?;
-        links.push(span::Link {
-            trace_id,
-            span_id,
-            trace_state,
-            attributes,
-            dropped_attributes_count,
-            flags: SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE,
-        });
-    }
-    let dropped_links_count = r.varint()?;
-
     // Always present, as OpenTelemetry SDKs send it: GreptimeDB then stores
     // `STATUS_CODE_UNSET` rather than an empty string for spans nobody set a status on.
-    let status = Some(Status { code: i32::from(status_code), message: status_message });
-    Ok(DecodedSpan {
-        scope,
-        span: Span {
-            trace_id,
-            span_id,
-            trace_state,
-            parent_span_id,
-            flags: u32::from(trace_flags) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE,
-            name,
-            kind: i32::from(kind),
-            start_time_unix_nano: start,
-            end_time_unix_nano: end,
-            attributes,
-            dropped_attributes_count,
-            events,
-            dropped_events_count,
-            links,
-            dropped_links_count,
-            status,
-        },
-    })
+    // (Status: 2 message, 3 code.)
+    let status = w.begin(STATUS);
+    r.str_into(strings, &mut w, 2, false)?;
+    w.uint(3, u64::from(status_code));
+    w.end(status);
+    let dropped = r.attributes_into(strings, &mut w, ATTRIBUTES)?;
+    w.uint(DROPPED_ATTRIBUTES, u64::from(dropped));
+
+    // Event: 1 time, 2 name, 3 attributes, 4 dropped attributes.
+    for _ in 0..r.varint()? {
+        let event = w.begin(EVENTS);
+        r.str_into(strings, &mut w, 2, false)?;
+        w.fixed64(1, r.time()?);
+        let dropped = r.attributes_into(strings, &mut w, 3)?;
+        w.uint(4, u64::from(dropped));
+        w.end(event);
+    }
+    w.uint(DROPPED_EVENTS, u64::from(r.varint()?));
+
+    // Link: 1 trace id, 2 span id, 3 trace state, 4 attributes, 5 dropped attributes, 6 flags.
+    for _ in 0..r.varint()? {
+        let link = w.begin(LINKS);
+        r.id_into::<16>(&mut w, 1)?;
+        r.id_into::<8>(&mut w, 2)?;
+        r.str_into(strings, &mut w, 3, false)?;
+        let dropped = r.attributes_into(strings, &mut w, 4)?;
+        w.uint(5, u64::from(dropped));
+        w.fixed32(6, SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
+        w.end(link);
+    }
+    w.uint(DROPPED_LINKS, u64::from(r.varint()?));
+    Ok(DecodedSpan { scope, span: EncodedSpan(w.buf) })
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 use super::*;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, OP_RESET_STRINGS};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
+use opentelemetry_proto::tonic::trace::v1::{Span, Status};
+use prost::Message;
 
 /// A Rust mirror of js/wire/record_writer.ts, enough to produce every construct.
 #[derive(Default)]
@@ -55,9 +57,22 @@ impl Writer {
     }
 }
 
-fn decode(bytes: &[u8], strings: &mut StringTable) -> (Vec<DecodedSpan>, Result<(), DecodeError>) {
+/// A transcoded span read back with prost's decoder (not ours).
+#[derive(Debug)]
+struct Decoded {
+    scope: ScopeKey,
+    span: Span,
+}
+
+fn decode(bytes: &[u8], strings: &mut StringTable) -> (Vec<Decoded>, Result<(), DecodeError>) {
     let mut spans = Vec::new();
-    let result = decode_chunk(bytes, strings, |s| spans.push(s));
+    let result = decode_chunk(bytes, strings, |s| {
+        let span = Span::decode(s.span.0.as_slice()).expect("the transcoded span is a valid OTLP Span");
+        // Same size as prost's own encoding of what it decoded: no default-valued field is
+        // written, no length prefix is longer than needed, nothing is written twice.
+        assert_eq!(span.encoded_len(), s.span.0.len(), "transcoded span is not minimal");
+        spans.push(Decoded { scope: s.scope, span });
+    });
     (spans, result)
 }
 
@@ -94,7 +109,7 @@ fn decodes_a_full_span() {
     result.unwrap();
     assert_eq!(spans.len(), 1);
     assert_eq!((strings.get(0), strings.get(1), strings.get(2), strings.len()), (Some("checkout"), Some("shop-ui"), Some("http.method"), 3));
-    let DecodedSpan { scope, span } = &spans[0];
+    let Decoded { scope, span } = &spans[0];
     assert_eq!(scope, &ScopeKey { name: "shop-ui".into(), version: "1.0.0".into() });
     assert_eq!(span.trace_id, vec![0xab; 16]);
     assert_eq!(span.span_id, vec![0x01; 8]);
@@ -149,6 +164,25 @@ fn root_span_has_empty_parent_and_an_unset_status() {
     assert!(spans[0].span.parent_span_id.is_empty());
     assert_eq!(spans[0].span.status, Some(Status { code: 0, message: String::new() }));
     assert_eq!(spans[0].span.kind, span::SpanKind::Internal as i32);
+}
+
+#[test]
+fn large_values_and_events_get_multi_byte_lengths() {
+    // Lengths past 127 bytes move the already written content (proto_writer::end); 20,000
+    // bytes needs a three-byte length, nested inside an event inside the span.
+    let big = "x".repeat(20_000);
+    let mut w = Writer::default();
+    w.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(0);
+    w.inline("big").inline("s").inline("").inline("").f64(1.0).f64(2.0).u8(0).inline("");
+    w.varint(2).inline("a").u8(0).inline(&big).inline("b").u8(3).f64(7.0).varint(0);
+    w.varint(1).inline("e").f64(1.5).varint(1).inline("detail").u8(0).inline(&big).varint(0);
+    w.varint(0).varint(0).varint(0);
+    let (spans, result) = decode(&w.out, &mut StringTable::default());
+    result.unwrap();
+    let span = &spans[0].span;
+    assert_eq!(span.attributes, vec![kv("a", any_value::Value::StringValue(big.clone())), kv("b", any_value::Value::IntValue(7))]);
+    assert_eq!(span.events[0].attributes, vec![kv("detail", any_value::Value::StringValue(big))]);
+    assert_eq!(span.events[0].time_unix_nano, 1_500_000);
 }
 
 #[test]
