@@ -100,7 +100,7 @@ for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|open
     `  ${metric.padEnd(34)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
   );
 }
-console.log('  Where our encoding time goes (median µs per span): JS record writing, WASM ingest (record decode into OTLP messages), WASM request building (protobuf encode):');
+console.log('  Where our encoding time goes (median µs per span): JS record writing, WASM ingest (records transcoded to OTLP protobuf), WASM request (the envelope around the spans):');
 for (const part of ['write', 'ingest', 'request']) {
   const st = stat(results[`encode stage ${part} (µs per span)`]);
   console.log(`    ${part.padEnd(8)} ${f(st.median)} (${f(st.min)}–${f(st.max)})`);

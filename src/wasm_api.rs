@@ -193,7 +193,7 @@ impl TelemetryCore {
             .unwrap_or_default()
     }
 
-    /// Decodes a chunk of ended spans or log records (js/wire/record_writer.ts) into their queue.
+    /// Takes a chunk of ended spans or log records (js/wire/record_writer.ts) into their queue.
     /// Returns the queue length afterwards (JS exports at once when it reaches a full batch),
     /// or -1 when the chunk was malformed: the core then forgot its interned strings for that
     /// signal, and JS must forget its own (`RecordWriter.resetStrings`) before the next chunk.

@@ -10,8 +10,8 @@
  * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
  *   when the browser is back online, after the next successful export, a little later (twice the
  *   longest backoff), or on the next page load.
- * At most a few requests per signal are in flight (see BatchPipeline), so what waits is bounded
- * by the core's queues.
+ * What is in flight comes out of the core's bounded queues (see BatchPipeline: one request per
+ * signal while batches fill, every queued batch on a flush), so what waits is bounded by them.
  */
 
 import { warn } from '../runtime/diagnostics.js';

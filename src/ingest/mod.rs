@@ -1,4 +1,5 @@
-//! Decoding what the JS layer hands over: record chunks with interned strings.
+//! Reading what the JS layer hands over (record chunks with interned strings): spans are
+//! transcoded straight to OTLP protobuf bytes, log records decoded into OTLP messages.
 
 pub mod log_records;
 pub mod proto_writer;
