@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! JS API (js/) ──span / log records──▶ ingest::{span,log}_records ──▶ pipeline::batch_queue ──┐
-//!   (binary chunks, interned strings,    (spans: straight to protobuf)   (bounded, batched)      │
+//!   (binary chunks, interned strings,    (straight to protobuf bytes)    (bounded, batched)      │
 //!    one crossing per chunk)                                                                      ▼
 //!              ──(series, value) pairs──▶ pipeline::metric_aggregator ──────────────────▶ export::otlp_encode
 //!                (one crossing per 1024)   (sums, histograms, gauges)                      (protobuf requests)

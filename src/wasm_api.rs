@@ -17,9 +17,8 @@ use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRU
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
-use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use crate::ingest::span_records::EncodedSpan;
+use crate::ingest::proto_writer::Encoded;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
@@ -47,8 +46,8 @@ pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
     resource: Resource,
-    spans: Batched<EncodedSpan>,
-    logs: Batched<LogRecord>,
+    spans: Batched<Encoded>,
+    logs: Batched<Encoded>,
     metrics: MetricStore,
     diagnostics: Diagnostics,
     last_batch_size: u32,

@@ -1,14 +1,11 @@
 //! Encodes what is ready for export as OTLP requests: one Resource (this page), one scope
 //! entry per instrumentation scope (tracer, logger, meter), items in the order they arrived.
 
-use crate::ingest::proto_writer::ProtoWriter;
+use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 use crate::ingest::record_reader::ScopeKey;
-use crate::ingest::span_records::EncodedSpan;
 use crate::pipeline::batch_queue::Batch;
-use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use prost::Message;
@@ -16,32 +13,31 @@ use prost::Message;
 /// Spans arrive already encoded (`ingest::span_records`), so a trace request is the envelope
 /// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
 /// {1 scope, 2 spans}) written around their bytes.
-pub fn encode_traces(resource: &Resource, batch: Batch<EncodedSpan>) -> Vec<u8> {
-    let body: usize = batch.items.iter().map(|(_, s)| s.0.len() + 3).sum();
-    let mut w = ProtoWriter::with_capacity(body + 1024);
-    let resource_spans = w.begin(1);
-    w.bytes_always(1, &resource.encode_to_vec());
-    for (scope, spans) in group_by_scope(batch) {
-        let scope_spans = w.begin(2);
-        w.bytes_always(1, &scope.encode_to_vec());
-        for span in spans {
-            w.bytes_always(2, &span.0);
-        }
-        w.end(scope_spans);
-    }
-    w.end(resource_spans);
-    w.buf
+pub fn encode_traces(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+    envelope(resource, batch)
 }
 
-pub fn encode_logs(resource: &Resource, batch: Batch<LogRecord>) -> Vec<u8> {
-    let scope_logs = group_by_scope(batch)
-        .into_iter()
-        .map(|(scope, log_records)| ScopeLogs { scope: Some(scope), log_records, schema_url: String::new() })
-        .collect();
-    ExportLogsServiceRequest {
-        resource_logs: vec![ResourceLogs { resource: Some(resource.clone()), scope_logs, schema_url: String::new() }],
+/// Log records too (`ingest::log_records`); ExportLogsServiceRequest has the same layout
+/// (ResourceLogs {1 resource, 2 scope_logs}, ScopeLogs {1 scope, 2 log_records}).
+pub fn encode_logs(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+    envelope(resource, batch)
+}
+
+fn envelope(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+    let body: usize = batch.items.iter().map(|(_, item)| item.0.len() + 4).sum();
+    let mut w = ProtoWriter::with_capacity(body + 1024);
+    let resource_items = w.begin(1);
+    w.bytes_always(1, &resource.encode_to_vec());
+    for (scope, items) in group_by_scope(batch) {
+        let scope_items = w.begin(2);
+        w.bytes_always(1, &scope.encode_to_vec());
+        for item in items {
+            w.bytes_always(2, &item.0);
+        }
+        w.end(scope_items);
     }
-    .encode_to_vec()
+    w.end(resource_items);
+    w.buf
 }
 
 pub fn encode_metrics(resource: &Resource, collected: Vec<(ScopeKey, Vec<Metric>)>) -> Vec<u8> {
@@ -88,7 +84,7 @@ mod tests {
             ..Default::default()
         };
         let span =
-            |name: &str| EncodedSpan(Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }.encode_to_vec());
+            |name: &str| Encoded(Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }.encode_to_vec());
         let batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },
@@ -113,11 +109,12 @@ mod tests {
 
     #[test]
     fn logs_and_metrics_share_the_resource_and_scope_layout() {
+        use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
         use opentelemetry_proto::tonic::logs::v1::LogRecord;
         let resource = Resource::default();
         let batch = Batch {
             scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }],
-            items: vec![(0, LogRecord { severity_text: "INFO".into(), ..Default::default() })],
+            items: vec![(0, Encoded(LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec()))],
         };
         let logs = ExportLogsServiceRequest::decode(encode_logs(&resource, batch).as_slice()).unwrap();
         assert_eq!(logs.resource_logs[0].scope_logs[0].scope.as_ref().unwrap().name, "logger");

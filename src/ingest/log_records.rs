@@ -11,17 +11,17 @@
 //! op RESET_STRINGS (2)
 //! ```
 
+use super::proto_writer::{Encoded, ProtoWriter};
 use super::record_reader::{decode_ops, DecodeError, Reader, ScopeKey};
 use super::string_table::StringTable;
-use opentelemetry_proto::tonic::common::v1::AnyValue;
-use opentelemetry_proto::tonic::logs::v1::LogRecord;
 
 pub const OP_LOG: u8 = 3;
 
 #[derive(Debug, PartialEq)]
 pub struct DecodedLog {
     pub scope: ScopeKey,
-    pub record: LogRecord,
+    /// The content of an OTLP `LogRecord` message (logs.proto), transcoded as it arrived.
+    pub record: Encoded,
 }
 
 /// Decodes one chunk of log records, handing each to `sink` as soon as it is complete.
@@ -35,48 +35,78 @@ pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMu
     })
 }
 
+// LogRecord field numbers in logs.proto.
+const TIME: u32 = 1;
+const SEVERITY_NUMBER: u32 = 2;
+const SEVERITY_TEXT: u32 = 3;
+const BODY: u32 = 5;
+const ATTRIBUTES: u32 = 6;
+const DROPPED_ATTRIBUTES: u32 = 7;
+const FLAGS: u32 = 8;
+const TRACE_ID: u32 = 9;
+const SPAN_ID: u32 = 10;
+const OBSERVED_TIME: u32 = 11;
+const EVENT_NAME: u32 = 12;
+
 fn read_log(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedLog, DecodeError> {
-    let time_unix_nano = r.time()?;
-    let observed_time_unix_nano = r.time()?;
+    let mut w = ProtoWriter::with_capacity(128);
+    w.fixed64(TIME, r.time()?);
+    w.fixed64(OBSERVED_TIME, r.time()?);
     let severity_number = r.u8()?;
     if severity_number > 24 {
         return Err(r.error("severity number out of range"));
     }
-    let severity_text = r.str(strings)?;
-    let body = match r.u8()? {
-        0 => None,
-        1 => Some(AnyValue { value: r.value(strings, 0)? }),
+    w.uint(SEVERITY_NUMBER, u64::from(severity_number));
+    r.str_into(strings, &mut w, SEVERITY_TEXT, false)?;
+    match r.u8()? {
+        0 => {}
+        1 => {
+            let body = w.begin(BODY);
+            r.value_into(strings, &mut w, 0)?;
+            w.end(body);
+        }
         _ => return Err(r.error("bad body flag")),
-    };
-    let (attributes, dropped_attributes_count) = r.attributes(strings)?;
-    let trace_id = r.id::<16>()?;
-    let span_id = r.id::<8>()?;
+    }
+    let dropped = r.attributes_into(strings, &mut w, ATTRIBUTES)?;
+    w.uint(DROPPED_ATTRIBUTES, u64::from(dropped));
+    let trace_id = r.raw_id::<16>()?;
+    let span_id = r.raw_id::<8>()?;
     let trace_flags = r.u8()?;
+    // Correlated only when both ids are there; the flags mean nothing otherwise.
+    if trace_id.iter().any(|&b| b != 0) && span_id.iter().any(|&b| b != 0) {
+        w.bytes_always(TRACE_ID, trace_id);
+        w.bytes_always(SPAN_ID, span_id);
+        w.fixed32(FLAGS, u32::from(trace_flags));
+    }
     let scope = r.scope(strings)?;
-    let event_name = r.str(strings)?;
-    let in_span = !trace_id.is_empty() && !span_id.is_empty();
-    Ok(DecodedLog {
-        scope,
-        record: LogRecord {
-            time_unix_nano,
-            observed_time_unix_nano,
-            severity_number: i32::from(severity_number),
-            severity_text,
-            body,
-            attributes,
-            dropped_attributes_count,
-            flags: if in_span { u32::from(trace_flags) } else { 0 },
-            trace_id: if in_span { trace_id } else { Vec::new() },
-            span_id: if in_span { span_id } else { Vec::new() },
-            event_name,
-        },
-    })
+    r.str_into(strings, &mut w, EVENT_NAME, false)?;
+    Ok(DecodedLog { scope, record: Encoded(w.buf) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentelemetry_proto::tonic::common::v1::{any_value::Value, KeyValue, KeyValueList};
+    use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue, KeyValueList};
+    use opentelemetry_proto::tonic::logs::v1::LogRecord;
+    use prost::Message;
+
+    /// A transcoded record read back with prost's decoder (not ours), checked to be exactly as
+    /// long as prost's own encoding of it (no default field written, minimal lengths).
+    struct Decoded {
+        scope: ScopeKey,
+        record: LogRecord,
+    }
+
+    fn decode(bytes: &[u8]) -> Vec<Decoded> {
+        let mut logs = Vec::new();
+        decode_chunk(bytes, &mut StringTable::default(), |l| {
+            let record = LogRecord::decode(l.record.0.as_slice()).expect("a valid OTLP LogRecord");
+            assert_eq!(record.encoded_len(), l.record.0.len(), "transcoded record is not minimal");
+            logs.push(Decoded { scope: l.scope, record });
+        })
+        .unwrap();
+        logs
+    }
 
     fn inline(out: &mut Vec<u8>, s: &str) {
         // Short strings only: one varint byte.
@@ -123,9 +153,8 @@ mod tests {
         body.extend_from_slice(&1f64.to_le_bytes());
         body.push(6);
         let bytes = log(Some(&body), ([0xaa; 16], [0xbb; 8]));
-        let mut logs = Vec::new();
-        decode_chunk(&bytes, &mut StringTable::default(), |l| logs.push(l)).unwrap();
-        let DecodedLog { scope, record } = &logs[0];
+        let logs = decode(&bytes);
+        let Decoded { scope, record } = &logs[0];
         assert_eq!(scope, &ScopeKey { name: "app".into(), version: "1.0".into() });
         assert_eq!(record.time_unix_nano, 1_700_000_000_000_500_000);
         assert_eq!(record.observed_time_unix_nano, 1_700_000_000_001_000_000);
@@ -152,8 +181,7 @@ mod tests {
     #[test]
     fn a_log_outside_a_span_has_no_ids_or_flags() {
         let bytes = log(None, ([0; 16], [0; 8]));
-        let mut logs = Vec::new();
-        decode_chunk(&bytes, &mut StringTable::default(), |l| logs.push(l)).unwrap();
+        let logs = decode(&bytes);
         let r = &logs[0].record;
         assert!(r.trace_id.is_empty() && r.span_id.is_empty());
         assert_eq!((r.flags, r.body.is_none()), (0, true));

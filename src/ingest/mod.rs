@@ -1,5 +1,5 @@
-//! Reading what the JS layer hands over (record chunks with interned strings): spans are
-//! transcoded straight to OTLP protobuf bytes, log records decoded into OTLP messages.
+//! Reading what the JS layer hands over (record chunks with interned strings): spans and log
+//! records are transcoded straight to OTLP protobuf bytes (`proto_writer`).
 
 pub mod log_records;
 pub mod proto_writer;

@@ -12,6 +12,11 @@ const WIRE_FIXED64: u32 = 1;
 const WIRE_LEN: u32 = 2;
 const WIRE_FIXED32: u32 = 5;
 
+/// The content of one OTLP message (a span, a log record), transcoded as it arrived, ready to
+/// be embedded in a request: the queues hold these compact bytes rather than message structs.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Encoded(pub Vec<u8>);
+
 #[derive(Default, Debug)]
 pub struct ProtoWriter {
     pub buf: Vec<u8>,

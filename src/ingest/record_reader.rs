@@ -148,12 +148,17 @@ impl<'a> Reader<'a> {
 
     /// An id of N bytes as protobuf field `field`, left out when all zero ("none").
     pub fn id_into<const N: usize>(&mut self, w: &mut ProtoWriter, field: u32) -> Result<bool, DecodeError> {
-        let raw = self.take(N)?;
+        let raw = self.raw_id::<N>()?;
         let present = raw.iter().any(|&b| b != 0);
         if present {
             w.bytes_always(field, raw);
         }
         Ok(present)
+    }
+
+    /// An id of N bytes as written (all zero: none).
+    pub fn raw_id<const N: usize>(&mut self) -> Result<&'a [u8], DecodeError> {
+        self.take(N)
     }
 
     /// Transcodes a value as the content of an `AnyValue` message (field numbers from
@@ -205,12 +210,6 @@ impl<'a> Reader<'a> {
             w.end(kv);
         }
         self.varint()
-    }
-
-    /// An id of N bytes; all zero means "none" (a root span's parent), which OTLP wants empty.
-    pub fn id<const N: usize>(&mut self) -> Result<Vec<u8>, DecodeError> {
-        let raw = self.take(N)?;
-        Ok(if raw.iter().all(|&b| b == 0) { Vec::new() } else { raw.to_vec() })
     }
 
     /// A value; `None` for an empty (null) entry, which only arrays and maps may hold.

@@ -13,7 +13,7 @@
 //! op RESET_STRINGS (2): forget every interned string (JS does this when its table is full)
 //! ```
 
-use super::proto_writer::ProtoWriter;
+use super::proto_writer::{Encoded, ProtoWriter};
 use super::record_reader::{decode_ops, DecodeError, Reader, ScopeKey};
 use super::string_table::StringTable;
 use opentelemetry_proto::tonic::trace::v1::span;
@@ -23,16 +23,11 @@ pub const OP_SPAN: u8 = 1;
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
 
-/// One span as the content of an OTLP `Span` message (trace.proto), ready to be embedded in
-/// a request: spans are transcoded from records to protobuf as they arrive (see
-/// `proto_writer` for why), so the queue holds compact bytes rather than message structs.
-#[derive(Debug, PartialEq, Eq)]
-pub struct EncodedSpan(pub Vec<u8>);
-
 #[derive(Debug, PartialEq)]
 pub struct DecodedSpan {
     pub scope: ScopeKey,
-    pub span: EncodedSpan,
+    /// The content of an OTLP `Span` message (trace.proto).
+    pub span: Encoded,
 }
 
 /// Decodes one chunk, handing each span to `sink` as soon as it is complete. On malformed
@@ -127,7 +122,7 @@ fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpa
         w.end(link);
     }
     w.uint(DROPPED_LINKS, u64::from(r.varint()?));
-    Ok(DecodedSpan { scope, span: EncodedSpan(w.buf) })
+    Ok(DecodedSpan { scope, span: Encoded(w.buf) })
 }
 
 #[cfg(test)]
