@@ -21,7 +21,6 @@ import type { SignalNumber } from './signals.js';
 /** Hand a chunk over before it grows past this, whatever the item count. */
 const CHUNK_BYTES = 256 * 1024;
 
-
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
   private pending: T[] = [];

@@ -1,9 +1,9 @@
-//! A minimal protobuf writer for transcoding span records straight into OTLP wire bytes.
+//! A minimal protobuf writer for transcoding span and log records straight into OTLP wire bytes.
 //!
 //! Written by hand rather than building prost structs and encoding them: that path allocated a
 //! `String` per attribute key and value and walked every span twice (decode into structs, then
 //! encode), which the benchmark measured at about 4 µs per span in WASM. Writing bytes as the
-//! record is read is one pass with one allocation per span. Field numbers and defaults follow
+//! record is read is one pass with one allocation per item. Field numbers and defaults follow
 //! proto3 as prost applies them (defaults left out, oneof members always written), and tests
 //! check the output against prost's decoder.
 
