@@ -16,7 +16,17 @@ import { Diagnostics } from '../build/pkg/dist/runtime/diagnostics.js';
 
 const SPANS = 10000;
 const BATCH = 512;
-const resource = resourceFromAttributes({ 'service.name': 'otel-bench' });
+// The same resource attributes ours sends (service, SDK and the browser facts), so that the
+// receiver, which flattens them into every span's row as GreptimeDB does, has the same work.
+const resource = resourceFromAttributes({
+  'service.name': 'otel-bench',
+  'telemetry.sdk.name': 'opentelemetry',
+  'telemetry.sdk.language': 'webjs',
+  'telemetry.sdk.version': '3.1.1',
+  'user_agent.original': navigator.userAgent,
+  'browser.language': navigator.language,
+  'page.url': location.origin + location.pathname,
+});
 const headers = { 'x-greptime-pipeline-name': 'greptime_trace_v1' };
 
 /** start + 5 attributes (2 strings, 1 int, 1 double, 1 bool) + an event on every tenth + end. */
