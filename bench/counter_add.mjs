@@ -4,18 +4,17 @@
 // Run after scripts/build-package.sh (bash scripts/bench.sh does both).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
+import { ROOT, installPackedTarball, serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
 
 const RUNS = 7;
 const N = 200000;
 const work = join(ROOT, 'build/bench');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'dist'), { recursive: true });
-const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
 writeFileSync(join(work, 'package.json'), '{"private":true}');
-execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: work, stdio: 'inherit' });
+installPackedTarball(work);
 cpSync(join(ROOT, 'bench/counter_add.page.js'), join(work, 'page.js'));
 await build({
   entryPoints: [join(work, 'page.js')],

@@ -2,19 +2,17 @@
 // the .wasm included), ours next to OpenTelemetry JS, in the same run. Run after
 // scripts/build-package.sh (bash scripts/bench.sh does both).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
-import { ROOT } from '../tests/e2e/harness.mjs';
+import { ROOT, installPackedTarball } from '../tests/e2e/harness.mjs';
 import { ENTRIES } from './stacks.mjs';
 
 const work = join(ROOT, 'build/bench-sizes');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 writeFileSync(join(work, 'package.json'), '{"private":true}');
-const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
-execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: work, stdio: 'inherit' });
+installPackedTarball(work);
 
 const sizes = {};
 for (const [name, source] of Object.entries(ENTRIES)) {

@@ -4,17 +4,16 @@
 // fresh pages; medians, min and max; the receiver's count checks that both did the same work.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
+import { ROOT, installPackedTarball, launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const work = join(ROOT, 'build/bench-speed');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'dist'), { recursive: true });
 writeFileSync(join(work, 'package.json'), '{"private":true}');
-const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
-execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: work, stdio: 'inherit' });
+installPackedTarball(work);
 cpSync(join(ROOT, 'bench/speed.page.js'), join(ROOT, 'bench/.speed.page.js'));
 await build({
   entryPoints: [join(ROOT, 'bench/.speed.page.js')],

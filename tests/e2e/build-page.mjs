@@ -1,17 +1,15 @@
 // Installs the packed tarball into tests/e2e/page (as a user's `npm install` would) and bundles
 // the page with esbuild, with no plugin or special setting. Run after scripts/build-package.sh.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ROOT } from './harness.mjs';
+import { ROOT, installPackedTarball } from './harness.mjs';
 
-const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
-if (!tarball) throw new Error('no build/greptime-web-telemetry-*.tgz: run scripts/build-package.sh first');
 const pageDir = join(ROOT, 'tests/e2e/page');
 rmSync(join(pageDir, 'node_modules'), { recursive: true, force: true });
 rmSync(join(pageDir, 'dist'), { recursive: true, force: true });
-execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: pageDir, stdio: 'inherit' });
+const tarball = installPackedTarball(pageDir);
 await build({
   entryPoints: [join(pageDir, 'page.src.js')],
   outdir: join(pageDir, 'dist'),

@@ -2,9 +2,9 @@
 // decoding with the official opentelemetry-proto package), a static server for the test page
 // built from the packed npm tarball, and headless Debian Chromium driven by playwright-core.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,17 @@ import { before, after } from 'node:test';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PYTHON = existsSync(join(ROOT, '.venv/bin/python')) ? join(ROOT, '.venv/bin/python') : 'python3';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/**
+ * Installs the packed tarball (build/greptime-web-telemetry-*.tgz, from scripts/build-package.sh)
+ * into `dir`, as a user's `npm install` would; returns the tarball's file name.
+ */
+export function installPackedTarball(dir) {
+  const tarball = readdirSync(join(ROOT, 'build')).find((f) => /^greptime-web-telemetry-.*\.tgz$/.test(f));
+  if (!tarball) throw new Error('no build/greptime-web-telemetry-*.tgz: run scripts/build-package.sh first');
+  execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', join(ROOT, 'build', tarball)], { cwd: dir, stdio: 'inherit' });
+  return tarball;
+}
 
 /**
  * Starts the receiver (on a free port unless `port` is given); resolves once it prints its
