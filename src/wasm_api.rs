@@ -18,16 +18,16 @@ use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_un
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use crate::ingest::proto_writer::Encoded;
+use prost::Message;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
-struct Batched<T> {
+struct Batched {
     strings: StringTable,
-    queue: BatchQueue<T>,
+    queue: BatchQueue,
 }
 
-impl<T> Batched<T> {
+impl Batched {
     fn new(batch: &BatchConfig) -> Self {
         Batched { strings: StringTable::default(), queue: BatchQueue::new(batch) }
     }
@@ -46,8 +46,10 @@ pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
     resource: Resource,
-    spans: Batched<Encoded>,
-    logs: Batched<Encoded>,
+    /// `resource` encoded once: every trace and log request starts with it.
+    resource_bytes: Vec<u8>,
+    spans: Batched,
+    logs: Batched,
     metrics: MetricStore,
     diagnostics: Diagnostics,
     last_batch_size: u32,
@@ -74,6 +76,7 @@ impl TelemetryCore {
             metrics: MetricStore::new(config.metrics.temporality, config.metrics.cardinality_limit, epoch_millis_to_nanos(now_ms)),
             config,
             config_warnings: report.warnings,
+            resource_bytes: resource.encode_to_vec(),
             resource,
             diagnostics: Diagnostics::default(),
             last_batch_size: 0,
@@ -252,12 +255,12 @@ impl TelemetryCore {
             Signal::Traces if !self.spans.queue.is_empty() => {
                 let batch = self.spans.queue.take_batch();
                 self.last_batch_size = batch.items.len() as u32;
-                encode_traces(&self.resource, batch)
+                encode_traces(&self.resource_bytes, batch)
             }
             Signal::Logs if !self.logs.queue.is_empty() => {
                 let batch = self.logs.queue.take_batch();
                 self.last_batch_size = batch.items.len() as u32;
-                encode_logs(&self.resource, batch)
+                encode_logs(&self.resource_bytes, batch)
             }
             Signal::Metrics => {
                 let collected = self.metrics.collect(epoch_millis_to_nanos(now_ms));

@@ -291,6 +291,12 @@ export class RecordWriter {
   }
 
   private str(s: string, intern: boolean): void {
+    if (s.length === 0) {
+      // Most trace states, status messages and scope versions.
+      this.ensure(1);
+      this.buf[this.pos++] = STR_INLINE;
+      return;
+    }
     if (intern && !this.inlineOnly) {
       const id = this.interned.get(s);
       if (id !== undefined) {

@@ -1,7 +1,7 @@
 //! Encodes what is ready for export as OTLP requests: one Resource (this page), one scope
 //! entry per instrumentation scope (tracer, logger, meter), items in the order they arrived.
 
-use crate::ingest::proto_writer::{Encoded, ProtoWriter};
+use crate::ingest::proto_writer::{framed_len, ProtoWriter};
 use crate::ingest::record_reader::ScopeKey;
 use crate::pipeline::batch_queue::Batch;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
@@ -10,33 +10,62 @@ use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetr
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use prost::Message;
 
-/// Spans arrive already encoded (`ingest::span_records`), so a trace request is the envelope
+/// Spans arrive already encoded (`ingest::span_records`) and framed as `ScopeSpans.spans`
+/// entries (`pipeline::batch_queue`), so a trace request is the envelope
 /// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
-/// {1 scope, 2 spans}) written around their bytes.
-pub fn encode_traces(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+/// {1 scope, 2 spans}) written around runs of their bytes. `resource` is an encoded Resource.
+pub fn encode_traces(resource: &[u8], batch: Batch) -> Vec<u8> {
     envelope(resource, batch)
 }
 
 /// Log records too (`ingest::log_records`); ExportLogsServiceRequest has the same layout
 /// (ResourceLogs {1 resource, 2 scope_logs}, ScopeLogs {1 scope, 2 log_records}).
-pub fn encode_logs(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+pub fn encode_logs(resource: &[u8], batch: Batch) -> Vec<u8> {
     envelope(resource, batch)
 }
 
-fn envelope(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
-    let body: usize = batch.items.iter().map(|(_, item)| item.0.len() + 4).sum();
-    let mut w = ProtoWriter::with_capacity(body + 1024);
-    let resource_items = w.begin(1);
-    w.bytes_always(1, &resource.encode_to_vec());
-    for (scope, items) in group_by_scope(batch) {
-        let scope_items = w.begin(2);
-        w.bytes_always(1, &scope.encode_to_vec());
-        for item in items {
-            w.bytes_always(2, &item.0);
+/// One scope entry per scope that has items, scopes in first-seen order, each scope's items in
+/// the order they arrived. Lengths are added up first so every byte is written once, in place;
+/// consecutive items of a scope are copied as one run (with a single tracer, the whole batch).
+fn envelope(resource: &[u8], batch: Batch) -> Vec<u8> {
+    // Per scope with items: its encoded InstrumentationScope (1 name, 2 version) and the
+    // length of its items.
+    let groups: Vec<(u32, Vec<u8>, usize)> = (0..batch.scopes.len() as u32)
+        .filter_map(|index| {
+            let items: usize = batch.items.iter().filter(|&&(s, _)| s == index).map(|&(_, len)| len as usize).sum();
+            (items > 0).then(|| {
+                let key = &batch.scopes[index as usize];
+                let mut scope = ProtoWriter::default();
+                scope.bytes(1, key.name.as_bytes());
+                scope.bytes(2, key.version.as_bytes());
+                (index, scope.buf, items)
+            })
+        })
+        .collect();
+    let group_len = |scope: &[u8], items: usize| framed_len(1, scope.len()) + items;
+    let content = framed_len(1, resource.len()) + groups.iter().map(|(_, scope, items)| framed_len(2, group_len(scope, *items))).sum::<usize>();
+    let total = framed_len(1, content);
+    let mut w = ProtoWriter::with_capacity(total);
+    w.message_header(1, content);
+    w.bytes_always(1, resource);
+    for (index, scope, items) in groups {
+        w.message_header(2, group_len(&scope, items));
+        w.bytes_always(1, &scope);
+        let (mut at, mut run) = (0, 0..0);
+        for &(s, len) in &batch.items {
+            let end = at + len as usize;
+            if s == index {
+                if run.end != at {
+                    w.buf.extend_from_slice(&batch.bytes[run]);
+                    run = at..at;
+                }
+                run.end = end;
+            }
+            at = end;
         }
-        w.end(scope_items);
+        w.buf.extend_from_slice(&batch.bytes[run]);
     }
-    w.end(resource_items);
+    debug_assert_eq!(w.buf.len(), total);
     w.buf
 }
 
@@ -53,16 +82,6 @@ pub fn encode_metrics(resource: &Resource, collected: Vec<(ScopeKey, Vec<Metric>
 
 fn scope(key: &ScopeKey) -> InstrumentationScope {
     InstrumentationScope { name: key.name.clone(), version: key.version.clone(), ..Default::default() }
-}
-
-/// The batch's items under their scopes, scopes in first-seen order, empty scopes left out.
-fn group_by_scope<T>(batch: Batch<T>) -> Vec<(InstrumentationScope, Vec<T>)> {
-    let mut groups: Vec<(InstrumentationScope, Vec<T>)> = batch.scopes.iter().map(|key| (scope(key), Vec::new())).collect();
-    for (index, item) in batch.items {
-        groups[index as usize].1.push(item);
-    }
-    groups.retain(|(_, items)| !items.is_empty());
-    groups
 }
 
 #[cfg(test)]
@@ -83,18 +102,22 @@ mod tests {
             }],
             ..Default::default()
         };
-        let span =
-            |name: &str| Encoded(Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }.encode_to_vec());
-        let batch = Batch {
+        let span = |name: &str| Span { name: name.into(), trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }.encode_to_vec();
+        let mut batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },
                 ScopeKey { name: "b".into(), version: String::new() },
                 ScopeKey { name: "unused".into(), version: String::new() },
             ],
-            items: vec![(0, span("x")), (1, span("y")), (0, span("z"))],
+            ..Default::default()
         };
-        let bytes = encode_traces(&resource, batch);
+        for (scope, name) in [(0, "w"), (0, "x"), (1, "y"), (0, "z"), (1, "v")] {
+            batch.push(scope, &span(name));
+        }
+        let bytes = encode_traces(&resource.encode_to_vec(), batch);
         let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();
+        // Byte for byte what prost writes for the same request: every length minimal, fields in order.
+        assert_eq!(decoded.encode_to_vec(), bytes);
         assert_eq!(decoded.resource_spans.len(), 1);
         let rs = &decoded.resource_spans[0];
         assert_eq!(rs.resource.as_ref().unwrap(), &resource);
@@ -103,7 +126,7 @@ mod tests {
             .iter()
             .map(|s| (s.scope.as_ref().unwrap().name.clone(), s.spans.iter().map(|x| x.name.clone()).collect()))
             .collect();
-        assert_eq!(names, vec![("a".into(), vec!["x".into(), "z".into()]), ("b".into(), vec!["y".into()])]);
+        assert_eq!(names, vec![("a".into(), vec!["w".into(), "x".into(), "z".into()]), ("b".into(), vec!["y".into(), "v".into()])]);
         assert_eq!(rs.scope_spans[0].scope.as_ref().unwrap().version, "1");
     }
 
@@ -112,11 +135,9 @@ mod tests {
         use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
         use opentelemetry_proto::tonic::logs::v1::LogRecord;
         let resource = Resource::default();
-        let batch = Batch {
-            scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }],
-            items: vec![(0, Encoded(LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec()))],
-        };
-        let logs = ExportLogsServiceRequest::decode(encode_logs(&resource, batch).as_slice()).unwrap();
+        let mut batch = Batch { scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }], ..Default::default() };
+        batch.push(0, &LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec());
+        let logs = ExportLogsServiceRequest::decode(encode_logs(&resource.encode_to_vec(), batch).as_slice()).unwrap();
         assert_eq!(logs.resource_logs[0].scope_logs[0].scope.as_ref().unwrap().name, "logger");
         assert_eq!(logs.resource_logs[0].scope_logs[0].log_records[0].severity_text, "INFO");
 

@@ -194,7 +194,6 @@ mod tests {
     use opentelemetry_proto::tonic::logs::v1::LogRecord;
     use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point, Metric, NumberDataPoint, Sum};
     use opentelemetry_proto::tonic::resource::v1::Resource;
-    use crate::ingest::proto_writer::Encoded;
     use opentelemetry_proto::tonic::trace::v1::Span;
     use prost::Message;
 
@@ -213,13 +212,19 @@ mod tests {
         vec![ScopeKey { name: "a".into(), version: "1".into() }, ScopeKey { name: "b".into(), version: String::new() }]
     }
 
+    fn batch<const N: usize>(items: [(u32, Vec<u8>); N]) -> Batch {
+        let mut batch = Batch { scopes: scopes(), ..Default::default() };
+        for (scope, content) in items {
+            batch.push(scope, &content);
+        }
+        batch
+    }
+
     #[test]
     fn traces_split_in_half_keeping_resource_scopes_and_order() {
-        let span = |n: &str| {
-            Encoded(Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec())
-        };
-        let batch = Batch { scopes: scopes(), items: vec![(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))] };
-        let original = ExportTraceServiceRequest::decode(encode_traces(&resource(), batch).as_slice()).unwrap();
+        let span = |n: &str| Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec();
+        let batch = batch([(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))]);
+        let original = ExportTraceServiceRequest::decode(encode_traces(&resource().encode_to_vec(), batch).as_slice()).unwrap();
         let body = original.encode_to_vec();
         let ((first, n1), (second, n2)) = split_request(Signal::Traces, &body).unwrap();
         assert_eq!((n1, n2), (2, 3));
@@ -242,7 +247,7 @@ mod tests {
 
     #[test]
     fn single_items_and_garbage_are_not_split() {
-        let one = encode_traces(&resource(), Batch { scopes: scopes(), items: vec![(0, Encoded(Span { name: "x".into(), ..Default::default() }.encode_to_vec()))] });
+        let one = encode_traces(&resource().encode_to_vec(), batch([(0, Span { name: "x".into(), ..Default::default() }.encode_to_vec())]));
         assert!(split_request(Signal::Traces, &one).is_none());
         assert!(split_request(Signal::Traces, b"\xff\xff").is_none());
         assert!(split_request(Signal::Traces, &[0x0a, 0x05, 0x01]).is_none(), "a length past the end");
@@ -251,8 +256,8 @@ mod tests {
 
     #[test]
     fn logs_and_metrics_split_the_same_way() {
-        let log = |b: &str| Encoded(LogRecord { severity_text: b.into(), ..Default::default() }.encode_to_vec());
-        let body = encode_logs(&resource(), Batch { scopes: scopes(), items: vec![(0, log("1")), (1, log("2")), (1, log("3"))] });
+        let log = |b: &str| LogRecord { severity_text: b.into(), ..Default::default() }.encode_to_vec();
+        let body = encode_logs(&resource().encode_to_vec(), batch([(0, log("1")), (1, log("2")), (1, log("3"))]));
         let ((first, n1), (second, n2)) = split_request(Signal::Logs, &body).unwrap();
         assert_eq!((n1, n2), (1, 2));
         assert_eq!(ExportLogsServiceRequest::decode(first.as_slice()).unwrap().resource_logs[0].scope_logs[0].log_records[0].severity_text, "1");

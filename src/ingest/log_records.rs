@@ -11,24 +11,28 @@
 //! op RESET_STRINGS (2)
 //! ```
 
-use super::proto_writer::{Encoded, ProtoWriter};
-use super::record_reader::{decode_ops, DecodeError, Reader, ScopeKey};
+use super::proto_writer::ProtoWriter;
+use super::record_reader::{decode_ops, DecodeError, Reader, Scope, ScopeRef};
 use super::string_table::StringTable;
 
 pub const OP_LOG: u8 = 3;
 
-#[derive(Debug, PartialEq)]
-pub struct DecodedLog {
-    pub scope: ScopeKey,
+/// One log record as the sink sees it, borrowed: the sink copies what it keeps.
+#[derive(Debug)]
+pub struct DecodedLog<'a> {
+    pub scope: Scope<'a>,
     /// The content of an OTLP `LogRecord` message (logs.proto), transcoded as it arrived.
-    pub record: Encoded,
+    pub record: &'a [u8],
 }
 
 /// Decodes one chunk of log records, handing each to `sink` as soon as it is complete.
-pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedLog)) -> Result<(), DecodeError> {
+pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedLog<'_>)) -> Result<(), DecodeError> {
+    let mut w = ProtoWriter::with_capacity(256);
     decode_ops(bytes, strings, |op, r, strings| match op {
         OP_LOG => {
-            sink(read_log(r, strings)?);
+            w.buf.clear();
+            let scope = read_log(r, strings, &mut w)?;
+            sink(DecodedLog { scope: scope.resolve(strings), record: &w.buf });
             Ok(())
         }
         _ => Err(r.error("unknown operation")),
@@ -48,8 +52,7 @@ const SPAN_ID: u32 = 10;
 const OBSERVED_TIME: u32 = 11;
 const EVENT_NAME: u32 = 12;
 
-fn read_log(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedLog, DecodeError> {
-    let mut w = ProtoWriter::with_capacity(128);
+fn read_log<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWriter) -> Result<ScopeRef<'a>, DecodeError> {
     w.fixed64(TIME, r.time()?);
     w.fixed64(OBSERVED_TIME, r.time()?);
     let severity_number = r.u8()?;
@@ -57,17 +60,17 @@ fn read_log(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedLog,
         return Err(r.error("severity number out of range"));
     }
     w.uint(SEVERITY_NUMBER, u64::from(severity_number));
-    r.str_into(strings, &mut w, SEVERITY_TEXT, false)?;
+    r.str_into(strings, w, SEVERITY_TEXT, false)?;
     match r.u8()? {
         0 => {}
         1 => {
             let body = w.begin(BODY);
-            r.value_into(strings, &mut w, 0)?;
+            r.value_into(strings, w, 0)?;
             w.end(body);
         }
         _ => return Err(r.error("bad body flag")),
     }
-    let dropped = r.attributes_into(strings, &mut w, ATTRIBUTES)?;
+    let dropped = r.attributes_into(strings, w, ATTRIBUTES)?;
     w.uint(DROPPED_ATTRIBUTES, u64::from(dropped));
     let trace_id = r.raw_id::<16>()?;
     let span_id = r.raw_id::<8>()?;
@@ -79,13 +82,14 @@ fn read_log(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedLog,
         w.fixed32(FLAGS, u32::from(trace_flags));
     }
     let scope = r.scope(strings)?;
-    r.str_into(strings, &mut w, EVENT_NAME, false)?;
-    Ok(DecodedLog { scope, record: Encoded(w.buf) })
+    r.str_into(strings, w, EVENT_NAME, false)?;
+    Ok(scope)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::record_reader::ScopeKey;
     use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue, KeyValueList};
     use opentelemetry_proto::tonic::logs::v1::LogRecord;
     use prost::Message;
@@ -100,9 +104,9 @@ mod tests {
     fn decode(bytes: &[u8]) -> Vec<Decoded> {
         let mut logs = Vec::new();
         decode_chunk(bytes, &mut StringTable::default(), |l| {
-            let record = LogRecord::decode(l.record.0.as_slice()).expect("a valid OTLP LogRecord");
-            assert_eq!(record.encoded_len(), l.record.0.len(), "transcoded record is not minimal");
-            logs.push(Decoded { scope: l.scope, record });
+            let record = LogRecord::decode(l.record).expect("a valid OTLP LogRecord");
+            assert_eq!(record.encoded_len(), l.record.len(), "transcoded record is not minimal");
+            logs.push(Decoded { scope: ScopeKey { name: l.scope.name.into(), version: l.scope.version.into() }, record });
         })
         .unwrap();
         logs

@@ -22,35 +22,84 @@ pub struct ProtoWriter {
     pub buf: Vec<u8>,
 }
 
+// Each write makes room for its largest case once and then stores bytes without further
+// capacity checks: under `opt-level = "z"` nothing else gets inlined, and a `Vec::push` call per
+// byte was the largest item in the transcoder's profile.
 impl ProtoWriter {
     pub fn with_capacity(n: usize) -> Self {
         Self { buf: Vec::with_capacity(n) }
     }
 
-    pub fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.buf.push((v as u8) | 0x80);
-            v >>= 7;
+    /// Ensures `n` more bytes fit without reallocating: the unchecked stores below rely on it.
+    #[inline(always)]
+    fn room(&mut self, n: usize) {
+        if self.buf.capacity() - self.buf.len() < n {
+            self.grow(n);
         }
-        self.buf.push(v as u8);
     }
 
-    fn key(&mut self, field: u32, wire: u32) {
-        self.varint(u64::from((field << 3) | wire));
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) {
+        self.buf.reserve(n);
+    }
+
+    #[inline(always)]
+    fn put(&mut self, byte: u8) {
+        debug_assert!(self.buf.len() < self.buf.capacity());
+        let len = self.buf.len();
+        // SAFETY: every caller made room (`room`) for all it stores, so `len` is within capacity.
+        unsafe {
+            self.buf.as_mut_ptr().add(len).write(byte);
+            self.buf.set_len(len + 1);
+        }
+    }
+
+    #[inline(always)]
+    fn put_varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.put((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.put(v as u8);
+    }
+
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        debug_assert!(self.buf.capacity() - self.buf.len() >= bytes.len());
+        let len = self.buf.len();
+        // SAFETY: room was made for `bytes` (see `put`); `bytes` cannot be part of `self.buf`,
+        // which is borrowed mutably here.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(len), bytes.len());
+            self.buf.set_len(len + bytes.len());
+        }
+    }
+
+    /// A key: the field number and wire type (five bytes at most).
+    #[inline(always)]
+    fn put_key(&mut self, field: u32, wire: u32) {
+        self.put_varint(u64::from((field << 3) | wire));
+    }
+
+    pub fn varint(&mut self, v: u64) {
+        self.room(10);
+        self.put_varint(v);
     }
 
     /// A varint field, left out when zero (proto3 default).
+    #[inline(always)]
     pub fn uint(&mut self, field: u32, v: u64) {
         if v != 0 {
-            self.key(field, WIRE_VARINT);
-            self.varint(v);
+            self.uint_always(field, v);
         }
     }
 
     /// A varint field written even when zero or false (a oneof member).
     pub fn uint_always(&mut self, field: u32, v: u64) {
-        self.key(field, WIRE_VARINT);
-        self.varint(v);
+        self.room(15);
+        self.put_key(field, WIRE_VARINT);
+        self.put_varint(v);
     }
 
     pub fn fixed64(&mut self, field: u32, v: u64) {
@@ -60,18 +109,21 @@ impl ProtoWriter {
     }
 
     pub fn fixed64_always(&mut self, field: u32, v: u64) {
-        self.key(field, WIRE_FIXED64);
-        self.buf.extend_from_slice(&v.to_le_bytes());
+        self.room(13);
+        self.put_key(field, WIRE_FIXED64);
+        self.put_slice(&v.to_le_bytes());
     }
 
     pub fn fixed32(&mut self, field: u32, v: u32) {
         if v != 0 {
-            self.key(field, WIRE_FIXED32);
-            self.buf.extend_from_slice(&v.to_le_bytes());
+            self.room(9);
+            self.put_key(field, WIRE_FIXED32);
+            self.put_slice(&v.to_le_bytes());
         }
     }
 
     /// A bytes or string field, left out when empty (proto3 default).
+    #[inline(always)]
     pub fn bytes(&mut self, field: u32, b: &[u8]) {
         if !b.is_empty() {
             self.bytes_always(field, b);
@@ -80,16 +132,25 @@ impl ProtoWriter {
 
     /// A bytes or string field written even when empty (a oneof member, a present message).
     pub fn bytes_always(&mut self, field: u32, b: &[u8]) {
-        self.key(field, WIRE_LEN);
-        self.varint(b.len() as u64);
-        self.buf.extend_from_slice(b);
+        self.room(15 + b.len());
+        self.put_key(field, WIRE_LEN);
+        self.put_varint(b.len() as u64);
+        self.put_slice(b);
+    }
+
+    /// The key and length of a message of `len` bytes whose content the caller writes next.
+    pub fn message_header(&mut self, field: u32, len: usize) {
+        self.room(15);
+        self.put_key(field, WIRE_LEN);
+        self.put_varint(len as u64);
     }
 
     /// Opens an embedded message; returns where its content starts, for [`Self::end`].
     /// One byte is reserved for the length, which fits for most attributes and events.
     pub fn begin(&mut self, field: u32) -> usize {
-        self.key(field, WIRE_LEN);
-        self.buf.push(0);
+        self.room(6);
+        self.put_key(field, WIRE_LEN);
+        self.put(0);
         self.buf.len()
     }
 
@@ -101,13 +162,33 @@ impl ProtoWriter {
             self.buf[start - 1] = len as u8;
             return;
         }
-        let mut prefix = ProtoWriter::with_capacity(10);
-        prefix.varint(len as u64);
-        let extra = prefix.buf.len() - 1;
+        let mut prefix = [0u8; 10];
+        let mut n = 0;
+        let mut v = len;
+        while v >= 0x80 {
+            prefix[n] = (v as u8) | 0x80;
+            v >>= 7;
+            n += 1;
+        }
+        prefix[n] = v as u8;
+        let extra = n; // bytes beyond the one reserved
         self.buf.resize(self.buf.len() + extra, 0);
         self.buf.copy_within(start..start + len, start + extra);
-        self.buf[start - 1..start - 1 + prefix.buf.len()].copy_from_slice(&prefix.buf);
+        self.buf[start - 1..start + extra].copy_from_slice(&prefix[..=n]);
     }
+}
+
+/// How many bytes a length-delimited field of `len` bytes takes, key included (field numbers
+/// below 16 have a one-byte key).
+pub fn framed_len(field: u32, len: usize) -> usize {
+    debug_assert!(field < 16);
+    let mut n = 2;
+    let mut v = len >> 7;
+    while v > 0 {
+        n += 1;
+        v >>= 7;
+    }
+    n + len
 }
 
 #[cfg(test)]
@@ -124,6 +205,15 @@ mod tests {
             let mut expected = ProtoWriter::default();
             expected.bytes_always(1, &vec![7u8; len]);
             assert_eq!(w.buf, expected.buf, "length {len}");
+        }
+    }
+
+    #[test]
+    fn framed_len_counts_key_length_and_content() {
+        for len in [0usize, 127, 128, 16_383, 16_384, 2_097_152] {
+            let mut w = ProtoWriter::default();
+            w.message_header(15, len);
+            assert_eq!(framed_len(15, len), w.buf.len() + len, "length {len}");
         }
     }
 

@@ -46,6 +46,76 @@ pub struct ScopeKey {
     pub version: String,
 }
 
+/// A string read from a chunk, before it is looked up.
+#[derive(Clone, Copy, Debug)]
+pub enum StrRef<'a> {
+    /// A number in the intern table (checked to exist when read).
+    Interned(u32),
+    /// Inline in the chunk.
+    Chunk(&'a str),
+}
+
+impl<'a> StrRef<'a> {
+    /// What identifies the string without reading it, if anything: its intern number, or
+    /// `u32::MAX` for the empty string (JS never interns it).
+    fn number(self) -> Option<u32> {
+        match self {
+            StrRef::Interned(n) => Some(n),
+            StrRef::Chunk("") => Some(u32::MAX),
+            StrRef::Chunk(_) => None,
+        }
+    }
+
+    pub fn resolve<'t>(self, strings: &'t StringTable) -> &'t str
+    where
+        'a: 't,
+    {
+        match self {
+            // Checked when read; the table cannot shrink before the record is complete.
+            StrRef::Interned(n) => strings.get(n).unwrap_or(""),
+            StrRef::Chunk(s) => s,
+        }
+    }
+}
+
+/// An item's instrumentation scope as read, resolved with [`ScopeRef::resolve`].
+#[derive(Clone, Copy, Debug)]
+pub struct ScopeRef<'a> {
+    pub name: StrRef<'a>,
+    pub version: StrRef<'a>,
+}
+
+impl<'a> ScopeRef<'a> {
+    pub fn resolve<'t>(self, strings: &'t StringTable) -> Scope<'t>
+    where
+        'a: 't,
+    {
+        let token = match (self.name.number(), self.version.number()) {
+            (Some(name), Some(version)) => Some(ScopeToken { generation: strings.generation(), name, version }),
+            _ => None,
+        };
+        Scope { name: self.name.resolve(strings), version: self.version.resolve(strings), token }
+    }
+}
+
+/// An item's instrumentation scope (tracer or logger name and version).
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    /// Set when both strings were interned (or empty): items with equal tokens have the same scope, which
+    /// the queue then recognises without comparing strings (one tracer's spans, in the usual case).
+    pub token: Option<ScopeToken>,
+}
+
+/// Interned string numbers and the intern table's generation they belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeToken {
+    generation: u64,
+    name: u32,
+    version: u32,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct DecodeError {
     pub offset: usize,
@@ -78,6 +148,7 @@ impl<'a> Reader<'a> {
         DecodeError { offset: self.pos, reason }
     }
 
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| self.error("truncated"))?;
         let slice = &self.bytes[self.pos..end];
@@ -85,6 +156,7 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
+    #[inline(always)]
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.take(1)?[0])
     }
@@ -94,11 +166,23 @@ impl<'a> Reader<'a> {
         Ok(f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
 
+    /// Most varints in a record are one byte (string numbers, counts, short lengths).
+    #[inline(always)]
     pub fn varint(&mut self) -> Result<u32, DecodeError> {
-        let mut value: u32 = 0;
-        for shift in (0..35).step_by(7) {
+        let first = self.u8()?;
+        if first < 0x80 {
+            return Ok(u32::from(first));
+        }
+        self.varint_rest(first)
+    }
+
+    #[inline(never)]
+    fn varint_rest(&mut self, first: u8) -> Result<u32, DecodeError> {
+        let mut value = u32::from(first & 0x7f);
+        for shift in [7, 14, 21, 28] {
             let byte = self.u8()?;
-            value |= u32::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+            // Bits beyond 32 are dropped: JS never writes them.
+            value |= u32::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Ok(value);
             }
@@ -255,8 +339,29 @@ impl<'a> Reader<'a> {
         Ok((attributes, self.varint()?))
     }
 
-    pub fn scope(&mut self, strings: &mut StringTable) -> Result<ScopeKey, DecodeError> {
-        Ok(ScopeKey { name: self.str(strings)?, version: self.str(strings)? })
+    /// A string without copying it: where it is (the chunk, or the intern table once a later
+    /// read no longer needs the table mutably). Defines it when the record says so.
+    pub fn str_ref(&mut self, strings: &mut StringTable) -> Result<StrRef<'a>, DecodeError> {
+        let v = self.varint()?;
+        let n = v >> 2;
+        match v & 3 {
+            STR_INTERNED if (n as usize) < strings.len() => Ok(StrRef::Interned(n)),
+            STR_INTERNED => Err(self.error("unknown string number")),
+            form @ (STR_INLINE | STR_DEFINE) => {
+                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                if form == STR_DEFINE {
+                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                }
+                Ok(StrRef::Chunk(s))
+            }
+            _ => Err(self.error("unknown string form")),
+        }
+    }
+
+    /// The instrumentation scope's name and version, not copied: most items name a scope the
+    /// queue already holds, and comparing borrowed strings saves an allocation per item.
+    pub fn scope(&mut self, strings: &mut StringTable) -> Result<ScopeRef<'a>, DecodeError> {
+        Ok(ScopeRef { name: self.str_ref(strings)?, version: self.str_ref(strings)? })
     }
 
     /// A time in milliseconds since the epoch, as OTLP nanoseconds.

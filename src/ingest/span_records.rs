@@ -13,8 +13,8 @@
 //! op RESET_STRINGS (2): forget every interned string (JS does this when its table is full)
 //! ```
 
-use super::proto_writer::{Encoded, ProtoWriter};
-use super::record_reader::{decode_ops, DecodeError, Reader, ScopeKey};
+use super::proto_writer::ProtoWriter;
+use super::record_reader::{decode_ops, DecodeError, Reader, Scope, ScopeRef};
 use super::string_table::StringTable;
 use opentelemetry_proto::tonic::trace::v1::span;
 
@@ -23,19 +23,24 @@ pub const OP_SPAN: u8 = 1;
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
 
-#[derive(Debug, PartialEq)]
-pub struct DecodedSpan {
-    pub scope: ScopeKey,
+/// One span as the sink sees it, borrowed: the sink copies what it keeps.
+#[derive(Debug)]
+pub struct DecodedSpan<'a> {
+    pub scope: Scope<'a>,
     /// The content of an OTLP `Span` message (trace.proto).
-    pub span: Encoded,
+    pub span: &'a [u8],
 }
 
 /// Decodes one chunk, handing each span to `sink` as soon as it is complete. On malformed
 /// input the spans before the fault have been delivered and the error says where it stopped.
-pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedSpan)) -> Result<(), DecodeError> {
+/// One scratch buffer serves the whole chunk, so a span costs no allocation here.
+pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedSpan<'_>)) -> Result<(), DecodeError> {
+    let mut w = ProtoWriter::with_capacity(512);
     decode_ops(bytes, strings, |op, r, strings| match op {
         OP_SPAN => {
-            sink(read_span(r, strings)?);
+            w.buf.clear();
+            let scope = read_span(r, strings, &mut w)?;
+            sink(DecodedSpan { scope: scope.resolve(strings), span: &w.buf });
             Ok(())
         }
         _ => Err(r.error("unknown operation")),
@@ -62,14 +67,13 @@ const FLAGS: u32 = 16;
 
 /// Fields are written in the record's order, which is not always field-number order; protobuf
 /// decoders accept any order.
-fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpan, DecodeError> {
-    let mut w = ProtoWriter::with_capacity(256);
-    let has_trace_id = r.id_into::<16>(&mut w, TRACE_ID)?;
-    let has_span_id = r.id_into::<8>(&mut w, SPAN_ID)?;
+fn read_span<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWriter) -> Result<ScopeRef<'a>, DecodeError> {
+    let has_trace_id = r.id_into::<16>(w, TRACE_ID)?;
+    let has_span_id = r.id_into::<8>(w, SPAN_ID)?;
     if !has_trace_id || !has_span_id {
         return Err(r.error("span without trace or span id"));
     }
-    r.id_into::<8>(&mut w, PARENT_SPAN_ID)?;
+    r.id_into::<8>(w, PARENT_SPAN_ID)?;
     let trace_flags = r.u8()?;
     w.fixed32(FLAGS, u32::from(trace_flags) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
     let kind = r.u8()?;
@@ -77,9 +81,9 @@ fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpa
         return Err(r.error("unknown span kind"));
     }
     w.uint(KIND, u64::from(kind));
-    r.str_into(strings, &mut w, NAME, false)?;
+    r.str_into(strings, w, NAME, false)?;
     let scope = r.scope(strings)?;
-    r.str_into(strings, &mut w, TRACE_STATE, false)?;
+    r.str_into(strings, w, TRACE_STATE, false)?;
     let start = r.time()?;
     // GreptimeDB stores end - start as an unsigned duration: never let end precede start.
     let end = r.time()?.max(start);
@@ -93,18 +97,18 @@ fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpa
     // `STATUS_CODE_UNSET` rather than an empty string for spans nobody set a status on.
     // (Status: 2 message, 3 code.)
     let status = w.begin(STATUS);
-    r.str_into(strings, &mut w, 2, false)?;
+    r.str_into(strings, w, 2, false)?;
     w.uint(3, u64::from(status_code));
     w.end(status);
-    let dropped = r.attributes_into(strings, &mut w, ATTRIBUTES)?;
+    let dropped = r.attributes_into(strings, w, ATTRIBUTES)?;
     w.uint(DROPPED_ATTRIBUTES, u64::from(dropped));
 
     // Event: 1 time, 2 name, 3 attributes, 4 dropped attributes.
     for _ in 0..r.varint()? {
         let event = w.begin(EVENTS);
-        r.str_into(strings, &mut w, 2, false)?;
+        r.str_into(strings, w, 2, false)?;
         w.fixed64(1, r.time()?);
-        let dropped = r.attributes_into(strings, &mut w, 3)?;
+        let dropped = r.attributes_into(strings, w, 3)?;
         w.uint(4, u64::from(dropped));
         w.end(event);
     }
@@ -113,16 +117,16 @@ fn read_span(r: &mut Reader<'_>, strings: &mut StringTable) -> Result<DecodedSpa
     // Link: 1 trace id, 2 span id, 3 trace state, 4 attributes, 5 dropped attributes, 6 flags.
     for _ in 0..r.varint()? {
         let link = w.begin(LINKS);
-        r.id_into::<16>(&mut w, 1)?;
-        r.id_into::<8>(&mut w, 2)?;
-        r.str_into(strings, &mut w, 3, false)?;
-        let dropped = r.attributes_into(strings, &mut w, 4)?;
+        r.id_into::<16>(w, 1)?;
+        r.id_into::<8>(w, 2)?;
+        r.str_into(strings, w, 3, false)?;
+        let dropped = r.attributes_into(strings, w, 4)?;
         w.uint(5, u64::from(dropped));
         w.fixed32(6, SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
         w.end(link);
     }
     w.uint(DROPPED_LINKS, u64::from(r.varint()?));
-    Ok(DecodedSpan { scope, span: Encoded(w.buf) })
+    Ok(scope)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ pub const MAX_INTERNED_STRINGS: usize = 4096;
 #[derive(Default, Debug)]
 pub struct StringTable {
     strings: Vec<String>,
+    /// Counts resets: a string number means the same string for as long as this is unchanged.
+    generation: u64,
 }
 
 impl StringTable {
@@ -23,6 +25,11 @@ impl StringTable {
 
     pub fn reset(&mut self) {
         self.strings.clear();
+        self.generation += 1;
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn get(&self, id: u32) -> Option<&str> {

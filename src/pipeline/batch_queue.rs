@@ -7,15 +7,27 @@
 //! compares the queue length with the batch size after each ingest.
 
 use crate::config::BatchConfig;
-use crate::ingest::record_reader::ScopeKey;
+use crate::ingest::proto_writer::ProtoWriter;
+use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
 use std::collections::VecDeque;
 
+/// The repeated field items go in: `ScopeSpans.spans` and `ScopeLogs.log_records` are both 2.
+pub const ITEM_FIELD: u32 = 2;
+
+/// Encoded items (spans, log records) waiting for export. Their bytes lie back to back in one
+/// buffer, each already framed as an entry of [`ITEM_FIELD`] (key, length, content): queueing
+/// an item is one copy with no allocation, and a request embeds a run of them with one more.
 #[derive(Debug)]
-pub struct BatchQueue<T> {
-    /// Items with the index of their scope in `scopes`.
-    items: VecDeque<(u32, T)>,
+pub struct BatchQueue {
+    bytes: Vec<u8>,
+    /// Where the oldest item starts in `bytes` (what is before it was taken already).
+    head: usize,
+    /// Per item, oldest first: the index of its scope in `scopes`, and its framed length.
+    items: VecDeque<(u32, u32)>,
     /// Distinct instrumentation scopes seen (tracers, loggers), so an item stores a number, not two strings.
     scopes: Vec<ScopeKey>,
+    /// The last scope pushed under a token, and its index: the next item usually has it too.
+    last_scope: Option<(ScopeToken, u32)>,
     max_queue_size: usize,
     max_export_batch_size: usize,
 }
@@ -25,37 +37,75 @@ pub struct BatchQueue<T> {
 const MAX_SCOPES: usize = 256;
 
 /// One export's worth of items, with the scopes they refer to.
-#[derive(Debug)]
-pub struct Batch<T> {
-    pub items: Vec<(u32, T)>,
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The items' framed bytes, back to back, in the order of `items`.
+    pub bytes: Vec<u8>,
+    /// Per item: its scope's index in `scopes`, and its framed length in `bytes`.
+    pub items: Vec<(u32, u32)>,
     pub scopes: Vec<ScopeKey>,
 }
 
-impl<T> BatchQueue<T> {
+impl Batch {
+    /// Appends an item (the content of its message) under `scope`, framed as the queue frames it.
+    #[cfg(test)]
+    pub fn push(&mut self, scope: u32, content: &[u8]) {
+        let len = append_framed(&mut self.bytes, content);
+        self.items.push((scope, len));
+    }
+}
+
+/// Appends `content` as an entry of [`ITEM_FIELD`]; returns the framed length.
+fn append_framed(bytes: &mut Vec<u8>, content: &[u8]) -> u32 {
+    let start = bytes.len();
+    let mut w = ProtoWriter { buf: std::mem::take(bytes) };
+    w.bytes_always(ITEM_FIELD, content);
+    *bytes = w.buf;
+    (bytes.len() - start) as u32
+}
+
+impl BatchQueue {
     pub fn new(batch: &BatchConfig) -> Self {
         BatchQueue {
+            bytes: Vec::new(),
+            head: 0,
             items: VecDeque::new(),
             scopes: Vec::new(),
+            last_scope: None,
             max_queue_size: batch.max_queue_size as usize,
             max_export_batch_size: batch.max_export_batch_size as usize,
         }
     }
 
-    /// Queues an item; returns false (and drops it) when the queue is full.
-    pub fn push(&mut self, scope: ScopeKey, item: T) -> bool {
+    /// Queues a copy of an item (the content of its message) under its instrumentation scope;
+    /// returns false (and drops it) when the queue is full.
+    pub fn push(&mut self, scope: Scope<'_>, content: &[u8]) -> bool {
         if self.items.len() >= self.max_queue_size {
             return false;
         }
-        let scope = match self.scopes.iter().position(|s| *s == scope) {
+        let index = match (scope.token, self.last_scope) {
+            (Some(token), Some((last, index))) if token == last => index,
+            _ => {
+                let index = self.scope_index(scope.name, scope.version);
+                self.last_scope = scope.token.map(|token| (token, index));
+                index
+            }
+        };
+        let len = append_framed(&mut self.bytes, content);
+        self.items.push_back((index, len));
+        true
+    }
+
+    fn scope_index(&mut self, name: &str, version: &str) -> u32 {
+        let index = match self.scopes.iter().position(|s| s.name == name && s.version == version) {
             Some(i) => i,
             None if self.scopes.len() < MAX_SCOPES => {
-                self.scopes.push(scope);
+                self.scopes.push(ScopeKey { name: name.to_owned(), version: version.to_owned() });
                 self.scopes.len() - 1
             }
             None => MAX_SCOPES - 1,
         };
-        self.items.push_back((scope as u32, item));
-        true
+        index as u32
     }
 
     pub fn len(&self) -> usize {
@@ -72,13 +122,30 @@ impl<T> BatchQueue<T> {
     }
 
     /// Removes up to `maxExportBatchSize` items, oldest first.
-    pub fn take_batch(&mut self) -> Batch<T> {
+    pub fn take_batch(&mut self) -> Batch {
         let n = self.items.len().min(self.max_export_batch_size);
         let items: Vec<_> = self.items.drain(..n).collect();
-        let batch = Batch { items, scopes: self.scopes.clone() };
+        let len: usize = items.iter().map(|&(_, len)| len as usize).sum();
         if self.items.is_empty() {
-            // Nothing refers to old scopes any more; start afresh so the list cannot grow forever.
-            self.scopes.clear();
+            // The whole queue: hand over its buffer rather than copying it (the usual case: a
+            // full batch, or what a timer found); the next one starts at this one's size.
+            // Nothing refers to old scopes any more either; start afresh so the list cannot
+            // grow forever.
+            let mut bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(len));
+            self.last_scope = None;
+            if self.head > 0 {
+                bytes.drain(..self.head);
+                self.head = 0;
+            }
+            return Batch { bytes, items, scopes: std::mem::take(&mut self.scopes) };
+        }
+        let bytes = self.bytes[self.head..self.head + len].to_vec();
+        self.head += len;
+        let batch = Batch { bytes, items, scopes: self.scopes.clone() };
+        if self.head > self.bytes.len() / 2 {
+            // Reclaim the taken half, so the buffer stays within twice what is queued.
+            self.bytes.drain(..self.head);
+            self.head = 0;
         }
         batch
     }
@@ -87,12 +154,28 @@ impl<T> BatchQueue<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::record_reader::{ScopeRef, StrRef};
+    use crate::ingest::string_table::StringTable;
 
-    fn push(q: &mut BatchQueue<String>, name: &str, scope: &str) -> bool {
-        q.push(ScopeKey { name: scope.into(), version: String::new() }, name.into())
+    fn push(q: &mut BatchQueue, name: &str, scope: &str) -> bool {
+        q.push(Scope { name: scope, version: "", token: None }, name.as_bytes())
     }
 
-    fn queue(max_queue_size: u32, max_export_batch_size: u32) -> BatchQueue<String> {
+    /// The batch's items as the strings they were pushed as (each framed: key, one-byte length).
+    fn names(b: &Batch) -> Vec<String> {
+        let mut at = 0;
+        b.items
+            .iter()
+            .map(|&(_, len)| {
+                let item = &b.bytes[at..at + len as usize];
+                at += len as usize;
+                assert_eq!((item[0], item[1] as usize), ((ITEM_FIELD << 3 | 2) as u8, item.len() - 2));
+                String::from_utf8(item[2..].to_vec()).unwrap()
+            })
+            .collect()
+    }
+
+    fn queue(max_queue_size: u32, max_export_batch_size: u32) -> BatchQueue {
         BatchQueue::new(&BatchConfig { max_queue_size, max_export_batch_size, ..Default::default() })
     }
 
@@ -118,7 +201,7 @@ mod tests {
         }
         assert!(q.wants_export());
         let b1 = q.take_batch();
-        assert_eq!(b1.items.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3"]);
+        assert_eq!(names(&b1), ["0", "1", "2", "3"]);
         assert_eq!(b1.scopes.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(b1.items.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [0, 1, 0, 1]);
         assert!(!q.wants_export());
@@ -126,6 +209,69 @@ mod tests {
         assert_eq!(b2.items.len(), 2);
         assert!(q.is_empty());
         assert!(q.take_batch().items.is_empty());
+    }
+
+    #[test]
+    fn items_stay_whole_while_taken_bytes_are_reclaimed() {
+        let mut q = queue(100, 3);
+        let mut expected = Vec::new();
+        let mut taken = Vec::new();
+        for round in 0..20 {
+            // Items of different lengths, pushed between partial takes.
+            for i in 0..4 {
+                let name = format!("{round}-{i}-{}", "x".repeat(i * 7));
+                push(&mut q, &name, "s");
+                expected.push(name);
+            }
+            taken.extend(names(&q.take_batch()));
+            assert!(q.head <= q.bytes.len() / 2, "taken bytes are at most half the buffer");
+        }
+        while !q.is_empty() {
+            taken.extend(names(&q.take_batch()));
+        }
+        assert_eq!(taken, expected);
+        assert_eq!((q.bytes.len(), q.head), (0, 0), "emptied queue keeps no bytes");
+    }
+
+    #[test]
+    fn scope_tokens_skip_the_lookup_but_never_outlive_the_scope_list_or_the_strings() {
+        let mut strings = StringTable::default();
+        let define = |strings: &mut StringTable, names: [&str; 4]| {
+            strings.reset();
+            for s in names {
+                strings.define(s.into()).unwrap();
+            }
+        };
+        // As the decoders read scopes: both strings interned, so each carries a token.
+        let push = |q: &mut BatchQueue, strings: &StringTable, name: u32, version: u32| {
+            let scope = ScopeRef { name: StrRef::Interned(name), version: StrRef::Interned(version) }.resolve(strings);
+            assert!(scope.token.is_some());
+            q.push(scope, b"x")
+        };
+        let scopes = |b: &Batch| b.scopes.iter().map(|s| format!("{}/{}", s.name, s.version)).collect::<Vec<_>>();
+        let indices = |b: &Batch| b.items.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+        let mut q = queue(100, 100);
+
+        define(&mut strings, ["a", "1", "b", "2"]);
+        let unversioned = ScopeRef { name: StrRef::Interned(0), version: StrRef::Chunk("") }.resolve(&strings);
+        assert!(unversioned.token.is_some(), "an empty version is as good as an interned one");
+        let inline = ScopeRef { name: StrRef::Chunk("a"), version: StrRef::Chunk("") }.resolve(&strings);
+        assert!(inline.token.is_none(), "a string written inline has no number");
+        push(&mut q, &strings, 0, 1);
+        push(&mut q, &strings, 2, 3);
+        push(&mut q, &strings, 0, 1);
+        let batch = q.take_batch();
+        assert_eq!((indices(&batch), scopes(&batch)), (vec![0, 1, 0], vec!["a/1".into(), "b/2".into()]));
+
+        // The list starts afresh after a whole take: "a" is no longer index 0.
+        push(&mut q, &strings, 2, 3);
+        push(&mut q, &strings, 0, 1);
+        // The table was reset and the same numbers now name other strings.
+        define(&mut strings, ["b", "2", "c", "3"]);
+        push(&mut q, &strings, 0, 1);
+        push(&mut q, &strings, 2, 3);
+        let batch = q.take_batch();
+        assert_eq!((indices(&batch), scopes(&batch)), (vec![0, 1, 0, 2], vec!["b/2".into(), "a/1".into(), "c/3".into()]));
     }
 
     #[test]

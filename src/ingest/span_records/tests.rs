@@ -1,5 +1,5 @@
 use super::*;
-use crate::ingest::record_reader::{epoch_millis_to_nanos, OP_RESET_STRINGS};
+use crate::ingest::record_reader::{epoch_millis_to_nanos, ScopeKey, OP_RESET_STRINGS};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
 use opentelemetry_proto::tonic::trace::v1::{Span, Status};
 use prost::Message;
@@ -67,11 +67,11 @@ struct Decoded {
 fn decode(bytes: &[u8], strings: &mut StringTable) -> (Vec<Decoded>, Result<(), DecodeError>) {
     let mut spans = Vec::new();
     let result = decode_chunk(bytes, strings, |s| {
-        let span = Span::decode(s.span.0.as_slice()).expect("the transcoded span is a valid OTLP Span");
+        let span = Span::decode(s.span).expect("the transcoded span is a valid OTLP Span");
         // Same size as prost's own encoding of what it decoded: no default-valued field is
         // written, no length prefix is longer than needed, nothing is written twice.
-        assert_eq!(span.encoded_len(), s.span.0.len(), "transcoded span is not minimal");
-        spans.push(Decoded { scope: s.scope, span });
+        assert_eq!(span.encoded_len(), s.span.len(), "transcoded span is not minimal");
+        spans.push(Decoded { scope: ScopeKey { name: s.scope.name.into(), version: s.scope.version.into() }, span });
     });
     (spans, result)
 }
