@@ -17,7 +17,6 @@ use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRU
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
-use opentelemetry_proto::tonic::resource::v1::Resource;
 use crate::ingest::proto_writer::Encoded;
 use wasm_bindgen::prelude::*;
 
@@ -45,7 +44,8 @@ struct ExportCounters {
 pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
-    resource: Resource,
+    /// The content of the Resource message, encoded once: it never changes.
+    resource: Encoded,
     spans: Batched<Encoded>,
     logs: Batched<Encoded>,
     metrics: MetricStore,

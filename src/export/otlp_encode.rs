@@ -4,33 +4,44 @@
 use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 use crate::ingest::record_reader::ScopeKey;
 use crate::pipeline::batch_queue::Batch;
-use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
-use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
-use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::metrics::v1::Metric;
 use prost::Message;
 
 /// Spans arrive already encoded (`ingest::span_records`), so a trace request is the envelope
 /// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
-/// {1 scope, 2 spans}) written around their bytes.
-pub fn encode_traces(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+/// {1 scope, 2 spans}) written around their bytes. `resource` is the content of the Resource
+/// message (`resource::build_resource`).
+pub fn encode_traces(resource: &Encoded, batch: Batch<Encoded>) -> Vec<u8> {
     envelope(resource, batch)
 }
 
 /// Log records too (`ingest::log_records`); ExportLogsServiceRequest has the same layout
 /// (ResourceLogs {1 resource, 2 scope_logs}, ScopeLogs {1 scope, 2 log_records}).
-pub fn encode_logs(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+pub fn encode_logs(resource: &Encoded, batch: Batch<Encoded>) -> Vec<u8> {
     envelope(resource, batch)
 }
 
-fn envelope(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
+pub fn encode_metrics(resource: &Encoded, collected: Vec<(ScopeKey, Vec<Metric>)>) -> Vec<u8> {
+    let mut batch = Batch { items: Vec::new(), scopes: Vec::new() };
+    for (index, (scope, metrics)) in collected.into_iter().enumerate() {
+        batch.scopes.push(scope);
+        batch.items.extend(metrics.iter().map(|m| (index as u32, Encoded(m.encode_to_vec()))));
+    }
+    envelope(resource, batch)
+}
+
+fn envelope(resource: &Encoded, batch: Batch<Encoded>) -> Vec<u8> {
     let body: usize = batch.items.iter().map(|(_, item)| item.0.len() + 4).sum();
-    let mut w = ProtoWriter::with_capacity(body + 1024);
+    let mut w = ProtoWriter::with_capacity(body + resource.0.len() + 256);
     let resource_items = w.begin(1);
-    w.bytes_always(1, &resource.encode_to_vec());
+    w.bytes_always(1, &resource.0);
     for (scope, items) in group_by_scope(batch) {
         let scope_items = w.begin(2);
-        w.bytes_always(1, &scope.encode_to_vec());
+        // InstrumentationScope: 1 name, 2 version; present even when both are empty.
+        let scope_message = w.begin(1);
+        w.bytes(1, scope.name.as_bytes());
+        w.bytes(2, scope.version.as_bytes());
+        w.end(scope_message);
         for item in items {
             w.bytes_always(2, &item.0);
         }
@@ -40,24 +51,9 @@ fn envelope(resource: &Resource, batch: Batch<Encoded>) -> Vec<u8> {
     w.buf
 }
 
-pub fn encode_metrics(resource: &Resource, collected: Vec<(ScopeKey, Vec<Metric>)>) -> Vec<u8> {
-    let scope_metrics = collected
-        .into_iter()
-        .map(|(key, metrics)| ScopeMetrics { scope: Some(scope(&key)), metrics, schema_url: String::new() })
-        .collect();
-    ExportMetricsServiceRequest {
-        resource_metrics: vec![ResourceMetrics { resource: Some(resource.clone()), scope_metrics, schema_url: String::new() }],
-    }
-    .encode_to_vec()
-}
-
-fn scope(key: &ScopeKey) -> InstrumentationScope {
-    InstrumentationScope { name: key.name.clone(), version: key.version.clone(), ..Default::default() }
-}
-
 /// The batch's items under their scopes, scopes in first-seen order, empty scopes left out.
-fn group_by_scope<T>(batch: Batch<T>) -> Vec<(InstrumentationScope, Vec<T>)> {
-    let mut groups: Vec<(InstrumentationScope, Vec<T>)> = batch.scopes.iter().map(|key| (scope(key), Vec::new())).collect();
+fn group_by_scope<T>(batch: Batch<T>) -> Vec<(ScopeKey, Vec<T>)> {
+    let mut groups: Vec<(ScopeKey, Vec<T>)> = batch.scopes.into_iter().map(|key| (key, Vec::new())).collect();
     for (index, item) in batch.items {
         groups[index as usize].1.push(item);
     }
@@ -70,7 +66,9 @@ mod tests {
     use super::*;
     use crate::ingest::record_reader::ScopeKey;
     use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
     use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+    use opentelemetry_proto::tonic::resource::v1::Resource;
     use opentelemetry_proto::tonic::trace::v1::Span;
 
     #[test]
@@ -90,11 +88,13 @@ mod tests {
                 ScopeKey { name: "a".into(), version: "1".into() },
                 ScopeKey { name: "b".into(), version: String::new() },
                 ScopeKey { name: "unused".into(), version: String::new() },
+                ScopeKey { name: String::new(), version: String::new() },
             ],
-            items: vec![(0, span("x")), (1, span("y")), (0, span("z"))],
+            items: vec![(0, span("x")), (1, span("y")), (0, span("z")), (3, span("anonymous"))],
         };
-        let bytes = encode_traces(&resource, batch);
+        let bytes = encode_traces(&Encoded(resource.encode_to_vec()), batch);
         let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();
+        assert_eq!(decoded.encode_to_vec(), bytes, "byte for byte what prost encodes");
         assert_eq!(decoded.resource_spans.len(), 1);
         let rs = &decoded.resource_spans[0];
         assert_eq!(rs.resource.as_ref().unwrap(), &resource);
@@ -103,7 +103,10 @@ mod tests {
             .iter()
             .map(|s| (s.scope.as_ref().unwrap().name.clone(), s.spans.iter().map(|x| x.name.clone()).collect()))
             .collect();
-        assert_eq!(names, vec![("a".into(), vec!["x".into(), "z".into()]), ("b".into(), vec!["y".into()])]);
+        assert_eq!(
+            names,
+            vec![("a".into(), vec!["x".into(), "z".into()]), ("b".into(), vec!["y".into()]), (String::new(), vec!["anonymous".into()])]
+        );
         assert_eq!(rs.scope_spans[0].scope.as_ref().unwrap().version, "1");
     }
 
@@ -111,7 +114,7 @@ mod tests {
     fn logs_and_metrics_share_the_resource_and_scope_layout() {
         use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
         use opentelemetry_proto::tonic::logs::v1::LogRecord;
-        let resource = Resource::default();
+        let resource = Encoded(Vec::new());
         let batch = Batch {
             scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }],
             items: vec![(0, Encoded(LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec()))],

@@ -209,6 +209,10 @@ mod tests {
         }
     }
 
+    fn encoded_resource() -> Encoded {
+        Encoded(resource().encode_to_vec())
+    }
+
     fn scopes() -> Vec<ScopeKey> {
         vec![ScopeKey { name: "a".into(), version: "1".into() }, ScopeKey { name: "b".into(), version: String::new() }]
     }
@@ -219,7 +223,7 @@ mod tests {
             Encoded(Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec())
         };
         let batch = Batch { scopes: scopes(), items: vec![(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))] };
-        let original = ExportTraceServiceRequest::decode(encode_traces(&resource(), batch).as_slice()).unwrap();
+        let original = ExportTraceServiceRequest::decode(encode_traces(&encoded_resource(), batch).as_slice()).unwrap();
         let body = original.encode_to_vec();
         let ((first, n1), (second, n2)) = split_request(Signal::Traces, &body).unwrap();
         assert_eq!((n1, n2), (2, 3));
@@ -242,7 +246,7 @@ mod tests {
 
     #[test]
     fn single_items_and_garbage_are_not_split() {
-        let one = encode_traces(&resource(), Batch { scopes: scopes(), items: vec![(0, Encoded(Span { name: "x".into(), ..Default::default() }.encode_to_vec()))] });
+        let one = encode_traces(&encoded_resource(), Batch { scopes: scopes(), items: vec![(0, Encoded(Span { name: "x".into(), ..Default::default() }.encode_to_vec()))] });
         assert!(split_request(Signal::Traces, &one).is_none());
         assert!(split_request(Signal::Traces, b"\xff\xff").is_none());
         assert!(split_request(Signal::Traces, &[0x0a, 0x05, 0x01]).is_none(), "a length past the end");
@@ -252,7 +256,7 @@ mod tests {
     #[test]
     fn logs_and_metrics_split_the_same_way() {
         let log = |b: &str| Encoded(LogRecord { severity_text: b.into(), ..Default::default() }.encode_to_vec());
-        let body = encode_logs(&resource(), Batch { scopes: scopes(), items: vec![(0, log("1")), (1, log("2")), (1, log("3"))] });
+        let body = encode_logs(&encoded_resource(), Batch { scopes: scopes(), items: vec![(0, log("1")), (1, log("2")), (1, log("3"))] });
         let ((first, n1), (second, n2)) = split_request(Signal::Logs, &body).unwrap();
         assert_eq!((n1, n2), (1, 2));
         assert_eq!(ExportLogsServiceRequest::decode(first.as_slice()).unwrap().resource_logs[0].scope_logs[0].log_records[0].severity_text, "1");
@@ -264,7 +268,7 @@ mod tests {
             data: Some(Data::Sum(Sum { data_points: (0..n).map(|i| point(i as f64)).collect(), aggregation_temporality: 2, is_monotonic: true })),
             ..Default::default()
         };
-        let body = encode_metrics(&resource(), vec![(scopes()[0].clone(), vec![sum("a", 3), sum("b", 1), sum("c", 2)])]);
+        let body = encode_metrics(&encoded_resource(), vec![(scopes()[0].clone(), vec![sum("a", 3), sum("b", 1), sum("c", 2)])]);
         let ((first, n1), (second, n2)) = split_request(Signal::Metrics, &body).unwrap();
         assert_eq!((n1, n2), (3, 3), "counted in data points: a | b, c");
         let m = ExportMetricsServiceRequest::decode(second.as_slice()).unwrap();
