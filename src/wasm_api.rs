@@ -260,12 +260,12 @@ impl TelemetryCore {
                 encode_logs(&self.resource, batch)
             }
             Signal::Metrics => {
-                let collected = self.metrics.collect(epoch_millis_to_nanos(now_ms));
-                if collected.is_empty() {
+                let collection = self.metrics.collect(epoch_millis_to_nanos(now_ms));
+                if collection.metrics.items.is_empty() {
                     return None;
                 }
-                self.last_batch_size = collected.iter().flat_map(|(_, metrics)| metrics).map(data_point_count).sum::<usize>() as u32;
-                encode_metrics(&self.resource, collected)
+                self.last_batch_size = collection.data_points;
+                encode_metrics(&self.resource, collection.metrics)
             }
             _ => return None,
         };
@@ -374,7 +374,7 @@ impl TelemetryCore {
     /// inline strings) on `instrument`; -1 for an unknown instrument or malformed attributes.
     #[wasm_bindgen(js_name = registerSeries)]
     pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ms: f64) -> i32 {
-        let Ok((attributes, _)) = Reader::new(attributes).attributes(&mut StringTable::default()) else {
+        let Ok((attributes, _)) = Reader::new(attributes).keyed_attributes(&mut StringTable::default()) else {
             self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, || "malformed metric attributes; measurement dropped".into());
             return -1;
         };
@@ -422,15 +422,5 @@ impl TelemetryCore {
             [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum(),
         );
         out
-    }
-}
-
-fn data_point_count(metric: &opentelemetry_proto::tonic::metrics::v1::Metric) -> usize {
-    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
-    match &metric.data {
-        Some(Data::Sum(s)) => s.data_points.len(),
-        Some(Data::Gauge(g)) => g.data_points.len(),
-        Some(Data::Histogram(h)) => h.data_points.len(),
-        _ => 0,
     }
 }

@@ -4,8 +4,6 @@
 use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 use crate::ingest::record_reader::ScopeKey;
 use crate::pipeline::batch_queue::Batch;
-use opentelemetry_proto::tonic::metrics::v1::Metric;
-use prost::Message;
 
 /// Spans arrive already encoded (`ingest::span_records`), so a trace request is the envelope
 /// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
@@ -21,13 +19,11 @@ pub fn encode_logs(resource: &Encoded, batch: Batch<Encoded>) -> Vec<u8> {
     envelope(resource, batch)
 }
 
-pub fn encode_metrics(resource: &Encoded, collected: Vec<(ScopeKey, Vec<Metric>)>) -> Vec<u8> {
-    let mut batch = Batch { items: Vec::new(), scopes: Vec::new() };
-    for (index, (scope, metrics)) in collected.into_iter().enumerate() {
-        batch.scopes.push(scope);
-        batch.items.extend(metrics.iter().map(|m| (index as u32, Encoded(m.encode_to_vec()))));
-    }
-    envelope(resource, batch)
+/// Metrics are written as they are collected (`pipeline::metric_encode`);
+/// ExportMetricsServiceRequest has the same layout again (ResourceMetrics {1 resource,
+/// 2 scope_metrics}, ScopeMetrics {1 scope, 2 metrics}).
+pub fn encode_metrics(resource: &Encoded, metrics: Batch<Encoded>) -> Vec<u8> {
+    envelope(resource, metrics)
 }
 
 fn envelope(resource: &Encoded, batch: Batch<Encoded>) -> Vec<u8> {
@@ -68,8 +64,10 @@ mod tests {
     use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
     use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
     use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+    use opentelemetry_proto::tonic::metrics::v1::Metric;
     use opentelemetry_proto::tonic::resource::v1::Resource;
     use opentelemetry_proto::tonic::trace::v1::Span;
+    use prost::Message;
 
     #[test]
     fn groups_spans_by_scope_under_one_resource() {
@@ -125,7 +123,10 @@ mod tests {
 
         let metrics = encode_metrics(
             &resource,
-            vec![(ScopeKey { name: "meter".into(), version: "2".into() }, vec![Metric { name: "m".into(), ..Default::default() }])],
+            Batch {
+                scopes: vec![ScopeKey { name: "meter".into(), version: "2".into() }],
+                items: vec![(0, Encoded(Metric { name: "m".into(), ..Default::default() }.encode_to_vec()))],
+            },
         );
         let metrics = ExportMetricsServiceRequest::decode(metrics.as_slice()).unwrap();
         let sm = &metrics.resource_metrics[0].scope_metrics[0];

@@ -268,7 +268,8 @@ mod tests {
             data: Some(Data::Sum(Sum { data_points: (0..n).map(|i| point(i as f64)).collect(), aggregation_temporality: 2, is_monotonic: true })),
             ..Default::default()
         };
-        let body = encode_metrics(&encoded_resource(), vec![(scopes()[0].clone(), vec![sum("a", 3), sum("b", 1), sum("c", 2)])]);
+        let metrics = [sum("a", 3), sum("b", 1), sum("c", 2)].map(|m| (0, Encoded(m.encode_to_vec())));
+        let body = encode_metrics(&encoded_resource(), Batch { scopes: scopes(), items: metrics.into() });
         let ((first, n1), (second, n2)) = split_request(Signal::Metrics, &body).unwrap();
         assert_eq!((n1, n2), (3, 3), "counted in data points: a | b, c");
         let m = ExportMetricsServiceRequest::decode(second.as_slice()).unwrap();
