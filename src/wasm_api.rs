@@ -157,8 +157,10 @@ impl TelemetryCore {
     /// accepted as sent. JS decides on retries with it and records the final answer once.
     #[wasm_bindgen(js_name = classifyResponse)]
     pub fn classify_response(&self, signal: u8, status: u16, body: &[u8]) -> u8 {
-        let Some(signal) = Signal::from_u8(signal) else { return 2 };
-        match interpret_response(signal, status, body) {
+        if Signal::from_u8(signal).is_none() {
+            return 2;
+        }
+        match interpret_response(status, body) {
             ExportOutcome::Accepted { .. } => 0,
             ExportOutcome::Retryable { .. } => 1,
             ExportOutcome::Rejected { .. } => 2,
@@ -287,7 +289,7 @@ impl TelemetryCore {
         counters.requests += 1;
         let items = u64::from(items);
         let what = signal.items();
-        match interpret_response(signal, status, body) {
+        match interpret_response(status, body) {
             ExportOutcome::Accepted { rejected, message } => {
                 let rejected = rejected.min(items);
                 counters.exported += items - rejected;

@@ -8,6 +8,7 @@
 //! for the requests has to be linked into the .wasm (that cost 18 KB gzipped).
 
 use super::greptime_contract::Signal;
+use super::proto_fields::{fields, Field, LEN};
 
 /// Field numbers shared by ExportTraceServiceRequest, ExportLogsServiceRequest and
 /// ExportMetricsServiceRequest: request.1 = Resource*, Resource*.2 = Scope*, Scope*.2 = items.
@@ -110,75 +111,6 @@ fn encode_resource(out: &mut Vec<u8>, header: &[u8], scopes: &[u8]) {
     let mut resource = header.to_vec();
     resource.extend_from_slice(scopes);
     Field { number: RESOURCES, wire_type: LEN }.write(out, &resource);
-}
-
-const VARINT: u8 = 0;
-const I64: u8 = 1;
-const LEN: u8 = 2;
-const I32: u8 = 5;
-
-#[derive(Clone, Copy)]
-struct Field {
-    number: u32,
-    wire_type: u8,
-}
-
-impl Field {
-    /// Writes the field back: the tag, then the value (with its length for LEN fields).
-    fn write(self, out: &mut Vec<u8>, value: &[u8]) {
-        put_varint(out, (u64::from(self.number) << 3) | u64::from(self.wire_type));
-        if self.wire_type == LEN {
-            put_varint(out, value.len() as u64);
-        }
-        out.extend_from_slice(value);
-    }
-}
-
-/// The fields of one message with their raw values (for VARINT, I64 and I32 the value bytes as
-/// they were); `None` when the bytes are not a well-formed message.
-fn fields(mut bytes: &[u8]) -> Option<impl Iterator<Item = (Field, &[u8])>> {
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (tag, rest) = varint(bytes)?;
-        let field = Field { number: u32::try_from(tag >> 3).ok()?, wire_type: (tag & 7) as u8 };
-        let len = match field.wire_type {
-            VARINT => rest.iter().position(|b| b & 0x80 == 0)? + 1,
-            I64 => 8,
-            I32 => 4,
-            LEN => {
-                let (len, after) = varint(rest)?;
-                let len = usize::try_from(len).ok()?;
-                let start = rest.len() - after.len();
-                let value = after.get(..len)?;
-                out.push((field, value));
-                bytes = &rest[start + len..];
-                continue;
-            }
-            _ => return None,
-        };
-        out.push((field, rest.get(..len)?));
-        bytes = &rest[len..];
-    }
-    Some(out.into_iter())
-}
-
-fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, b) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((value, &bytes[i + 1..]));
-        }
-    }
-    None
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
 }
 
 #[cfg(test)]
