@@ -1,9 +1,9 @@
 //! The OTLP Resource that describes this page: the app's service, this SDK, and the browser
-//! facts a RUM user expects to group by.
+//! facts a RUM user expects to group by. It never changes, so it is encoded once, when the core
+//! is built, and every request embeds those bytes.
 
-use crate::config::Config;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
-use opentelemetry_proto::tonic::resource::v1::Resource;
+use crate::config::{AttributeValue, Config};
+use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 
 /// Facts read from the browser at init (JS passes them; empty when unknown, e.g. in a worker).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,11 +15,12 @@ pub struct BrowserFacts {
     pub page_url: String,
 }
 
-pub fn build_resource(config: &Config, browser: &BrowserFacts) -> Resource {
-    let mut attributes = Vec::new();
-    let mut put = |key: &str, value: &str| {
+/// The content of an OTLP `Resource` message (resource.proto: 1 attributes).
+pub fn build_resource(config: &Config, browser: &BrowserFacts) -> Encoded {
+    let mut attributes: Vec<(&str, AttributeValue)> = Vec::new();
+    let mut put = |key: &'static str, value: &str| {
         if !value.is_empty() {
-            attributes.push(string_kv(key, value));
+            attributes.push((key, AttributeValue::String(value.to_owned())));
         }
     };
     put("service.name", &config.service_name);
@@ -32,18 +33,44 @@ pub fn build_resource(config: &Config, browser: &BrowserFacts) -> Resource {
     put("page.url", &strip_query(&browser.page_url));
     // The app's own attributes override ours, except service.name/version, which have their
     // own settings: letting both set them would make it unclear which one wins.
-    for kv in &config.resource_attributes {
-        if kv.key == "service.name" || kv.key == "service.version" {
+    for (key, value) in &config.resource_attributes {
+        if key == "service.name" || key == "service.version" {
             continue;
         }
-        attributes.retain(|existing: &KeyValue| existing.key != kv.key);
-        attributes.push(kv.clone());
+        attributes.retain(|(existing, _)| existing != key);
+        attributes.push((key, value.clone()));
     }
-    Resource { attributes, ..Default::default() }
+    let mut w = ProtoWriter::with_capacity(512);
+    for (key, value) in &attributes {
+        // KeyValue: 1 key, 2 value.
+        let kv = w.begin(1);
+        w.bytes(1, key.as_bytes());
+        let any = w.begin(2);
+        write_any_value(&mut w, value);
+        w.end(any);
+        w.end(kv);
+    }
+    Encoded(w.buf)
 }
 
-fn string_kv(key: &str, value: &str) -> KeyValue {
-    KeyValue { key: key.to_owned(), value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.to_owned())) }), ..Default::default() }
+/// The content of an `AnyValue` (common.proto: 1 string, 2 bool, 3 int, 4 double, 5 array).
+fn write_any_value(w: &mut ProtoWriter, value: &AttributeValue) {
+    match value {
+        AttributeValue::String(s) => w.bytes_always(1, s.as_bytes()),
+        AttributeValue::Bool(b) => w.uint_always(2, u64::from(*b)),
+        AttributeValue::Int(i) => w.uint_always(3, *i as u64),
+        AttributeValue::Double(d) => w.fixed64_always(4, d.to_bits()),
+        AttributeValue::Array(values) => {
+            // ArrayValue: 1 values.
+            let array = w.begin(5);
+            for value in values {
+                let element = w.begin(1);
+                write_any_value(w, value);
+                w.end(element);
+            }
+            w.end(array);
+        }
+    }
 }
 
 fn strip_query(url: &str) -> String {
@@ -54,9 +81,19 @@ fn strip_query(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::{parse, RawValue};
+    use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
+    use opentelemetry_proto::tonic::resource::v1::Resource;
+    use prost::Message;
 
-    fn attrs(resource: &Resource) -> Vec<(String, String)> {
+    /// Read back with prost's decoder, and byte for byte what prost encodes for what it read.
+    fn decode(encoded: &Encoded) -> Resource {
+        let resource = Resource::decode(encoded.0.as_slice()).expect("a valid OTLP Resource");
+        assert_eq!(resource.encode_to_vec(), encoded.0, "not prost's encoding");
         resource
+    }
+
+    fn attrs(encoded: &Encoded) -> Vec<(String, String)> {
+        decode(encoded)
             .attributes
             .iter()
             .map(|kv| {
@@ -117,5 +154,45 @@ mod tests {
         let got = attrs(&build_resource(&config, &BrowserFacts::default()));
         assert_eq!(got[0], ("service.name".into(), "unknown_service:webjs".into()));
         assert!(got.iter().all(|(k, _)| k != "user_agent.original"), "empty facts are left out");
+    }
+
+    #[test]
+    fn app_attributes_of_every_kind_are_written_as_prost_would() {
+        let config = parse(&RawValue::object([
+            ("endpoint", RawValue::str("/greptime")),
+            ("serviceName", RawValue::str("shop")),
+            (
+                "resourceAttributes",
+                RawValue::object([
+                    ("int", RawValue::Number(-3.0)),
+                    ("zero", RawValue::Number(0.0)),
+                    ("double", RawValue::Number(2.5)),
+                    ("no", RawValue::Bool(false)),
+                    ("empty", RawValue::str("")),
+                    ("list", RawValue::Array(vec![RawValue::str("a"), RawValue::str("")])),
+                    ("none", RawValue::Array(vec![])),
+                ]),
+            ),
+        ]))
+        .config
+        .unwrap();
+        let kv = |key: &str, value: any_value::Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
+        let string = |s: &str| any_value::Value::StringValue(s.into());
+        let array = |values: Vec<any_value::Value>| {
+            any_value::Value::ArrayValue(ArrayValue { values: values.into_iter().map(|v| AnyValue { value: Some(v) }).collect() })
+        };
+        let resource = decode(&build_resource(&config, &BrowserFacts::default()));
+        assert_eq!(
+            resource.attributes[4..],
+            [
+                kv("int", any_value::Value::IntValue(-3)),
+                kv("zero", any_value::Value::IntValue(0)),
+                kv("double", any_value::Value::DoubleValue(2.5)),
+                kv("no", any_value::Value::BoolValue(false)),
+                kv("empty", string("")),
+                kv("list", array(vec![string("a"), string("")])),
+                kv("none", array(vec![])),
+            ]
+        );
     }
 }

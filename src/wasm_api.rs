@@ -17,8 +17,7 @@ use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRU
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
-use opentelemetry_proto::tonic::resource::v1::Resource;
-use prost::Message;
+use crate::ingest::proto_writer::Encoded;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
@@ -45,9 +44,8 @@ struct ExportCounters {
 pub struct TelemetryCore {
     config: Config,
     config_warnings: Vec<String>,
-    resource: Resource,
-    /// `resource` encoded once: every trace and log request starts with it.
-    resource_bytes: Vec<u8>,
+    /// The content of the Resource message, encoded once: every request starts with it.
+    resource: Encoded,
     spans: Batched,
     logs: Batched,
     metrics: MetricStore,
@@ -76,7 +74,6 @@ impl TelemetryCore {
             metrics: MetricStore::new(config.metrics.temporality, config.metrics.cardinality_limit, epoch_millis_to_nanos(now_ms)),
             config,
             config_warnings: report.warnings,
-            resource_bytes: resource.encode_to_vec(),
             resource,
             diagnostics: Diagnostics::default(),
             last_batch_size: 0,
@@ -160,8 +157,10 @@ impl TelemetryCore {
     /// accepted as sent. JS decides on retries with it and records the final answer once.
     #[wasm_bindgen(js_name = classifyResponse)]
     pub fn classify_response(&self, signal: u8, status: u16, body: &[u8]) -> u8 {
-        let Some(signal) = Signal::from_u8(signal) else { return 2 };
-        match interpret_response(signal, status, body) {
+        if Signal::from_u8(signal).is_none() {
+            return 2;
+        }
+        match interpret_response(status, body) {
             ExportOutcome::Accepted { .. } => 0,
             ExportOutcome::Retryable { .. } => 1,
             ExportOutcome::Rejected { .. } => 2,
@@ -255,20 +254,20 @@ impl TelemetryCore {
             Signal::Traces if !self.spans.queue.is_empty() => {
                 let batch = self.spans.queue.take_batch();
                 self.last_batch_size = batch.items.len() as u32;
-                encode_traces(&self.resource_bytes, batch)
+                encode_traces(&self.resource, batch)
             }
             Signal::Logs if !self.logs.queue.is_empty() => {
                 let batch = self.logs.queue.take_batch();
                 self.last_batch_size = batch.items.len() as u32;
-                encode_logs(&self.resource_bytes, batch)
+                encode_logs(&self.resource, batch)
             }
             Signal::Metrics => {
-                let collected = self.metrics.collect(epoch_millis_to_nanos(now_ms));
-                if collected.is_empty() {
+                let collection = self.metrics.collect(epoch_millis_to_nanos(now_ms));
+                if collection.metrics.items.is_empty() {
                     return None;
                 }
-                self.last_batch_size = collected.iter().flat_map(|(_, metrics)| metrics).map(data_point_count).sum::<usize>() as u32;
-                encode_metrics(&self.resource, collected)
+                self.last_batch_size = collection.data_points;
+                encode_metrics(&self.resource, collection.metrics)
             }
             _ => return None,
         };
@@ -290,7 +289,7 @@ impl TelemetryCore {
         counters.requests += 1;
         let items = u64::from(items);
         let what = signal.items();
-        match interpret_response(signal, status, body) {
+        match interpret_response(status, body) {
             ExportOutcome::Accepted { rejected, message } => {
                 let rejected = rejected.min(items);
                 counters.exported += items - rejected;
@@ -377,7 +376,7 @@ impl TelemetryCore {
     /// inline strings) on `instrument`; -1 for an unknown instrument or malformed attributes.
     #[wasm_bindgen(js_name = registerSeries)]
     pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ms: f64) -> i32 {
-        let Ok((attributes, _)) = Reader::new(attributes).attributes(&mut StringTable::default()) else {
+        let Ok((attributes, _)) = Reader::new(attributes).keyed_attributes(&mut StringTable::default()) else {
             self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, || "malformed metric attributes; measurement dropped".into());
             return -1;
         };
@@ -425,15 +424,5 @@ impl TelemetryCore {
             [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum(),
         );
         out
-    }
-}
-
-fn data_point_count(metric: &opentelemetry_proto::tonic::metrics::v1::Metric) -> usize {
-    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
-    match &metric.data {
-        Some(Data::Sum(s)) => s.data_points.len(),
-        Some(Data::Gauge(g)) => g.data_points.len(),
-        Some(Data::Histogram(h)) => h.data_points.len(),
-        _ => 0,
     }
 }

@@ -4,10 +4,11 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod js_reader;
+pub mod attribute_value;
 pub mod raw_value;
 
 use crate::export::greptime_contract::basic_auth_header;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
+pub use attribute_value::{attribute_value, AttributeValue};
 pub use raw_value::RawValue;
 use std::fmt;
 
@@ -119,7 +120,8 @@ pub struct Config {
     pub headers: Vec<(String, String)>,
     pub service_name: String,
     pub service_version: Option<String>,
-    pub resource_attributes: Vec<KeyValue>,
+    /// In the order written, a repeated key keeping its last value.
+    pub resource_attributes: Vec<(String, AttributeValue)>,
     pub trace_table: Option<String>,
     /// `x-greptime-log-table-name`, always sent.
     pub log_table: String,
@@ -457,16 +459,16 @@ impl Validator {
         headers
     }
 
-    fn attributes(&mut self, key: &str, raw: &RawValue) -> Vec<KeyValue> {
+    fn attributes(&mut self, key: &str, raw: &RawValue) -> Vec<(String, AttributeValue)> {
         let Some(entries) = self.object(key, raw, "ignored") else {
             return Vec::new();
         };
-        let mut out: Vec<KeyValue> = Vec::new();
+        let mut out: Vec<(String, AttributeValue)> = Vec::new();
         for (name, value) in entries {
             match attribute_value(value) {
                 Some(value) => {
-                    out.retain(|kv| kv.key != *name);
-                    out.push(KeyValue { key: name.clone(), value: Some(value), ..Default::default() });
+                    out.retain(|(k, _)| k != name);
+                    out.push((name.clone(), value));
                 }
                 None if *value == RawValue::Missing => {}
                 None => self.warn(format!(
@@ -759,30 +761,6 @@ fn normalize_endpoint(raw: &str, warnings: &mut Vec<String>) -> Result<String, C
 /// RFC 9110 token characters.
 fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// An OTLP attribute value from a configuration value: strings, booleans, numbers (whole
-/// numbers as ints) and homogeneous arrays of those.
-pub fn attribute_value(raw: &RawValue) -> Option<AnyValue> {
-    let value = match raw {
-        RawValue::String(s) => any_value::Value::StringValue(s.clone()),
-        RawValue::Bool(b) => any_value::Value::BoolValue(*b),
-        RawValue::Number(n) if !n.is_finite() => return None,
-        RawValue::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => {
-            any_value::Value::IntValue(*n as i64)
-        }
-        RawValue::Number(n) => any_value::Value::DoubleValue(*n),
-        RawValue::Array(items) => {
-            let values: Vec<AnyValue> = items.iter().map(attribute_value).collect::<Option<_>>()?;
-            let kind = |v: &AnyValue| std::mem::discriminant(v.value.as_ref().unwrap());
-            if values.windows(2).any(|w| kind(&w[0]) != kind(&w[1])) {
-                return None;
-            }
-            any_value::Value::ArrayValue(ArrayValue { values })
-        }
-        _ => return None,
-    };
-    Some(AnyValue { value: Some(value) })
 }
 
 /// A number for a message, without `f64`'s `Display`: float formatting would add about 15 KB

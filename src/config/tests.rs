@@ -139,13 +139,17 @@ fn hyphenated_database_is_flagged() {
 
 #[test]
 fn resource_attribute_values() {
-    let v = |raw: RawValue| attribute_value(&raw).and_then(|a| a.value);
-    assert_eq!(v(RawValue::Number(3.0)), Some(any_value::Value::IntValue(3)));
-    assert_eq!(v(RawValue::Number(3.5)), Some(any_value::Value::DoubleValue(3.5)));
+    let v = |raw: RawValue| attribute_value(&raw);
+    assert_eq!(v(RawValue::Number(3.0)), Some(AttributeValue::Int(3)));
+    assert_eq!(v(RawValue::Number(3.5)), Some(AttributeValue::Double(3.5)));
     assert_eq!(v(RawValue::Number(f64::NAN)), None);
-    assert_eq!(v(RawValue::Number(1e300)), Some(any_value::Value::DoubleValue(1e300)));
+    assert_eq!(v(RawValue::Number(1e300)), Some(AttributeValue::Double(1e300)));
     assert_eq!(v(RawValue::Object(vec![])), None);
-    assert!(matches!(v(RawValue::Array(vec![RawValue::Bool(true), RawValue::Bool(false)])), Some(any_value::Value::ArrayValue(_))));
+    assert_eq!(
+        v(RawValue::Array(vec![RawValue::Bool(true), RawValue::Bool(false)])),
+        Some(AttributeValue::Array(vec![AttributeValue::Bool(true), AttributeValue::Bool(false)]))
+    );
+    assert_eq!(v(RawValue::Array(vec![RawValue::Number(1.0), RawValue::Number(1.5)])), None, "ints and doubles do not mix");
 }
 
 #[test]

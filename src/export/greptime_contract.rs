@@ -2,12 +2,9 @@
 //! ../shared/greptimedb-otlp.md, read from GreptimeDB's source): where to POST, which headers,
 //! and what each answer means. The transport that performs the request lives in JS.
 
+use super::response_decode::{partial_success, rpc_status_message};
 use crate::config::Config;
 use base64::Engine;
-use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
-use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
-use prost::Message;
 
 /// Required for traces: without it GreptimeDB answers 400 "Pipeline is required for this API."
 pub const TRACE_PIPELINE: &str = "greptime_trace_v1";
@@ -90,25 +87,12 @@ pub enum ExportOutcome {
 }
 
 /// Interprets GreptimeDB's answer. `status` 0 means the request never got a response.
-pub fn interpret_response(signal: Signal, status: u16, body: &[u8]) -> ExportOutcome {
+pub fn interpret_response(status: u16, body: &[u8]) -> ExportOutcome {
     match status {
         200..=299 => {
-            // GreptimeDB sends partial success only for traces; read it for every signal anyway.
-            let partial = match signal {
-                Signal::Traces => ExportTraceServiceResponse::decode(body)
-                    .ok()
-                    .and_then(|r| r.partial_success)
-                    .map(|p| (p.rejected_spans, p.error_message)),
-                Signal::Metrics => ExportMetricsServiceResponse::decode(body)
-                    .ok()
-                    .and_then(|r| r.partial_success)
-                    .map(|p| (p.rejected_data_points, p.error_message)),
-                Signal::Logs => ExportLogsServiceResponse::decode(body)
-                    .ok()
-                    .and_then(|r| r.partial_success)
-                    .map(|p| (p.rejected_log_records, p.error_message)),
-            };
-            let (rejected, message) = partial.unwrap_or_default();
+            // GreptimeDB sends partial success only for traces; read it for every signal anyway
+            // (the three responses have the same layout).
+            let (rejected, message) = partial_success(body).unwrap_or_default();
             ExportOutcome::Accepted { rejected: rejected.max(0) as u64, message }
         }
         0 | 429 | 502 | 503 | 504 => ExportOutcome::Retryable { status, message: error_message(body) },
@@ -124,25 +108,14 @@ fn error_message(body: &[u8]) -> String {
     if let Some(msg) = json_string_field(text, "error") {
         return msg;
     }
-    if let Ok(status) = RpcStatus::decode(body) {
-        if !status.message.is_empty() {
-            return status.message;
-        }
+    if let Some(message) = rpc_status_message(body).filter(|m| !m.is_empty()) {
+        return message;
     }
     let mut text: String = text.chars().filter(|c| !c.is_control()).take(300).collect();
     if text.is_empty() {
         text.push_str("(empty body)");
     }
     text
-}
-
-/// The two fields of `google.rpc.Status` GreptimeDB fills.
-#[derive(Clone, PartialEq, Message)]
-struct RpcStatus {
-    #[prost(int32, tag = "1")]
-    code: i32,
-    #[prost(string, tag = "2")]
-    message: String,
 }
 
 /// Extracts `"field": "…"` from a small JSON object without a JSON parser (the error bodies
@@ -179,7 +152,9 @@ fn json_string_field(text: &str, field: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::config::{parse, RawValue};
-    use opentelemetry_proto::tonic::collector::trace::v1::ExportTracePartialSuccess;
+    use crate::ingest::proto_writer::ProtoWriter;
+    use opentelemetry_proto::tonic::collector::trace::v1::{ExportTracePartialSuccess, ExportTraceServiceResponse};
+    use prost::Message;
 
     fn config(extra: Vec<(&str, RawValue)>) -> Config {
         let mut entries = vec![("endpoint", RawValue::str("http://localhost:4000/")), ("serviceName", RawValue::str("web"))];
@@ -233,7 +208,7 @@ mod tests {
     #[test]
     fn success_with_and_without_partial_success() {
         assert_eq!(
-            interpret_response(Signal::Traces, 200, &[]),
+            interpret_response(200, &[]),
             ExportOutcome::Accepted { rejected: 0, message: String::new() }
         );
         let body = ExportTraceServiceResponse {
@@ -241,7 +216,7 @@ mod tests {
         }
         .encode_to_vec();
         assert_eq!(
-            interpret_response(Signal::Traces, 200, &body),
+            interpret_response(200, &body),
             ExportOutcome::Accepted { rejected: 2, message: "Accepted 1 spans, rejected 2 spans".into() }
         );
     }
@@ -250,30 +225,33 @@ mod tests {
     fn errors_are_classified_by_the_otlp_retry_rules() {
         let auth = br#"{"code":7003,"error":"Not found http or grpc authorization header","execution_time_ms":0}"#;
         assert_eq!(
-            interpret_response(Signal::Traces, 401, auth),
+            interpret_response(401, auth),
             ExportOutcome::Rejected { status: 401, message: "Not found http or grpc authorization header".into() }
         );
         assert_eq!(
-            interpret_response(Signal::Traces, 400, br#"{"error":"Pipeline is required for this API."}"#),
+            interpret_response(400, br#"{"error":"Pipeline is required for this API."}"#),
             ExportOutcome::Rejected { status: 400, message: "Pipeline is required for this API.".into() }
         );
         for status in [429, 502, 503, 504] {
-            assert!(matches!(interpret_response(Signal::Traces, status, b"busy"), ExportOutcome::Retryable { .. }));
+            assert!(matches!(interpret_response(status, b"busy"), ExportOutcome::Retryable { .. }));
         }
         for status in [400, 401, 403, 404, 408, 413, 500] {
-            assert!(matches!(interpret_response(Signal::Traces, status, b""), ExportOutcome::Rejected { .. }));
+            assert!(matches!(interpret_response(status, b""), ExportOutcome::Rejected { .. }));
         }
         assert_eq!(
-            interpret_response(Signal::Traces, 0, b""),
+            interpret_response(0, b""),
             ExportOutcome::Retryable { status: 0, message: "(empty body)".into() }
         );
     }
 
     #[test]
     fn total_trace_rejection_body_is_a_protobuf_status() {
-        let body = RpcStatus { code: 0, message: "Accepted 0 spans, rejected 2 spans".into() }.encode_to_vec();
+        // google.rpc.Status: 1 code (0 here, left out), 2 message.
+        let mut body = ProtoWriter::default();
+        body.bytes(2, b"Accepted 0 spans, rejected 2 spans");
+        let body = body.buf;
         assert_eq!(
-            interpret_response(Signal::Traces, 400, &body),
+            interpret_response(400, &body),
             ExportOutcome::Rejected { status: 400, message: "Accepted 0 spans, rejected 2 spans".into() }
         );
     }

@@ -3,3 +3,5 @@
 pub mod greptime_contract;
 pub mod otlp_encode;
 pub mod otlp_split;
+pub mod proto_fields;
+pub mod response_decode;

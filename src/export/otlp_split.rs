@@ -8,6 +8,7 @@
 //! for the requests has to be linked into the .wasm (that cost 18 KB gzipped).
 
 use super::greptime_contract::Signal;
+use super::proto_fields::{fields, Field, LEN};
 
 /// Field numbers shared by ExportTraceServiceRequest, ExportLogsServiceRequest and
 /// ExportMetricsServiceRequest: request.1 = Resource*, Resource*.2 = Scope*, Scope*.2 = items.
@@ -112,79 +113,11 @@ fn encode_resource(out: &mut Vec<u8>, header: &[u8], scopes: &[u8]) {
     Field { number: RESOURCES, wire_type: LEN }.write(out, &resource);
 }
 
-const VARINT: u8 = 0;
-const I64: u8 = 1;
-const LEN: u8 = 2;
-const I32: u8 = 5;
-
-#[derive(Clone, Copy)]
-struct Field {
-    number: u32,
-    wire_type: u8,
-}
-
-impl Field {
-    /// Writes the field back: the tag, then the value (with its length for LEN fields).
-    fn write(self, out: &mut Vec<u8>, value: &[u8]) {
-        put_varint(out, (u64::from(self.number) << 3) | u64::from(self.wire_type));
-        if self.wire_type == LEN {
-            put_varint(out, value.len() as u64);
-        }
-        out.extend_from_slice(value);
-    }
-}
-
-/// The fields of one message with their raw values (for VARINT, I64 and I32 the value bytes as
-/// they were); `None` when the bytes are not a well-formed message.
-fn fields(mut bytes: &[u8]) -> Option<impl Iterator<Item = (Field, &[u8])>> {
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (tag, rest) = varint(bytes)?;
-        let field = Field { number: u32::try_from(tag >> 3).ok()?, wire_type: (tag & 7) as u8 };
-        let len = match field.wire_type {
-            VARINT => rest.iter().position(|b| b & 0x80 == 0)? + 1,
-            I64 => 8,
-            I32 => 4,
-            LEN => {
-                let (len, after) = varint(rest)?;
-                let len = usize::try_from(len).ok()?;
-                let start = rest.len() - after.len();
-                let value = after.get(..len)?;
-                out.push((field, value));
-                bytes = &rest[start + len..];
-                continue;
-            }
-            _ => return None,
-        };
-        out.push((field, rest.get(..len)?));
-        bytes = &rest[len..];
-    }
-    Some(out.into_iter())
-}
-
-fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, b) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((value, &bytes[i + 1..]));
-        }
-    }
-    None
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
+    use crate::ingest::proto_writer::Encoded;
     use crate::ingest::record_reader::ScopeKey;
     use crate::pipeline::batch_queue::Batch;
     use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
@@ -208,6 +141,10 @@ mod tests {
         }
     }
 
+    fn encoded_resource() -> Encoded {
+        Encoded(resource().encode_to_vec())
+    }
+
     fn scopes() -> Vec<ScopeKey> {
         vec![ScopeKey { name: "a".into(), version: "1".into() }, ScopeKey { name: "b".into(), version: String::new() }]
     }
@@ -224,7 +161,7 @@ mod tests {
     fn traces_split_in_half_keeping_resource_scopes_and_order() {
         let span = |n: &str| Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec();
         let batch = batch([(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))]);
-        let original = ExportTraceServiceRequest::decode(encode_traces(&resource().encode_to_vec(), batch).as_slice()).unwrap();
+        let original = ExportTraceServiceRequest::decode(encode_traces(&encoded_resource(), batch).as_slice()).unwrap();
         let body = original.encode_to_vec();
         let ((first, n1), (second, n2)) = split_request(Signal::Traces, &body).unwrap();
         assert_eq!((n1, n2), (2, 3));
@@ -247,7 +184,7 @@ mod tests {
 
     #[test]
     fn single_items_and_garbage_are_not_split() {
-        let one = encode_traces(&resource().encode_to_vec(), batch([(0, Span { name: "x".into(), ..Default::default() }.encode_to_vec())]));
+        let one = encode_traces(&encoded_resource(), batch([(0, Span { name: "x".into(), ..Default::default() }.encode_to_vec())]));
         assert!(split_request(Signal::Traces, &one).is_none());
         assert!(split_request(Signal::Traces, b"\xff\xff").is_none());
         assert!(split_request(Signal::Traces, &[0x0a, 0x05, 0x01]).is_none(), "a length past the end");
@@ -257,7 +194,7 @@ mod tests {
     #[test]
     fn logs_and_metrics_split_the_same_way() {
         let log = |b: &str| LogRecord { severity_text: b.into(), ..Default::default() }.encode_to_vec();
-        let body = encode_logs(&resource().encode_to_vec(), batch([(0, log("1")), (1, log("2")), (1, log("3"))]));
+        let body = encode_logs(&encoded_resource(), batch([(0, log("1")), (1, log("2")), (1, log("3"))]));
         let ((first, n1), (second, n2)) = split_request(Signal::Logs, &body).unwrap();
         assert_eq!((n1, n2), (1, 2));
         assert_eq!(ExportLogsServiceRequest::decode(first.as_slice()).unwrap().resource_logs[0].scope_logs[0].log_records[0].severity_text, "1");
@@ -269,7 +206,7 @@ mod tests {
             data: Some(Data::Sum(Sum { data_points: (0..n).map(|i| point(i as f64)).collect(), aggregation_temporality: 2, is_monotonic: true })),
             ..Default::default()
         };
-        let body = encode_metrics(&resource(), vec![(scopes()[0].clone(), vec![sum("a", 3), sum("b", 1), sum("c", 2)])]);
+        let body = encode_metrics(&encoded_resource(), batch([sum("a", 3), sum("b", 1), sum("c", 2)].map(|m| (0, m.encode_to_vec()))));
         let ((first, n1), (second, n2)) = split_request(Signal::Metrics, &body).unwrap();
         assert_eq!((n1, n2), (3, 3), "counted in data points: a | b, c");
         let m = ExportMetricsServiceRequest::decode(second.as_slice()).unwrap();

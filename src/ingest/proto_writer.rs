@@ -1,4 +1,5 @@
-//! A minimal protobuf writer for transcoding span and log records straight into OTLP wire bytes.
+//! A minimal protobuf writer for transcoding span and log records straight into OTLP wire bytes
+//! (and for the other messages the core sends: the resource, metrics).
 //!
 //! Written by hand rather than building prost structs and encoding them: that path allocated a
 //! `String` per attribute key and value and walked every span twice (decode into structs, then
@@ -122,6 +123,19 @@ impl ProtoWriter {
         }
     }
 
+    /// A packed repeated fixed64 or double field (bit patterns), left out when empty.
+    pub fn packed_fixed64(&mut self, field: u32, values: impl ExactSizeIterator<Item = u64>) {
+        if values.len() == 0 {
+            return;
+        }
+        self.room(15 + 8 * values.len());
+        self.put_key(field, WIRE_LEN);
+        self.put_varint(8 * values.len() as u64);
+        for v in values {
+            self.put_slice(&v.to_le_bytes());
+        }
+    }
+
     /// A bytes or string field, left out when empty (proto3 default).
     #[inline(always)]
     pub fn bytes(&mut self, field: u32, b: &[u8]) {
@@ -224,6 +238,7 @@ mod tests {
         w.fixed64(2, 0);
         w.fixed32(3, 0);
         w.bytes(4, b"");
+        w.packed_fixed64(5, std::iter::empty());
         assert!(w.buf.is_empty());
         w.uint_always(2, 0);
         w.bytes_always(1, b"");

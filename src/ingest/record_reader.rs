@@ -16,9 +16,8 @@
 //! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
 //! safe integer, so the cast back is exact. Arrays and maps nest at most `MAX_VALUE_DEPTH` deep.
 
-use super::proto_writer::ProtoWriter;
+use super::proto_writer::{Encoded, ProtoWriter};
 use super::string_table::StringTable;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue, KeyValueList};
 use std::fmt;
 
 pub const OP_RESET_STRINGS: u8 = 2;
@@ -116,6 +115,13 @@ pub struct ScopeToken {
     version: u32,
 }
 
+/// One attribute: its key, and the content of the OTLP `KeyValue` message holding it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct KeyedAttribute {
+    pub key: String,
+    pub key_value: Encoded,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct DecodeError {
     pub offset: usize,
@@ -191,19 +197,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn str(&mut self, strings: &mut StringTable) -> Result<String, DecodeError> {
-        let v = self.varint()?;
-        let n = v >> 2;
-        match v & 3 {
-            STR_INTERNED => strings.get(n).map(str::to_owned).ok_or_else(|| self.error("unknown string number")),
-            form @ (STR_INLINE | STR_DEFINE) => {
-                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?.to_owned();
-                if form == STR_DEFINE {
-                    strings.define(s.clone()).map_err(|reason| self.error(reason))?;
-                }
-                Ok(s)
-            }
-            _ => Err(self.error("unknown string form")),
-        }
+        Ok(self.str_ref(strings)?.resolve(strings).to_owned())
     }
 
     /// Transcodes a string straight into protobuf field `field` of `w`, without allocating
@@ -247,7 +241,7 @@ impl<'a> Reader<'a> {
 
     /// Transcodes a value as the content of an `AnyValue` message (field numbers from
     /// common.proto: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist). An empty entry
-    /// writes nothing: an `AnyValue` with no value, as in [`Self::value`].
+    /// writes nothing: an `AnyValue` with no value.
     pub fn value_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, depth: u8) -> Result<(), DecodeError> {
         match self.u8()? {
             TAG_STRING => self.str_into(strings, w, 1, true)?,
@@ -296,45 +290,21 @@ impl<'a> Reader<'a> {
         self.varint()
     }
 
-    /// A value; `None` for an empty (null) entry, which only arrays and maps may hold.
-    pub fn value(&mut self, strings: &mut StringTable, depth: u8) -> Result<Option<any_value::Value>, DecodeError> {
-        Ok(Some(match self.u8()? {
-            TAG_STRING => any_value::Value::StringValue(self.str(strings)?),
-            TAG_FALSE => any_value::Value::BoolValue(false),
-            TAG_TRUE => any_value::Value::BoolValue(true),
-            TAG_INT => any_value::Value::IntValue(self.f64()? as i64),
-            TAG_DOUBLE => any_value::Value::DoubleValue(self.f64()?),
-            TAG_EMPTY if depth > 0 => return Ok(None),
-            TAG_ARRAY if depth < MAX_VALUE_DEPTH => {
-                let n = self.varint()?;
-                let mut values = Vec::with_capacity(n.min(1024) as usize);
-                for _ in 0..n {
-                    values.push(AnyValue { value: self.value(strings, depth + 1)? });
-                }
-                any_value::Value::ArrayValue(ArrayValue { values })
-            }
-            TAG_MAP if depth < MAX_VALUE_DEPTH => {
-                let n = self.varint()?;
-                let mut values = Vec::with_capacity(n.min(1024) as usize);
-                for _ in 0..n {
-                    let key = self.str(strings)?;
-                    let value = self.value(strings, depth + 1)?;
-                    values.push(KeyValue { key, value: Some(AnyValue { value }), ..Default::default() });
-                }
-                any_value::Value::KvlistValue(KeyValueList { values })
-            }
-            _ => return Err(self.error("unknown value tag")),
-        }))
-    }
-
-    /// Attributes and the count of those dropped before they were written.
-    pub fn attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyValue>, u32), DecodeError> {
+    /// Attributes each transcoded as the content of a `KeyValue` message, with its key, for a
+    /// caller that orders or dedupes them by key before writing them (metric series); and the
+    /// count of those dropped before they were written.
+    pub fn keyed_attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyedAttribute>, u32), DecodeError> {
         let n = self.varint()?;
         let mut attributes = Vec::with_capacity(n.min(1024) as usize);
         for _ in 0..n {
             let key = self.str(strings)?;
-            let value = self.value(strings, 0)?;
-            attributes.push(KeyValue { key, value: Some(AnyValue { value }), ..Default::default() });
+            // KeyValue: 1 key, 2 value.
+            let mut w = ProtoWriter::with_capacity(key.len() + 16);
+            w.bytes(1, key.as_bytes());
+            let value = w.begin(2);
+            self.value_into(strings, &mut w, 0)?;
+            w.end(value);
+            attributes.push(KeyedAttribute { key, key_value: Encoded(w.buf) });
         }
         Ok((attributes, self.varint()?))
     }
@@ -399,5 +369,38 @@ pub fn epoch_millis_to_nanos(ms: f64) -> u64 {
         (whole as u64) * 1_000_000 + ((ms - whole) * 1e6).round() as u64
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, ArrayValue, KeyValue};
+    use prost::Message;
+
+    #[test]
+    fn keyed_attributes_are_keys_and_prost_identical_key_values() {
+        let mut strings = StringTable::default();
+        strings.define("k".into()).unwrap();
+        let mut record = vec![3]; // three attributes
+        record.extend([(1 << 2) | 1, b'a', TAG_STRING, (1 << 2) | 1, b'x']); // "a": "x" (inline strings)
+        record.extend([0 << 2, TAG_INT]); // "k" (interned): -7
+        record.extend((-7.0f64).to_le_bytes());
+        record.extend([(1 << 2) | 1, b'l', TAG_ARRAY, 2, TAG_TRUE, TAG_EMPTY]); // "l": [true, empty]
+        record.push(4); // four dropped
+        let mut r = Reader::new(&record);
+        let (attributes, dropped) = r.keyed_attributes(&mut strings).unwrap();
+        assert!(r.at_end());
+        assert_eq!(dropped, 4);
+        let kv = |key: &str, value: Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
+        let expected = [
+            kv("a", Value::StringValue("x".into())),
+            kv("k", Value::IntValue(-7)),
+            kv("l", Value::ArrayValue(ArrayValue { values: vec![AnyValue { value: Some(Value::BoolValue(true)) }, AnyValue { value: None }] })),
+        ];
+        assert_eq!(attributes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["a", "k", "l"]);
+        for (attribute, expected) in attributes.iter().zip(expected) {
+            assert_eq!(attribute.key_value.0, expected.encode_to_vec(), "{}", attribute.key);
+        }
     }
 }

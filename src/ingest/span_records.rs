@@ -16,9 +16,11 @@
 use super::proto_writer::ProtoWriter;
 use super::record_reader::{decode_ops, DecodeError, Reader, Scope, ScopeRef};
 use super::string_table::StringTable;
-use opentelemetry_proto::tonic::trace::v1::span;
 
 pub const OP_SPAN: u8 = 1;
+
+/// The last `Span.SpanKind` value (SPAN_KIND_CONSUMER).
+const SPAN_KIND_CONSUMER: u8 = 5;
 
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
@@ -77,7 +79,7 @@ fn read_span<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWri
     let trace_flags = r.u8()?;
     w.fixed32(FLAGS, u32::from(trace_flags) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
     let kind = r.u8()?;
-    if kind > span::SpanKind::Consumer as u8 {
+    if kind > SPAN_KIND_CONSUMER {
         return Err(r.error("unknown span kind"));
     }
     w.uint(KIND, u64::from(kind));

@@ -48,10 +48,31 @@ pub struct Batch {
 
 impl Batch {
     /// Appends an item (the content of its message) under `scope`, framed as the queue frames it.
-    #[cfg(test)]
     pub fn push(&mut self, scope: u32, content: &[u8]) {
         let len = append_framed(&mut self.bytes, content);
         self.items.push((scope, len));
+    }
+}
+
+#[cfg(test)]
+impl Batch {
+    /// Each item's scope and content (its framing taken off), for tests to decode.
+    pub fn contents(&self) -> Vec<(u32, &[u8])> {
+        let mut at = 0;
+        self.items
+            .iter()
+            .map(|&(scope, len)| {
+                let item = &self.bytes[at..at + len as usize];
+                at += len as usize;
+                assert_eq!(item[0], (ITEM_FIELD << 3 | 2) as u8, "framed as the item field");
+                // The key is one byte; the length a varint.
+                let mut i = 1;
+                while item[i] & 0x80 != 0 {
+                    i += 1;
+                }
+                (scope, &item[i + 1..])
+            })
+            .collect()
     }
 }
 
@@ -161,18 +182,9 @@ mod tests {
         q.push(Scope { name: scope, version: "", token: None }, name.as_bytes())
     }
 
-    /// The batch's items as the strings they were pushed as (each framed: key, one-byte length).
+    /// The batch's items as the strings they were pushed as.
     fn names(b: &Batch) -> Vec<String> {
-        let mut at = 0;
-        b.items
-            .iter()
-            .map(|&(_, len)| {
-                let item = &b.bytes[at..at + len as usize];
-                at += len as usize;
-                assert_eq!((item[0], item[1] as usize), ((ITEM_FIELD << 3 | 2) as u8, item.len() - 2));
-                String::from_utf8(item[2..].to_vec()).unwrap()
-            })
-            .collect()
+        b.contents().into_iter().map(|(_, content)| String::from_utf8(content.to_vec()).unwrap()).collect()
     }
 
     fn queue(max_queue_size: u32, max_export_batch_size: u32) -> BatchQueue {

@@ -6,14 +6,11 @@
 //! holds at most `cardinality_limit` series; later attribute sets share one overflow series
 //! marked `otel.metric.overflow = true`, as the OpenTelemetry SDK does, so memory stays bounded.
 
+use super::batch_queue::Batch;
+use super::metric_encode::{point_attributes, true_attribute, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
 use crate::config::Temporality;
-use crate::ingest::record_reader::ScopeKey;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
-use opentelemetry_proto::tonic::metrics::v1::{
-    metric, number_data_point, AggregationTemporality, Gauge, Histogram, HistogramDataPoint, Metric, NumberDataPoint, Sum,
-};
-use prost::Message;
+use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
 use std::collections::HashMap;
 
 /// Instruments per SDK; beyond this, new instruments record nothing (with a warning).
@@ -35,7 +32,7 @@ pub struct InstrumentSpec {
 struct Instrument {
     spec: InstrumentSpec,
     series: Vec<Series>,
-    /// Canonical encoded attribute set → index in `series`.
+    /// Canonical attribute set (as encoded for the series' data points) → index in `series`.
     index: HashMap<Vec<u8>, u32>,
     overflow: Option<u32>,
 }
@@ -44,7 +41,8 @@ struct Instrument {
 struct Series {
     /// The global series id JS records with.
     id: u32,
-    attributes: Vec<KeyValue>,
+    /// The canonical attribute set as its data points carry it (`metric_encode::point_attributes`).
+    attributes: Vec<u8>,
     /// Start of the current aggregation window (cumulative: the series' first registration).
     start_ns: u64,
     /// Recorded since the last collection.
@@ -62,6 +60,14 @@ enum State {
     /// An observable sum: the callback reports the running total; `reported` is what the
     /// previous delta export covered.
     ObservedSum { total: f64, reported: f64 },
+}
+
+/// One collection: the content of each `Metric` message under its scope (scopes in the order
+/// they first appear), and how many data points they hold.
+#[derive(Debug)]
+pub struct Collection {
+    pub metrics: Batch,
+    pub data_points: u32,
 }
 
 /// What recording did, for the core's counters and warnings.
@@ -113,28 +119,23 @@ impl MetricStore {
 
     /// The series id of `attributes` on `instrument`, created if new (or the overflow series
     /// past the cardinality limit). `None` for an unknown instrument.
-    pub fn register_series(&mut self, instrument: u32, attributes: Vec<KeyValue>, now_ns: u64) -> Option<u32> {
+    pub fn register_series(&mut self, instrument: u32, attributes: Vec<KeyedAttribute>, now_ns: u64) -> Option<u32> {
         let limit = self.cardinality_limit;
         let inst = self.instruments.get_mut(instrument as usize)?;
-        let attributes = canonical(attributes);
-        let key = encode_key(&attributes);
-        if let Some(&local) = inst.index.get(&key) {
+        let attributes = point_attributes(inst.spec.kind, &canonical(attributes));
+        if let Some(&local) = inst.index.get(&attributes) {
             return Some(inst.series[local as usize].id);
         }
         if inst.series.len() < limit - 1 {
-            let id = push_series(inst, &mut self.series_ids, instrument, attributes, now_ns);
-            inst.index.insert(key, inst.series.len() as u32 - 1);
+            let id = push_series(inst, &mut self.series_ids, instrument, attributes.clone(), now_ns);
+            inst.index.insert(attributes, inst.series.len() as u32 - 1);
             return Some(id);
         }
         self.overflowed += 1;
         if let Some(local) = inst.overflow {
             return Some(inst.series[local as usize].id);
         }
-        let overflow = vec![KeyValue {
-            key: OVERFLOW_ATTRIBUTE.to_owned(),
-            value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }),
-            ..Default::default()
-        }];
+        let overflow = point_attributes(inst.spec.kind, &[true_attribute(OVERFLOW_ATTRIBUTE)]);
         let id = push_series(inst, &mut self.series_ids, instrument, overflow, now_ns);
         inst.overflow = Some(inst.series.len() as u32 - 1);
         Some(id)
@@ -177,15 +178,14 @@ impl MetricStore {
 
     /// One collection: every instrument's data points as of `now_ns`, grouped by scope (in the
     /// order scopes first appear). Delta temporality resets what it reported.
-    pub fn collect(&mut self, now_ns: u64) -> Vec<(ScopeKey, Vec<Metric>)> {
+    pub fn collect(&mut self, now_ns: u64) -> Collection {
         let delta = self.temporality == Temporality::Delta;
+        let temporality = if delta { TEMPORALITY_DELTA } else { TEMPORALITY_CUMULATIVE };
         let window_start = self.last_collection_ns;
-        let mut out: Vec<(ScopeKey, Vec<Metric>)> = Vec::new();
+        let mut out = Collection { metrics: Batch::default(), data_points: 0 };
         for inst in &mut self.instruments {
             let kind = inst.spec.kind;
-            let temporality = if delta { AggregationTemporality::Delta } else { AggregationTemporality::Cumulative } as i32;
-            let mut numbers = Vec::new();
-            let mut histograms = Vec::new();
+            let mut metric = MetricWriter::new(kind, &inst.spec.name, &inst.spec.description, &inst.spec.unit);
             for series in &mut inst.series {
                 // Observables report only what their callbacks observed in this collection;
                 // delta exports only what changed in the window; cumulative, all that ever did.
@@ -194,34 +194,30 @@ impl MetricStore {
                     continue;
                 }
                 let start_time_unix_nano = if delta { series.start_ns.max(window_start) } else { series.start_ns };
-                let attributes = series.attributes.clone();
+                let attributes = &series.attributes;
                 match &mut series.state {
                     State::Sum(sum) => {
-                        numbers.push(number_point(attributes, start_time_unix_nano, now_ns, *sum));
+                        metric.number_point(attributes, start_time_unix_nano, now_ns, *sum);
                         if delta {
                             *sum = 0.0;
                         }
                     }
-                    State::LastValue(last) => numbers.push(number_point(attributes, 0, now_ns, *last)),
+                    State::LastValue(last) => metric.number_point(attributes, 0, now_ns, *last),
                     State::ObservedSum { total, reported } => {
                         let value = if delta { *total - *reported } else { *total };
-                        numbers.push(number_point(attributes, start_time_unix_nano, now_ns, value));
+                        metric.number_point(attributes, start_time_unix_nano, now_ns, value);
                         *reported = *total;
                     }
                     State::Histogram { counts, sum, count, min, max } => {
-                        histograms.push(HistogramDataPoint {
-                            attributes,
-                            start_time_unix_nano,
-                            time_unix_nano: now_ns,
+                        let point = HistogramPoint {
+                            bucket_counts: counts,
+                            explicit_bounds: &inst.spec.boundaries,
                             count: *count,
-                            sum: Some(*sum),
-                            bucket_counts: counts.clone(),
-                            explicit_bounds: inst.spec.boundaries.clone(),
-                            exemplars: Vec::new(),
-                            flags: 0,
-                            min: Some(*min),
-                            max: Some(*max),
-                        });
+                            sum: *sum,
+                            min: *min,
+                            max: *max,
+                        };
+                        metric.histogram_point(attributes, start_time_unix_nano, now_ns, &point);
                         if delta {
                             counts.iter_mut().for_each(|c| *c = 0);
                             (*sum, *count, *min, *max) = (0.0, 0, f64::INFINITY, f64::NEG_INFINITY);
@@ -230,38 +226,17 @@ impl MetricStore {
                 }
                 series.updated = false;
             }
-            let data = match kind {
-                InstrumentKind::Histogram if !histograms.is_empty() => {
-                    metric::Data::Histogram(Histogram { data_points: histograms, aggregation_temporality: temporality })
+            let Some((metric, data_points)) = metric.finish(temporality) else { continue };
+            let scopes = &mut out.metrics.scopes;
+            let scope = match scopes.iter().position(|scope| *scope == inst.spec.scope) {
+                Some(index) => index,
+                None => {
+                    scopes.push(inst.spec.scope.clone());
+                    scopes.len() - 1
                 }
-                InstrumentKind::Gauge | InstrumentKind::ObservableGauge if !numbers.is_empty() => {
-                    metric::Data::Gauge(Gauge { data_points: numbers })
-                }
-                InstrumentKind::Counter
-                | InstrumentKind::UpDownCounter
-                | InstrumentKind::ObservableCounter
-                | InstrumentKind::ObservableUpDownCounter
-                    if !numbers.is_empty() =>
-                {
-                    metric::Data::Sum(Sum {
-                        data_points: numbers,
-                        aggregation_temporality: temporality,
-                        is_monotonic: kind.is_monotonic(),
-                    })
-                }
-                _ => continue,
             };
-            let metric = Metric {
-                name: inst.spec.name.clone(),
-                description: inst.spec.description.clone(),
-                unit: inst.spec.unit.clone(),
-                metadata: Vec::new(),
-                data: Some(data),
-            };
-            match out.iter_mut().find(|(scope, _)| *scope == inst.spec.scope) {
-                Some((_, metrics)) => metrics.push(metric),
-                None => out.push((inst.spec.scope.clone(), vec![metric])),
-            }
+            out.metrics.push(scope as u32, &metric.0);
+            out.data_points += data_points;
         }
         self.last_collection_ns = now_ns;
         out
@@ -269,7 +244,7 @@ impl MetricStore {
 }
 
 /// Adds a series to `inst` and gives it the next global id.
-fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrument: u32, attributes: Vec<KeyValue>, now_ns: u64) -> u32 {
+fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrument: u32, attributes: Vec<u8>, now_ns: u64) -> u32 {
     let state = match inst.spec.kind {
         InstrumentKind::Counter | InstrumentKind::UpDownCounter => State::Sum(0.0),
         InstrumentKind::Gauge | InstrumentKind::ObservableGauge => State::LastValue(0.0),
@@ -290,32 +265,12 @@ fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrume
     id
 }
 
-fn number_point(attributes: Vec<KeyValue>, start_time_unix_nano: u64, time_unix_nano: u64, value: f64) -> NumberDataPoint {
-    NumberDataPoint {
-        attributes,
-        start_time_unix_nano,
-        time_unix_nano,
-        exemplars: Vec::new(),
-        flags: 0,
-        value: Some(number_data_point::Value::AsDouble(value)),
-    }
-}
-
 /// Sorted by key; a repeated key keeps its last value.
-fn canonical(mut attributes: Vec<KeyValue>) -> Vec<KeyValue> {
+fn canonical(mut attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
     attributes.reverse();
     attributes.sort_by(|a, b| a.key.cmp(&b.key)); // stable: the last-written duplicate comes first
     attributes.dedup_by(|later, first| later.key == first.key);
     attributes
-}
-
-fn encode_key(attributes: &[KeyValue]) -> Vec<u8> {
-    let mut key = Vec::new();
-    for kv in attributes {
-        // Encoding into a Vec cannot fail.
-        let _ = kv.encode_length_delimited(&mut key);
-    }
-    key
 }
 
 #[cfg(test)]

@@ -3,4 +3,5 @@
 
 pub mod batch_queue;
 pub mod metric_aggregator;
+pub mod metric_encode;
 pub mod metric_instruments;

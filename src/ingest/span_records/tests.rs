@@ -1,7 +1,7 @@
 use super::*;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, ScopeKey, OP_RESET_STRINGS};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
-use opentelemetry_proto::tonic::trace::v1::{Span, Status};
+use opentelemetry_proto::tonic::trace::v1::{span, Span, Status};
 use prost::Message;
 
 /// A Rust mirror of js/wire/record_writer.ts, enough to produce every construct.
@@ -226,6 +226,12 @@ fn malformed_input_stops_with_an_error_and_keeps_earlier_spans() {
     let mut unknown = Writer::default();
     unknown.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1).interned(5);
     assert_eq!(decode(&unknown.out, &mut StringTable::default()).1.unwrap_err().reason, "unknown string number");
+    // Kinds run up to OTLP's last one, consumer; past it a span is malformed.
+    for (kind, reason) in [(span::SpanKind::Consumer as u8, "unknown string number"), (SPAN_KIND_CONSUMER + 1, "unknown span kind")] {
+        let mut record = Writer::default();
+        record.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(kind).interned(5);
+        assert_eq!(decode(&record.out, &mut StringTable::default()).1.unwrap_err().reason, reason, "kind {kind}");
+    }
 }
 
 #[test]

@@ -1,8 +1,39 @@
 use super::*;
+use crate::ingest::proto_writer::Encoded;
 use crate::pipeline::metric_instruments::DEFAULT_BOUNDARIES;
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point, AggregationTemporality, Metric, Sum};
+use prost::Message;
 
 fn kv(k: &str, v: &str) -> KeyValue {
     KeyValue { key: k.into(), value: Some(AnyValue { value: Some(any_value::Value::StringValue(v.into())) }), ..Default::default() }
+}
+
+/// Attributes as `Reader::keyed_attributes` gives them.
+fn keyed(attributes: Vec<KeyValue>) -> Vec<KeyedAttribute> {
+    attributes.into_iter().map(|kv| KeyedAttribute { key: kv.key.clone(), key_value: Encoded(kv.encode_to_vec()) }).collect()
+}
+
+/// A collection read back with prost's decoder (not ours), each metric checked to be byte for
+/// byte what prost encodes for what it decoded, and the data point count checked.
+fn collect(store: &mut MetricStore, now_ns: u64) -> Vec<(ScopeKey, Vec<Metric>)> {
+    let collection = store.collect(now_ns);
+    let mut out: Vec<(ScopeKey, Vec<Metric>)> = collection.metrics.scopes.iter().map(|scope| (scope.clone(), Vec::new())).collect();
+    let mut data_points = 0;
+    for (scope, encoded) in collection.metrics.contents() {
+        let metric = Metric::decode(encoded).expect("a valid OTLP Metric");
+        assert_eq!(metric.encode_to_vec(), encoded, "not prost's encoding of {metric:?}");
+        data_points += match metric.data.as_ref().expect("metric data") {
+            metric::Data::Sum(s) => s.data_points.len(),
+            metric::Data::Gauge(g) => g.data_points.len(),
+            metric::Data::Histogram(h) => h.data_points.len(),
+            other => panic!("unexpected {other:?}"),
+        };
+        out[scope as usize].1.push(metric);
+    }
+    assert_eq!(collection.data_points as usize, data_points);
+    assert!(out.iter().all(|(_, metrics)| !metrics.is_empty()), "a scope without metrics");
+    out
 }
 
 fn scope() -> ScopeKey {
@@ -40,15 +71,15 @@ fn sum_points(metric: &Metric) -> (&Sum, Vec<(Vec<KeyValue>, f64, u64)>) {
 fn sums_are_keyed_by_attribute_set_whatever_the_order() {
     let mut store = MetricStore::new(Temporality::Cumulative, 2000, 100);
     let c = instrument(&mut store, InstrumentKind::Counter, "tool_calls");
-    let ab = store.register_series(c, vec![kv("a", "1"), kv("b", "2")], 100).unwrap();
-    let ba = store.register_series(c, vec![kv("b", "2"), kv("a", "1")], 100).unwrap();
-    let other = store.register_series(c, vec![kv("a", "1"), kv("b", "3")], 100).unwrap();
-    let dup = store.register_series(c, vec![kv("a", "0"), kv("b", "2"), kv("a", "1")], 100).unwrap();
+    let ab = store.register_series(c, keyed(vec![kv("a", "1"), kv("b", "2")]), 100).unwrap();
+    let ba = store.register_series(c, keyed(vec![kv("b", "2"), kv("a", "1")]), 100).unwrap();
+    let other = store.register_series(c, keyed(vec![kv("a", "1"), kv("b", "3")]), 100).unwrap();
+    let dup = store.register_series(c, keyed(vec![kv("a", "0"), kv("b", "2"), kv("a", "1")]), 100).unwrap();
     assert_eq!(ab, ba);
     assert_eq!(ab, dup, "a repeated key keeps its last value");
     assert_ne!(ab, other);
     assert_eq!(store.record(&[ab as f64, 1.0, ba as f64, 2.5, other as f64, 4.0]), RecordOutcome { recorded: 3, unknown_series: 0 });
-    let metric = only_metric(store.collect(200));
+    let metric = only_metric(collect(&mut store, 200));
     assert_eq!((metric.name.as_str(), metric.description.as_str(), metric.unit.as_str()), ("tool_calls", "d", "1"));
     let (sum, points) = sum_points(&metric);
     assert!(sum.is_monotonic);
@@ -61,14 +92,14 @@ fn cumulative_keeps_totals_and_delta_resets_across_collections() {
     for temporality in [Temporality::Cumulative, Temporality::Delta] {
         let mut store = MetricStore::new(temporality, 2000, 0);
         let c = instrument(&mut store, InstrumentKind::UpDownCounter, "live_elements");
-        let s = store.register_series(c, vec![], 10).unwrap();
+        let s = store.register_series(c, keyed(vec![]), 10).unwrap();
         store.record(&[s as f64, 5.0, s as f64, -2.0]);
-        let m1 = only_metric(store.collect(1000));
+        let m1 = only_metric(collect(&mut store, 1000));
         let (sum1, p1) = sum_points(&m1);
         assert!(!sum1.is_monotonic);
         assert_eq!(p1, vec![(vec![], 3.0, 10)]);
         store.record(&[s as f64, 4.0]);
-        let m2 = only_metric(store.collect(2000));
+        let m2 = only_metric(collect(&mut store, 2000));
         let (sum2, p2) = sum_points(&m2);
         match temporality {
             Temporality::Cumulative => {
@@ -81,7 +112,7 @@ fn cumulative_keeps_totals_and_delta_resets_across_collections() {
             }
         }
         // Nothing recorded: cumulative repeats the total, delta sends nothing.
-        let third = store.collect(3000);
+        let third = collect(&mut store, 3000);
         match temporality {
             Temporality::Cumulative => assert_eq!(sum_points(&only_metric(third)).1, vec![(vec![], 7.0, 10)]),
             Temporality::Delta => assert!(third.is_empty(), "{third:?}"),
@@ -94,18 +125,18 @@ fn histogram_buckets_sum_count_min_max() {
     for temporality in [Temporality::Cumulative, Temporality::Delta] {
         let mut store = MetricStore::new(temporality, 2000, 0);
         let h = instrument(&mut store, InstrumentKind::Histogram, "duration");
-        let s = store.register_series(h, vec![kv("route", "/")], 0).unwrap();
+        let s = store.register_series(h, keyed(vec![kv("route", "/")]), 0).unwrap();
         let values = [0.0, 0.5, 5.0, 5.5, 10.0, 11.0, 1e9];
         let pairs: Vec<f64> = values.iter().flat_map(|v| [s as f64, *v]).collect();
         store.record(&pairs);
-        let metric = only_metric(store.collect(1));
+        let metric = only_metric(collect(&mut store, 1));
         let Some(metric::Data::Histogram(hist)) = metric.data else { panic!() };
         let p = &hist.data_points[0];
         assert_eq!(p.explicit_bounds, vec![0.0, 5.0, 10.0]);
         assert_eq!(p.bucket_counts, vec![1, 2, 2, 2], "(-inf,0] (0,5] (5,10] (10,+inf)");
         assert_eq!((p.count, p.sum, p.min, p.max), (7, Some(values.iter().sum()), Some(0.0), Some(1e9)));
         store.record(&[s as f64, 3.0]);
-        let Some(metric::Data::Histogram(hist)) = only_metric(store.collect(2)).data else { panic!() };
+        let Some(metric::Data::Histogram(hist)) = only_metric(collect(&mut store, 2)).data else { panic!() };
         let p = &hist.data_points[0];
         match temporality {
             Temporality::Cumulative => assert_eq!((p.count, p.bucket_counts.clone(), p.min, p.max), (8, vec![1, 3, 2, 2], Some(0.0), Some(1e9))),
@@ -119,9 +150,9 @@ fn histogram_buckets_sum_count_min_max() {
 fn gauges_report_the_last_value() {
     let mut store = MetricStore::new(Temporality::Cumulative, 2000, 0);
     let g = instrument(&mut store, InstrumentKind::Gauge, "memory");
-    let s = store.register_series(g, vec![], 0).unwrap();
+    let s = store.register_series(g, keyed(vec![]), 0).unwrap();
     store.record(&[s as f64, 10.0, s as f64, 7.0]);
-    let Some(metric::Data::Gauge(gauge)) = only_metric(store.collect(5)).data else { panic!() };
+    let Some(metric::Data::Gauge(gauge)) = only_metric(collect(&mut store, 5)).data else { panic!() };
     assert_eq!(gauge.data_points[0].value, Some(number_data_point::Value::AsDouble(7.0)));
     assert_eq!(gauge.data_points[0].time_unix_nano, 5);
 }
@@ -132,18 +163,18 @@ fn observables_report_only_what_callbacks_observed() {
         let mut store = MetricStore::new(temporality, 2000, 0);
         let oc = instrument(&mut store, InstrumentKind::ObservableCounter, "page_views");
         let og = instrument(&mut store, InstrumentKind::ObservableGauge, "heap");
-        let sc = store.register_series(oc, vec![], 0).unwrap();
-        let sg = store.register_series(og, vec![], 0).unwrap();
+        let sc = store.register_series(oc, keyed(vec![]), 0).unwrap();
+        let sg = store.register_series(og, keyed(vec![]), 0).unwrap();
         store.record(&[sc as f64, 10.0, sg as f64, 50.0]);
-        let first = store.collect(1);
+        let first = collect(&mut store, 1);
         assert_eq!(first[0].1.len(), 2);
         store.record(&[sc as f64, 16.0]);
-        let second = only_metric(store.collect(2));
+        let second = only_metric(collect(&mut store, 2));
         let (sum, points) = sum_points(&second);
         assert!(sum.is_monotonic);
         let expected = if temporality == Temporality::Delta { 6.0 } else { 16.0 };
         assert_eq!(points[0].1, expected);
-        assert!(store.collect(3).is_empty(), "no observation, no point");
+        assert!(collect(&mut store, 3).is_empty(), "no observation, no point");
     }
 }
 
@@ -151,27 +182,28 @@ fn observables_report_only_what_callbacks_observed() {
 fn cardinality_overflow_is_bounded_and_marked() {
     let mut store = MetricStore::new(Temporality::Cumulative, 4, 0);
     let c = instrument(&mut store, InstrumentKind::Counter, "requests");
-    let ids: Vec<u32> = (0..10).map(|i| store.register_series(c, vec![kv("user", &i.to_string())], 0).unwrap()).collect();
+    let ids: Vec<u32> = (0..10).map(|i| store.register_series(c, keyed(vec![kv("user", &i.to_string())]), 0).unwrap()).collect();
     assert_eq!(ids[..3], [0, 1, 2]);
     assert!(ids[3..].iter().all(|&id| id == 3), "{ids:?}");
     assert_eq!(store.overflowed, 7);
     assert_eq!(store.series_count(), 4);
     let pairs: Vec<f64> = ids.iter().flat_map(|&id| [id as f64, 1.0]).collect();
     store.record(&pairs);
-    let (_, points) = sum_points(&only_metric(store.collect(1)));
+    let (_, points) = sum_points(&only_metric(collect(&mut store, 1)));
     assert_eq!(points.len(), 4);
     let overflow = &points[3];
-    assert_eq!(overflow.0[0].key, OVERFLOW_ATTRIBUTE);
+    let marked = KeyValue { key: OVERFLOW_ATTRIBUTE.into(), value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }), ..Default::default() };
+    assert_eq!(overflow.0, [marked]);
     assert_eq!(overflow.1, 7.0, "nothing is lost: the overflow series counts the rest");
     // A known set still finds its own series.
-    assert_eq!(store.register_series(c, vec![kv("user", "1")], 0), Some(1));
+    assert_eq!(store.register_series(c, keyed(vec![kv("user", "1")]), 0), Some(1));
 }
 
 #[test]
 fn unknown_series_and_instruments_are_counted_not_fatal() {
     let mut store = MetricStore::new(Temporality::Cumulative, 2000, 0);
     assert_eq!(store.record(&[5.0, 1.0, -1.0, 2.0, f64::NAN, 3.0]), RecordOutcome { recorded: 0, unknown_series: 3 });
-    assert_eq!(store.register_series(9, vec![], 0), None);
+    assert_eq!(store.register_series(9, keyed(vec![]), 0), None);
     let a = instrument(&mut store, InstrumentKind::Counter, "Same.Name");
     let b = instrument(&mut store, InstrumentKind::Counter, "same.name");
     let h = instrument(&mut store, InstrumentKind::Histogram, "same.name");
@@ -193,9 +225,9 @@ fn metrics_group_by_scope() {
         .add_instrument(InstrumentSpec { kind: InstrumentKind::Counter, name: "b".into(), description: String::new(), unit: String::new(), scope: other_scope.clone(), boundaries: vec![] })
         .unwrap();
     let c = instrument(&mut store, InstrumentKind::Counter, "c");
-    let ids: Vec<f64> = [a, b, c].iter().map(|&i| store.register_series(i, vec![], 0).unwrap() as f64).collect();
+    let ids: Vec<f64> = [a, b, c].iter().map(|&i| store.register_series(i, keyed(vec![]), 0).unwrap() as f64).collect();
     store.record(&[ids[0], 1.0, ids[1], 1.0, ids[2], 1.0]);
-    let out = store.collect(1);
+    let out = collect(&mut store, 1);
     let shape: Vec<(String, Vec<String>)> = out.iter().map(|(s, m)| (s.name.clone(), m.iter().map(|m| m.name.clone()).collect())).collect();
     assert_eq!(shape, vec![("test".into(), vec!["a".into(), "c".into()]), ("other".into(), vec!["b".into()])]);
 }
