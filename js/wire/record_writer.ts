@@ -178,17 +178,21 @@ export class RecordWriter {
   writeSpan(span: SpanRecord): void {
     this.boundStrings();
     this.ensure(64);
-    this.buf[this.pos++] = OP_SPAN;
-    this.word(span.t0);
-    this.word(span.t1);
-    this.word(span.t2);
-    this.word(span.t3);
-    this.word(span.s0);
-    this.word(span.s1);
-    this.word(span.p0);
-    this.word(span.p1);
-    this.buf[this.pos++] = span.traceFlags;
-    this.buf[this.pos++] = span.kind + 1;
+    // Ids written in place: this runs once per span, before the JIT has warmed up too.
+    const view = this.view;
+    const p = this.pos;
+    this.buf[p] = OP_SPAN;
+    view.setUint32(p + 1, span.t0, false);
+    view.setUint32(p + 5, span.t1, false);
+    view.setUint32(p + 9, span.t2, false);
+    view.setUint32(p + 13, span.t3, false);
+    view.setUint32(p + 17, span.s0, false);
+    view.setUint32(p + 21, span.s1, false);
+    view.setUint32(p + 25, span.p0, false);
+    view.setUint32(p + 29, span.p1, false);
+    this.buf[p + 33] = span.traceFlags;
+    this.buf[p + 34] = span.kind + 1;
+    this.pos = p + 35;
     this.str(span.name, true);
     this.str(span.scopeName, true);
     this.str(span.scopeVersion, true);
@@ -300,7 +304,13 @@ export class RecordWriter {
     if (intern && !this.inlineOnly) {
       const id = this.interned.get(s);
       if (id !== undefined) {
-        this.varint((id << 2) | STR_INTERNED);
+        if (id < 32) {
+          // The hottest strings get the lowest numbers: one byte, no call.
+          this.ensure(1);
+          this.buf[this.pos++] = (id << 2) | STR_INTERNED;
+        } else {
+          this.varint((id << 2) | STR_INTERNED);
+        }
         return;
       }
       if (s.length <= MAX_INTERNED_LENGTH && this.interned.size < MAX_INTERNED_STRINGS) {
