@@ -4,7 +4,7 @@
 //! Written by hand rather than building prost structs and encoding them: that path allocated a
 //! `String` per attribute key and value and walked every span twice (decode into structs, then
 //! encode), which the benchmark measured at about 4 µs per span in WASM. Writing bytes as the
-//! record is read is one pass with one allocation per item. Field numbers and defaults follow
+//! record is read is one pass, into a scratch buffer reused for a whole chunk. Field numbers and defaults follow
 //! proto3 as prost applies them (defaults left out, oneof members always written), and tests
 //! check the output against prost's decoder.
 
@@ -13,8 +13,8 @@ const WIRE_FIXED64: u32 = 1;
 const WIRE_LEN: u32 = 2;
 const WIRE_FIXED32: u32 = 5;
 
-/// The content of one OTLP message (a span, a log record), transcoded as it arrived, ready to
-/// be embedded in a request: the queues hold these compact bytes rather than message structs.
+/// The content of one OTLP message (the resource, a metric, a series' attribute), encoded once
+/// and embedded in requests as it is.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Encoded(pub Vec<u8>);
 

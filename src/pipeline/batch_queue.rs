@@ -11,7 +11,8 @@ use crate::ingest::proto_writer::ProtoWriter;
 use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
 use std::collections::VecDeque;
 
-/// The repeated field items go in: `ScopeSpans.spans` and `ScopeLogs.log_records` are both 2.
+/// The repeated field items go in: `ScopeSpans.spans`, `ScopeLogs.log_records` and
+/// `ScopeMetrics.metrics` are all field 2.
 pub const ITEM_FIELD: u32 = 2;
 
 /// Encoded items (spans, log records) waiting for export. Their bytes lie back to back in one
@@ -36,7 +37,8 @@ pub struct BatchQueue {
 /// an app that names tracers dynamically.
 const MAX_SCOPES: usize = 256;
 
-/// One export's worth of items, with the scopes they refer to.
+/// One export's worth of items, with the scopes they refer to (metric collections are built as
+/// one too, with [`Batch::push`]).
 #[derive(Debug, Default)]
 pub struct Batch {
     /// The items' framed bytes, back to back, in the order of `items`.
