@@ -29,6 +29,10 @@ fi
 
 # 2. Rust target and cargo-built tools.
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# The test command checks formatting and lints; minimal rustup profiles leave these two out.
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component-" || rustup component add "$component"
+done
 [ "$(ver wasm-pack)" = "$WASM_PACK_VERSION" ] || cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 # No --locked: wasm-bindgen-cli's own lock names a webpki-roots version the registry does not serve.
 [ "$(ver wasm-bindgen)" = "$WBG_VERSION" ] || cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test (the README's test command; .ci/run runs exactly this). Installs what it needs first.
-#   1. native Rust unit tests           5. JS unit tests against the built package (Node)
+#   1. Rust format, lints, unit tests   5. JS unit tests against the built package (Node)
 #   2. receiver contract tests          6. React hook tests (Vitest + Testing Library; React 19, then 18)
 #   3. WASM tests in headless Chrome    7. end-to-end tests in headless Chromium against the receiver
 #   4. package build (load check, sizes) 8. the React example, built by Vite from the packed tarball, in Chromium
@@ -10,7 +10,10 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { printf '\n=== %s\n' "$*"; }
 
-step "1/8 native Rust tests"
+step "1/8 Rust: formatting, lints (native and wasm32), native tests"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo test --locked
 
 step "2/8 receiver contract tests (pytest)"

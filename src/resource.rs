@@ -176,7 +176,8 @@ mod tests {
         ]))
         .config
         .unwrap();
-        let kv = |key: &str, value: any_value::Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
+        let kv =
+            |key: &str, value: any_value::Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
         let string = |s: &str| any_value::Value::StringValue(s.into());
         let array = |values: Vec<any_value::Value>| {
             any_value::Value::ArrayValue(ArrayValue { values: values.into_iter().map(|v| AnyValue { value: Some(v) }).collect() })

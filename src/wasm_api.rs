@@ -9,6 +9,7 @@ use crate::diagnostics::{console_warn, Diagnostics, Problem};
 use crate::export::greptime_contract::{export_headers, export_url, interpret_response, ExportOutcome, Signal};
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
 use crate::export::otlp_split::split_request;
+use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
@@ -17,7 +18,6 @@ use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRU
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
 use js_sys::{Object, Reflect};
-use crate::ingest::proto_writer::Encoded;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
@@ -189,9 +189,7 @@ impl TelemetryCore {
     /// Header names and values, flattened: `[name0, value0, name1, value1, …]`.
     #[wasm_bindgen(js_name = exportHeaders)]
     pub fn export_headers(&self, signal: u8) -> Vec<String> {
-        Signal::from_u8(signal)
-            .map(|s| export_headers(&self.config, s).into_iter().flat_map(|(n, v)| [n, v]).collect())
-            .unwrap_or_default()
+        Signal::from_u8(signal).map(|s| export_headers(&self.config, s).into_iter().flat_map(|(n, v)| [n, v]).collect()).unwrap_or_default()
     }
 
     /// Takes a chunk of ended spans or log records (js/wire/record_writer.ts) into their queue.
@@ -314,9 +312,8 @@ impl TelemetryCore {
             }
             ExportOutcome::Rejected { status, message } => {
                 counters.failed += items;
-                self.diagnostics.report(Problem::ExportFailed(signal), items, || {
-                    format!("GreptimeDB rejected {items} {what} with HTTP {status}: {message}")
-                });
+                self.diagnostics
+                    .report(Problem::ExportFailed(signal), items, || format!("GreptimeDB rejected {items} {what} with HTTP {status}: {message}"));
                 2
             }
         }
@@ -356,9 +353,7 @@ impl TelemetryCore {
         } else if check_boundaries(&boundaries) {
             boundaries
         } else {
-            console_warn(&format!(
-                "histogram \"{name}\": explicitBucketBoundaries must be finite and strictly increasing; using the defaults"
-            ));
+            console_warn(&format!("histogram \"{name}\": explicitBucketBoundaries must be finite and strictly increasing; using the defaults"));
             DEFAULT_BOUNDARIES.to_vec()
         };
         let spec = InstrumentSpec { kind, name, description, unit, scope: ScopeKey { name: scope_name, version: scope_version }, boundaries };
@@ -419,10 +414,7 @@ impl TelemetryCore {
         set("metricExportRequests", m.requests);
         set("metricSeries", self.metrics.series_count() as u64);
         set("metricSeriesOverflowed", self.metrics.overflowed);
-        set(
-            "malformedRecordChunks",
-            [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum(),
-        );
+        set("malformedRecordChunks", [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum());
         out
     }
 }

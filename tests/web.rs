@@ -18,8 +18,7 @@ fn js(source: &str) -> JsValue {
 }
 
 fn core(config: &str) -> Result<TelemetryCore, JsValue> {
-    TelemetryCore::new(&js(config), "UA/1.0".into(), "en-US".into(), "https://app.example/page?secret=1".into(), 1.7e12)
-        .map_err(JsValue::from)
+    TelemetryCore::new(&js(config), "UA/1.0".into(), "en-US".into(), "https://app.example/page?secret=1".into(), 1.7e12).map_err(JsValue::from)
 }
 
 fn error_message(err: JsValue) -> String {

@@ -2,9 +2,9 @@
 //! reported (with a suggestion when a key looks misspelt); only a missing or unusable endpoint
 //! is fatal, since without it there is nowhere to send anything.
 
+pub mod attribute_value;
 #[cfg(target_arch = "wasm32")]
 pub mod js_reader;
-pub mod attribute_value;
 pub mod raw_value;
 
 use crate::export::greptime_contract::basic_auth_header;
@@ -304,9 +304,7 @@ impl Validator {
         if database.is_empty() {
             self.warn(format!("`database` is empty; using \"{DEFAULT_DATABASE}\""));
         } else if let Some((catalog, schema)) = database.split_once('-') {
-            self.warn(format!(
-                "`database` \"{database}\" contains '-': GreptimeDB reads it as catalog \"{catalog}\", schema \"{schema}\""
-            ));
+            self.warn(format!("`database` \"{database}\" contains '-': GreptimeDB reads it as catalog \"{catalog}\", schema \"{schema}\""));
         }
         let database = if database.is_empty() { DEFAULT_DATABASE.to_owned() } else { database };
 
@@ -326,9 +324,7 @@ impl Validator {
         let service_name = match self.string("serviceName", get("serviceName")) {
             Some(s) if !s.is_empty() => s,
             _ => {
-                self.warn(format!(
-                    "`serviceName` is not set; spans are stored under service_name \"{DEFAULT_SERVICE_NAME}\""
-                ));
+                self.warn(format!("`serviceName` is not set; spans are stored under service_name \"{DEFAULT_SERVICE_NAME}\""));
                 DEFAULT_SERVICE_NAME.to_owned()
             }
         };
@@ -547,13 +543,7 @@ impl Validator {
                 3_600_000,
                 d.export_interval_millis,
             ),
-            export_timeout_millis: self.integer(
-                "metrics.exportTimeoutMillis",
-                get("exportTimeoutMillis"),
-                1,
-                3_600_000,
-                d.export_timeout_millis,
-            ),
+            export_timeout_millis: self.integer("metrics.exportTimeoutMillis", get("exportTimeoutMillis"), 1, 3_600_000, d.export_timeout_millis),
             temporality,
             cardinality_limit: self.integer("metrics.cardinalityLimit", get("cardinalityLimit"), 2, 100_000, d.cardinality_limit),
         }
@@ -566,7 +556,8 @@ impl Validator {
             self.unknown_keys("retry.", entries, RETRY_KEYS);
             let get = |k: &str| lookup(entries, k);
             out.max_attempts = self.integer("retry.maxAttempts", get("maxAttempts"), 1, 20, d.max_attempts);
-            out.initial_backoff_millis = self.integer("retry.initialBackoffMillis", get("initialBackoffMillis"), 1, 600_000, d.initial_backoff_millis);
+            out.initial_backoff_millis =
+                self.integer("retry.initialBackoffMillis", get("initialBackoffMillis"), 1, 600_000, d.initial_backoff_millis);
             out.max_backoff_millis = self.integer("retry.maxBackoffMillis", get("maxBackoffMillis"), 1, 3_600_000, d.max_backoff_millis);
         }
         match offline {
@@ -619,11 +610,15 @@ impl Validator {
             RawValue::Array(items) => {
                 for item in items {
                     if !matches!(item, RawValue::String(_) | RawValue::Unsupported("regexp")) {
-                        self.warn(format!("`propagateTraceHeaderCorsUrls` entries must be strings or regular expressions, got {}; ignored", item.type_name()));
+                        self.warn(format!(
+                            "`propagateTraceHeaderCorsUrls` entries must be strings or regular expressions, got {}; ignored",
+                            item.type_name()
+                        ));
                     }
                 }
             }
-            other => self.warn(format!("`propagateTraceHeaderCorsUrls` must be a list of strings or regular expressions, got {}; ignored", other.type_name())),
+            other => self
+                .warn(format!("`propagateTraceHeaderCorsUrls` must be a list of strings or regular expressions, got {}; ignored", other.type_name())),
         }
         PropagationConfig {
             sample_ratio,
@@ -659,10 +654,7 @@ impl Validator {
                 levels
             }
             other => {
-                self.warn(format!(
-                    "`captureConsole` must be a boolean or a list of levels, got {}; ignored",
-                    other.type_name()
-                ));
+                self.warn(format!("`captureConsole` must be a boolean or a list of levels, got {}; ignored", other.type_name()));
                 Vec::new()
             }
         }
@@ -677,13 +669,7 @@ impl Validator {
         let get = |k: &str| lookup(entries, k);
         const MAX: u32 = 1 << 24;
         SpanLimits {
-            attribute_count_limit: self.integer(
-                "spanLimits.attributeCountLimit",
-                get("attributeCountLimit"),
-                0,
-                MAX,
-                d.attribute_count_limit,
-            ),
+            attribute_count_limit: self.integer("spanLimits.attributeCountLimit", get("attributeCountLimit"), 0, MAX, d.attribute_count_limit),
             attribute_value_length_limit: self.integer(
                 "spanLimits.attributeValueLengthLimit",
                 get("attributeValueLengthLimit"),
@@ -731,10 +717,7 @@ fn normalize_endpoint(raw: &str, warnings: &mut Vec<String>) -> Result<String, C
     }
     let is_path = trimmed.starts_with('/') && !trimmed.starts_with("//");
     if !is_path {
-        let rest = trimmed
-            .strip_prefix("http://")
-            .or_else(|| trimmed.strip_prefix("https://"))
-            .ok_or_else(|| invalid("is not an http(s) URL"))?;
+        let rest = trimmed.strip_prefix("http://").or_else(|| trimmed.strip_prefix("https://")).ok_or_else(|| invalid("is not an http(s) URL"))?;
         let authority = rest.split('/').next().unwrap_or("");
         let host = authority.rsplit('@').next().unwrap_or("");
         if host.is_empty() || host.starts_with(':') {

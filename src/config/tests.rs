@@ -58,7 +58,13 @@ fn unknown_keys_and_wrong_types_are_reported_not_ignored() {
         ("batch", RawValue::object([("maxQueueSize", RawValue::str("100")), ("scheduleDelayMillis", RawValue::Number(1.0))])),
         ("spanLimits", RawValue::object([("attributeCountLimit", RawValue::Number(-1.0))])),
         ("headers", RawValue::object([("x-team", RawValue::Number(1.0)), ("bad header", RawValue::str("v"))])),
-        ("resourceAttributes", RawValue::object([("fn", RawValue::Unsupported("function")), ("mixed", RawValue::Array(vec![RawValue::str("a"), RawValue::Number(1.0)]))])),
+        (
+            "resourceAttributes",
+            RawValue::object([
+                ("fn", RawValue::Unsupported("function")),
+                ("mixed", RawValue::Array(vec![RawValue::str("a"), RawValue::Number(1.0)])),
+            ]),
+        ),
     ]));
     let c = report.config.unwrap();
     let w = report.warnings.join("\n");
@@ -99,10 +105,7 @@ fn credentials_become_x_greptime_auth() {
         ("serviceName", RawValue::str("web")),
         ("headers", RawValue::object([("Authorization", RawValue::str("Basic abc=")), ("X-Team", RawValue::str("a"))])),
     ]));
-    assert_eq!(
-        r.config.unwrap().headers,
-        vec![("x-greptime-auth".to_owned(), "Basic abc=".to_owned()), ("x-team".to_owned(), "a".to_owned())]
-    );
+    assert_eq!(r.config.unwrap().headers, vec![("x-greptime-auth".to_owned(), "Basic abc=".to_owned()), ("x-team".to_owned(), "a".to_owned())]);
     assert!(r.warnings[0].contains("sent as `x-greptime-auth`"));
 
     let half = parse(&RawValue::object([

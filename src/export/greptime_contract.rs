@@ -53,10 +53,8 @@ pub fn export_url(config: &Config, signal: Signal) -> String {
 /// Every header of an export request for `signal`. All of them are covered by GreptimeDB's
 /// `Access-Control-Allow-Headers: *` (credentials go in `x-greptime-auth`, never `Authorization`).
 pub fn export_headers(config: &Config, signal: Signal) -> Vec<(String, String)> {
-    let mut headers = vec![
-        ("content-type".to_owned(), "application/x-protobuf".to_owned()),
-        ("x-greptime-db-name".to_owned(), config.database.clone()),
-    ];
+    let mut headers =
+        vec![("content-type".to_owned(), "application/x-protobuf".to_owned()), ("x-greptime-db-name".to_owned(), config.database.clone())];
     match signal {
         Signal::Traces => {
             headers.push(("x-greptime-pipeline-name".to_owned(), TRACE_PIPELINE.to_owned()));
@@ -207,18 +205,12 @@ mod tests {
 
     #[test]
     fn success_with_and_without_partial_success() {
-        assert_eq!(
-            interpret_response(200, &[]),
-            ExportOutcome::Accepted { rejected: 0, message: String::new() }
-        );
+        assert_eq!(interpret_response(200, &[]), ExportOutcome::Accepted { rejected: 0, message: String::new() });
         let body = ExportTraceServiceResponse {
             partial_success: Some(ExportTracePartialSuccess { rejected_spans: 2, error_message: "Accepted 1 spans, rejected 2 spans".into() }),
         }
         .encode_to_vec();
-        assert_eq!(
-            interpret_response(200, &body),
-            ExportOutcome::Accepted { rejected: 2, message: "Accepted 1 spans, rejected 2 spans".into() }
-        );
+        assert_eq!(interpret_response(200, &body), ExportOutcome::Accepted { rejected: 2, message: "Accepted 1 spans, rejected 2 spans".into() });
     }
 
     #[test]
@@ -238,10 +230,7 @@ mod tests {
         for status in [400, 401, 403, 404, 408, 413, 500] {
             assert!(matches!(interpret_response(status, b""), ExportOutcome::Rejected { .. }));
         }
-        assert_eq!(
-            interpret_response(0, b""),
-            ExportOutcome::Retryable { status: 0, message: "(empty body)".into() }
-        );
+        assert_eq!(interpret_response(0, b""), ExportOutcome::Retryable { status: 0, message: "(empty body)".into() });
     }
 
     #[test]
@@ -250,10 +239,7 @@ mod tests {
         let mut body = ProtoWriter::default();
         body.bytes(2, b"Accepted 0 spans, rejected 2 spans");
         let body = body.buf;
-        assert_eq!(
-            interpret_response(400, &body),
-            ExportOutcome::Rejected { status: 400, message: "Accepted 0 spans, rejected 2 spans".into() }
-        );
+        assert_eq!(interpret_response(400, &body), ExportOutcome::Rejected { status: 400, message: "Accepted 0 spans, rejected 2 spans".into() });
     }
 
     #[test]

@@ -75,8 +75,8 @@ fn envelope(resource: &Encoded, batch: Batch) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::ingest::record_reader::ScopeKey;
-    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
     use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
     use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
     use opentelemetry_proto::tonic::metrics::v1::Metric;
     use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -112,11 +112,8 @@ mod tests {
         assert_eq!(decoded.resource_spans.len(), 1);
         let rs = &decoded.resource_spans[0];
         assert_eq!(rs.resource.as_ref().unwrap(), &resource);
-        let names: Vec<(String, Vec<String>)> = rs
-            .scope_spans
-            .iter()
-            .map(|s| (s.scope.as_ref().unwrap().name.clone(), s.spans.iter().map(|x| x.name.clone()).collect()))
-            .collect();
+        let names: Vec<(String, Vec<String>)> =
+            rs.scope_spans.iter().map(|s| (s.scope.as_ref().unwrap().name.clone(), s.spans.iter().map(|x| x.name.clone()).collect())).collect();
         assert_eq!(
             names,
             vec![

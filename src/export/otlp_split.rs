@@ -19,9 +19,12 @@ const ITEMS: u32 = 2;
 /// its data points in field 1.
 const METRIC_DATA_FIELDS: [u32; 5] = [5, 7, 9, 10, 11];
 
-/// Two requests holding the items of `body` between them (about half each) and how many items
-/// (data points, for metrics) each holds; `None` when `body` does not parse or holds one item.
-pub fn split_request(signal: Signal, body: &[u8]) -> Option<((Vec<u8>, u32), (Vec<u8>, u32))> {
+/// A request body and how many items (data points, for metrics) it holds.
+pub type CountedRequest = (Vec<u8>, u32);
+
+/// Two requests holding the items of `body` between them (about half each); `None` when `body`
+/// does not parse or holds one item.
+pub fn split_request(signal: Signal, body: &[u8]) -> Option<(CountedRequest, CountedRequest)> {
     let mut resources = Vec::new();
     for (field, resource) in fields(body)? {
         if field.number != RESOURCES || field.wire_type != LEN {
@@ -159,7 +162,9 @@ mod tests {
 
     #[test]
     fn traces_split_in_half_keeping_resource_scopes_and_order() {
-        let span = |n: &str| Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec();
+        let span = |n: &str| {
+            Span { name: n.into(), trace_id: vec![1; 16], span_id: vec![2; 8], start_time_unix_nano: 5, ..Default::default() }.encode_to_vec()
+        };
         let batch = batch([(0, span("1")), (0, span("2")), (1, span("3")), (0, span("4")), (1, span("5"))]);
         let original = ExportTraceServiceRequest::decode(encode_traces(&encoded_resource(), batch).as_slice()).unwrap();
         let body = original.encode_to_vec();

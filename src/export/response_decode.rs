@@ -66,8 +66,7 @@ mod tests {
     /// What prost's decoders make of `body`: partial success for each signal, and the Status message.
     fn prost_reads(body: &[u8]) -> ([Option<(i64, String)>; 3], Option<String>) {
         let traces = ExportTraceServiceResponse::decode(body).ok().map(|r| r.partial_success.map(|p| (p.rejected_spans, p.error_message)));
-        let metrics =
-            ExportMetricsServiceResponse::decode(body).ok().map(|r| r.partial_success.map(|p| (p.rejected_data_points, p.error_message)));
+        let metrics = ExportMetricsServiceResponse::decode(body).ok().map(|r| r.partial_success.map(|p| (p.rejected_data_points, p.error_message)));
         let logs = ExportLogsServiceResponse::decode(body).ok().map(|r| r.partial_success.map(|p| (p.rejected_log_records, p.error_message)));
         ([traces.flatten(), metrics.flatten(), logs.flatten()], RpcStatus::decode(body).ok().map(|s| s.message))
     }
@@ -85,7 +84,8 @@ mod tests {
             partial_success: Some(ExportTracePartialSuccess { rejected_spans: 2, error_message: "Accepted 1 spans, rejected 2 spans".into() }),
         };
         assert_eq!(partial_success(&traces.encode_to_vec()), Some((2, "Accepted 1 spans, rejected 2 spans".into())));
-        let logs = ExportLogsServiceResponse { partial_success: Some(ExportLogsPartialSuccess { rejected_log_records: -1, error_message: String::new() }) };
+        let logs =
+            ExportLogsServiceResponse { partial_success: Some(ExportLogsPartialSuccess { rejected_log_records: -1, error_message: String::new() }) };
         assert_eq!(partial_success(&logs.encode_to_vec()), Some((-1, String::new())));
         assert_eq!(partial_success(&[]), None, "an empty response: no partial success");
         assert_eq!(rpc_status_message(&RpcStatus { code: 3, message: "rejected".into() }.encode_to_vec()), Some("rejected".into()));

@@ -174,11 +174,7 @@ mod tests {
         assert_eq!(array.values[1].value, None);
         assert_eq!(
             record.attributes,
-            vec![KeyValue {
-                key: "k".into(),
-                value: Some(AnyValue { value: Some(Value::StringValue("v".into())) }),
-                ..Default::default()
-            }]
+            vec![KeyValue { key: "k".into(), value: Some(AnyValue { value: Some(Value::StringValue("v".into())) }), ..Default::default() }]
         );
     }
 

@@ -56,10 +56,19 @@ struct Series {
 enum State {
     Sum(f64),
     LastValue(f64),
-    Histogram { counts: Vec<u64>, sum: f64, count: u64, min: f64, max: f64 },
+    Histogram {
+        counts: Vec<u64>,
+        sum: f64,
+        count: u64,
+        min: f64,
+        max: f64,
+    },
     /// An observable sum: the callback reports the running total; `reported` is what the
     /// previous delta export covered.
-    ObservedSum { total: f64, reported: f64 },
+    ObservedSum {
+        total: f64,
+        reported: f64,
+    },
 }
 
 /// One collection: the content of each `Metric` message under its scope (scopes in the order
@@ -248,16 +257,10 @@ fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrume
     let state = match inst.spec.kind {
         InstrumentKind::Counter | InstrumentKind::UpDownCounter => State::Sum(0.0),
         InstrumentKind::Gauge | InstrumentKind::ObservableGauge => State::LastValue(0.0),
-        InstrumentKind::ObservableCounter | InstrumentKind::ObservableUpDownCounter => {
-            State::ObservedSum { total: 0.0, reported: 0.0 }
+        InstrumentKind::ObservableCounter | InstrumentKind::ObservableUpDownCounter => State::ObservedSum { total: 0.0, reported: 0.0 },
+        InstrumentKind::Histogram => {
+            State::Histogram { counts: vec![0; inst.spec.boundaries.len() + 1], sum: 0.0, count: 0, min: f64::INFINITY, max: f64::NEG_INFINITY }
         }
-        InstrumentKind::Histogram => State::Histogram {
-            counts: vec![0; inst.spec.boundaries.len() + 1],
-            sum: 0.0,
-            count: 0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-        },
     };
     let id = series_ids.len() as u32;
     series_ids.push((instrument, inst.series.len() as u32));

@@ -172,7 +172,8 @@ mod tests {
     fn sums_and_gauges_are_prost_identical() {
         let long = "v".repeat(300); // lengths that need more than one byte
         let attrs = vec![kv("a", "1"), kv("long", &long)];
-        for (kind, monotonic) in [(InstrumentKind::Counter, true), (InstrumentKind::UpDownCounter, false), (InstrumentKind::ObservableCounter, true)] {
+        for (kind, monotonic) in [(InstrumentKind::Counter, true), (InstrumentKind::UpDownCounter, false), (InstrumentKind::ObservableCounter, true)]
+        {
             for temporality in [TEMPORALITY_DELTA, TEMPORALITY_CUMULATIVE] {
                 let mut w = MetricWriter::new(kind, "requests", "", "{request}");
                 w.number_point(&point_attributes(kind, &keyed(&attrs)), 5, 9, 0.0);
@@ -252,7 +253,11 @@ mod tests {
 
     #[test]
     fn the_overflow_marker_is_a_true_bool() {
-        let expected = KeyValue { key: "otel.metric.overflow".into(), value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }), ..Default::default() };
+        let expected = KeyValue {
+            key: "otel.metric.overflow".into(),
+            value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }),
+            ..Default::default()
+        };
         let marker = true_attribute("otel.metric.overflow");
         assert_eq!((marker.key.as_str(), marker.key_value.0), ("otel.metric.overflow", expected.encode_to_vec()));
     }

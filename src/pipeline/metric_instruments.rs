@@ -16,9 +16,7 @@ pub enum InstrumentKind {
 impl InstrumentKind {
     pub fn from_u8(v: u8) -> Option<Self> {
         use InstrumentKind::*;
-        [Counter, UpDownCounter, Histogram, Gauge, ObservableCounter, ObservableUpDownCounter, ObservableGauge]
-            .get(v as usize)
-            .copied()
+        [Counter, UpDownCounter, Histogram, Gauge, ObservableCounter, ObservableUpDownCounter, ObservableGauge].get(v as usize).copied()
     }
 
     pub fn is_observable(self) -> bool {
@@ -32,8 +30,7 @@ impl InstrumentKind {
 }
 
 /// OpenTelemetry's default explicit bucket boundaries.
-pub const DEFAULT_BOUNDARIES: [f64; 15] =
-    [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
+pub const DEFAULT_BOUNDARIES: [f64; 15] = [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
 
 /// `^[A-Za-z][A-Za-z0-9_./-]{0,254}$`, the instrument name syntax of the specification.
 pub fn check_name(name: &str) -> Result<(), String> {

@@ -97,10 +97,10 @@ fn decodes_a_full_span() {
     w.inline("tags").u8(5).varint(3).u8(0).inline("a").u8(6).u8(0).interned(2);
     w.inline("empty").u8(5).varint(0);
     w.varint(3); // dropped attributes
-    // one event with one attribute
+                 // one event with one attribute
     w.varint(1).inline("exception").f64(1_700_000_000_010.0).varint(1).inline("exception.type").u8(0).inline("Error").varint(0);
     w.varint(4); // dropped events
-    // one link
+                 // one link
     w.varint(1).bytes(&[0xcd; 16]).bytes(&[0x03; 8]).inline("").varint(1).inline("link.kind").u8(0).inline("follows").varint(0);
     w.varint(0);
 

@@ -42,9 +42,7 @@ fn scope() -> ScopeKey {
 
 fn instrument(store: &mut MetricStore, kind: InstrumentKind, name: &str) -> u32 {
     let boundaries = if kind == InstrumentKind::Histogram { vec![0.0, 5.0, 10.0] } else { Vec::new() };
-    store
-        .add_instrument(InstrumentSpec { kind, name: name.into(), description: "d".into(), unit: "1".into(), scope: scope(), boundaries })
-        .unwrap()
+    store.add_instrument(InstrumentSpec { kind, name: name.into(), description: "d".into(), unit: "1".into(), scope: scope(), boundaries }).unwrap()
 }
 
 fn only_metric(out: Vec<(ScopeKey, Vec<Metric>)>) -> Metric {
@@ -54,7 +52,10 @@ fn only_metric(out: Vec<(ScopeKey, Vec<Metric>)>) -> Metric {
     metrics.remove(0)
 }
 
-fn sum_points(metric: &Metric) -> (&Sum, Vec<(Vec<KeyValue>, f64, u64)>) {
+/// A sum data point: attributes, value, start time.
+type SumPoint = (Vec<KeyValue>, f64, u64);
+
+fn sum_points(metric: &Metric) -> (&Sum, Vec<SumPoint>) {
     let Some(metric::Data::Sum(sum)) = &metric.data else { panic!("not a sum: {metric:?}") };
     let points = sum
         .data_points
@@ -192,7 +193,8 @@ fn cardinality_overflow_is_bounded_and_marked() {
     let (_, points) = sum_points(&only_metric(collect(&mut store, 1)));
     assert_eq!(points.len(), 4);
     let overflow = &points[3];
-    let marked = KeyValue { key: OVERFLOW_ATTRIBUTE.into(), value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }), ..Default::default() };
+    let marked =
+        KeyValue { key: OVERFLOW_ATTRIBUTE.into(), value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }), ..Default::default() };
     assert_eq!(overflow.0, [marked]);
     assert_eq!(overflow.1, 7.0, "nothing is lost: the overflow series counts the rest");
     // A known set still finds its own series.
@@ -212,7 +214,14 @@ fn unknown_series_and_instruments_are_counted_not_fatal() {
     for i in 2..MAX_INSTRUMENTS {
         instrument(&mut store, InstrumentKind::Counter, &format!("c{i}"));
     }
-    let spec = InstrumentSpec { kind: InstrumentKind::Counter, name: "one.too.many".into(), description: String::new(), unit: String::new(), scope: scope(), boundaries: vec![] };
+    let spec = InstrumentSpec {
+        kind: InstrumentKind::Counter,
+        name: "one.too.many".into(),
+        description: String::new(),
+        unit: String::new(),
+        scope: scope(),
+        boundaries: vec![],
+    };
     assert_eq!(store.add_instrument(spec), None);
 }
 
@@ -222,7 +231,14 @@ fn metrics_group_by_scope() {
     let a = instrument(&mut store, InstrumentKind::Counter, "a");
     let other_scope = ScopeKey { name: "other".into(), version: String::new() };
     let b = store
-        .add_instrument(InstrumentSpec { kind: InstrumentKind::Counter, name: "b".into(), description: String::new(), unit: String::new(), scope: other_scope.clone(), boundaries: vec![] })
+        .add_instrument(InstrumentSpec {
+            kind: InstrumentKind::Counter,
+            name: "b".into(),
+            description: String::new(),
+            unit: String::new(),
+            scope: other_scope.clone(),
+            boundaries: vec![],
+        })
         .unwrap();
     let c = instrument(&mut store, InstrumentKind::Counter, "c");
     let ids: Vec<f64> = [a, b, c].iter().map(|&i| store.register_series(i, keyed(vec![]), 0).unwrap() as f64).collect();
