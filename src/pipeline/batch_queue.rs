@@ -7,7 +7,7 @@
 //! compares the queue length with the batch size after each ingest.
 
 use crate::config::BatchConfig;
-use crate::ingest::proto_writer::ProtoWriter;
+use crate::ingest::proto_writer::{framed_len, ProtoWriter};
 use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
 use std::collections::VecDeque;
 
@@ -15,14 +15,21 @@ use std::collections::VecDeque;
 /// `ScopeMetrics.metrics` are all field 2.
 pub const ITEM_FIELD: u32 = 2;
 
-/// Encoded items (spans, log records) waiting for export. Their bytes lie back to back in one
-/// buffer, each already framed as an entry of [`ITEM_FIELD`] (key, length, content): queueing
-/// an item is one copy with no allocation, and a request embeds a run of them with one more.
+/// Encoded items (spans, log records) waiting for export, each already framed as an entry of
+/// [`ITEM_FIELD`] (key, length, content): queueing an item is one copy with no allocation of its
+/// own, and a request embeds runs of them as they are.
+///
+/// The bytes lie back to back in blocks of [`BLOCK_BYTES`] (an item never straddles two), not in
+/// one growing buffer: a buffer that doubles leaves the sizes it outgrew behind in WASM memory,
+/// which never shrinks (a burst of 10,000 spans grew it to 9 MB that way), while blocks are
+/// reused as batches leave.
 #[derive(Debug)]
 pub struct BatchQueue {
-    bytes: Vec<u8>,
-    /// Where the oldest item starts in `bytes` (what is before it was taken already).
+    blocks: VecDeque<Vec<u8>>,
+    /// Where the oldest item starts in the first block (what is before it was taken already).
     head: usize,
+    /// An emptied block kept for the next one needed.
+    spare: Option<Vec<u8>>,
     /// Per item, oldest first: the index of its scope in `scopes`, and its framed length.
     items: VecDeque<(u32, u32)>,
     /// Distinct instrumentation scopes seen (tracers, loggers), so an item stores a number, not two strings.
@@ -32,6 +39,9 @@ pub struct BatchQueue {
     max_queue_size: usize,
     max_export_batch_size: usize,
 }
+
+/// The queue's unit of memory: a few hundred spans. A larger item gets a block of its own size.
+pub const BLOCK_BYTES: usize = 64 * 1024;
 
 /// Beyond this many distinct tracers, new ones share the last slot's scope: a guard against
 /// an app that names tracers dynamically.
@@ -90,8 +100,9 @@ fn append_framed(bytes: &mut Vec<u8>, content: &[u8]) -> u32 {
 impl BatchQueue {
     pub fn new(batch: &BatchConfig) -> Self {
         BatchQueue {
-            bytes: Vec::new(),
+            blocks: VecDeque::new(),
             head: 0,
+            spare: None,
             items: VecDeque::new(),
             scopes: Vec::new(),
             last_scope: None,
@@ -114,7 +125,17 @@ impl BatchQueue {
                 index
             }
         };
-        let len = append_framed(&mut self.bytes, content);
+        let framed = framed_len(ITEM_FIELD, content.len());
+        if self.blocks.back().is_none_or(|block| block.capacity() - block.len() < framed) {
+            let block = match self.spare.take() {
+                Some(block) if block.capacity() >= framed => block,
+                _ => Vec::with_capacity(framed.max(BLOCK_BYTES)),
+            };
+            self.blocks.push_back(block);
+        }
+        let block = self.blocks.back_mut().expect("a block with room was just ensured");
+        let len = append_framed(block, content);
+        debug_assert_eq!(len as usize, framed);
         self.items.push_back((index, len));
         true
     }
@@ -148,29 +169,31 @@ impl BatchQueue {
     pub fn take_batch(&mut self) -> Batch {
         let n = self.items.len().min(self.max_export_batch_size);
         let items: Vec<_> = self.items.drain(..n).collect();
-        let len: usize = items.iter().map(|&(_, len)| len as usize).sum();
-        if self.items.is_empty() {
-            // The whole queue: hand over its buffer rather than copying it (the usual case: a
-            // full batch, or what a timer found); the next one starts at this one's size.
-            // Nothing refers to old scopes any more either; start afresh so the list cannot
-            // grow forever.
-            let mut bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(len));
-            self.last_scope = None;
-            if self.head > 0 {
-                bytes.drain(..self.head);
+        let mut remaining: usize = items.iter().map(|&(_, len)| len as usize).sum();
+        let mut bytes = Vec::with_capacity(remaining);
+        while remaining > 0 {
+            let block = &self.blocks[0];
+            // Items never straddle blocks, so the batch's bytes in this block run to its end
+            // or to the batch's end.
+            let run = (block.len() - self.head).min(remaining);
+            bytes.extend_from_slice(&block[self.head..self.head + run]);
+            self.head += run;
+            remaining -= run;
+            if self.head == block.len() {
+                let mut emptied = self.blocks.pop_front().expect("the block just read");
                 self.head = 0;
+                if emptied.capacity() == BLOCK_BYTES && self.spare.is_none() {
+                    emptied.clear();
+                    self.spare = Some(emptied);
+                }
             }
+        }
+        if self.items.is_empty() {
+            // Nothing refers to old scopes any more; start afresh so the list cannot grow forever.
+            self.last_scope = None;
             return Batch { bytes, items, scopes: std::mem::take(&mut self.scopes) };
         }
-        let bytes = self.bytes[self.head..self.head + len].to_vec();
-        self.head += len;
-        let batch = Batch { bytes, items, scopes: self.scopes.clone() };
-        if self.head > self.bytes.len() / 2 {
-            // Reclaim the taken half, so the buffer stays within twice what is queued.
-            self.bytes.drain(..self.head);
-            self.head = 0;
-        }
-        batch
+        Batch { bytes, items, scopes: self.scopes.clone() }
     }
 }
 
@@ -226,7 +249,7 @@ mod tests {
     }
 
     #[test]
-    fn items_stay_whole_while_taken_bytes_are_reclaimed() {
+    fn items_stay_whole_and_in_order_across_partial_takes() {
         let mut q = queue(100, 3);
         let mut expected = Vec::new();
         let mut taken = Vec::new();
@@ -238,13 +261,39 @@ mod tests {
                 expected.push(name);
             }
             taken.extend(names(&q.take_batch()));
-            assert!(q.head <= q.bytes.len() / 2, "taken bytes are at most half the buffer");
         }
         while !q.is_empty() {
             taken.extend(names(&q.take_batch()));
         }
         assert_eq!(taken, expected);
-        assert_eq!((q.bytes.len(), q.head), (0, 0), "emptied queue keeps no bytes");
+        assert_eq!((q.blocks.len(), q.head), (0, 0), "an emptied queue holds no block");
+    }
+
+    #[test]
+    fn items_of_any_size_cross_many_blocks_whole_and_memory_follows_the_queue() {
+        let mut q = queue(1000, 7);
+        let mut expected = Vec::new();
+        let mut taken = Vec::new();
+        for round in 0..30 {
+            // 9 KB items fill a block after seven; every fifth round adds one bigger than a block.
+            for i in 0..5 {
+                let size = if i == 2 && round % 5 == 0 { BLOCK_BYTES + 1000 } else { 9_000 + i * 37 };
+                let name = format!("{round:02}-{i}-{}", "x".repeat(size));
+                assert!(push(&mut q, &name, "s"));
+                expected.push(name);
+            }
+            taken.extend(names(&q.take_batch()));
+            let queued: usize = q.items.iter().map(|&(_, len)| len as usize).sum();
+            let held: usize = q.blocks.iter().map(Vec::capacity).sum();
+            assert!(held <= queued + 2 * (BLOCK_BYTES + 1100), "{held} bytes held for {queued} queued");
+        }
+        while !q.is_empty() {
+            taken.extend(names(&q.take_batch()));
+        }
+        assert_eq!(taken.len(), expected.len());
+        assert!(taken == expected, "items came out changed or out of order");
+        assert_eq!((q.blocks.len(), q.head), (0, 0), "an emptied queue holds no block");
+        assert!(q.spare.as_ref().is_some_and(|b| b.is_empty() && b.capacity() == BLOCK_BYTES), "one block kept for reuse");
     }
 
     #[test]
