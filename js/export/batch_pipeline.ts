@@ -18,8 +18,12 @@ import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
 import type { SignalNumber } from './signals.js';
 
-/** Hand a chunk over before it grows past this, whatever the item count. */
-const CHUNK_BYTES = 256 * 1024;
+/**
+ * Hand a chunk over before it grows past this, whatever the item count. The core copies each
+ * chunk into WASM memory, which never shrinks: small chunks keep a burst's footprint small, at
+ * the cost of a crossing per few hundred spans.
+ */
+const CHUNK_BYTES = 64 * 1024;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
