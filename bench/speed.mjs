@@ -74,6 +74,7 @@ try {
         add(`${sdk} S1 create (ms)`, s1.createMs);
         add(`${sdk} S1 flush until acknowledged (ms)`, s1.flushMs);
         add(`${sdk} S1 JS heap after (MB)`, s1.heapMb);
+        add(`${sdk} S1 JS heap + WASM memory after (MB)`, s1.heapMb + s1.wasmMb);
       }
       if (SCENARIOS.includes('encode')) {
         const enc = await run(sdk, 'encode');
@@ -107,7 +108,7 @@ for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|open
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
   console.log(
-    `  ${metric.padEnd(34)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
+    `  ${metric.padEnd(40)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
   );
 }
 if (SCENARIOS.includes('encode')) {
