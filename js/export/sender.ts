@@ -80,6 +80,13 @@ export class Sender {
   private readonly targets = new Map<number, Target>();
   private store: Promise<OfflineStore | undefined> | undefined;
   private draining = false;
+  /**
+   * Whether the offline store may hold requests: unknown at first (an earlier page may have left
+   * some), false once a drain found it empty, true again when this page keeps one. A successful
+   * export drains the store only while this is true: otherwise every export would also cost an
+   * IndexedDB transaction under a Web Lock.
+   */
+  private storeMayHoldRequests = true;
   private closed = false;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -119,7 +126,7 @@ export class Sender {
     if (!outcome.done) {
       if (this.pageHidden()) await this.sendOnUnload(signal, body, items);
       else await this.keepForLater(signal, body, items, outcome.response);
-    } else if (outcome.accepted) {
+    } else if (outcome.accepted && this.storeMayHoldRequests) {
       void this.drainOffline();
     }
   }
@@ -210,6 +217,7 @@ export class Sender {
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
     const store = await this.openStore();
     if (store && (await store.put(signal, body, items).catch(() => false))) {
+      this.storeMayHoldRequests = true;
       this.scheduleDrain();
       return;
     }
@@ -232,7 +240,13 @@ export class Sender {
       await withOriginLock(OFFLINE_LOCK, async () => {
         for (;;) {
           const record = await store.oldest();
-          if (!record || this.closed || isOffline() || this.pageHidden()) return;
+          if (!record) {
+            // Another tab may keep requests later; it drains them itself (timer, `online`,
+            // its next export, the next page load).
+            this.storeMayHoldRequests = false;
+            return;
+          }
+          if (this.closed || isOffline() || this.pageHidden()) return;
           const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items);
           if (!outcome.done) {
             this.scheduleDrain(); // the backend is failing again: keep it, and try later

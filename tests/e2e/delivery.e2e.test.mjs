@@ -60,6 +60,36 @@ test('backend down for 30 s: spans are retried, kept, and all arrive once it is 
   await page.close();
 });
 
+test('healthy exports leave the offline store alone once it is known to be empty', async () => {
+  await env.receiver.reset();
+  const { page } = await openPage(env.browser, env.site.url);
+  // Count IndexedDB transactions: every read or write of the offline store opens one.
+  await page.evaluate(() => {
+    window.__transactions = 0;
+    const open = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (...args) {
+      window.__transactions++;
+      return open.apply(this, args);
+    };
+  });
+  await page.evaluate(async (endpoint) => {
+    window.__t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'healthy', batch: { scheduledDelayMillis: 60000 } });
+  }, env.receiver.url);
+  // The store is drained once at start, for what an earlier page may have left.
+  await page.waitForFunction(() => window.__transactions > 0);
+  await new Promise((r) => setTimeout(r, 500));
+  const atStart = await page.evaluate(() => window.__transactions);
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(makeSpans(`healthy ${i}`, 10));
+    await page.evaluate(() => window.__t.forceFlush());
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await page.evaluate(() => window.__transactions);
+  assert.equal((await env.receiver.spans()).length, 50);
+  assert.equal(after - atStart, 0, `${after - atStart} IndexedDB transactions for five accepted exports`);
+  await page.close();
+});
+
 test('429 with Retry-After: the wait is the server’s', async () => {
   await env.receiver.reset();
   await env.receiver.faults({ statuses: [429], retry_after: '2', signal: 'traces' });
