@@ -11,10 +11,10 @@ export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { printf '\n=== %s\n' "$*"; }
 
 step "1/8 Rust: formatting, lints (native and wasm32), native tests"
-cargo fmt --check
-cargo clippy --locked --all-targets -- -D warnings
-cargo clippy --locked --all-targets --target wasm32-unknown-unknown -- -D warnings
-cargo test --locked
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo test --locked --workspace
 
 step "2/8 receiver contract tests (pytest)"
 .venv/bin/python -m pytest tests/receiver -q -p no:cacheprovider

@@ -32,7 +32,8 @@
 pub mod config;
 pub mod diagnostics;
 pub mod export;
-pub mod ingest;
+/// The hot path, a crate of its own (crates/ingest) so that it alone is built for speed.
+pub use greptime_web_telemetry_ingest as ingest;
 pub mod pipeline;
 pub mod resource;
 

@@ -1,6 +1,6 @@
 /**
  * Writes ended spans and log records into a binary chunk that the WASM core decodes (the
- * format is documented in src/ingest/record_reader.rs, span_records.rs and log_records.rs; they
+ * format is documented in crates/ingest/src/record_reader.rs, span_records.rs and log_records.rs; they
  * must change together). The chunk is one reusable `Uint8Array` owned by JS; handing it over
  * costs one boundary crossing and one copy for many items. Names and keys are interned: sent
  * once, then referred to by number. One writer per signal, as the core keeps one table each.
@@ -8,7 +8,7 @@
 
 import type { AttributeList } from '../trace/attributes.js';
 
-/** Must equal MAX_INTERNED_STRINGS in src/ingest/string_table.rs. */
+/** Must equal MAX_INTERNED_STRINGS in crates/ingest/src/string_table.rs. */
 export const MAX_INTERNED_STRINGS = 4096;
 /** Strings longer than this are never interned (they rarely repeat and would bloat both tables). */
 const MAX_INTERNED_LENGTH = 128;
@@ -29,7 +29,7 @@ const TAG_DOUBLE = 4;
 const TAG_ARRAY = 5;
 const TAG_EMPTY = 6;
 const TAG_MAP = 7;
-/** Must equal MAX_VALUE_DEPTH in src/ingest/record_reader.rs. */
+/** Must equal MAX_VALUE_DEPTH in crates/ingest/src/record_reader.rs. */
 export const MAX_VALUE_DEPTH = 4;
 
 /** A map value (log bodies and log attributes may be structured): entries in order. */

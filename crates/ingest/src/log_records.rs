@@ -89,7 +89,7 @@ fn read_log<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWrit
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::record_reader::ScopeKey;
+    use crate::record_reader::ScopeKey;
     use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue, KeyValueList};
     use opentelemetry_proto::tonic::logs::v1::LogRecord;
     use prost::Message;

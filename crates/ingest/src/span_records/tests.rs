@@ -1,5 +1,5 @@
 use super::*;
-use crate::ingest::record_reader::{epoch_millis_to_nanos, ScopeKey, OP_RESET_STRINGS};
+use crate::record_reader::{epoch_millis_to_nanos, ScopeKey, OP_RESET_STRINGS};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, ArrayValue, KeyValue};
 use opentelemetry_proto::tonic::trace::v1::{span, Span, Status};
 use prost::Message;
@@ -279,7 +279,7 @@ fn string_table_is_bounded() {
     let mut w = Writer::default();
     w.u8(OP_SPAN).bytes(&[1; 16]).bytes(&[2; 8]).bytes(&[0; 8]).u8(1).u8(1);
     w.inline("x").inline("s").inline("").inline("").f64(1.0).f64(2.0).u8(0).inline("");
-    let n = crate::ingest::string_table::MAX_INTERNED_STRINGS as u32 + 1;
+    let n = crate::string_table::MAX_INTERNED_STRINGS as u32 + 1;
     w.varint(n);
     for i in 0..n {
         w.define(&format!("k{i}")).u8(1);
@@ -288,5 +288,5 @@ fn string_table_is_bounded() {
     let (spans, result) = decode(&w.out, &mut strings);
     assert!(spans.is_empty());
     assert_eq!(result.unwrap_err().reason, "string table overflow");
-    assert_eq!(strings.len(), crate::ingest::string_table::MAX_INTERNED_STRINGS);
+    assert_eq!(strings.len(), crate::string_table::MAX_INTERNED_STRINGS);
 }
