@@ -2,34 +2,13 @@
 // against the OpenTelemetry JS metrics SDK (@opentelemetry/sdk-metrics), in the same run:
 // 7 runs each in fresh pages, median / min / max, and the ratio ours / OpenTelemetry.
 // Run after scripts/build-package.sh (bash scripts/bench.sh does both).
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, installPackedTarball, serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
+import { serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
+import { buildBenchPage } from './bench_page.mjs';
 
 const RUNS = 7;
 const N = 200000;
-const work = join(ROOT, 'build/bench');
-rmSync(work, { recursive: true, force: true });
-mkdirSync(join(work, 'dist'), { recursive: true });
-writeFileSync(join(work, 'package.json'), '{"private":true}');
-installPackedTarball(work);
-cpSync(join(ROOT, 'bench/counter_add.page.js'), join(work, 'page.js'));
-await build({
-  entryPoints: [join(work, 'page.js')],
-  outdir: join(work, 'dist'),
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  splitting: true,
-  platform: 'browser',
-  nodePaths: [join(work, 'node_modules'), join(ROOT, 'node_modules')],
-  logLevel: 'warning',
-});
-writeFileSync(join(work, 'dist/index.html'), '<!doctype html><script type="module" src="./page.js"></script>');
-
-const site = await serveStatic(join(work, 'dist'));
+const site = await serveStatic(await buildBenchPage('bench', 'counter_add.page.js'));
 const browser = await launchBrowser();
 const results = {};
 try {

@@ -2,39 +2,16 @@
 // the local receiver: S1 (10,000 spans: create, then flush until acknowledged; JS heap after
 // creating), encoding alone, S2 (100,000 metric recordings, then export). Seven runs of each in
 // fresh pages; medians, min and max; the receiver's count checks that both did the same work.
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, installPackedTarball, launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
+import { launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
+import { buildBenchPage } from './bench_page.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
 const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2').split(',');
 const STAGES = ['write', 'ingest', 'request'];
-const work = join(ROOT, 'build/bench-speed');
-rmSync(work, { recursive: true, force: true });
-mkdirSync(join(work, 'dist'), { recursive: true });
-writeFileSync(join(work, 'package.json'), '{"private":true}');
-installPackedTarball(work);
-cpSync(join(ROOT, 'bench/speed.page.js'), join(ROOT, 'bench/.speed.page.js'));
-await build({
-  entryPoints: [join(ROOT, 'bench/.speed.page.js')],
-  outdir: join(work, 'dist'),
-  entryNames: 'page',
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  splitting: true,
-  platform: 'browser',
-  nodePaths: [join(work, 'node_modules'), join(ROOT, 'node_modules')],
-  logLevel: 'error',
-});
-rmSync(join(ROOT, 'bench/.speed.page.js'));
-writeFileSync(join(work, 'dist/index.html'), '<!doctype html><script type="module" src="./page.js"></script>');
-
 const receiver = await startReceiver(['--quiet']);
-const site = await serveStatic(join(work, 'dist'));
+const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
 const browser = await launchBrowser();
 const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
