@@ -201,12 +201,12 @@ impl TelemetryCore {
         let (signal, result, queued, max) = match Signal::from_u8(signal) {
             Some(Signal::Traces) => {
                 let Batched { strings, queue } = &mut self.spans;
-                let result = span_records::decode_chunk(chunk, strings, |s| dropped += u64::from(!queue.push(s.scope, s.span)));
+                let result = span_records::decode_chunk(chunk, strings, |s| dropped += u64::from(!queue.push(s.scope, s.message)));
                 (Signal::Traces, result, queue.len(), self.config.batch.max_queue_size)
             }
             Some(Signal::Logs) => {
                 let Batched { strings, queue } = &mut self.logs;
-                let result = log_records::decode_chunk(chunk, strings, |l| dropped += u64::from(!queue.push(l.scope, l.record)));
+                let result = log_records::decode_chunk(chunk, strings, |l| dropped += u64::from(!queue.push(l.scope, l.message)));
                 (Signal::Logs, result, queue.len(), self.config.log_batch.max_queue_size)
             }
             _ => return -1,

@@ -12,31 +12,14 @@
 //! ```
 
 use super::proto_writer::ProtoWriter;
-use super::record_reader::{decode_ops, DecodeError, Reader, Scope, ScopeRef};
+use super::record_reader::{transcode_chunk, DecodeError, Reader, ScopeRef, Transcoded};
 use super::string_table::StringTable;
 
 pub const OP_LOG: u8 = 3;
 
-/// One log record as the sink sees it, borrowed: the sink copies what it keeps.
-#[derive(Debug)]
-pub struct DecodedLog<'a> {
-    pub scope: Scope<'a>,
-    /// The content of an OTLP `LogRecord` message (logs.proto), transcoded as it arrived.
-    pub record: &'a [u8],
-}
-
-/// Decodes one chunk of log records, handing each to `sink` as soon as it is complete.
-pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedLog<'_>)) -> Result<(), DecodeError> {
-    let mut w = ProtoWriter::with_capacity(256);
-    decode_ops(bytes, strings, |op, r, strings| match op {
-        OP_LOG => {
-            w.buf.clear();
-            let scope = read_log(r, strings, &mut w)?;
-            sink(DecodedLog { scope: scope.resolve(strings), record: &w.buf });
-            Ok(())
-        }
-        _ => Err(r.error("unknown operation")),
-    })
+/// Decodes one chunk of log records into OTLP `LogRecord` messages (see [`transcode_chunk`]).
+pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, sink: impl FnMut(Transcoded<'_>)) -> Result<(), DecodeError> {
+    transcode_chunk(bytes, strings, OP_LOG, read_log, sink)
 }
 
 // LogRecord field numbers in logs.proto.
@@ -104,8 +87,8 @@ mod tests {
     fn decode(bytes: &[u8]) -> Vec<Decoded> {
         let mut logs = Vec::new();
         decode_chunk(bytes, &mut StringTable::default(), |l| {
-            let record = LogRecord::decode(l.record).expect("a valid OTLP LogRecord");
-            assert_eq!(record.encoded_len(), l.record.len(), "transcoded record is not minimal");
+            let record = LogRecord::decode(l.message).expect("a valid OTLP LogRecord");
+            assert_eq!(record.encoded_len(), l.message.len(), "transcoded record is not minimal");
             logs.push(Decoded { scope: ScopeKey { name: l.scope.name.into(), version: l.scope.version.into() }, record });
         })
         .unwrap();

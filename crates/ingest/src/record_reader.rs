@@ -340,17 +340,40 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Decodes every operation of a chunk: the reset op is handled here, every other op by `op`.
-pub fn decode_ops(
+/// One transcoded item (a span, a log record) as the sink sees it, borrowed: the sink copies
+/// what it keeps.
+#[derive(Debug)]
+pub struct Transcoded<'a> {
+    pub scope: Scope<'a>,
+    /// The content of the item's OTLP message (`Span`, `LogRecord`).
+    pub message: &'a [u8],
+}
+
+/// Reads one item's record after its op code, writing its OTLP message into the writer.
+pub type ReadItem = for<'r> fn(&mut Reader<'r>, &mut StringTable, &mut ProtoWriter) -> Result<ScopeRef<'r>, DecodeError>;
+
+/// Decodes a chunk of one signal's records (op `item_op`, read by `read`; the reset op is
+/// handled here), handing each item to `sink` as soon as it is complete. On malformed input the
+/// items before the fault have been delivered and the error says where it stopped. One scratch
+/// buffer serves the whole chunk, so an item costs no allocation here.
+pub fn transcode_chunk(
     bytes: &[u8],
     strings: &mut StringTable,
-    mut op: impl FnMut(u8, &mut Reader<'_>, &mut StringTable) -> Result<(), DecodeError>,
+    item_op: u8,
+    read: ReadItem,
+    mut sink: impl FnMut(Transcoded<'_>),
 ) -> Result<(), DecodeError> {
+    let mut w = ProtoWriter::with_capacity(512);
     let mut r = Reader::new(bytes);
     while !r.at_end() {
         match r.u8()? {
             OP_RESET_STRINGS => strings.reset(),
-            code => op(code, &mut r, strings)?,
+            op if op == item_op => {
+                w.buf.clear();
+                let scope = read(&mut r, strings, &mut w)?;
+                sink(Transcoded { scope: scope.resolve(strings), message: &w.buf });
+            }
+            _ => return Err(r.error("unknown operation")),
         }
     }
     Ok(())

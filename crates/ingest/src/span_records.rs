@@ -14,7 +14,7 @@
 //! ```
 
 use super::proto_writer::ProtoWriter;
-use super::record_reader::{decode_ops, DecodeError, Reader, Scope, ScopeRef};
+use super::record_reader::{transcode_chunk, DecodeError, Reader, ScopeRef, Transcoded};
 use super::string_table::StringTable;
 
 pub const OP_SPAN: u8 = 1;
@@ -25,28 +25,9 @@ const SPAN_KIND_CONSUMER: u8 = 5;
 /// OTLP `Span.flags` bit saying whether the parent's remoteness is known (bit 8).
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE: u32 = 0x100;
 
-/// One span as the sink sees it, borrowed: the sink copies what it keeps.
-#[derive(Debug)]
-pub struct DecodedSpan<'a> {
-    pub scope: Scope<'a>,
-    /// The content of an OTLP `Span` message (trace.proto).
-    pub span: &'a [u8],
-}
-
-/// Decodes one chunk, handing each span to `sink` as soon as it is complete. On malformed
-/// input the spans before the fault have been delivered and the error says where it stopped.
-/// One scratch buffer serves the whole chunk, so a span costs no allocation here.
-pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, mut sink: impl FnMut(DecodedSpan<'_>)) -> Result<(), DecodeError> {
-    let mut w = ProtoWriter::with_capacity(512);
-    decode_ops(bytes, strings, |op, r, strings| match op {
-        OP_SPAN => {
-            w.buf.clear();
-            let scope = read_span(r, strings, &mut w)?;
-            sink(DecodedSpan { scope: scope.resolve(strings), span: &w.buf });
-            Ok(())
-        }
-        _ => Err(r.error("unknown operation")),
-    })
+/// Decodes one chunk of span records into OTLP `Span` messages (see [`transcode_chunk`]).
+pub fn decode_chunk(bytes: &[u8], strings: &mut StringTable, sink: impl FnMut(Transcoded<'_>)) -> Result<(), DecodeError> {
+    transcode_chunk(bytes, strings, OP_SPAN, read_span, sink)
 }
 
 // Span field numbers in trace.proto.

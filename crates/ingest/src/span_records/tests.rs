@@ -67,10 +67,10 @@ struct Decoded {
 fn decode(bytes: &[u8], strings: &mut StringTable) -> (Vec<Decoded>, Result<(), DecodeError>) {
     let mut spans = Vec::new();
     let result = decode_chunk(bytes, strings, |s| {
-        let span = Span::decode(s.span).expect("the transcoded span is a valid OTLP Span");
+        let span = Span::decode(s.message).expect("the transcoded span is a valid OTLP Span");
         // Same size as prost's own encoding of what it decoded: no default-valued field is
         // written, no length prefix is longer than needed, nothing is written twice.
-        assert_eq!(span.encoded_len(), s.span.len(), "transcoded span is not minimal");
+        assert_eq!(span.encoded_len(), s.message.len(), "transcoded span is not minimal");
         spans.push(Decoded { scope: ScopeKey { name: s.scope.name.into(), version: s.scope.version.into() }, span });
     });
     (spans, result)
