@@ -10,7 +10,7 @@ use crate::export::greptime_contract::{export_headers, export_url, interpret_res
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
 use crate::export::otlp_split::split_request;
 use crate::ingest::proto_writer::Encoded;
-use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey};
+use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::BatchQueue;
@@ -197,19 +197,16 @@ impl TelemetryCore {
     /// or -1 when the chunk was malformed: the core then forgot its interned strings for that
     /// signal, and JS must forget its own (`RecordWriter.resetStrings`) before the next chunk.
     pub fn ingest(&mut self, signal: u8, chunk: &[u8]) -> i32 {
+        let Some(signal @ (Signal::Traces | Signal::Logs)) = Signal::from_u8(signal) else { return -1 };
+        let (Batched { strings, queue }, max) = match signal {
+            Signal::Logs => (&mut self.logs, self.config.log_batch.max_queue_size),
+            _ => (&mut self.spans, self.config.batch.max_queue_size),
+        };
         let mut dropped = 0u64;
-        let (signal, result, queued, max) = match Signal::from_u8(signal) {
-            Some(Signal::Traces) => {
-                let Batched { strings, queue } = &mut self.spans;
-                let result = span_records::decode_chunk(chunk, strings, |s| dropped += u64::from(!queue.push(s.scope, s.message)));
-                (Signal::Traces, result, queue.len(), self.config.batch.max_queue_size)
-            }
-            Some(Signal::Logs) => {
-                let Batched { strings, queue } = &mut self.logs;
-                let result = log_records::decode_chunk(chunk, strings, |l| dropped += u64::from(!queue.push(l.scope, l.message)));
-                (Signal::Logs, result, queue.len(), self.config.log_batch.max_queue_size)
-            }
-            _ => return -1,
+        let sink = |item: Transcoded<'_>| dropped += u64::from(!queue.push(item.scope, item.message));
+        let result = match signal {
+            Signal::Logs => log_records::decode_chunk(chunk, strings, sink),
+            _ => span_records::decode_chunk(chunk, strings, sink),
         };
         self.diagnostics.report(Problem::QueueFull(signal), dropped, || {
             format!(
@@ -222,14 +219,11 @@ impl TelemetryCore {
         if let Err(e) = result {
             // The JS writer and this decoder disagree: a bug. Both sides start their string
             // tables afresh so that the next chunk decodes cleanly.
-            match signal {
-                Signal::Logs => self.logs.strings.reset(),
-                _ => self.spans.strings.reset(),
-            }
+            strings.reset();
             self.diagnostics.report(Problem::MalformedRecord(signal), 1, || format!("{e}; the rest of that chunk was dropped"));
             return -1;
         }
-        queued as i32
+        queue.len() as i32
     }
 
     /// Items waiting for export (traces and logs).
