@@ -25,6 +25,7 @@ def handle(state: ReceiverState, method: str, path: str, query: str, body: bytes
         ("GET", "preflights"): lambda: state.preflights(),
         ("GET", "stats"): state.stats,
         ("GET", "columns"): state.trace_tables.snapshot,
+        ("GET", "metric_rows"): lambda: _metric_rows(state, _params(query)),
         ("GET", "wait"): lambda: _wait(state, _params(query)),
         ("POST", "reset"): lambda: _reset(state),
         ("GET", "faults"): lambda: {"pending": state.pending_faults()},
@@ -86,6 +87,11 @@ def _public_entry(entry: dict, include_body: bool) -> dict:
 
 def _items(state: ReceiverState, signal: str, params: dict) -> list[dict]:
     return state.items(signal, _int_param(params, "since", 0), params.get("database"))
+
+
+def _metric_rows(state: ReceiverState, params: dict) -> list[dict]:
+    """GreptimeDB-shaped metric rows (tests/receiver/metric_series.py), by database and table."""
+    return state.metric_tables.rows(params.get("database"), params.get("table"))
 
 
 def _wait(state: ReceiverState, params: dict) -> dict:

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from metric_series import MetricTables
 from trace_schema import TraceTables
 
 SIGNALS = ("traces", "metrics", "logs")
@@ -80,6 +81,7 @@ class ReceiverState:
     def __init__(self):
         self._changed = threading.Condition()
         self.trace_tables = TraceTables()
+        self.metric_tables = MetricTables()  # what GreptimeDB would store per metric table
         self.reset()
 
     def reset(self) -> None:
@@ -91,6 +93,7 @@ class ReceiverState:
             self._stats = {signal: _SignalStats() for signal in SIGNALS}
             self._faults: list[_FaultPlan] = []
             self.trace_tables.clear()
+            self.metric_tables.clear()
             self._changed.notify_all()
 
     # ------------------------------------------------------------ recording
@@ -105,6 +108,8 @@ class ReceiverState:
             self._requests.append(entry)
             signal = entry["signal"]
             self._items[signal].extend(items)
+            if signal == "metrics" and items:
+                self.metric_tables.write(entry["database"], items)
             stats = self._stats[signal]
             stats.requests += 1
             stats.accepted += accepted
