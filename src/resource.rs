@@ -13,6 +13,12 @@ pub struct BrowserFacts {
     /// The page's `origin + pathname`: query strings and fragments often carry tokens or
     /// personal data and are left out.
     pub page_url: String,
+    /// `service.instance.id`: a random UUID per SDK instance (per page view), made in JS. Without
+    /// it every visitor's metric points share one series in GreptimeDB, which keeps only
+    /// `service.*`, `cloud.*`, `k8s.*`, `deployment.environment*` and `container.name` of the
+    /// resource as tags (`DEFAULT_PROMOTE_ATTRS` in its src/servers/src/otlp/metrics.rs) and
+    /// copies this one to `instance`. The app can set its own in `resourceAttributes`.
+    pub instance_id: String,
 }
 
 /// The content of an OTLP `Resource` message (resource.proto: 1 attributes).
@@ -25,14 +31,15 @@ pub fn build_resource(config: &Config, browser: &BrowserFacts) -> Encoded {
     };
     put("service.name", &config.service_name);
     put("service.version", config.service_version.as_deref().unwrap_or(""));
+    put("service.instance.id", &browser.instance_id);
     put("telemetry.sdk.name", crate::SDK_NAME);
     put("telemetry.sdk.language", "webjs");
     put("telemetry.sdk.version", crate::SDK_VERSION);
     put("user_agent.original", &browser.user_agent);
     put("browser.language", &browser.language);
     put("page.url", &strip_query(&browser.page_url));
-    // The app's own attributes override ours, except service.name/version, which have their
-    // own settings: letting both set them would make it unclear which one wins.
+    // The app's own attributes override ours (service.instance.id included), except
+    // service.name/version, which have their own settings: letting both set them would make it unclear which one wins.
     for (key, value) in &config.resource_attributes {
         if key == "service.name" || key == "service.version" {
             continue;
@@ -127,11 +134,13 @@ mod tests {
             user_agent: "Mozilla/5.0 Test".into(),
             language: "en-GB".into(),
             page_url: "https://shop.example/cart?token=secret#x".into(),
+            instance_id: "2f1c0c7e-5a4b-4c3d-9e8f-0a1b2c3d4e5f".into(),
         };
         let got = attrs(&build_resource(&config, &browser));
         let expected: Vec<(String, String)> = [
             ("service.name", "shop"),
             ("service.version", "1.2.3"),
+            ("service.instance.id", "2f1c0c7e-5a4b-4c3d-9e8f-0a1b2c3d4e5f"),
             ("telemetry.sdk.name", "greptime-web-telemetry"),
             ("telemetry.sdk.language", "webjs"),
             ("telemetry.sdk.version", crate::SDK_VERSION),
@@ -154,6 +163,20 @@ mod tests {
         let got = attrs(&build_resource(&config, &BrowserFacts::default()));
         assert_eq!(got[0], ("service.name".into(), "unknown_service:webjs".into()));
         assert!(got.iter().all(|(k, _)| k != "user_agent.original"), "empty facts are left out");
+    }
+
+    #[test]
+    fn the_app_may_set_its_own_instance_id() {
+        let config = parse(&RawValue::object([
+            ("endpoint", RawValue::str("/greptime")),
+            ("resourceAttributes", RawValue::object([("service.instance.id", RawValue::str("kiosk-7"))])),
+        ]))
+        .config
+        .unwrap();
+        let browser = BrowserFacts { instance_id: "random".into(), ..BrowserFacts::default() };
+        let got = attrs(&build_resource(&config, &browser));
+        let ids: Vec<_> = got.iter().filter(|(k, _)| k == "service.instance.id").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(ids, ["kiosk-7"]);
     }
 
     #[test]

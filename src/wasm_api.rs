@@ -60,14 +60,22 @@ impl TelemetryCore {
     /// cannot run (no endpoint, a malformed one, `enabled: false`); the JS layer turns that into
     /// one console warning and a no-op SDK. `now_ms` starts the metrics' cumulative window.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &JsValue, user_agent: String, language: String, page_url: String, now_ms: f64) -> Result<TelemetryCore, JsError> {
+    /// `instance_id` becomes `service.instance.id` (JS makes a random UUID per page view).
+    pub fn new(
+        config: &JsValue,
+        user_agent: String,
+        language: String,
+        page_url: String,
+        now_ms: f64,
+        instance_id: Option<String>,
+    ) -> Result<TelemetryCore, JsError> {
         let report = config::parse(&config::js_reader::read(config));
         let config = match report.config {
             Ok(c) => c,
             Err(e) if report.warnings.is_empty() => return Err(JsError::new(&e.to_string())),
             Err(e) => return Err(JsError::new(&format!("{e} (configuration also: {})", report.warnings.join("; ")))),
         };
-        let resource = build_resource(&config, &BrowserFacts { user_agent, language, page_url });
+        let resource = build_resource(&config, &BrowserFacts { user_agent, language, page_url, instance_id: instance_id.unwrap_or_default() });
         Ok(TelemetryCore {
             spans: Batched::new(&config.batch),
             logs: Batched::new(&config.log_batch),
@@ -372,8 +380,9 @@ impl TelemetryCore {
         let before = self.metrics.overflowed;
         let id = self.metrics.register_series(instrument, attributes, epoch_millis_to_nanos(now_ms));
         let limit = self.config.metrics.cardinality_limit;
+        let name = self.metrics.instrument_name(instrument).unwrap_or_default();
         self.diagnostics.report(Problem::CardinalityOverflow, self.metrics.overflowed - before, || {
-            format!("a metric instrument reached {limit} attribute sets (`metrics.cardinalityLimit`); further sets are counted in one series marked otel.metric.overflow=true")
+            format!("metric instrument \"{name}\" reached {limit} attribute sets (`metrics.cardinalityLimit`); further sets are counted in one series marked otel.metric.overflow=\"true\"")
         });
         id.map_or(-1, |id| id as i32)
     }

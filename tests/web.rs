@@ -18,7 +18,7 @@ fn js(source: &str) -> JsValue {
 }
 
 fn core(config: &str) -> Result<TelemetryCore, JsValue> {
-    TelemetryCore::new(&js(config), "UA/1.0".into(), "en-US".into(), "https://app.example/page?secret=1".into(), 1.7e12).map_err(JsValue::from)
+    TelemetryCore::new(&js(config), "UA/1.0".into(), "en-US".into(), "https://app.example/page?secret=1".into(), 1.7e12, None).map_err(JsValue::from)
 }
 
 fn error_message(err: JsValue) -> String {
@@ -61,7 +61,7 @@ fn hostile_config_values_are_reported_not_fatal() {
     Reflect::set(&config, &"headers".into(), &throwing).unwrap();
     Reflect::set(&config, &"database".into(), &js("Symbol('db')")).unwrap();
     Reflect::set(&config, &"traceTable".into(), &js("10n")).unwrap();
-    let c = TelemetryCore::new(&config, String::new(), String::new(), String::new(), 1.7e12).unwrap();
+    let c = TelemetryCore::new(&config, String::new(), String::new(), String::new(), 1.7e12, None).unwrap();
     let warnings = c.config_warnings().join("\n");
     for expected in [
         "`serviceName` must be a string, got function",

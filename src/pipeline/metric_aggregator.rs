@@ -4,18 +4,26 @@
 //! only `(series id, value)` pairs, in batches. Attribute sets are canonical (sorted by key, a
 //! repeated key keeps its last value), so `{a, b}` and `{b, a}` are one series. Each instrument
 //! holds at most `cardinality_limit` series; later attribute sets share one overflow series
-//! marked `otel.metric.overflow = true`, as the OpenTelemetry SDK does, so memory stays bounded.
+//! marked `otel.metric.overflow = "true"` (a string: GreptimeDB drops bool attributes, see
+//! `metric_encode::overflow_marker`), as the OpenTelemetry SDK does, so memory stays bounded.
 
 use super::batch_queue::Batch;
-use super::metric_encode::{point_attributes, true_attribute, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
+use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
 use crate::config::Temporality;
 use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
-use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// Instruments per SDK; beyond this, new instruments record nothing (with a warning).
 pub const MAX_INSTRUMENTS: usize = 1000;
 pub const OVERFLOW_ATTRIBUTE: &str = "otel.metric.overflow";
+/// Overflowed attribute sets remembered (as 64-bit hashes, all instruments together) so that one
+/// registered again (JS's series cache starts over now and then) is not counted again in
+/// `stats().metricSeriesOverflowed`. Past this many, further new sets are still counted, and a
+/// set seen again may be counted again: the memory stays bounded (about 0.5 MiB at most).
+const MAX_OVERFLOWED_REMEMBERED: usize = 32_768;
 
 #[derive(Debug)]
 pub struct InstrumentSpec {
@@ -94,8 +102,10 @@ pub struct MetricStore {
     temporality: Temporality,
     cardinality_limit: usize,
     last_collection_ns: u64,
-    /// Attribute sets folded into an overflow series, for stats().
+    /// Distinct attribute sets folded into an overflow series, for stats().
     pub overflowed: u64,
+    /// Hashes of (instrument, attribute set) already counted in `overflowed`.
+    overflowed_seen: HashSet<u64>,
 }
 
 impl MetricStore {
@@ -107,6 +117,7 @@ impl MetricStore {
             cardinality_limit: cardinality_limit.max(2) as usize,
             last_collection_ns: start_ns,
             overflowed: 0,
+            overflowed_seen: HashSet::new(),
         }
     }
 
@@ -140,11 +151,16 @@ impl MetricStore {
             inst.index.insert(attributes, inst.series.len() as u32 - 1);
             return Some(id);
         }
-        self.overflowed += 1;
+        let mut hasher = DefaultHasher::new();
+        (instrument, &attributes).hash(&mut hasher);
+        let seen = &mut self.overflowed_seen;
+        if seen.len() >= MAX_OVERFLOWED_REMEMBERED || seen.insert(hasher.finish()) {
+            self.overflowed += 1;
+        }
         if let Some(local) = inst.overflow {
             return Some(inst.series[local as usize].id);
         }
-        let overflow = point_attributes(inst.spec.kind, &[true_attribute(OVERFLOW_ATTRIBUTE)]);
+        let overflow = point_attributes(inst.spec.kind, &[overflow_marker(OVERFLOW_ATTRIBUTE)]);
         let id = push_series(inst, &mut self.series_ids, instrument, overflow, now_ns);
         inst.overflow = Some(inst.series.len() as u32 - 1);
         Some(id)
@@ -179,6 +195,11 @@ impl MetricStore {
             outcome.recorded += 1;
         }
         outcome
+    }
+
+    /// The name an instrument was created with (for warnings).
+    pub fn instrument_name(&self, instrument: u32) -> Option<&str> {
+        self.instruments.get(instrument as usize).map(|inst| inst.spec.name.as_str())
     }
 
     pub fn series_count(&self) -> usize {

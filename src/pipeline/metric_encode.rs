@@ -43,12 +43,15 @@ pub fn point_attributes(kind: InstrumentKind, attributes: &[KeyedAttribute]) -> 
     w.buf
 }
 
-/// The content of a `KeyValue` holding `true` (KeyValue: 1 key, 2 value; AnyValue: 2 bool).
-pub fn true_attribute(key: &str) -> KeyedAttribute {
+/// The content of a `KeyValue` holding the string `"true"` (KeyValue: 1 key, 2 value; AnyValue:
+/// 1 string). The specification's marker is the bool `true`, but GreptimeDB keeps only string,
+/// int and double attributes as tags (src/servers/src/otlp/metrics.rs, `write_attributes`): a
+/// bool marker would vanish and the overflow series would overwrite the attribute-less one.
+pub fn overflow_marker(key: &str) -> KeyedAttribute {
     let mut w = ProtoWriter::default();
     w.bytes(1, key.as_bytes());
     let value = w.begin(2);
-    w.uint_always(2, 1);
+    w.bytes_always(1, b"true");
     w.end(value);
     KeyedAttribute { key: key.to_owned(), key_value: Encoded(w.buf) }
 }
@@ -252,13 +255,13 @@ mod tests {
     }
 
     #[test]
-    fn the_overflow_marker_is_a_true_bool() {
+    fn the_overflow_marker_is_the_string_true() {
         let expected = KeyValue {
             key: "otel.metric.overflow".into(),
-            value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }),
+            value: Some(AnyValue { value: Some(any_value::Value::StringValue("true".into())) }),
             ..Default::default()
         };
-        let marker = true_attribute("otel.metric.overflow");
+        let marker = overflow_marker("otel.metric.overflow");
         assert_eq!((marker.key.as_str(), marker.key_value.0), ("otel.metric.overflow", expected.encode_to_vec()));
     }
 }

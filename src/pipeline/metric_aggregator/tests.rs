@@ -193,12 +193,32 @@ fn cardinality_overflow_is_bounded_and_marked() {
     let (_, points) = sum_points(&only_metric(collect(&mut store, 1)));
     assert_eq!(points.len(), 4);
     let overflow = &points[3];
-    let marked =
-        KeyValue { key: OVERFLOW_ATTRIBUTE.into(), value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }), ..Default::default() };
-    assert_eq!(overflow.0, [marked]);
+    // A string, not a bool: GreptimeDB drops bool attributes, and the overflow series would
+    // then collide with the attribute-less one (src/servers/src/otlp/metrics.rs, write_attributes).
+    assert_eq!(overflow.0, [kv(OVERFLOW_ATTRIBUTE, "true")]);
     assert_eq!(overflow.1, 7.0, "nothing is lost: the overflow series counts the rest");
     // A known set still finds its own series.
     assert_eq!(store.register_series(c, keyed(vec![kv("user", "1")]), 0), Some(1));
+}
+
+#[test]
+fn an_overflowed_set_registered_again_is_counted_once() {
+    // JS's series cache starts over now and then and registers the sets it sees again.
+    let mut store = MetricStore::new(Temporality::Cumulative, 4, 0);
+    let c = instrument(&mut store, InstrumentKind::Counter, "requests");
+    let other = instrument(&mut store, InstrumentKind::Counter, "other");
+    for _ in 0..5 {
+        for i in 0..10 {
+            store.register_series(c, keyed(vec![kv("user", &i.to_string())]), 0).unwrap();
+        }
+    }
+    assert_eq!(store.overflowed, 7, "each of the 7 sets past the limit, once");
+    // The same set on another instrument is another loss.
+    for i in 0..10 {
+        store.register_series(other, keyed(vec![kv("user", &i.to_string())]), 0).unwrap();
+    }
+    assert_eq!(store.overflowed, 14);
+    assert_eq!(store.instrument_name(c), Some("requests"));
 }
 
 #[test]
