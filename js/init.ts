@@ -3,6 +3,7 @@
 import type { Telemetry, TelemetryConfig } from './api/types.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
+import { newInstanceId } from './metrics/instance_id.js';
 import { nowMillis } from './trace/clock.js';
 import { NOOP_TELEMETRY } from './trace/noop.js';
 import { TelemetrySdk } from './telemetry.js';
@@ -39,6 +40,7 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
       browserFact(() => navigator.language),
       browserFact(() => location.href),
       nowMillis(),
+      newInstanceId(),
     );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);

@@ -67,7 +67,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span));
     this.logs = new BatchPipeline(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log));
     this.buffer = new MeasurementBuffer(this.handle);
-    this.metrics = new MetricReader(this.handle, this.buffer, this, this.sender);
+    this.metrics = new MetricReader(this.handle, this.buffer, this, this.sender, this.diag);
     this.sender.start();
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);

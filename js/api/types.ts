@@ -354,12 +354,20 @@ export interface TelemetryStats {
   metricExportRequests: number;
   /** Attribute sets known across all instruments. */
   metricSeries: number;
-  /** Attribute sets beyond `metrics.cardinalityLimit`, counted in overflow series. */
+  /** Distinct attribute sets beyond `metrics.cardinalityLimit`, counted in overflow series (each set once). */
   metricSeriesOverflowed: number;
   /** Measurements dropped: not a finite number, or negative where only non-negative values make sense. */
   invalidMeasurements: number;
   /** Observable callbacks that threw, rejected or timed out. */
   callbackErrors: number;
+  /**
+   * Boolean and array metric attribute values sent as strings (`"true"`, `'["a","b"]'`), counted
+   * once per attribute set: GreptimeDB keeps only string and number attributes as tags and would
+   * drop them, merging series that differ only in them.
+   */
+  metricAttributesConverted: number;
+  /** Metric collections that failed (a bug or a broken core); the next collection runs as usual. */
+  metricCollectionErrors: number;
   /** Attribute values that could not be sent (objects, functions, NaN, mixed arrays, bad keys). */
   invalidAttributes: number;
   /** Attributes beyond `spanLimits` counts. */

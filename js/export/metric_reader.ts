@@ -5,6 +5,7 @@
  * collects. Collections never overlap.
  */
 
+import { describe, type Diagnostics } from '../runtime/diagnostics.js';
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
@@ -25,6 +26,7 @@ export class MetricReader {
     private readonly buffer: MeasurementBuffer,
     private readonly registry: InstrumentRegistry,
     private readonly sender: Sender,
+    private readonly diag: Diagnostics,
   ) {
     const [intervalMillis, timeoutMillis] = handle.call((c) => c.settings(METRICS), new Uint32Array(2));
     this.intervalMillis = intervalMillis;
@@ -33,9 +35,17 @@ export class MetricReader {
     this.schedule();
   }
 
-  /** Collects and exports now, after any collection already running. */
+  /**
+   * Collects and exports now, after any collection already running. Never rejects: a failed
+   * collection is counted and warned once, and the chain goes on (a rejected link would stop
+   * every later collection of the page).
+   */
   forceFlush(): Promise<void> {
-    this.running = this.running.then(() => this.collectAndExport());
+    this.running = this.running.then(() =>
+      this.collectAndExport().catch((error: unknown) => {
+        this.diag.report('metricCollectionErrors', () => `metric collection failed (${reason(error)}); the next one runs as usual`);
+      }),
+    );
     return this.running;
   }
 
@@ -62,5 +72,14 @@ export class MetricReader {
     if (!body) return;
     const points = this.handle.call((c) => c.lastBatchSize(), 0);
     await this.sender.send(METRICS, body, points);
+  }
+}
+
+/** Why a collection failed, without calling into a hostile thrown value. */
+function reason(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : describe(error);
+  } catch {
+    return describe(error);
   }
 }

@@ -21,6 +21,7 @@ import { newAttributeList, putAttributes } from '../trace/attributes.js';
 import { nowMillis } from '../trace/clock.js';
 import type { ResolvedSpanLimits } from '../trace/limits.js';
 import { RecordWriter } from '../wire/record_writer.js';
+import { convertForGreptime } from './attribute_values.js';
 import type { MeasurementBuffer } from './measurement_buffer.js';
 
 /** Instrument kinds as the core numbers them (src/pipeline/metric_instruments.rs). */
@@ -132,6 +133,7 @@ class InstrumentBase {
     const { limits, diag, handle } = this.host;
     const list = newAttributeList();
     putAttributes(list, attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
+    convertForGreptime(list, this.name, diag);
     const encoded = attributeWriter.encodeAttributes(list);
     return handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
   }
@@ -184,8 +186,17 @@ export class ObservableImpl extends InstrumentBase implements Observable {
           }
         }
       } catch (error) {
-        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${String(error)}`);
+        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${errorText(error)}`);
       }
     }
+  }
+}
+
+/** A thrown value as text, without letting a hostile one (no prototype, a throwing toString) throw again. */
+function errorText(error: unknown): string {
+  try {
+    return String(error);
+  } catch {
+    return describe(error);
   }
 }

@@ -1,4 +1,11 @@
-/** A meter: creates instruments in one instrumentation scope. */
+/**
+ * A meter: creates instruments in one instrumentation scope. Creating an instrument again with
+ * the same name (case-insensitively), kind and unit returns the one already made, as the
+ * OpenTelemetry API specifies: the core gives both the same id, and the meter keeps one JS
+ * object per id. So an app that calls `createObservableGauge` on every component mount adds no
+ * instrument and no registry entry after the first, and `removeCallback` acts on the callbacks
+ * the collection really runs. The core caps instruments at 1000, which bounds both maps.
+ */
 
 import type { Counter, Gauge, Histogram, Meter, MetricOptions, Observable, UpDownCounter } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
@@ -9,7 +16,12 @@ export interface InstrumentRegistry {
   readonly observables: ObservableImpl[];
 }
 
+type AnyInstrument = CounterImpl | HistogramImpl | ObservableImpl;
+
 export class MeterImpl implements Meter {
+  /** Core instrument id → its JS object (ids are unique per name, kind, unit and scope). */
+  private readonly instruments = new Map<number, AnyInstrument>();
+
   constructor(
     private readonly host: MetricsHost,
     private readonly registry: InstrumentRegistry,
@@ -18,19 +30,19 @@ export class MeterImpl implements Meter {
   ) {}
 
   createCounter(name: string, options?: MetricOptions): Counter {
-    return new CounterImpl(this.host, this.register(Kind.Counter, name, options), Kind.Counter, String(name));
+    return this.instrument(Kind.Counter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.Counter, n));
   }
 
   createUpDownCounter(name: string, options?: MetricOptions): UpDownCounter {
-    return new CounterImpl(this.host, this.register(Kind.UpDownCounter, name, options), Kind.UpDownCounter, String(name));
+    return this.instrument(Kind.UpDownCounter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.UpDownCounter, n));
   }
 
   createHistogram(name: string, options?: MetricOptions): Histogram {
-    return new HistogramImpl(this.host, this.register(Kind.Histogram, name, options), Kind.Histogram, String(name));
+    return this.instrument(Kind.Histogram, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Histogram, n));
   }
 
   createGauge(name: string, options?: MetricOptions): Gauge {
-    return new HistogramImpl(this.host, this.register(Kind.Gauge, name, options), Kind.Gauge, String(name));
+    return this.instrument(Kind.Gauge, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Gauge, n));
   }
 
   createObservableCounter(name: string, options?: MetricOptions): Observable {
@@ -46,8 +58,25 @@ export class MeterImpl implements Meter {
   }
 
   private observable(kind: Kind, name: string, options: MetricOptions | undefined): Observable {
-    const instrument = new ObservableImpl(this.host, this.register(kind, name, options), kind, String(name));
-    if (instrument.id >= 0) this.registry.observables.push(instrument);
+    return this.instrument(kind, name, options, (id, n) => {
+      // Another meter object for the same scope (past the SDK's scope cache) may have made it.
+      const known = this.registry.observables.find((o) => o.id === id);
+      if (known) return known;
+      const instrument = new ObservableImpl(this.host, id, kind, n);
+      if (id >= 0) this.registry.observables.push(instrument);
+      return instrument;
+    });
+  }
+
+  /** The instrument with the core's id for (kind, name, options), made by `create` the first time. */
+  private instrument<T extends AnyInstrument>(kind: Kind, name: string, options: MetricOptions | undefined, create: (id: number, name: string) => T): T {
+    const id = this.register(kind, name, options);
+    if (id < 0) return create(id, String(name)); // records nothing; not kept
+    let instrument = this.instruments.get(id) as T | undefined;
+    if (instrument === undefined) {
+      instrument = create(id, String(name));
+      this.instruments.set(id, instrument);
+    }
     return instrument;
   }
 
