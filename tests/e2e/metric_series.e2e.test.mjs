@@ -122,12 +122,13 @@ test('the overflow series and boolean attributes keep their identity in Greptime
   await env.receiver.reset();
   const { context, page, warnings } = await openVisitor();
   const stats = await page.evaluate(async (endpoint) => {
-    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'series-e2e', metrics: { exportIntervalMillis: 600000, cardinalityLimit: 3 } });
+    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'series-e2e', metrics: { exportIntervalMillis: 600000, cardinalityLimit: 4 } });
     const meter = telemetry.getMeter('series');
     const c = meter.createCounter('clicks');
     c.add(1); // the attribute-less series
     c.add(1, { button: 'a' });
-    for (const button of ['b', 'c', 'd']) c.add(10, { button }); // past the limit: one overflow series
+    c.add(1, { button: 'b' });
+    for (const button of ['c', 'd', 'e']) c.add(10, { button }); // past the limit: one overflow series
     const flags = meter.createCounter('flags');
     flags.add(1, { enabled: true });
     flags.add(2, { enabled: false });
@@ -137,7 +138,7 @@ test('the overflow series and boolean attributes keep their identity in Greptime
   }, env.receiver.url);
   const clicks = latestPerSeries(await rows('clicks_total'));
   const values = Object.fromEntries(clicks.map((r) => [r.tags.otel_metric_overflow ? 'overflow' : (r.tags.button ?? 'none'), r.value]));
-  assert.deepEqual(values, { none: 1, a: 1, overflow: 30 }, JSON.stringify(clicks.map((r) => r.tags)));
+  assert.deepEqual(values, { none: 1, a: 1, b: 1, overflow: 30 }, JSON.stringify(clicks.map((r) => r.tags)));
   assert.equal(clicks.find((r) => r.tags.otel_metric_overflow).tags.otel_metric_overflow, 'true');
   assert.equal(stats.metricSeriesOverflowed, 3);
   assert.ok(warnings.some((w) => w.includes('"clicks"') && w.includes('metrics.cardinalityLimit')), warnings.join('\n'));
