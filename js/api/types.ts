@@ -354,7 +354,7 @@ export interface TelemetryStats {
   metricExportRequests: number;
   /** Attribute sets known across all instruments. */
   metricSeries: number;
-  /** Distinct attribute sets beyond `metrics.cardinalityLimit`, counted in overflow series (each set once). */
+  /** Distinct attribute sets beyond `metrics.cardinalityLimit`, counted in overflow series: each set once (up to 8,192 sets remembered per page; past that a set seen again may count again). */
   metricSeriesOverflowed: number;
   /** Measurements dropped: not a finite number, or negative where only non-negative values make sense. */
   invalidMeasurements: number;

@@ -12,18 +12,16 @@ use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, Me
 use super::metric_instruments::{bucket_index, InstrumentKind};
 use crate::config::Temporality;
 use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 
 /// Instruments per SDK; beyond this, new instruments record nothing (with a warning).
 pub const MAX_INSTRUMENTS: usize = 1000;
 pub const OVERFLOW_ATTRIBUTE: &str = "otel.metric.overflow";
-/// Overflowed attribute sets remembered (as 64-bit hashes, all instruments together) so that one
-/// registered again (JS's series cache starts over now and then) is not counted again in
-/// `stats().metricSeriesOverflowed`. Past this many, further new sets are still counted, and a
-/// set seen again may be counted again: the memory stays bounded (about 0.5 MiB at most).
-const MAX_OVERFLOWED_REMEMBERED: usize = 32_768;
+/// Overflowed attribute sets remembered (in their instrument's index, all instruments together)
+/// so that one registered again (JS's series cache starts over now and then) finds the overflow
+/// series without being counted again in `stats().metricSeriesOverflowed`. Past this many,
+/// further sets are still counted, and one seen again may be counted again: memory stays bounded.
+const MAX_OVERFLOWED_REMEMBERED: usize = 8_192;
 
 #[derive(Debug)]
 pub struct InstrumentSpec {
@@ -104,8 +102,8 @@ pub struct MetricStore {
     last_collection_ns: u64,
     /// Distinct attribute sets folded into an overflow series, for stats().
     pub overflowed: u64,
-    /// Hashes of (instrument, attribute set) already counted in `overflowed`.
-    overflowed_seen: HashSet<u64>,
+    /// Overflowed sets kept in an instrument's `index` (at most `MAX_OVERFLOWED_REMEMBERED`).
+    overflowed_remembered: usize,
 }
 
 impl MetricStore {
@@ -117,7 +115,7 @@ impl MetricStore {
             cardinality_limit: cardinality_limit.max(2) as usize,
             last_collection_ns: start_ns,
             overflowed: 0,
-            overflowed_seen: HashSet::new(),
+            overflowed_remembered: 0,
         }
     }
 
@@ -151,19 +149,23 @@ impl MetricStore {
             inst.index.insert(attributes, inst.series.len() as u32 - 1);
             return Some(id);
         }
-        let mut hasher = DefaultHasher::new();
-        (instrument, &attributes).hash(&mut hasher);
-        let seen = &mut self.overflowed_seen;
-        if seen.len() >= MAX_OVERFLOWED_REMEMBERED || seen.insert(hasher.finish()) {
-            self.overflowed += 1;
+        self.overflowed += 1;
+        let local = match inst.overflow {
+            Some(local) => local,
+            None => {
+                let overflow = point_attributes(inst.spec.kind, &[overflow_marker(OVERFLOW_ATTRIBUTE)]);
+                push_series(inst, &mut self.series_ids, instrument, overflow, now_ns);
+                let local = inst.series.len() as u32 - 1;
+                inst.overflow = Some(local);
+                local
+            }
+        };
+        // Remembered, a set registered again finds the overflow series above, uncounted.
+        if self.overflowed_remembered < MAX_OVERFLOWED_REMEMBERED {
+            inst.index.insert(attributes, local);
+            self.overflowed_remembered += 1;
         }
-        if let Some(local) = inst.overflow {
-            return Some(inst.series[local as usize].id);
-        }
-        let overflow = point_attributes(inst.spec.kind, &[overflow_marker(OVERFLOW_ATTRIBUTE)]);
-        let id = push_series(inst, &mut self.series_ids, instrument, overflow, now_ns);
-        inst.overflow = Some(inst.series.len() as u32 - 1);
-        Some(id)
+        Some(inst.series[local as usize].id)
     }
 
     /// Applies `(series id, value)` pairs as JS recorded them, in order.
