@@ -73,11 +73,19 @@ function seriesNode(root: TrieNode, attributes: MetricAttributes): TrieNode {
   return node;
 }
 
-/** Lengths prefix every entry, so no content can be mistaken for a separator. */
+/**
+ * Lengths prefix every entry, so no content can be mistaken for a separator. An array holding
+ * anything but primitives is dropped at registration whatever it holds, so all such arrays
+ * share one key, and no element's own `toString` is ever called (it may throw).
+ */
 function arrayKey(v: object): string {
   if (!Array.isArray(v)) return '\u0000object';
   let key = '\u0000array';
-  for (const x of v) key += `${typeof x}${String(x).length}:${String(x)}`;
+  for (const x of v) {
+    if ((typeof x === 'object' && x !== null) || typeof x === 'function') return '\u0000invalid array';
+    const text = String(x);
+    key += `${typeof x}${text.length}:${text}`;
+  }
   return key;
 }
 
@@ -106,7 +114,14 @@ class InstrumentBase {
       );
       return;
     }
-    const series = this.seriesFor(attributes);
+    let series: number;
+    try {
+      series = this.seriesFor(attributes);
+    } catch {
+      // A throwing getter or a Proxy: the set cannot be known, so neither can its series.
+      this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
+      return;
+    }
     if (series >= 0) this.host.buffer.push(series, value);
   }
 

@@ -136,3 +136,26 @@ test('creating the same instrument again returns it: observables do not pile up'
   assert.equal(t.stats().metricPointsExported, 1);
   await t.shutdown();
 });
+
+test('hostile attribute values on the metric hot path never throw into the app', async () => {
+  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), fakeTransport().transport);
+  const { warnings, restore } = capturingWarnings();
+  const counter = t.meter.createCounter('hostile.attrs');
+  try {
+    assert.doesNotThrow(() => counter.add(1, { a: [Object.create(null)] }));
+    assert.doesNotThrow(() => counter.add(1, { a: [{ toString: () => { throw new Error('nope'); } }] }));
+    const getter = {};
+    Object.defineProperty(getter, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } });
+    assert.doesNotThrow(() => counter.add(1, getter));
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('proxy'); } });
+    assert.doesNotThrow(() => counter.add(1, proxy));
+    counter.add(1, { ok: 'yes' });
+    await t.forceFlush();
+  } finally {
+    restore();
+  }
+  const stats = t.stats();
+  assert.ok(stats.invalidAttributes + stats.invalidArguments >= 2, JSON.stringify(stats));
+  assert.ok(stats.metricPointsExported >= 1);
+  await t.shutdown();
+});
