@@ -237,9 +237,12 @@ export interface MetricsOptions {
   exportIntervalMillis?: number;
   /** Default 30000. */
   exportTimeoutMillis?: number;
-  /** Default `cumulative` (what PromQL `rate()` on GreptimeDB expects). */
+  /**
+   * Default `cumulative` (what PromQL `rate()` on GreptimeDB expects). GreptimeDB (≤ 1.2) stores
+   * `delta` points as sent: sum them in SQL or with `sum_over_time` instead (see the README).
+   */
   temporality?: 'cumulative' | 'delta';
-  /** Attribute sets per instrument; more share one overflow series. Default 2000. */
+  /** Attribute sets per instrument; more share one overflow series marked `otel.metric.overflow="true"`. Default 2000. */
   cardinalityLimit?: number;
 }
 
@@ -280,7 +283,11 @@ export interface TelemetryConfig {
   /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
   serviceName?: string;
   serviceVersion?: string;
-  /** More resource attributes, e.g. `{ 'deployment.environment.name': 'staging' }`. */
+  /**
+   * More resource attributes, e.g. `{ 'deployment.environment.name': 'staging' }`. Each page view
+   * gets a random `service.instance.id` (GreptimeDB's metric tag `instance`, which keeps pages'
+   * series apart); set your own only if it is unique per SDK instance.
+   */
   resourceAttributes?: Attributes;
   /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`. */
   traceTable?: string;
