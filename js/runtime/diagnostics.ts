@@ -15,7 +15,9 @@ export type ProblemKind =
   | 'invalidArguments'
   | 'callsAfterEnd'
   | 'invalidMeasurements'
-  | 'callbackErrors';
+  | 'callbackErrors'
+  | 'ambiguousParents'
+  | 'ambientSpansExpired';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -29,6 +31,8 @@ export function zeroCounts(): Record<ProblemKind, number> {
     callsAfterEnd: 0,
     invalidMeasurements: 0,
     callbackErrors: 0,
+    ambiguousParents: 0,
+    ambientSpansExpired: 0,
   };
 }
 
