@@ -4,7 +4,7 @@ import type { Span, SpanContext, SpanOptions, Tracer } from '../api/types.js';
 import { SpanKind, SpanStatusCode } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
 import { cleanName } from './attributes.js';
-import { toEpochMillis } from './clock.js';
+import { epochAt, monotonicNow, toEpochMillis } from './clock.js';
 import { activeSpan, holdPending, noteParent, withActiveSpan } from './context.js';
 import { hexToWords, randomNonZeroWord, randomWord } from './ids.js';
 import { NOOP_SPAN } from './noop.js';
@@ -31,14 +31,17 @@ export class TracerImpl implements Tracer {
     try {
       const limits = host.limits;
       const kind = options?.kind;
+      const startTime = options?.startTime;
+      const startMono = startTime === undefined ? monotonicNow() : NaN;
       const span = new RecordingSpan(
         host,
         cleanName(name, limits.attributeValueLengthLimit, host.diag, 'span'),
         kind === undefined ? SpanKind.INTERNAL : validKind(kind, host),
-        toEpochMillis(options?.startTime),
+        startTime === undefined ? epochAt(startMono) : toEpochMillis(startTime),
         this.scopeName,
         this.scopeVersion,
       );
+      span.startMono = startMono;
       const parent = options?.root ? null : options?.parent === undefined ? activeSpan(host.diag) : options.parent;
       const started = setIds(span, parent, host) ? span : unsampled(span);
       noteParent(started, parent);
