@@ -73,7 +73,7 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttribute(key: string, value: AttributeValue): this {
     if (this.checkOpen('setAttribute')) {
       const l = this.runtime.limits;
-      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
     }
     return this;
   }
@@ -81,7 +81,7 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttributes(attributes: Attributes): this {
     if (this.checkOpen('setAttributes')) {
       const l = this.runtime.limits;
-      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
     }
     return this;
   }

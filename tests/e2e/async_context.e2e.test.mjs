@@ -205,3 +205,36 @@ test('clock: span times follow the wall clock with a stale time origin and after
   assert.ok(duration >= 0 && Math.abs(duration - times.monotonicMs) < 50, `duration ${duration} ms = monotonic ${times.monotonicMs} ms`);
   await page.close();
 });
+
+test('numbers: one type per span attribute key; a fraction on a key GreptimeDB types Int64 is dropped, not its span', async () => {
+  await receiver.reset();
+  const { page, errors } = await openPage();
+  const stats = await page.evaluate(async (endpoint) => {
+    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'numbers' });
+    const tracer = telemetry.tracer;
+    // One batch: the key flips 0.7 → 0 → 3; a status code with a fraction (from bad arithmetic).
+    tracer.startSpan('n1', { attributes: { 'cart.ratio': 0.7, 'cart.items': 2 } }).end();
+    tracer.startSpan('n2', { attributes: { 'cart.ratio': 0, 'cart.items': 3 } }).end();
+    tracer.startSpan('n3', { attributes: { 'http.response.status_code': 200.5, 'cart.ratio': 3 } }).end();
+    await telemetry.forceFlush();
+    // A later batch: the key stays a double.
+    tracer.startSpan('n4', { attributes: { 'cart.ratio': 1 } }).end();
+    await telemetry.forceFlush();
+    return telemetry.stats();
+  }, receiver.url);
+  assert.deepEqual(errors, []);
+  const spans = await waitForSpans(4);
+  const byName = (n) => spans.find((s) => s.name === n);
+  assert.deepEqual(spans.map((s) => s.name).sort(), ['n1', 'n2', 'n3', 'n4'], 'no span rejected');
+  assert.equal(stats.spansRejectedByServer, 0);
+  for (const [name, value] of [['n1', 0.7], ['n2', 0], ['n3', 3], ['n4', 1]]) {
+    assert.deepEqual(byName(name).attributes['cart.ratio'], { type: 'double', value }, `${name}: cart.ratio stays a double`);
+  }
+  assert.deepEqual(byName('n2').attributes['cart.items'], { type: 'int', value: 3 }, 'whole numbers of other keys stay ints');
+  assert.equal(byName('n3').attributes['http.response.status_code'], undefined, 'the fraction is dropped');
+  assert.equal(stats.invalidAttributes, 1, 'and counted');
+  const columns = await (await fetch(`${receiver.url}/_receiver/columns`)).json();
+  assert.equal(columns['public.opentelemetry_traces']['span_attributes.cart.ratio'], 'Float64');
+  assert.equal(columns['public.opentelemetry_traces']['span_attributes.cart.items'], 'Int64');
+  await page.close();
+});
