@@ -41,7 +41,7 @@ export function putAttribute(
   const clean = cleanValue(key, value, lengthLimit, diag);
   if (clean === undefined) return;
   if (span && typeof clean === 'number' && !admitSpanNumber(key, clean)) {
-    diag.report('invalidAttributes', () => `attribute "${key}" dropped: ${clean} is not a whole number, and GreptimeDB stores this key as an integer (it would reject the span)`);
+    diag.report('invalidAttributes', () => `attribute "${key}" dropped: GreptimeDB stores it as an integer, got ${clean}`);
     return;
   }
   const i = list.keys.indexOf(key);

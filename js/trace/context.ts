@@ -67,7 +67,7 @@ function pendingParent(diag: Diagnostics | undefined): Span | undefined {
       pending.splice(i, 1);
     } else if (now > p.deadline) {
       pending.splice(i, 1);
-      diag?.report('ambientSpansExpired', () => `an async span has been pending for over ${PENDING_TIMEOUT_MS / 1000} s; it is no longer the implicit parent of spans started after an await (pass { parent: span } or use context.with(span, fn))`);
+      diag?.report('ambientSpansExpired', () => 'an async span pending for over 10 s is no longer the implicit parent after await (use context.with(span, fn))');
     }
   }
   if (pending.length <= 1) return pending[0]?.span;
@@ -78,11 +78,7 @@ function pendingParent(diag: Diagnostics | undefined): Span | undefined {
   for (let c: Pending | undefined = leaves[0].outer; c; c = c.outer) {
     if (leaves.every((p) => descendsFrom(p, c))) return c.span;
   }
-  diag?.report(
-    'ambiguousParents',
-    () =>
-      `${pending.length} unrelated async spans (e.g. two user actions) are pending, so the parent of a span started after an await cannot be known: it starts a new trace (pass { parent: span } or use context.with(span, fn))`,
-  );
+  diag?.report('ambiguousParents', () => 'unrelated async spans are pending: a span started after an await gets no parent (use context.with(span, fn))');
   return undefined;
 }
 
