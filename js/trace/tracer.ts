@@ -66,7 +66,7 @@ export class TracerImpl implements Tracer {
     const span = this.startSpan(name, options);
     // A pending parent for code after an await until the promise settles (context.ts); held
     // from the start so spans started in the synchronous part know they descend from it.
-    const release = holdPending(span);
+    const release = span === NOOP_SPAN ? noop : holdPending(span);
     return withActiveSpan(span, () => {
       let result: unknown;
       try {
@@ -96,6 +96,8 @@ export class TracerImpl implements Tracer {
     });
   }
 }
+
+function noop(): void {}
 
 function validKind(kind: unknown, host: TracerHost): number {
   if (typeof kind === 'number' && kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind)) return kind;
