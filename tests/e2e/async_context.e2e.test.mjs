@@ -114,7 +114,7 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
   const { page, errors } = await openPage();
   const result = await page.evaluate(async (endpoint) => {
     const gwt = window.__gwt;
-    const telemetry = await gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true });
+    const telemetry = await gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true, instrumentXhr: true });
     await window.__mountProvider(telemetry);
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const a = window.__tracedUserAction('action-A', async () => {
@@ -133,6 +133,12 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
       explicitParent = span;
       await sleep(20);
       await gwt.context.with(span, () => fetch('/api?explicit'));
+      await gwt.context.with(span, () => new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', '/api?explicit-xhr');
+        xhr.onloadend = resolve;
+        xhr.send();
+      }));
     });
     const d = tracer.startActiveSpan('action-D', { root: true }, () => sleep(60));
     await Promise.all([c, d]);
@@ -140,7 +146,7 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
     return { stats: telemetry.stats(), explicit: explicitParent.spanContext() };
   }, receiver.url);
   assert.deepEqual(errors, []);
-  const spans = await waitForSpans(7);
+  const spans = await waitForSpans(8);
   const byName = (n) => spans.find((s) => s.name === n);
   const A = byName('action-A');
   const B = byName('action-B');
@@ -163,6 +169,8 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
   const explicit = clientFor('explicit');
   assert.equal(explicit.parent_span_id, result.explicit.spanId, 'context.with(span, fetch) makes the request its child');
   assert.equal(explicit.trace_id, result.explicit.traceId);
+  const explicitXhr = clientFor('explicit-xhr');
+  assert.equal(explicitXhr.parent_span_id, result.explicit.spanId, 'and so is an XMLHttpRequest sent there');
   assert.equal(result.stats.ambiguousParents, 1, 'the one unknowable case is counted');
   await page.close();
 });
