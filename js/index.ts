@@ -6,11 +6,13 @@
 export { initTelemetry } from './init.js';
 export { startTelemetry, type StartedTelemetry } from './deferred.js';
 export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
+export { context } from './trace/context_api.js';
 export type {
   AttributePrimitive,
   AttributeValue,
   Attributes,
   BatchOptions,
+  ContextApi,
   Counter,
   Gauge,
   Histogram,

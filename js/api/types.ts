@@ -117,11 +117,34 @@ export interface Tracer {
    * if `fn` returns a promise, when the promise settles. A throw or rejection is recorded as an
    * exception with status ERROR and passed on unchanged. Returns what `fn` returns.
    *
-   * The span is active during `fn`'s synchronous part. Browsers have no async context yet, so
-   * spans started after an `await` inside `fn` need `{ parent: span }` to become children.
+   * The span is active during `fn`'s synchronous part. Browsers have no async context yet: after
+   * an `await` inside `fn`, while `fn`'s promise is pending, the span is still the default parent
+   * (of spans, fetch/XHR client spans and their `traceparent`) as long as no unrelated async span
+   * is pending at the same time; with two unrelated ones pending, spans started after an `await`
+   * start new traces (counted in `stats().ambiguousParents`), and after 10 s the span stops
+   * being a default parent (`stats().ambientSpansExpired`). To be exact, pass `{ parent: span }`
+   * or run the code in `context.with(span, fn)`. See the README, "Context after await".
    */
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+}
+
+/**
+ * Runs code under a span: the explicit form of what `startActiveSpan` does implicitly. Import it
+ * as `import { context } from 'greptime-web-telemetry'`.
+ */
+export interface ContextApi {
+  /**
+   * Calls `fn(...args)` (with `this` = `thisArg`) with `span` as the active span: spans started
+   * in its synchronous part, and the client spans and `traceparent` headers of instrumented
+   * `fetch`/`XMLHttpRequest` calls made there, are children of `span`. If `fn` returns a promise,
+   * `span` stays a default parent after its `await`s under the same rules as `startActiveSpan`
+   * (alone among pending async spans, at most 10 s). It does not end `span`. Returns what `fn`
+   * returns; a throw passes through unchanged. `span` `undefined` just calls `fn`.
+   */
+  with<A extends unknown[], R>(span: Span | undefined, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R;
+  /** The span a span started here would get as its parent, if any (`trace.getActiveSpan()`). */
+  active(): Span | undefined;
 }
 
 /** Metric attributes: like span attributes; they name the series a measurement belongs to. */
@@ -387,6 +410,13 @@ export interface TelemetryStats {
   invalidArguments: number;
   /** Calls on a span after `end()`, ignored. */
   callsAfterEnd: number;
+  /**
+   * Spans started after an `await` while several unrelated async spans (e.g. two user actions)
+   * were pending: their parent could not be known, so they started new traces.
+   */
+  ambiguousParents: number;
+  /** Async spans whose promise stayed pending past 10 s and so stopped being a default parent. */
+  ambientSpansExpired: number;
   /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
   malformedRecordChunks: number;
   /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */

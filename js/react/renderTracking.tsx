@@ -21,11 +21,11 @@ const useCommitEffect = typeof window === 'undefined' ? useEffect : useLayoutEff
 function recordRender(telemetry: Telemetry, name: string, phase: string, startTime: number, duration: number, threshold: number | undefined): void {
   reactInstruments(telemetry).renderDuration.record(duration, { 'react.component.name': name, 'react.render.phase': phase });
   if (threshold !== undefined && duration > threshold) {
-    const origin = performance.timeOrigin;
+    // performance.now() readings: the SDK maps them to the wall clock (a stale timeOrigin would not be).
     telemetry
       .getTracer(REACT_SCOPE)
-      .startSpan(`render ${name}`, { startTime: origin + startTime, attributes: { 'react.component.name': name, 'react.render.phase': phase } })
-      .end(origin + startTime + duration);
+      .startSpan(`render ${name}`, { startTime, attributes: { 'react.component.name': name, 'react.render.phase': phase } })
+      .end(startTime + duration);
   }
 }
 

@@ -17,7 +17,9 @@ export type ProblemKind =
   | 'invalidMeasurements'
   | 'callbackErrors'
   | 'metricAttributesConverted'
-  | 'metricCollectionErrors';
+  | 'metricCollectionErrors'
+  | 'ambiguousParents'
+  | 'ambientSpansExpired';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -33,6 +35,8 @@ export function zeroCounts(): Record<ProblemKind, number> {
     callbackErrors: 0,
     metricAttributesConverted: 0,
     metricCollectionErrors: 0,
+    ambiguousParents: 0,
+    ambientSpansExpired: 0,
   };
 }
 

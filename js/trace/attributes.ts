@@ -7,6 +7,7 @@
 import type { AttributeValue, Attributes } from '../api/types.js';
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
 import { MAX_ARRAY_LENGTH } from './limits.js';
+import { admitSpanNumber } from './number_types.js';
 
 /** Keys and values side by side: a span has few attributes, so a linear scan beats a Map. */
 export interface AttributeList {
@@ -20,7 +21,10 @@ export function newAttributeList(): AttributeList {
   return { keys: [], values: [], dropped: 0 };
 }
 
-/** Sets `key` (replacing an earlier value), or counts it as dropped past `countLimit`. */
+/**
+ * Sets `key` (replacing an earlier value), or counts it as dropped past `countLimit`.
+ * `span`: a span's own attributes, whose numbers keep one type per key (number_types.ts).
+ */
 export function putAttribute(
   list: AttributeList,
   key: unknown,
@@ -28,6 +32,7 @@ export function putAttribute(
   countLimit: number,
   lengthLimit: number,
   diag: Diagnostics,
+  span = false,
 ): void {
   if (typeof key !== 'string' || key.length === 0) {
     diag.report('invalidAttributes', () => `attribute key ${describe(key)} dropped: keys are non-empty strings`);
@@ -35,6 +40,10 @@ export function putAttribute(
   }
   const clean = cleanValue(key, value, lengthLimit, diag);
   if (clean === undefined) return;
+  if (span && typeof clean === 'number' && !admitSpanNumber(key, clean)) {
+    diag.report('invalidAttributes', () => `attribute "${key}" dropped: GreptimeDB stores it as an integer, got ${clean}`);
+    return;
+  }
   const i = list.keys.indexOf(key);
   if (i >= 0) {
     list.values[i] = clean;
@@ -54,6 +63,7 @@ export function putAttributes(
   countLimit: number,
   lengthLimit: number,
   diag: Diagnostics,
+  span = false,
 ): void {
   if (attributes === undefined || attributes === null) return;
   if (typeof attributes !== 'object' || Array.isArray(attributes)) {
@@ -69,7 +79,7 @@ export function putAttributes(
     return;
   }
   for (let i = 0; i < entries.length; i++) {
-    putAttribute(list, entries[i][0], entries[i][1], countLimit, lengthLimit, diag);
+    putAttribute(list, entries[i][0], entries[i][1], countLimit, lengthLimit, diag, span);
   }
 }
 

@@ -8,7 +8,7 @@ import type { AttributeValue, Attributes, Link, Span, SpanContext, SpanStatus, T
 import { SpanStatusCode } from '../api/types.js';
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
 import { newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
-import { toEpochMillis } from './clock.js';
+import { monotonicNow, toEpochMillis } from './clock.js';
 import { hexToWords, wordsToHex } from './ids.js';
 import type { ResolvedSpanLimits } from './limits.js';
 import type { EventRecord, LinkRecord, SpanRecord } from '../wire/record_writer.js';
@@ -39,6 +39,8 @@ export class RecordingSpan implements Span, SpanRecord {
   droppedEvents = 0;
   links: LinkRecord[] | undefined = undefined;
   droppedLinks = 0;
+  /** `monotonicNow()` at the start when the start came from the clock (else NaN): later times are measured from it. */
+  startMono = NaN;
   private ended = false;
   private context: SpanContext | undefined;
 
@@ -71,7 +73,7 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttribute(key: string, value: AttributeValue): this {
     if (this.checkOpen('setAttribute')) {
       const l = this.runtime.limits;
-      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
     }
     return this;
   }
@@ -79,7 +81,7 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttributes(attributes: Attributes): this {
     if (this.checkOpen('setAttributes')) {
       const l = this.runtime.limits;
-      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag);
+      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
     }
     return this;
   }
@@ -99,7 +101,7 @@ export class RecordingSpan implements Span, SpanRecord {
     }
     const list = newAttributeList();
     putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
-    (this.events ??= []).push({ name: cleanName(name, limits.attributeValueLengthLimit, diag, 'event'), timeMs: toEpochMillis(startTime), attributes: list });
+    (this.events ??= []).push({ name: cleanName(name, limits.attributeValueLengthLimit, diag, 'event'), timeMs: this.timeOf(startTime), attributes: list });
     return this;
   }
 
@@ -163,9 +165,14 @@ export class RecordingSpan implements Span, SpanRecord {
   end(endTime?: TimeInput): void {
     if (!this.checkOpen('end')) return;
     this.ended = true;
-    const end = toEpochMillis(endTime);
+    const end = this.timeOf(endTime);
     this.endMs = end < this.startMs ? this.startMs : end;
     this.runtime.onEnd(this);
+  }
+
+  /** A time given, or now as the start plus the monotonic time since (clock.ts: never a jump). */
+  private timeOf(time: TimeInput | undefined): number {
+    return time === undefined && this.startMono === this.startMono ? this.startMs + (monotonicNow() - this.startMono) : toEpochMillis(time);
   }
 
   /** Ends the span unless it already ended: for spans the SDK ends on the app's behalf. */

@@ -4,8 +4,8 @@ import type { Span, SpanContext, SpanOptions, Tracer } from '../api/types.js';
 import { SpanKind, SpanStatusCode } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
 import { cleanName } from './attributes.js';
-import { toEpochMillis } from './clock.js';
-import { activeSpan, withActiveSpan } from './context.js';
+import { epochAt, monotonicNow, toEpochMillis } from './clock.js';
+import { activeSpan, holdPending, noteParent, withActiveSpan } from './context.js';
 import { hexToWords, randomNonZeroWord, randomWord } from './ids.js';
 import { NOOP_SPAN } from './noop.js';
 import { NonRecordingSpan, RecordingSpan, type SpanRuntime } from './span.js';
@@ -31,15 +31,21 @@ export class TracerImpl implements Tracer {
     try {
       const limits = host.limits;
       const kind = options?.kind;
+      const startTime = options?.startTime;
+      const startMono = startTime === undefined ? monotonicNow() : NaN;
       const span = new RecordingSpan(
         host,
         cleanName(name, limits.attributeValueLengthLimit, host.diag, 'span'),
         kind === undefined ? SpanKind.INTERNAL : validKind(kind, host),
-        toEpochMillis(options?.startTime),
+        startTime === undefined ? epochAt(startMono) : toEpochMillis(startTime),
         this.scopeName,
         this.scopeVersion,
       );
-      if (!setIds(span, options, host)) return unsampled(span);
+      span.startMono = startMono;
+      const parent = options?.root ? null : options?.parent === undefined ? activeSpan(host.diag) : options.parent;
+      const started = setIds(span, parent, host) ? span : unsampled(span);
+      noteParent(started, parent);
+      if (started !== span) return started;
       host.spansStarted++;
       if (options) {
         if (options.attributes !== undefined) span.setAttributes(options.attributes);
@@ -58,27 +64,40 @@ export class TracerImpl implements Tracer {
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => unknown;
     const options = typeof optionsOrFn === 'function' ? undefined : (optionsOrFn as SpanOptions | undefined);
     const span = this.startSpan(name, options);
+    // A pending parent for code after an await until the promise settles (context.ts); held
+    // from the start so spans started in the synchronous part know they descend from it.
+    const release = span === NOOP_SPAN ? noop : holdPending(span);
     return withActiveSpan(span, () => {
       let result: unknown;
       try {
         result = fn(span);
       } catch (error) {
+        release();
         failAndEnd(span, error);
         throw error;
       }
       if (isThenable(result)) {
         // The app gets its own promise back (same identity, same outcome); the span ends when it settles.
         result.then(
-          () => endQuietly(span),
-          (error: unknown) => failAndEnd(span, error),
+          () => {
+            release();
+            endQuietly(span);
+          },
+          (error: unknown) => {
+            release();
+            failAndEnd(span, error);
+          },
         );
       } else {
+        release();
         endQuietly(span);
       }
       return result;
     });
   }
 }
+
+function noop(): void {}
 
 function validKind(kind: unknown, host: TracerHost): number {
   if (typeof kind === 'number' && kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind)) return kind;
@@ -91,8 +110,7 @@ function validKind(kind: unknown, host: TracerHost): number {
  * parent-based, and for a new trace by the trace id against `sampleRatio`, as OpenTelemetry's
  * `ParentBased(TraceIdRatioBased)` sampler does.
  */
-function setIds(span: RecordingSpan, options: SpanOptions | undefined, host: TracerHost): boolean {
-  const parent = options?.root ? null : options?.parent === undefined ? activeSpan() : options.parent;
+function setIds(span: RecordingSpan, parent: Span | SpanContext | null | undefined, host: TracerHost): boolean {
   let hasParent = true;
   if (parent instanceof RecordingSpan || parent instanceof NonRecordingSpan) {
     span.t0 = parent.t0;

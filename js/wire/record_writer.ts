@@ -7,6 +7,7 @@
  */
 
 import type { AttributeList } from '../trace/attributes.js';
+import { sentAsDouble } from '../trace/number_types.js';
 
 /** Must equal MAX_INTERNED_STRINGS in crates/ingest/src/string_table.rs. */
 export const MAX_INTERNED_STRINGS = 4096;
@@ -202,7 +203,7 @@ export class RecordWriter {
     this.f64(span.endMs);
     this.buf[this.pos++] = span.statusCode;
     this.str(span.statusMessage, false);
-    this.attributes(span.attributes);
+    this.attributes(span.attributes, true);
 
     const events = span.events;
     this.varint(events ? events.length : 0);
@@ -231,12 +232,20 @@ export class RecordWriter {
     this.varint(span.droppedLinks);
   }
 
-  private attributes(list: AttributeList): void {
+  /** `span`: a span's own attributes, one numeric type per key (trace/number_types.ts). */
+  private attributes(list: AttributeList, span = false): void {
     const { keys, values } = list;
     this.varint(keys.length);
     for (let i = 0; i < keys.length; i++) {
       this.str(keys[i], true);
-      this.value(values[i], 0);
+      const v = values[i];
+      if (span && typeof v === 'number' && sentAsDouble(keys[i], v)) {
+        this.ensure(9);
+        this.buf[this.pos++] = TAG_DOUBLE;
+        this.f64(v);
+      } else {
+        this.value(v, 0);
+      }
     }
     this.varint(list.dropped);
   }

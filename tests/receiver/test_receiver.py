@@ -1265,3 +1265,12 @@ def test_expose_headers_option_emulates_a_proxy():
         request = urllib.request.Request(f"{server.url}/v1/health", headers={"origin": "http://page.test"})
         with urllib.request.urlopen(request) as response:
             assert response.headers["access-control-expose-headers"] == "retry-after"
+
+
+def test_a_double_never_fits_a_semconv_int64_column(url):
+    # GreptimeDB's trace_semconv.rs fixes http.response.status_code to Int64 and coerce.rs has no
+    # Float64 → Int64 coercion: the span is rejected (what the SDK's number rule avoids).
+    message = rejection(post_trace(url, span(1, attributes={"http.response.status_code": 200.5})))
+    assert message.startswith("Accepted 0 spans, rejected 1 spans.")
+    assert "'span_attributes.http.response.status_code'" in message
+    assert post_trace(url, span(2, attributes={"http.response.status_code": 200})).body == b""
