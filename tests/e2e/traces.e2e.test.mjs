@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, sdkWarnings, useTestPage } from './harness.mjs';
 
-const env = useTestPage(['--auth', 'browser:s3cret']);
+// e2e_db exists as if created with `CREATE DATABASE e2e_db`: GreptimeDB refuses writes to any other.
+const env = useTestPage(['--auth', 'browser:s3cret', '--databases', 'e2e_db']);
 
 test('nested spans with every attribute type arrive exactly as recorded', async () => {
   await env.receiver.reset();

@@ -3,7 +3,7 @@
 
     python3 tests/receiver/greptime_receiver.py --port 4000 [--host 127.0.0.1]
         [--auth user:password]... [--cors-origins https://a,https://b]
-        [--body-limit 64MiB] [--databases public,foo] [--quiet] [--summary]
+        [--body-limit 64MiB] [--databases web,foo] [--quiet] [--summary]
 
 From Python (pytest): `with start_receiver() as receiver: ... receiver.url ...`.
 See README.md for what is enforced and for the /_receiver/ query API.
@@ -42,6 +42,7 @@ from greptime_contract import (
     json_reply,
     needs_auth,
     pipeline_name,
+    DEFAULT_SCHEMA,
     resolve_database,
     split_database,
     text_reply,
@@ -70,7 +71,9 @@ class ReceiverConfig:
     users: dict[str, str] = field(default_factory=dict)  # empty: no auth, like GreptimeDB
     cors_origins: list[str] | None = None  # None: any origin (`*`)
     body_limit: int = DEFAULT_BODY_LIMIT
-    databases: frozenset[str] | None = None  # None: every database exists
+    # Databases that exist, besides `public` (GreptimeDB creates only that one; any other must be
+    # created first, `CREATE DATABASE`, or writes to it are refused as GreptimeDB refuses them).
+    databases: frozenset[str] = frozenset()
     quiet: bool = False
     summary: bool = False
     # Not GreptimeDB: what a proxy in front of it might add, so browsers can read these headers.
@@ -257,8 +260,8 @@ class Receiver:
             raise Refused(reply)
 
     def _database_exists(self, database: str) -> bool:
-        known = self.config.databases
-        return known is None or split_database(database) in {split_database(d) for d in known}
+        known = {split_database(d) for d in self.config.databases | {DEFAULT_SCHEMA}}
+        return split_database(database) in known
 
     # ------------------------------------------------------------ log lines
 
@@ -543,9 +546,9 @@ def parse_args(argv=None) -> ReceiverConfig:
     parser.add_argument(
         "--databases",
         type=_comma_list,
-        default=None,
+        default=[],
         metavar="DBS",
-        help="comma-separated existing databases (default: any)",
+        help="comma-separated databases that exist besides public, as if created (default: none)",
     )
     parser.add_argument(
         "--expose-headers",
@@ -565,7 +568,7 @@ def parse_args(argv=None) -> ReceiverConfig:
         users=dict(args.auth),
         cors_origins=args.cors_origins,
         body_limit=args.body_limit,
-        databases=frozenset(args.databases) if args.databases is not None else None,
+        databases=frozenset(args.databases),
         quiet=args.quiet,
         summary=args.summary,
         expose_headers=args.expose_headers,

@@ -55,7 +55,8 @@ RECEIVER_SCRIPT = Path(__file__).with_name("greptime_receiver.py")
 
 @pytest.fixture(scope="module")
 def shared():
-    with start_receiver() as receiver:
+    # As if `CREATE DATABASE foo` (etc.) had been run: GreptimeDB has only `public` at first.
+    with start_receiver(databases=frozenset({"foo", "bar", "my-db", "other", "web"})) as receiver:
         yield receiver
 
 
@@ -408,6 +409,28 @@ def test_database_selection(url, path_suffix, headers, database, catalog, schema
     entry = last_request(url)
     assert (entry["database"], entry["catalog"], entry["schema"]) == (database, catalog, schema)
     assert api(url, "metrics")[-1]["database"] == database
+
+
+def test_only_public_exists_until_a_database_is_created(make_receiver):
+    """GreptimeDB starts with the schema `public` of catalog `greptime` and nothing else."""
+    url = make_receiver()
+    assert send(url, METRICS, gauge_body(), PROTO_HEADERS).status == 200
+    explicit = {**PROTO_HEADERS, "x-greptime-db-name": "greptime-public"}
+    assert send(url, METRICS, gauge_body(), explicit).status == 200
+    for path, body in ((METRICS, gauge_body()), (LOGS, log_body())):
+        response = send(url, path, body, {**PROTO_HEADERS, "x-greptime-db-name": "e2e_db"})
+        assert response.status == 400
+        assert response.json() == {"error": "Failed to find schema, schema info: greptime.e2e_db"}
+    traces = send(url, TRACES + "?db=e2e_db", trace_body(span(1)), TRACE_HEADERS)
+    assert traces.status == 400
+    status = rpc_status_class().FromString(traces.body)
+    assert status.message.startswith("Accepted 0 spans, rejected 1 spans. ")
+    assert "Failed to find schema, schema info: greptime.e2e_db" in status.message
+    assert api(url, "spans") == [] and len(api(url, "metrics")) == 2
+    # Created (`--databases e2e_db`): accepted.
+    created = make_receiver(databases=frozenset({"e2e_db"}))
+    assert send(created, TRACES + "?db=e2e_db", trace_body(span(1)), TRACE_HEADERS).status == 200
+    assert api(created, "spans")[0]["database"] == "e2e_db"
 
 
 def test_unknown_databases_are_refused_when_a_list_is_given(make_receiver):
@@ -1097,7 +1120,7 @@ def test_stats_and_reset(url):
 def test_item_queries_filter_by_seq_and_database(url):
     post_trace(url, span(1))
     first_seq = last_request(url)["seq"]
-    post_trace(url, span(2), headers={**TRACE_HEADERS, "x-greptime-db-name": "b"})
+    post_trace(url, span(2), headers={**TRACE_HEADERS, "x-greptime-db-name": "bar"})
     assert [s["name"] for s in api(url, f"spans?since={first_seq}")] == ["span-2"]
     assert [s["name"] for s in api(url, "spans?database=public")] == ["span-1"]
     assert [r["seq"] for r in api(url, "requests?signal=traces")] == [first_seq, first_seq + 1]
@@ -1209,7 +1232,7 @@ def test_command_line_options():
         4000,
         64 * 1024 * 1024,
         None,
-        None,
+        frozenset(),
     )
     with pytest.raises(SystemExit):
         parse_args(["--auth", "no-colon"])
@@ -1217,7 +1240,7 @@ def test_command_line_options():
 
 def test_plain_log_lines(make_receiver):
     out = io.StringIO()
-    url = make_receiver(quiet=False, out=out)
+    url = make_receiver(quiet=False, out=out, databases=frozenset({"web"}))
     post_trace(url, span(1), span(2, name=""))
     send(url, TRACES, None, {}, "OPTIONS")
     send(url, METRICS, gauge_body(), {**PROTO_HEADERS, "x-greptime-db-name": "web"})

@@ -113,4 +113,6 @@ fn read_span<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWri
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
