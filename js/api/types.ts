@@ -386,6 +386,11 @@ export interface TelemetryStats {
   itemsRestoredFromOffline: number;
   /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */
   itemsDroppedOffline: number;
+  /**
+   * Kept items a page sent and went away before the answer (a navigation mid-drain): not sent
+   * again, since the request most likely arrived (at most once); lost if it did not.
+   */
+  itemsUnconfirmedOffline: number;
   /** Size of the WASM core's linear memory (it grows, never shrinks: a bound on what the core holds). */
   wasmMemoryBytes: number;
 }

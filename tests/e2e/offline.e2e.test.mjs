@@ -179,7 +179,7 @@ test('a navigation while a drain request is on its way: the request lands once, 
   await page.goto(url); // the user navigates away mid-drain
   await page.waitForFunction(() => window.__gwt !== undefined);
   await init(page, config);
-  await sleep(6000); // the first request's answer, its lease, and several drain passes
+  await sleep(7000); // the first request's answer, its claim's end (3 s timeout + 2 s), and a drain pass
   const spans = await spansNamed('nav');
   const s = await stats(page);
   console.log(`[offline] navigation mid-drain: received ${spans.length}; next page: restored ${s.itemsRestoredFromOffline}, unconfirmed ${s.itemsUnconfirmedOffline}`);
