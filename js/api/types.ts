@@ -324,7 +324,7 @@ export interface TelemetryConfig {
   /**
    * Also export the SDK's own counters as metrics: `greptime_web_telemetry.items` (by `signal`
    * and `outcome`: exported, rejected, failed, dropped_queue_full, kept_offline, restored_offline,
-   * dropped_offline) and `greptime_web_telemetry.retries`. Default `false`.
+   * dropped_offline, unconfirmed_offline) and `greptime_web_telemetry.retries`. Default `false`.
    */
   selfMetrics?: boolean;
 }

@@ -143,10 +143,12 @@ export class BatchPipeline<T> {
   /**
    * The batch being exported is waiting to be retried (the backend is failing): full batches go
    * to the sender now, which keeps them in the offline store, instead of filling the queue
-   * behind that one batch until it overflows (a forceFlush waits for them too).
+   * behind that one batch until it overflows (a forceFlush waits for them too). At most a
+   * queue's worth is on its way to the store at once: past that the queue sheds load as usual.
    */
   private setFullBatchesAside(): void {
-    while (this.queued() >= this.maxExportBatchSize) {
+    const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
+    while (this.setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
       const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
