@@ -18,8 +18,9 @@ import { transformBytes } from '../runtime/streams.js';
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
-import type { Destination, OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
+import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
 import { withOriginLock } from './origin_lock.js';
+import { StoreAccess } from './store_access.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
 
@@ -60,8 +61,6 @@ export function headerObject(pairs: string[]): Record<string, string> {
 const BACKOFF_MULTIPLIER = 1.5;
 const JITTER = 0.2;
 const OFFLINE_LOCK = 'greptime-web-telemetry-offline';
-/** A hung `indexedDB.open` (a stuck upgrade, a broken profile) must not hold batches forever. */
-const STORE_OPEN_TIMEOUT_MILLIS = 5000;
 /** A drain claims a record for its request's timeout plus this margin. */
 const CLAIM_MARGIN_MILLIS = 2000;
 
@@ -84,9 +83,8 @@ export class Sender {
     itemsUnconfirmedOffline: 0,
   };
   private readonly targets = new Map<number, Target>();
-  private store: Promise<OfflineStore | undefined> | undefined;
-  private readonly destinations = new Map<number, Promise<Destination>>();
   private readonly warnings = new WarnOnce();
+  private readonly offline: StoreAccess;
   /** Identifies this page's claims on stored records. */
   private readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   /** Stored records this page has the answer for, whose delete did not commit: never sent again. */
@@ -94,8 +92,6 @@ export class Sender {
   /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
   private readonly retrying = new Map<number, number>();
   private readonly lastFailure = new Map<number, TransportResponse>();
-  /** Loads the offline store's chunk; replaceable in tests. */
-  loadStore: () => Promise<typeof import('./offline_store.js')> = () => import('./offline_store.js');
   private draining = false;
   /**
    * Whether the offline store may hold requests: unknown at first (an earlier page may have left
@@ -114,7 +110,9 @@ export class Sender {
     private readonly pageHidden: () => boolean,
     /** Waits between retries; replaceable in tests. */
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    this.offline = new StoreAccess(settings, this.counters, this.warnings, (signal) => this.target(signal));
+  }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
   start(): void {
@@ -127,7 +125,7 @@ export class Sender {
     this.closed = true;
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
-    void this.store?.then((s) => s?.close());
+    this.offline.close();
   }
 
   /** How long one request of `signal` may take (from the signal's batch or metrics settings). */
@@ -249,8 +247,8 @@ export class Sender {
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
-    const store = await this.openStore();
-    const destination = store ? await this.destination(signal) : undefined;
+    const store = await this.offline.open();
+    const destination = store ? await this.offline.destination(signal) : undefined;
     if (store && destination) {
       // put() counts and warns about what it could not keep (full, quota, a failed write).
       if (await store.put(destination, signal, body, items)) {
@@ -277,11 +275,11 @@ export class Sender {
     if (!this.settings.offlineEnabled || this.draining || this.closed || isOffline()) return;
     this.draining = true;
     try {
-      const store = await this.openStore();
+      const store = await this.offline.open();
       if (!store) return;
       const mine = new Map<number, string>();
       for (const signal of [0, 1, 2] as SignalNumber[]) {
-        const destination = await this.destination(signal);
+        const destination = await this.offline.destination(signal);
         if (destination) mine.set(signal, destination.fingerprint);
       }
       // Web Locks, where the page has them, only spare the other pages the claim transactions.
@@ -352,48 +350,6 @@ export class Sender {
       this.drainTimer = undefined;
       void this.drainOffline();
     }, Math.max(0, delayMillis));
-  }
-
-  /**
-   * The offline store, once its chunk has loaded and IndexedDB has opened; undefined if either
-   * fails (one warning each; a failed load is tried again for the next batch) or takes longer
-   * than STORE_OPEN_TIMEOUT_MILLIS (the open goes on and is used once it succeeds).
-   */
-  private openStore(): Promise<OfflineStore | undefined> {
-    if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
-    if (!this.store) {
-      const opening: Promise<OfflineStore | undefined> = this.loadStore()
-        .then(({ OfflineStore }) => OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters, this.warnings))
-        .catch((error: unknown) => {
-          if (this.store === opening) this.store = undefined;
-          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${String(error)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
-          return undefined;
-        });
-      this.store = opening;
-    }
-    const store = this.store;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.warnings.warn('offlineOpenTimeout', () => `IndexedDB did not open the offline store within ${STORE_OPEN_TIMEOUT_MILLIS} ms; what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
-        resolve(undefined);
-      }, STORE_OPEN_TIMEOUT_MILLIS);
-      void store.then((s) => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-    });
-  }
-
-  /** Where requests of `signal` go, as the offline store keeps it (undefined if it cannot be computed). */
-  private destination(signal: SignalNumber): Promise<Destination | undefined> {
-    let d = this.destinations.get(signal);
-    if (!d) {
-      const target = this.target(signal);
-      d = this.loadStore().then(({ destinationOf }) => destinationOf(target.url, target.headers));
-      this.destinations.set(signal, d);
-      d.catch(() => this.destinations.delete(signal));
-    }
-    return d.catch(() => undefined);
   }
 
   private async compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {
