@@ -354,7 +354,7 @@ export interface TelemetryConfig {
   /**
    * Also export the SDK's own counters as metrics: `greptime_web_telemetry.items` (by `signal`
    * and `outcome`: exported, rejected, failed, dropped_queue_full, kept_offline, restored_offline,
-   * dropped_offline) and `greptime_web_telemetry.retries`. Default `false`.
+   * dropped_offline, unconfirmed_offline) and `greptime_web_telemetry.retries`. Default `false`.
    */
   selfMetrics?: boolean;
 }
@@ -431,6 +431,11 @@ export interface TelemetryStats {
   itemsRestoredFromOffline: number;
   /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */
   itemsDroppedOffline: number;
+  /**
+   * Kept items a page sent and went away before the answer (a navigation mid-drain): not sent
+   * again, since the request most likely arrived (at most once); lost if it did not.
+   */
+  itemsUnconfirmedOffline: number;
   /** Size of the WASM core's linear memory (it grows, never shrinks: a bound on what the core holds). */
   wasmMemoryBytes: number;
 }

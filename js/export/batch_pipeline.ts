@@ -34,6 +34,8 @@ export class BatchPipeline<T> {
   private readonly scheduledDelayMillis: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private draining: Promise<void> | undefined;
+  /** Batches handed to the sender while the backend fails (see setFullBatchesAside). */
+  private readonly setAside = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -78,6 +80,7 @@ export class BatchPipeline<T> {
   /** Exports everything added so far; resolves when every request has been answered. */
   async forceFlush(): Promise<void> {
     await this.drain(true);
+    await Promise.all(this.setAside);
     // An export that was already running may have been one that sends only full batches, or
     // finished before these items were handed over: go again while anything is left.
     while (this.recording && (this.pending.length > 0 || this.queued() > 0)) {
@@ -132,8 +135,26 @@ export class BatchPipeline<T> {
     const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
     // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
     if (queued < 0) this.writer.resetStrings();
+    else if (queued >= this.maxExportBatchSize && this.draining && this.sender.failing(this.signal)) this.setFullBatchesAside();
     else if (queued >= this.maxExportBatchSize) void this.drain(false);
     else if (queued > 0) this.schedule();
+  }
+
+  /**
+   * The batch being exported is waiting to be retried (the backend is failing): full batches go
+   * to the sender now, which keeps them in the offline store, instead of filling the queue
+   * behind that one batch until it overflows (a forceFlush waits for them too). At most a
+   * queue's worth is on its way to the store at once: past that the queue sheds load as usual.
+   */
+  private setFullBatchesAside(): void {
+    const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
+    while (this.setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
+      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      if (!body) break;
+      const items = this.handle.call((c) => c.lastBatchSize(), 0);
+      const kept: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(kept));
+      this.setAside.add(kept);
+    }
   }
 
   private schedule(): void {

@@ -76,7 +76,15 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
       return { status: response.status, body: new Uint8Array(0), retryAfter };
     }
     // Reading the body also releases Chromium's keepalive quota for this request.
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      // A 2xx is an acceptance whatever happens to its body (a connection cut while reading
+      // it): sending the batch again would duplicate it.
+      if (response.ok) return { status: response.status, body: new Uint8Array(0), retryAfter };
+      throw error;
+    }
     return {
       status: response.status,
       body: bytes.byteLength > MAX_RESPONSE_BYTES ? bytes.subarray(0, MAX_RESPONSE_BYTES) : bytes,

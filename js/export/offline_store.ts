@@ -1,25 +1,105 @@
 /**
  * Encoded requests that could not be sent (offline, or the backend down past every retry),
- * kept in IndexedDB until they can be: bounded by bytes and by age, oldest dropped first. A
- * record is deleted as soon as the backend has accepted it, and the pages of one origin drain
- * the store one at a time (Web Locks), so nothing accepted is sent again.
+ * kept in IndexedDB until they can be: bounded by bytes and by age, oldest dropped first.
+ *
+ * - **Where each request goes**: a record keeps its destination: the URL, GreptimeDB's
+ *   non-secret headers (database, table, pipeline) and a fingerprint of the whole destination,
+ *   credentials included. Credentials themselves are never stored (any script of the origin
+ *   can read IndexedDB). A page drains only records whose fingerprint is its own, and sends
+ *   them with its own headers; the others wait for their configuration (or their age limit).
+ * - **Exactly once across pages**: before sending, a page claims a record in a readwrite
+ *   transaction (IndexedDB runs those one at a time per store, secure context or not, unlike
+ *   Web Locks), with a lease; other pages skip claimed records. Deleted after the answer;
+ *   released if the backend failed (while the page lives).
+ * - **A page that went away mid-request** never recorded its answer: once its lease has expired,
+ *   the record is deleted unsent and counted in `itemsUnconfirmedOffline` (at most once: the
+ *   request, sent with keepalive, most likely landed; if it did not, it is lost and counted).
+ * - A write counts only once its transaction commits: a quota error at commit is a loss
+ *   (counted, one warning), never "kept".
  */
 
-const DB_NAME = 'greptime-web-telemetry';
+import type { WarnOnce } from './warn_once.js';
+
+export const DB_NAME = 'greptime-web-telemetry';
 const STORE = 'requests';
 
-export interface StoredRequest {
+/** Where a request goes, as stored with it. */
+export interface Destination {
+  url: string;
+  /** GreptimeDB's non-secret headers (database, tables, pipeline), for whoever inspects the store. */
+  headers: Record<string, string>;
+  /** SHA-256 (or, where `crypto.subtle` is missing, FNV-1a 64) of the URL and every header. */
+  fingerprint: string;
+}
+
+export interface StoredRequest extends Destination {
   id: number;
   signal: number;
   body: Uint8Array;
   items: number;
   createdAt: number;
+  /** Set while a page sends the request: which page, and until when the others leave it alone. */
+  claim?: { owner: string; until: number };
 }
 
 export interface OfflineCounters {
   itemsPersistedOffline: number;
   itemsRestoredFromOffline: number;
   itemsDroppedOffline: number;
+  itemsUnconfirmedOffline: number;
+}
+
+/** Headers worth keeping with a record: GreptimeDB's routing headers, never credentials. */
+function publicHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('x-greptime-') && lower !== 'x-greptime-auth') kept[lower] = value;
+  }
+  return kept;
+}
+
+/** The destination of requests to `url` with `headers` (the fingerprint covers all of them). */
+export async function destinationOf(url: string, headers: Record<string, string>): Promise<Destination> {
+  const names = Object.keys(headers).sort();
+  const canonical = JSON.stringify([url, names.map((n) => [n.toLowerCase(), headers[n]])]);
+  return { url, headers: publicHeaders(headers), fingerprint: await fingerprint(canonical) };
+}
+
+async function fingerprint(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text);
+  const subtle = typeof crypto !== 'undefined' ? crypto.subtle : undefined;
+  if (subtle) {
+    try {
+      return 'sha256:' + hex(new Uint8Array(await subtle.digest('SHA-256', bytes)));
+    } catch {
+      // fall through
+    }
+  }
+  // Plain-HTTP pages have no crypto.subtle. Their credentials cross the network in clear
+  // anyway; this only has to tell configurations apart: two FNV-1a 32 hashes with different
+  // offsets (64 bits).
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (const byte of bytes) {
+    a = Math.imul(a ^ byte, 0x01000193) >>> 0;
+    b = Math.imul(b ^ byte, 0x01000193) >>> 0;
+  }
+  return 'fnv1a64:' + a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Resolves when `tx` commits; rejects with its error when it aborts. */
+function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+  });
 }
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
@@ -29,80 +109,196 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
+/**
+ * Opens the database: its current version if it has our object store, else one version up,
+ * creating the store (a same-named database from an older schema, or someone else's).
+ */
+async function openDatabase(): Promise<IDBDatabase> {
+  const open = (version?: number) => {
+    const r = version === undefined ? indexedDB.open(DB_NAME) : indexedDB.open(DB_NAME, version);
+    r.onupgradeneeded = () => {
+      if (!r.result.objectStoreNames.contains(STORE)) r.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
+    };
+    return request(r);
+  };
+  let db = await open();
+  if (!db.objectStoreNames.contains(STORE)) {
+    const version = db.version + 1;
+    db.close();
+    db = await open(version);
+  }
+  // Another page upgrading the database must not wait for this one.
+  db.onversionchange = () => db.close();
+  return db;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof DOMException ? `${error.name}: ${error.message}` : error instanceof Error ? error.message : String(error);
+}
+
 export class OfflineStore {
   private constructor(
     private readonly db: IDBDatabase,
     private readonly maxBytes: number,
     private readonly maxAgeMillis: number,
     private readonly counters: OfflineCounters,
+    private readonly warnings: WarnOnce,
   ) {}
 
   /** The store, or undefined where IndexedDB is missing or refused (private modes, old browsers). */
-  static async open(maxBytes: number, maxAgeMillis: number, counters: OfflineCounters): Promise<OfflineStore | undefined> {
+  static async open(maxBytes: number, maxAgeMillis: number, counters: OfflineCounters, warnings: WarnOnce): Promise<OfflineStore | undefined> {
     if (typeof indexedDB === 'undefined') return undefined;
     try {
-      const open = indexedDB.open(DB_NAME, 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
-      return new OfflineStore(await request(open), maxBytes, maxAgeMillis, counters);
-    } catch {
+      return new OfflineStore(await openDatabase(), maxBytes, maxAgeMillis, counters, warnings);
+    } catch (error) {
+      warnings.warn('offlineOpen', () => `the offline store (IndexedDB) could not be opened (${describeError(error)}); what cannot be sent is lost (counted in telemetry.stats())`);
       return undefined;
     }
   }
 
-  /** Keeps a request; older ones are dropped to stay under `maxBytes`. False if it does not fit at all. */
-  async put(signal: number, body: Uint8Array, items: number): Promise<boolean> {
+  /**
+   * Keeps a request for `destination`; the oldest records (of any destination) are dropped to
+   * stay under `maxBytes`, and expired ones on the way. True once the write has committed;
+   * false if it does not fit or the write failed (then its items are counted in
+   * `itemsDroppedOffline`, with a warning). Never throws.
+   */
+  async put(destination: Destination, signal: number, body: Uint8Array, items: number): Promise<boolean> {
     if (body.byteLength > this.maxBytes) {
       this.counters.itemsDroppedOffline += items;
+      this.warnEvicted();
       return false;
     }
-    await this.evict(body.byteLength);
-    const tx = this.db.transaction(STORE, 'readwrite');
-    await request(tx.objectStore(STORE).add({ signal, body, items, createdAt: Date.now() }));
+    let evicted = 0;
+    let expired = 0;
+    try {
+      const tx = this.db.transaction(STORE, 'readwrite');
+      const done = committed(tx);
+      const store = tx.objectStore(STORE);
+      const all = (await request(store.getAll())) as StoredRequest[];
+      const now = Date.now();
+      let total = 0;
+      const live: StoredRequest[] = [];
+      for (const record of all) {
+        if (now - record.createdAt > this.maxAgeMillis) {
+          expired += record.items;
+          store.delete(record.id);
+        } else {
+          total += record.body.byteLength;
+          live.push(record);
+        }
+      }
+      for (const record of live) {
+        if (total + body.byteLength <= this.maxBytes) break;
+        total -= record.body.byteLength;
+        evicted += record.items;
+        store.delete(record.id);
+      }
+      store.add({ ...destination, signal, body, items, createdAt: now });
+      await done;
+    } catch (error) {
+      this.counters.itemsDroppedOffline += items;
+      this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+      return false;
+    }
     this.counters.itemsPersistedOffline += items;
+    this.counters.itemsDroppedOffline += evicted + expired;
+    if (evicted) this.warnEvicted();
+    if (expired) this.warnExpired();
     return true;
   }
 
-  /** The oldest request still within `maxAgeMillis` (older ones are dropped on the way). */
-  async oldest(): Promise<StoredRequest | undefined> {
-    for (;;) {
-      const cursor = await request(this.db.transaction(STORE, 'readonly').objectStore(STORE).openCursor());
-      if (!cursor) return undefined;
-      const record = cursor.value as StoredRequest;
-      if (Date.now() - record.createdAt <= this.maxAgeMillis) return record;
-      this.counters.itemsDroppedOffline += record.items;
-      await this.delete(record.id);
+  /**
+   * Claims the oldest unexpired request that `mine` accepts and no other page is sending, for
+   * `leaseMillis(record)`; deletes expired records and those whose sender went away (lease over,
+   * no answer recorded) on the way. `record` is undefined when none is free; `claimedUntil` is
+   * then when the last claim on one of `mine` ends (0: none is claimed). Throws if IndexedDB
+   * fails. `settled(id)`: this page already has the answer for that record (a delete that failed).
+   */
+  async claimNext(
+    owner: string,
+    mine: (record: StoredRequest) => boolean,
+    leaseMillis: (record: StoredRequest) => number,
+    settled: (id: number) => boolean,
+  ): Promise<{ record: StoredRequest | undefined; claimedUntil: number }> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    const cursors = tx.objectStore(STORE).openCursor();
+    let claimed: StoredRequest | undefined;
+    let expired = 0;
+    let unconfirmed = 0;
+    let claimedUntil = 0;
+    await new Promise<void>((resolve, reject) => {
+      cursors.onerror = () => reject(cursors.error);
+      cursors.onsuccess = () => {
+        const cursor = cursors.result;
+        if (!cursor) return resolve();
+        const record = cursor.value as StoredRequest;
+        const now = Date.now();
+        if (now - record.createdAt > this.maxAgeMillis) {
+          expired += record.items;
+          cursor.delete();
+        } else if (mine(record)) {
+          if (record.claim && record.claim.until > now) {
+            claimedUntil = Math.max(claimedUntil, record.claim.until); // another page is sending it
+          } else if (record.claim) {
+            if (!settled(record.id)) unconfirmed += record.items;
+            cursor.delete();
+          } else {
+            claimed = { ...record, claim: { owner, until: now + leaseMillis(record) } };
+            cursor.update(claimed);
+            return resolve();
+          }
+        }
+        cursor.continue();
+      };
+    });
+    await done;
+    this.counters.itemsDroppedOffline += expired;
+    this.counters.itemsUnconfirmedOffline += unconfirmed;
+    if (expired) this.warnExpired();
+    if (unconfirmed) {
+      this.warnings.warn(
+        'offlineUnconfirmed',
+        () => `a page went away while sending ${unconfirmed} kept items and never saw the answer; they are not sent again (counted in telemetry.stats().itemsUnconfirmedOffline)`,
+      );
     }
+    return { record: claimed, claimedUntil };
   }
 
+  /** Deletes a record once its answer is known; resolves when that has committed. */
   async delete(id: number): Promise<void> {
-    await request(this.db.transaction(STORE, 'readwrite').objectStore(STORE).delete(id));
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    tx.objectStore(STORE).delete(id);
+    await done;
+  }
+
+  /** Gives a claimed record back (its send failed, it is worth trying again). */
+  async release(record: StoredRequest): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(STORE);
+    const current = (await request(store.get(record.id))) as StoredRequest | undefined;
+    if (current && current.claim?.owner === record.claim?.owner) {
+      delete current.claim;
+      store.put(current);
+    }
+    await done;
   }
 
   async count(): Promise<number> {
     return request(this.db.transaction(STORE, 'readonly').objectStore(STORE).count());
   }
 
-  /** Drops the oldest requests until `incoming` more bytes fit under `maxBytes`. */
-  private async evict(incoming: number): Promise<void> {
-    const all = (await request(this.db.transaction(STORE, 'readonly').objectStore(STORE).getAll())) as StoredRequest[];
-    let total = all.reduce((n, r) => n + r.body.byteLength, 0);
-    for (const record of all) {
-      if (total + incoming <= this.maxBytes) break;
-      total -= record.body.byteLength;
-      this.counters.itemsDroppedOffline += record.items;
-      await this.delete(record.id);
-    }
+  private warnEvicted(): void {
+    this.warnings.warn('offlineEvicted', () => 'the offline store is full (offline.maxBytes): the oldest kept requests were dropped (counted in telemetry.stats().itemsDroppedOffline)');
+  }
+
+  private warnExpired(): void {
+    this.warnings.warn('offlineExpired', () => 'kept requests older than offline.maxAgeMillis were dropped unsent (counted in telemetry.stats().itemsDroppedOffline)');
   }
 
   close(): void {
     this.db.close();
   }
-}
-
-/** Runs `fn` while holding the origin-wide lock named `name` (or just runs it without Web Locks). */
-export async function withOriginLock<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
-  const locks = (typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined) ?? undefined;
-  if (!locks) return fn();
-  // ifAvailable: another page is draining already; this one need not wait for it.
-  return locks.request(name, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined)) as Promise<T | undefined>;
 }

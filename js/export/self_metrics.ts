@@ -23,6 +23,7 @@ export function observeSelf(meter: Meter, stats: () => TelemetryStats): void {
     observe('all', 'kept_offline', s.itemsPersistedOffline);
     observe('all', 'restored_offline', s.itemsRestoredFromOffline);
     observe('all', 'dropped_offline', s.itemsDroppedOffline);
+    observe('all', 'unconfirmed_offline', s.itemsUnconfirmedOffline);
   });
   meter.createObservableCounter('greptime_web_telemetry.retries', { description: 'Export requests sent again', unit: '{request}' }).addCallback((result) => {
     result.observe(stats().exportRetries);

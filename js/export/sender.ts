@@ -14,13 +14,15 @@
  * signal while batches fill, every queued batch on a flush), so what waits is bounded by them.
  */
 
-import { warn } from '../runtime/diagnostics.js';
 import { transformBytes } from '../runtime/streams.js';
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
-import { withOriginLock, type OfflineCounters, type OfflineStore } from './offline_store.js';
+import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
+import { withOriginLock } from './origin_lock.js';
+import { StoreAccess } from './store_access.js';
 import type { SignalNumber } from './signals.js';
+import { WarnOnce } from './warn_once.js';
 
 export interface DeliverySettings {
   maxAttempts: number;
@@ -59,6 +61,8 @@ export function headerObject(pairs: string[]): Record<string, string> {
 const BACKOFF_MULTIPLIER = 1.5;
 const JITTER = 0.2;
 const OFFLINE_LOCK = 'greptime-web-telemetry-offline';
+/** A drain claims a record for its request's timeout plus this margin. */
+const CLAIM_MARGIN_MILLIS = 2000;
 
 interface Target {
   url: string;
@@ -76,9 +80,18 @@ export class Sender {
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
+    itemsUnconfirmedOffline: 0,
   };
   private readonly targets = new Map<number, Target>();
-  private store: Promise<OfflineStore | undefined> | undefined;
+  private readonly warnings = new WarnOnce();
+  private readonly offline: StoreAccess;
+  /** Identifies this page's claims on stored records. */
+  private readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  /** Stored records this page has the answer for, whose delete did not commit: never sent again. */
+  private readonly settled = new Set<number>();
+  /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
+  private readonly retrying = new Map<number, number>();
+  private readonly lastFailure = new Map<number, TransportResponse>();
   private draining = false;
   /**
    * Whether the offline store may hold requests: unknown at first (an earlier page may have left
@@ -97,12 +110,17 @@ export class Sender {
     private readonly pageHidden: () => boolean,
     /** Waits between retries; replaceable in tests. */
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    this.offline = new StoreAccess(settings, this.counters, this.warnings, (signal) => this.target(signal));
+  }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
   start(): void {
     if (!this.settings.offlineEnabled) return;
     if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
+    // Load the store's chunk now, even offline (the drain waits for the network): once the
+    // browser is offline, a chunk not loaded yet cannot be fetched either.
+    void this.offline.open();
     void this.drainOffline();
   }
 
@@ -110,7 +128,7 @@ export class Sender {
     this.closed = true;
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
-    void this.store?.then((s) => s?.close());
+    this.offline.close();
   }
 
   /** How long one request of `signal` may take (from the signal's batch or metrics settings). */
@@ -118,10 +136,21 @@ export class Sender {
     this.target(signal).timeoutMillis = timeoutMillis;
   }
 
+  /**
+   * Whether a request of `signal` is waiting to be retried (the backend is failing) and the
+   * offline store is on: new batches of that signal then go to the store at once (see `send`).
+   */
+  failing(signal: SignalNumber): boolean {
+    return this.settings.offlineEnabled && (this.retrying.get(signal) ?? 0) > 0;
+  }
+
   /** Sends `body` (holding `items` items) until it is accepted, rejected for good, or kept for later. */
   async send(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
     if (this.pageHidden()) return this.sendOnUnload(signal, body, items);
     if (isOffline()) return this.keepForLater(signal, body, items, undefined);
+    // One batch at a time retries against a failing backend; the others wait in the offline
+    // store (and follow it once it is accepted) instead of filling the queue behind it.
+    if (this.failing(signal)) return this.keepForLater(signal, body, items, this.lastFailure.get(signal));
     const outcome = await this.deliver(signal, body, items);
     if (!outcome.done) {
       if (this.pageHidden()) await this.sendOnUnload(signal, body, items);
@@ -146,7 +175,7 @@ export class Sender {
     return t;
   }
 
-  private async deliver(signal: SignalNumber, body: Uint8Array, items: number): Promise<Outcome> {
+  private async deliver(signal: SignalNumber, body: Uint8Array, items: number, maxAttempts = this.settings.maxAttempts): Promise<Outcome> {
     const target = this.target(signal);
     const { body: payload, encoding } = await this.compress(body);
     const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
@@ -166,9 +195,15 @@ export class Sender {
         this.record(signal, items, response);
         return { done: true, accepted: false };
       }
-      if (attempt === this.settings.maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
+      if (attempt >= maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
       this.counters.exportRetries++;
-      await this.sleep(retryDelay(response.retryAfter, attempt, this.settings));
+      this.lastFailure.set(signal, response);
+      this.retrying.set(signal, (this.retrying.get(signal) ?? 0) + 1);
+      try {
+        await this.sleep(retryDelay(response.retryAfter, attempt, this.settings));
+      } finally {
+        this.retrying.set(signal, (this.retrying.get(signal) ?? 1) - 1);
+      }
     }
     return { done: false, response: last };
   }
@@ -215,10 +250,14 @@ export class Sender {
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
-    const store = await this.openStore();
-    if (store && (await store.put(signal, body, items).catch(() => false))) {
-      this.storeMayHoldRequests = true;
-      this.scheduleDrain();
+    const store = await this.offline.open();
+    const destination = store ? await this.offline.destination(signal) : undefined;
+    if (store && destination) {
+      // put() counts and warns about what it could not keep (full, quota, a failed write).
+      if (await store.put(destination, signal, body, items)) {
+        this.storeMayHoldRequests = true;
+        this.scheduleDrain();
+      }
       return;
     }
     // Nowhere to keep it: it is lost; the core counts it and warns once with the last answer.
@@ -230,37 +269,77 @@ export class Sender {
     this.handle.call((c) => c.recordResponse(signal, items, response.status, response.body), 0);
   }
 
-  /** Sends stored requests, oldest first, until none is left or the backend fails again. */
+  /**
+   * Sends this configuration's stored requests (see offline_store.ts: each is claimed first, so
+   * no other page sends it too), oldest first, one attempt each, until none is left or the
+   * backend fails again (then the record is released and tried later).
+   */
   async drainOffline(): Promise<void> {
     if (!this.settings.offlineEnabled || this.draining || this.closed || isOffline()) return;
     this.draining = true;
     try {
-      const store = await this.openStore();
+      const store = await this.offline.open();
       if (!store) return;
+      const mine = new Map<number, string>();
+      for (const signal of [0, 1, 2] as SignalNumber[]) {
+        const destination = await this.offline.destination(signal);
+        if (destination) mine.set(signal, destination.fingerprint);
+      }
+      // Web Locks, where the page has them, only spare the other pages the claim transactions.
       await withOriginLock(OFFLINE_LOCK, async () => {
         for (;;) {
-          const record = await store.oldest();
+          if (this.closed || isOffline() || this.pageHidden()) return;
+          const { record, claimedUntil } = await store.claimNext(
+            this.owner,
+            (r) => mine.get(r.signal) === r.fingerprint,
+            (r) => this.target(r.signal as SignalNumber).timeoutMillis + CLAIM_MARGIN_MILLIS,
+            (id) => this.settled.has(id),
+          );
           if (!record) {
+            // Another page is sending some: look again once its claim ends (it may have gone away).
+            if (claimedUntil > 0) this.scheduleDrain(claimedUntil - Date.now() + 100);
             // Another tab may keep requests later; it drains them itself (timer, `online`,
             // its next export, the next page load).
-            this.storeMayHoldRequests = false;
+            else this.storeMayHoldRequests = false;
             return;
           }
-          if (this.closed || isOffline() || this.pageHidden()) return;
-          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items);
+          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items, 1);
           if (!outcome.done) {
+            await this.release(store, record);
             this.scheduleDrain(); // the backend is failing again: keep it, and try later
             return;
           }
-          // Deleted right after the answer, so an accepted request is never sent again.
-          await store.delete(record.id);
+          this.settled.add(record.id);
           if (outcome.accepted) this.counters.itemsRestoredFromOffline += record.items;
+          await this.forget(store, record);
         }
       });
     } catch (error) {
-      warn(`could not use the offline store: ${String(error)}`);
+      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${String(error)}`);
     } finally {
       this.draining = false;
+    }
+  }
+
+  /** Deletes an answered record; if that does not commit, it stays claimed and is never sent again by this page. */
+  private async forget(store: OfflineStore, record: StoredRequest): Promise<void> {
+    try {
+      await store.delete(record.id);
+      this.settled.delete(record.id);
+    } catch (error) {
+      this.warnings.warn(
+        'offlineDelete',
+        () => `could not delete a sent request from the offline store (${String(error)}); it stays claimed, is not sent again, and is removed once its claim expires`,
+      );
+    }
+  }
+
+  private async release(store: OfflineStore, record: StoredRequest): Promise<void> {
+    try {
+      await store.release(record);
+    } catch (error) {
+      // It stays claimed: once the claim expires it is dropped unsent (counted as unconfirmed).
+      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${String(error)})`);
     }
   }
 
@@ -268,20 +347,12 @@ export class Sender {
    * Tries the offline store again later, so kept requests go out once the backend is back even
    * if the app records nothing more (a new successful export or `online` also drains it).
    */
-  private scheduleDrain(): void {
+  private scheduleDrain(delayMillis = this.settings.maxBackoffMillis * 2): void {
     if (this.drainTimer !== undefined || this.closed) return;
     this.drainTimer = backgroundTimeout(() => {
       this.drainTimer = undefined;
       void this.drainOffline();
-    }, this.settings.maxBackoffMillis * 2);
-  }
-
-  private openStore(): Promise<OfflineStore | undefined> {
-    if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
-    this.store ??= import('./offline_store.js').then(({ OfflineStore }) =>
-      OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters),
-    );
-    return this.store;
+    }, Math.max(0, delayMillis));
   }
 
   private async compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {

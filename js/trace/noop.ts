@@ -60,6 +60,7 @@ export function emptyStats(): TelemetryStats {
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
+    itemsUnconfirmedOffline: 0,
     wasmMemoryBytes: 0,
     ...zeroCounts(),
   };

@@ -17,7 +17,7 @@ export function readmeRow(scenario) {
 export function readmeNumbers(cell, pattern) {
   const m = pattern.exec(cell);
   if (!m) throw new Error(`README cell "${cell}" no longer reads ${pattern}: update the test with the README`);
-  return m.slice(1).map((g) => Number(g.replaceAll(',', '')));
+  return m.slice(1).map((g) => (g === undefined ? undefined : Number(g.replaceAll(',', ''))));
 }
 
 /** `actual` within ±`share` of the README's `figure`. */
