@@ -55,7 +55,12 @@ async def broken_tool(text: str) -> dict:
     raise ToolError("upstream timed out")
 
 
-TOOLS = {"search_docs": search_docs, "query_metrics": query_metrics, "calculator": calculator, "broken_tool": broken_tool}
+TOOLS = {
+    "search_docs": search_docs,
+    "query_metrics": query_metrics,
+    "calculator": calculator,
+    "broken_tool": broken_tool,
+}
 
 
 class AgentRequest(BaseModel):
@@ -89,14 +94,19 @@ def create_app(obs: Observability) -> FastAPI:
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
         FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=obs.tracer_provider, meter_provider=obs.meter_provider, exclude_spans=["receive", "send"]
+            app,
+            tracer_provider=obs.tracer_provider,
+            meter_provider=obs.meter_provider,
+            exclude_spans=["receive", "send"],
         )
 
     @app.post("/api/agent")
     async def run_agent(body: AgentRequest, request: Request) -> dict:
         tool = TOOLS.get(body.tool)
         status, answer = "ok", {}
-        with obs.tracer.start_as_current_span("agent_execution", attributes={"agent.name": AGENT_NAME}) as execution:
+        with obs.tracer.start_as_current_span(
+            "agent_execution", attributes={"agent.name": AGENT_NAME}
+        ) as execution:
             if tool is None:
                 status, answer = "error", {"error": f"unknown tool {body.tool!r}"}
                 execution.set_status(Status(StatusCode.ERROR, answer["error"]))
@@ -105,7 +115,13 @@ def create_app(obs: Observability) -> FastAPI:
                 if status == "error":
                     execution.set_status(Status(StatusCode.ERROR, answer["error"]))
         obs.requests.add(1, {"agent.name": AGENT_NAME, "status": status})
-        return {"agent": AGENT_NAME, "tool": body.tool, "status": status, **answer, "traceparent": request.headers.get("traceparent")}
+        return {
+            "agent": AGENT_NAME,
+            "tool": body.tool,
+            "status": status,
+            **answer,
+            "traceparent": request.headers.get("traceparent"),
+        }
 
     @app.post("/api/ui-elements")
     async def ui_elements(body: UiElementChange, request: Request) -> dict:
@@ -119,10 +135,14 @@ def create_app(obs: Observability) -> FastAPI:
     return app
 
 
-async def _call_tool(obs: Observability, logger: logging.Logger, name: str, tool, text: str) -> tuple[str, dict]:
+async def _call_tool(
+    obs: Observability, logger: logging.Logger, name: str, tool, text: str
+) -> tuple[str, dict]:
     attributes = {"agent.name": AGENT_NAME, "tool.name": name}
     started = time.perf_counter()
-    with obs.tracer.start_as_current_span(f"execute_tool {name}", kind=SpanKind.INTERNAL, attributes=attributes) as span:
+    with obs.tracer.start_as_current_span(
+        f"execute_tool {name}", kind=SpanKind.INTERNAL, attributes=attributes
+    ) as span:
         try:
             result = await tool(text)
             status, answer = "ok", result

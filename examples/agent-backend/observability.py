@@ -134,7 +134,9 @@ class Observability:
     tracer: trace.Tracer
     requests: metrics.Counter  # agent.requests {request}: by agent.name, status
     tool_calls: metrics.Counter  # agent.tool.invocations {call}: by agent.name, tool.name, status
-    ui_elements: metrics.UpDownCounter  # agent.ui.elements {element}: live in the UI, by ui.element.kind
+    ui_elements: (
+        metrics.UpDownCounter
+    )  # agent.ui.elements {element}: live in the UI, by ui.element.kind
     tool_duration: metrics.Histogram  # agent.tool.duration s: by agent.name, tool.name, status
     logger: logging.Logger
     tracer_provider: trace.TracerProvider | None = None
@@ -147,16 +149,22 @@ class Observability:
             step = self._shutdown.pop()
             try:
                 step()
-            except Exception as error:  # noqa: BLE001 - shutting down must not raise into the app
+            except Exception as error:  # shutting down must not raise into the app
                 log.warning("telemetry shutdown step failed: %s", error)
 
 
 def _instruments(meter: metrics.Meter) -> dict:
     return {
-        "requests": meter.create_counter("agent.requests", unit="{request}", description="Agent requests"),
-        "tool_calls": meter.create_counter("agent.tool.invocations", unit="{call}", description="Tool calls the agent made"),
+        "requests": meter.create_counter(
+            "agent.requests", unit="{request}", description="Agent requests"
+        ),
+        "tool_calls": meter.create_counter(
+            "agent.tool.invocations", unit="{call}", description="Tool calls the agent made"
+        ),
         "ui_elements": meter.create_up_down_counter(
-            "agent.ui.elements", unit="{element}", description="UI elements live in the browser, as the UI reports them"
+            "agent.ui.elements",
+            unit="{element}",
+            description="UI elements live in the browser, as the UI reports them",
         ),
         "tool_duration": meter.create_histogram(
             "agent.tool.duration",
@@ -170,10 +178,18 @@ def _instruments(meter: metrics.Meter) -> dict:
 def _disabled(reason: str, logger: logging.Logger) -> Observability:
     log.warning("telemetry off: %s; the agent runs without it", reason)
     tracer = trace.NoOpTracerProvider().get_tracer("agent")
-    return Observability(enabled=False, reason=reason, tracer=tracer, logger=logger, **_instruments(metrics.NoOpMeterProvider().get_meter("agent")))
+    return Observability(
+        enabled=False,
+        reason=reason,
+        tracer=tracer,
+        logger=logger,
+        **_instruments(metrics.NoOpMeterProvider().get_meter("agent")),
+    )
 
 
-def initialize_observability(env: Mapping[str, str] | None = None, *, logger_name: str = "agent", **overrides) -> Observability:
+def initialize_observability(
+    env: Mapping[str, str] | None = None, *, logger_name: str = "agent", **overrides
+) -> Observability:
     """Sets up traces, metrics and logs to GreptimeDB from `env` (default: `os.environ`).
 
     Never raises: without `GREPTIME_HOST`, or when setup fails, it logs one line saying why and
@@ -190,7 +206,7 @@ def initialize_observability(env: Mapping[str, str] | None = None, *, logger_nam
         if overrides:
             config = GreptimeConfig(**{**config.__dict__, **overrides})
         return _setup(config, logger)
-    except Exception as error:  # noqa: BLE001 - any setup failure means: run without telemetry
+    except Exception as error:  # any setup failure means: run without telemetry
         return _disabled(f"setup failed: {type(error).__name__}: {error}", logger)
 
 
@@ -221,14 +237,20 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
     tracer_provider = TracerProvider(resource=resource)
     tracer_provider.add_span_processor(
         BatchSpanProcessor(
-            OTLPSpanExporter(endpoint=config.endpoint("traces"), headers=config.headers("traces"), timeout=timeout),
+            OTLPSpanExporter(
+                endpoint=config.endpoint("traces"),
+                headers=config.headers("traces"),
+                timeout=timeout,
+            ),
             export_timeout_millis=timeout * 1000,
         )
     )
     steps.append(tracer_provider.shutdown)
 
     reader = PeriodicExportingMetricReader(
-        OTLPMetricExporter(endpoint=config.endpoint("metrics"), headers=config.headers("metrics"), timeout=timeout),
+        OTLPMetricExporter(
+            endpoint=config.endpoint("metrics"), headers=config.headers("metrics"), timeout=timeout
+        ),
         export_interval_millis=config.metric_export_interval_ms,
         export_timeout_millis=timeout * 1000,
     )
@@ -238,7 +260,9 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
     logger_provider = LoggerProvider(resource=resource)
     logger_provider.add_log_record_processor(
         BatchLogRecordProcessor(
-            OTLPLogExporter(endpoint=config.endpoint("logs"), headers=config.headers("logs"), timeout=timeout),
+            OTLPLogExporter(
+                endpoint=config.endpoint("logs"), headers=config.headers("logs"), timeout=timeout
+            ),
             export_timeout_millis=timeout * 1000,
         )
     )

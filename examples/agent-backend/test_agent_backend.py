@@ -20,7 +20,7 @@ from agent import create_app
 from observability import GreptimeConfig, base_url, basic_auth, initialize_observability
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests/receiver"))
-from greptime_receiver import start_receiver  # noqa: E402
+from greptime_receiver import start_receiver
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
@@ -44,7 +44,9 @@ def test_greptime_host_becomes_a_base_url(host, expected):
     assert base_url(host) == expected
 
 
-@pytest.mark.parametrize("host", ["localhost:99999", "localhost:port", "ftp://h:21", "http://", "user@h:4000"])
+@pytest.mark.parametrize(
+    "host", ["localhost:99999", "localhost:port", "ftp://h:21", "http://", "user@h:4000"]
+)
 def test_an_unusable_greptime_host_is_refused(host):
     with pytest.raises(ValueError, match="GREPTIME_HOST"):
         base_url(host)
@@ -52,7 +54,12 @@ def test_an_unusable_greptime_host_is_refused(host):
 
 def test_endpoints_and_headers_per_signal():
     config = GreptimeConfig.from_env(
-        {"GREPTIME_HOST": "localhost:4000", "GREPTIME_DB": "agents", "GREPTIME_USERNAME": "agent", "GREPTIME_PASSWORD": "pw:1"}
+        {
+            "GREPTIME_HOST": "localhost:4000",
+            "GREPTIME_DB": "agents",
+            "GREPTIME_USERNAME": "agent",
+            "GREPTIME_PASSWORD": "pw:1",
+        }
     )
     assert config.endpoint("traces") == "http://localhost:4000/v1/otlp/v1/traces"
     assert config.endpoint("metrics") == "http://localhost:4000/v1/otlp/v1/metrics"
@@ -79,18 +86,30 @@ def test_defaults_without_credentials():
     assert config.service_name == "agent-backend"
     assert config.metric_export_interval_ms == 15_000
     assert basic_auth("a", "") == "Basic YTo="  # padding kept: GreptimeDB requires it
-    named = GreptimeConfig.from_env({"GREPTIME_HOST": "h:443", "OTEL_SERVICE_NAME": "planner", "SERVICE_VERSION": "2.1"})
-    assert (named.base_url, named.service_name, named.service_version) == ("https://h", "planner", "2.1")
+    named = GreptimeConfig.from_env(
+        {"GREPTIME_HOST": "h:443", "OTEL_SERVICE_NAME": "planner", "SERVICE_VERSION": "2.1"}
+    )
+    assert (named.base_url, named.service_name, named.service_version) == (
+        "https://h",
+        "planner",
+        "2.1",
+    )
 
 
 def _fallback_lines(caplog):
-    return [r.getMessage() for r in caplog.records if r.name == "observability" and "telemetry off" in r.getMessage()]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "observability" and "telemetry off" in r.getMessage()
+    ]
 
 
 def _run_tools(client: TestClient, headers=None) -> list[dict]:
     answers = []
     for tool in ("search_docs", "broken_tool"):
-        response = client.post("/api/agent", json={"tool": tool, "input": "greptime"}, headers=headers or {})
+        response = client.post(
+            "/api/agent", json={"tool": tool, "input": "greptime"}, headers=headers or {}
+        )
         assert response.status_code == 200
         answers.append(response.json())
     return answers
@@ -100,7 +119,9 @@ def test_without_greptime_host_the_agent_runs_without_telemetry(caplog):
     caplog.set_level(logging.INFO, logger="observability")
     obs = initialize_observability({})
     assert not obs.enabled
-    assert _fallback_lines(caplog) == ["telemetry off: GREPTIME_HOST is not set; the agent runs without it"]
+    assert _fallback_lines(caplog) == [
+        "telemetry off: GREPTIME_HOST is not set; the agent runs without it"
+    ]
     with TestClient(create_app(obs)) as client:
         ok, failed = _run_tools(client)
         assert ok["status"] == "ok" and ok["results"]
@@ -125,7 +146,9 @@ def test_a_failure_during_setup_means_no_telemetry_and_one_line(caplog, monkeypa
     monkeypatch.setattr(trace_exporter, "OTLPSpanExporter", broken)
     obs = initialize_observability({"GREPTIME_HOST": "localhost:4000"})
     assert not obs.enabled
-    assert _fallback_lines(caplog) == ["telemetry off: setup failed: RuntimeError: no exporter today; the agent runs without it"]
+    assert _fallback_lines(caplog) == [
+        "telemetry off: setup failed: RuntimeError: no exporter today; the agent runs without it"
+    ]
     with TestClient(create_app(obs)) as client:
         assert _run_tools(client)[0]["status"] == "ok"
 
@@ -154,11 +177,22 @@ def test_traces_metrics_and_logs_reach_greptimedb_with_auth_and_headers():
         assert {r["table"] for r in requests if r["signal"] == "logs"} == {"opentelemetry_logs"}
 
         spans = receiver.state.items("traces")
-        server = [s for s in spans if s["name"] == "POST /api/agent" and s["trace_id"] == TRACEPARENT[3:35]]
+        server = [
+            s
+            for s in spans
+            if s["name"] == "POST /api/agent" and s["trace_id"] == TRACEPARENT[3:35]
+        ]
         assert len(server) == 2
-        assert {s["parent_span_id"] for s in server} == {TRACEPARENT[36:52]}, "continues the caller's traceparent"
-        assert all(s["kind"] == "SPAN_KIND_SERVER" and s["service_name"] == "agent-backend" for s in server)
-        for tool, status in (("search_docs", "STATUS_CODE_UNSET"), ("broken_tool", "STATUS_CODE_ERROR")):
+        assert {s["parent_span_id"] for s in server} == {TRACEPARENT[36:52]}, (
+            "continues the caller's traceparent"
+        )
+        assert all(
+            s["kind"] == "SPAN_KIND_SERVER" and s["service_name"] == "agent-backend" for s in server
+        )
+        for tool, status in (
+            ("search_docs", "STATUS_CODE_UNSET"),
+            ("broken_tool", "STATUS_CODE_ERROR"),
+        ):
             [tool_span] = [s for s in spans if s["name"] == f"execute_tool {tool}"]
             [execution] = [s for s in spans if s["span_id"] == tool_span["parent_span_id"]]
             assert execution["name"] == "agent_execution"
@@ -172,9 +206,15 @@ def test_traces_metrics_and_logs_reach_greptimedb_with_auth_and_headers():
         for point in receiver.state.items("metrics"):
             labels = tuple(sorted((k, v["value"]) for k, v in point["attributes"].items()))
             latest[(point["name"], labels)] = point
-        calls = {(dict(k[1])["tool.name"], dict(k[1])["status"]): p["value"] for k, p in latest.items() if k[0] == "agent.tool.invocations"}
+        calls = {
+            (dict(k[1])["tool.name"], dict(k[1])["status"]): p["value"]
+            for k, p in latest.items()
+            if k[0] == "agent.tool.invocations"
+        }
         assert calls == {("search_docs", "ok"): 1, ("broken_tool", "error"): 1}
-        requests_by_status = {dict(k[1])["status"]: p["value"] for k, p in latest.items() if k[0] == "agent.requests"}
+        requests_by_status = {
+            dict(k[1])["status"]: p["value"] for k, p in latest.items() if k[0] == "agent.requests"
+        }
         assert requests_by_status == {"ok": 1, "error": 1}
         [ui] = [p for k, p in latest.items() if k[0] == "agent.ui.elements"]
         assert ui["value"] == 1 and ui["type"] == "sum"
@@ -217,7 +257,8 @@ def test_a_dead_greptimedb_never_blocks_a_request(backend, monkeypatch):
     with Blackhole() as hole:
         port = hole.port if backend == "hanging" else _closed_port()
         obs = initialize_observability(
-            {"GREPTIME_HOST": f"127.0.0.1:{port}", "OTEL_METRIC_EXPORT_INTERVAL": "50"}, export_timeout_s=1.0
+            {"GREPTIME_HOST": f"127.0.0.1:{port}", "OTEL_METRIC_EXPORT_INTERVAL": "50"},
+            export_timeout_s=1.0,
         )
         assert obs.enabled
         client = TestClient(create_app(obs))
@@ -235,7 +276,9 @@ def test_a_dead_greptimedb_never_blocks_a_request(backend, monkeypatch):
 
 
 def test_shutdown_detaches_the_log_handler_and_is_idempotent():
-    obs = initialize_observability({"GREPTIME_HOST": f"127.0.0.1:{_closed_port()}"}, export_timeout_s=0.5)
+    obs = initialize_observability(
+        {"GREPTIME_HOST": f"127.0.0.1:{_closed_port()}"}, export_timeout_s=0.5
+    )
     exporting = [h for h in obs.logger.handlers if type(h).__name__ == "LoggingHandler"]
     assert len(exporting) == 1
     obs.shutdown()
