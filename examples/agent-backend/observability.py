@@ -24,6 +24,8 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -134,23 +136,45 @@ class Observability:
     tracer: trace.Tracer
     requests: metrics.Counter  # agent.requests {request}: by agent.name, status
     tool_calls: metrics.Counter  # agent.tool.invocations {call}: by agent.name, tool.name, status
-    ui_elements: (
-        metrics.UpDownCounter
-    )  # agent.ui.elements {element}: live in the UI, by ui.element.kind
+    # agent.ui.elements {element}: live in the UI, by ui.element.kind
+    ui_elements: metrics.UpDownCounter
     tool_duration: metrics.Histogram  # agent.tool.duration s: by agent.name, tool.name, status
     logger: logging.Logger
     tracer_provider: trace.TracerProvider | None = None
     meter_provider: metrics.MeterProvider | None = None
-    _shutdown: list[Callable[[], object]] = field(default_factory=list)
+    _detach: Callable[[], object] | None = None  # takes the log handler off the app's logger
+    _shutdown: list[Callable[[], object]] = field(default_factory=list)  # one per provider
+    _shutdown_timeout_s: float = EXPORT_TIMEOUT_S + 1
 
     def shutdown(self) -> None:
-        """Flushes and stops every provider (the metric reader exports once more); idempotent."""
-        while self._shutdown:
-            step = self._shutdown.pop()
-            try:
-                step()
-            except Exception as error:  # shutting down must not raise into the app
-                log.warning("telemetry shutdown step failed: %s", error)
+        """Flushes and stops every provider (the metric reader exports once more); idempotent.
+
+        The providers flush side by side, so that a dead GreptimeDB holds shutdown for one
+        export timeout (plus a second), not one per signal; what is still unsent then is dropped.
+        """
+        if self._detach:
+            self._detach()
+            self._detach = None
+        steps, self._shutdown = self._shutdown, []
+        threads = [threading.Thread(target=_quietly, args=(step,), daemon=True) for step in steps]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + self._shutdown_timeout_s
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if any(thread.is_alive() for thread in threads):
+            log.warning(
+                "telemetry shutdown gave up after %.0f s: GreptimeDB did not answer; "
+                "unsent data is dropped",
+                self._shutdown_timeout_s,
+            )
+
+
+def _quietly(step: Callable[[], object]) -> None:
+    try:
+        step()
+    except Exception as error:  # shutting down must not raise into the app
+        log.warning("telemetry shutdown step failed: %s", error)
 
 
 def _instruments(meter: metrics.Meter) -> dict:
@@ -255,7 +279,7 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
         export_timeout_millis=timeout * 1000,
     )
     meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
-    steps.insert(0, meter_provider.shutdown)  # last: its final export counts the last requests
+    steps.append(meter_provider.shutdown)  # its final export counts the last requests
 
     logger_provider = LoggerProvider(resource=resource)
     logger_provider.add_log_record_processor(
@@ -271,7 +295,6 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
     handler = LoggingHandler(logger_provider=logger_provider)
     logger.addHandler(handler)
     steps.append(logger_provider.shutdown)
-    steps.append(lambda: logger.removeHandler(handler))
 
     reason = f"exporting to {config.base_url} (database {config.database})"
     log.info("telemetry on: %s", reason)
@@ -282,6 +305,8 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
         logger=logger,
         tracer_provider=tracer_provider,
         meter_provider=meter_provider,
+        _detach=lambda: logger.removeHandler(handler),
         _shutdown=steps,
+        _shutdown_timeout_s=timeout + 1,
         **_instruments(meter_provider.get_meter("agent", config.service_version)),
     )

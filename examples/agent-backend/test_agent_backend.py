@@ -258,7 +258,7 @@ def test_a_dead_greptimedb_never_blocks_a_request(backend, monkeypatch):
         port = hole.port if backend == "hanging" else _closed_port()
         obs = initialize_observability(
             {"GREPTIME_HOST": f"127.0.0.1:{port}", "OTEL_METRIC_EXPORT_INTERVAL": "50"},
-            export_timeout_s=1.0,
+            export_timeout_s=2.0,
         )
         assert obs.enabled
         client = TestClient(create_app(obs))
@@ -271,8 +271,12 @@ def test_a_dead_greptimedb_never_blocks_a_request(backend, monkeypatch):
         # The tools themselves take ~15 ms for the pair; an export waited on would take 1 s.
         assert slowest < 0.5, f"a request took {slowest:.3f} s with GreptimeDB {backend}"
         started = time.perf_counter()
-        client.__exit__(None, None, None)  # shutdown: flushes, bounded by the export timeout
-        assert time.perf_counter() - started < 10
+        client.__exit__(None, None, None)  # shutdown: the three providers flush side by side
+        took = time.perf_counter() - started
+        # At most one export timeout and a second (2 + 1 s here, 10 + 1 s by default), not one
+        # timeout per signal: a dead GreptimeDB must not hold the app's shutdown past a
+        # container's grace period.
+        assert took < 3.5, f"shutdown took {took:.1f} s with GreptimeDB {backend}"
 
 
 def test_shutdown_detaches_the_log_handler_and_is_idempotent():
