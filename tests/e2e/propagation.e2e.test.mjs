@@ -8,14 +8,15 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, startBackend, useTestPage } from './harness.mjs';
 
-const env = useTestPage();
 let backend;
-/** The agent, started on first use (after the receiver it exports to). */
-const useBackend = async () => (backend ??= await startBackend(env.receiver.url));
-
+// Registered before the receiver's fixture, so it runs first: the agent flushes at shutdown,
+// and a receiver already gone would hold that flush for the agent's export timeout.
 after(async () => {
   await backend?.stop();
 });
+const env = useTestPage();
+/** The agent, started on first use (after the receiver it exports to). */
+const useBackend = async () => (backend ??= await startBackend(env.receiver.url));
 
 async function waitForItems(read, predicate, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
