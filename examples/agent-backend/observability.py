@@ -257,44 +257,53 @@ def _setup(config: GreptimeConfig, logger: logging.Logger) -> Observability:
     resource = Resource.create(attributes)
     timeout = config.export_timeout_s
     steps: list[Callable[[], object]] = []
+    try:
+        tracer_provider = TracerProvider(resource=resource)
+        tracer_provider.add_span_processor(
+            BatchSpanProcessor(
+                OTLPSpanExporter(
+                    endpoint=config.endpoint("traces"),
+                    headers=config.headers("traces"),
+                    timeout=timeout,
+                ),
+                export_timeout_millis=timeout * 1000,
+            )
+        )
+        steps.append(tracer_provider.shutdown)
 
-    tracer_provider = TracerProvider(resource=resource)
-    tracer_provider.add_span_processor(
-        BatchSpanProcessor(
-            OTLPSpanExporter(
-                endpoint=config.endpoint("traces"),
-                headers=config.headers("traces"),
+        reader = PeriodicExportingMetricReader(
+            OTLPMetricExporter(
+                endpoint=config.endpoint("metrics"),
+                headers=config.headers("metrics"),
                 timeout=timeout,
             ),
+            export_interval_millis=config.metric_export_interval_ms,
             export_timeout_millis=timeout * 1000,
         )
-    )
-    steps.append(tracer_provider.shutdown)
+        meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+        steps.append(meter_provider.shutdown)  # its final export counts the last requests
 
-    reader = PeriodicExportingMetricReader(
-        OTLPMetricExporter(
-            endpoint=config.endpoint("metrics"), headers=config.headers("metrics"), timeout=timeout
-        ),
-        export_interval_millis=config.metric_export_interval_ms,
-        export_timeout_millis=timeout * 1000,
-    )
-    meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
-    steps.append(meter_provider.shutdown)  # its final export counts the last requests
-
-    logger_provider = LoggerProvider(resource=resource)
-    logger_provider.add_log_record_processor(
-        BatchLogRecordProcessor(
-            OTLPLogExporter(
-                endpoint=config.endpoint("logs"), headers=config.headers("logs"), timeout=timeout
-            ),
-            export_timeout_millis=timeout * 1000,
+        logger_provider = LoggerProvider(resource=resource)
+        logger_provider.add_log_record_processor(
+            BatchLogRecordProcessor(
+                OTLPLogExporter(
+                    endpoint=config.endpoint("logs"),
+                    headers=config.headers("logs"),
+                    timeout=timeout,
+                ),
+                export_timeout_millis=timeout * 1000,
+            )
         )
-    )
-    # On the app's logger only: the exporters' own failure messages (urllib3, the SDK) must not
-    # be exported through the exporter that is failing.
-    handler = LoggingHandler(logger_provider=logger_provider)
-    logger.addHandler(handler)
-    steps.append(logger_provider.shutdown)
+        # On the app's logger only: the exporters' own failure messages (urllib3, the SDK) must
+        # not be exported through the exporter that is failing.
+        handler = LoggingHandler(logger_provider=logger_provider)
+        logger.addHandler(handler)
+        steps.append(logger_provider.shutdown)
+    except Exception:
+        # Stop what was already started (its export threads), then report the failure.
+        for step in steps:
+            _quietly(step)
+        raise
 
     reason = f"exporting to {config.base_url} (database {config.database})"
     log.info("telemetry on: %s", reason)

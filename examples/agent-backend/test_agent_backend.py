@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,6 +152,20 @@ def test_a_failure_during_setup_means_no_telemetry_and_one_line(caplog, monkeypa
     ]
     with TestClient(create_app(obs)) as client:
         assert _run_tools(client)[0]["status"] == "ok"
+
+    # A failure after the trace and metric providers started stops them again (no export
+    # threads left running) and attaches no log handler.
+    caplog.clear()
+    monkeypatch.undo()
+    import opentelemetry.exporter.otlp.proto.http._log_exporter as log_exporter
+
+    threads = threading.active_count()
+    monkeypatch.setattr(log_exporter, "OTLPLogExporter", broken)
+    obs = initialize_observability({"GREPTIME_HOST": "localhost:4000"})
+    assert not obs.enabled
+    assert "RuntimeError: no exporter today" in _fallback_lines(caplog)[0]
+    assert threading.active_count() == threads
+    assert not [h for h in obs.logger.handlers if type(h).__name__ == "LoggingHandler"]
 
 
 def test_traces_metrics_and_logs_reach_greptimedb_with_auth_and_headers():
