@@ -14,15 +14,15 @@ if (!realEndpoint) {
   receiver = await startReceiver(['--summary'], { echo: true, port: Number(process.env.DEMO_RECEIVER_PORT || 4000) });
 }
 const endpoint = realEndpoint || receiver.url;
-// The traced backend (examples/traced-backend): the app's tool calls go there, and its spans
-// join the browser's traces. It exports to the same place (real GreptimeDB credentials aside:
-// it sends none, so point it at a GreptimeDB without a user provider, or at the receiver).
-const backend = await startBackend(endpoint, Number(process.env.DEMO_BACKEND_PORT || 8000));
+// The agent (examples/agent-backend, FastAPI): the app's tool calls go there, and its spans join
+// the browser's traces. Its traces, metrics and logs go to the same place, with the same
+// GREPTIME_DB / GREPTIME_USERNAME / GREPTIME_PASSWORD (inherited from this environment).
+const backend = await startBackend(endpoint, Number(process.env.DEMO_BACKEND_PORT || 8000), { echo: true });
 const backendUrl = `http://127.0.0.1:${backend.port}`;
 const site = await serveStatic(join(ROOT, 'examples/react-vite/dist'), Number(process.env.DEMO_PORT || 5173));
 const appUrl = `${site.url}/?endpoint=${encodeURIComponent(endpoint)}&backend=${encodeURIComponent(backendUrl)}`;
 console.log(`\n[demo] app:      ${appUrl}`);
-console.log(`[demo] backend:  ${backendUrl} (Python, OpenTelemetry SDK; continues the browser's traces)`);
+console.log(`[demo] agent:    ${backendUrl} (FastAPI, OpenTelemetry's Python SDK; continues the browser's traces)`);
 console.log(`[demo] telemetry → ${realEndpoint ? `GreptimeDB at ${endpoint} (database ${database})` : `local GreptimeDB-compatible receiver at ${endpoint}`}`);
 
 async function visit() {
@@ -72,11 +72,20 @@ function printTraces(spans) {
     for (const c of children.get(s.span_id) ?? []) line(c, depth + 1);
   };
   console.log(`\n[demo] ${spans.length} spans arrived (decoded by the receiver with the official opentelemetry-proto package):`);
-  for (const root of spans.filter((s) => !ids.has(s.parent_span_id))) line(root, 0);
+  // Traces that cross from the browser into the agent first; the agent's CORS preflights
+  // (a root span each, no traceparent is sent with them) as one line.
+  const services = new Map();
+  for (const s of spans) services.set(s.trace_id, (services.get(s.trace_id) ?? new Set()).add(s.service_name));
+  const roots = spans.filter((s) => !ids.has(s.parent_span_id));
+  const preflights = roots.filter((s) => s.name.startsWith('OPTIONS '));
+  const joined = (s) => (services.get(s.trace_id).size > 1 ? 0 : 1);
+  for (const root of roots.filter((s) => !preflights.includes(s)).sort((a, b) => joined(a) - joined(b))) line(root, 0);
+  if (preflights.length) console.log(`  (and ${preflights.length} CORS preflight spans of the agent: ${[...new Set(preflights.map((s) => s.name))].join(', ')})`);
 }
 
 async function queryGreptime() {
-  const sql = `SELECT span_name, span_status_code, duration_nano / 1000000 AS ms, trace_id FROM opentelemetry_traces WHERE service_name = 'agent-workbench-web' ORDER BY "timestamp" DESC LIMIT 20`;
+  // Both runtimes: the browser's spans and the agent's, joined by trace_id.
+  const sql = `SELECT service_name, span_name, span_status_code, duration_nano / 1000000 AS ms, trace_id FROM opentelemetry_traces WHERE service_name IN ('agent-workbench-web', 'agent-backend') ORDER BY "timestamp" DESC LIMIT 30`;
   const headers = { 'content-type': 'application/x-www-form-urlencoded' };
   if (process.env.GREPTIME_USERNAME) {
     headers.authorization = `Basic ${Buffer.from(`${process.env.GREPTIME_USERNAME}:${process.env.GREPTIME_PASSWORD ?? ''}`).toString('base64')}`;
@@ -94,22 +103,47 @@ async function queryGreptime() {
   for (const row of records.rows) console.log(`  ${row.join(' | ')}`);
 }
 
+/** The table GreptimeDB stores a metric in (the README's naming rules). */
+function greptimeTable(p) {
+  const units = { ms: 'milliseconds', s: 'seconds', By: 'bytes' };
+  let name = p.name.split(/[^a-zA-Z0-9]+/).filter(Boolean).join('_');
+  const unit = units[p.unit] ?? (p.unit && p.unit !== '1' && !p.unit.startsWith('{') ? p.unit.split(/[^a-zA-Z0-9]+/).filter(Boolean).join('_') : '');
+  if (unit) name += `_${unit}`;
+  if (p.type === 'sum' && p.is_monotonic) name += '_total';
+  return p.type === 'histogram' ? `${name}_bucket/_sum/_count` : name;
+}
+
 function printMetricsAndLogs(points, logs) {
-  console.log(`\n[demo] ${points.length} metric data points arrived (latest of each series):`);
+  console.log(`\n[demo] ${points.length} metric data points arrived (latest of each series, by service; GreptimeDB table in brackets):`);
   const latest = new Map();
-  for (const p of points) latest.set(`${p.name} ${JSON.stringify(p.attributes)}`, p);
-  for (const p of latest.values()) {
-    const labels = Object.entries(p.attributes).map(([k, v]) => `${k}=${v.value}`).join(',');
-    const value = p.type === 'histogram' ? `count ${p.count}, sum ${Number(p.sum).toFixed(1)}` : p.value;
-    console.log(`  ${p.name}{${labels}} ${p.type}: ${value}`);
+  for (const p of points) latest.set(`${p.service_name} ${p.name} ${JSON.stringify(p.attributes)}`, p);
+  for (const service of new Set([...latest.values()].map((p) => p.service_name))) {
+    console.log(`  ${service}:`);
+    for (const p of [...latest.values()].filter((x) => x.service_name === service)) {
+      const labels = Object.entries(p.attributes).map(([k, v]) => `${k}=${v.value}`).join(',');
+      const value = p.type === 'histogram' ? `count ${p.count}, sum ${Number(p.sum).toFixed(p.unit === 's' ? 4 : 1)}` : p.value;
+      console.log(`    ${p.name}{${labels}} ${p.type}: ${value}  [${greptimeTable(p)}]`);
+    }
   }
   console.log(`\n[demo] ${logs.length} log records arrived:`);
-  for (const l of logs) console.log(`  ${l.severity_text || '-'} ${l.body?.value ?? ''}${l.trace_id ? `  (trace ${l.trace_id.slice(0, 8)}…)` : ''}`);
+  for (const l of logs) console.log(`  ${l.severity_text || '-'} ${l.body?.value ?? ''}  [${l.service_name}]${l.trace_id ? `  (trace ${l.trace_id.slice(0, 8)}…, span ${l.span_id.slice(0, 8)}…)` : ''}`);
+}
+
+/** Waits (up to 5 s) until the agent's spans and metrics for the visit have arrived. */
+async function waitForAgent() {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const [spans, points] = await Promise.all([receiver.spans(), receiver.metrics()]);
+    const tools = spans.filter((s) => s.name.startsWith('execute_tool ')).length;
+    if (tools >= 3 && points.some((p) => p.name === 'agent.ui.elements')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 try {
   await visit();
   if (receiver) {
+    await waitForAgent();
     printTraces(await receiver.spans());
     printMetricsAndLogs(await receiver.metrics(), await receiver.logs());
   } else {

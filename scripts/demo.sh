@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds the package, builds the React example from the packed tarball, starts a
 # local GreptimeDB-compatible receiver (or uses a real GreptimeDB, see below), serves the app,
+# starts the agent (examples/agent-backend, FastAPI) the app calls for its tool calls, and
 # drives it once in headless Chromium and prints what arrives. Then it keeps serving so you can
 # open the app yourself; Ctrl-C stops everything. `--once` exits after the first visit.
 #

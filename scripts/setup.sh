@@ -57,13 +57,13 @@ fi
 
 # 4. Python venv for the GreptimeDB-compatible receiver: it decodes with the official
 #    opentelemetry-proto package, so our encoder is checked by an implementation that is not ours.
-#    The traced backend example (OpenTelemetry's Python SDK) shares it.
+#    The agent backend example (FastAPI, OpenTelemetry's Python SDK) shares it.
 pystamp=.venv/.setup-stamp
-if [ ! -f "$pystamp" ] || ! cat tests/receiver/requirements.txt examples/traced-backend/requirements.txt | cmp -s - "$pystamp"; then
-  log "python venv for the receiver and the traced backend"
+if [ ! -f "$pystamp" ] || ! cat tests/receiver/requirements.txt examples/agent-backend/requirements.txt | cmp -s - "$pystamp"; then
+  log "python venv for the receiver and the agent backend"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/receiver/requirements.txt -r examples/traced-backend/requirements.txt
-  cat tests/receiver/requirements.txt examples/traced-backend/requirements.txt > "$pystamp"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/receiver/requirements.txt -r examples/agent-backend/requirements.txt
+  cat tests/receiver/requirements.txt examples/agent-backend/requirements.txt > "$pystamp"
 fi
 
 log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(.venv/bin/python --version)"

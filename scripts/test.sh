@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (the README's test command; .ci/run runs exactly this). Installs what it needs first.
 #   1. Rust format, lints, unit tests   5. JS unit tests against the built package (Node)
-#   2. receiver contract tests          6. React hook tests (Vitest + Testing Library; React 19, then 18)
+#   2. receiver, agent backend (pytest) 6. React hook tests (Vitest + Testing Library; React 19, then 18)
 #   3. WASM tests in headless Chrome    7. end-to-end tests in headless Chromium against the receiver
 #   4. package build (load check, sizes) 8. the React example, built by Vite from the packed tarball, in Chromium
 set -euo pipefail
@@ -16,8 +16,9 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo test --locked --workspace
 
-step "2/8 receiver contract tests (pytest)"
+step "2/8 receiver contract tests, then the agent backend's observability (pytest)"
 .venv/bin/python -m pytest tests/receiver -q -p no:cacheprovider
+.venv/bin/python -m pytest examples/agent-backend -q -p no:cacheprovider
 
 step "3/8 WASM tests in headless Chrome (wasm-bindgen-test)"
 wasm-pack test --headless --chrome -- --locked

@@ -74,9 +74,18 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
   };
 }
 
-/** Starts examples/traced-backend/server.py (on a free port unless given), exporting to `endpoint`. */
-export async function startBackend(endpoint, port = 0) {
-  const child = spawn(PYTHON, [join(ROOT, 'examples/traced-backend/server.py'), '--port', String(port), '--endpoint', endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the agent (examples/agent-backend/agent.py, FastAPI) on a free port unless given, with
+ * its telemetry going to `endpoint` (`GREPTIME_HOST`; credentials and database from the
+ * environment). Exports are quicker than the agent's defaults (spans and logs within 200 ms,
+ * metrics every second) so that tests and the demo need not wait; `env` overrides. `echo` passes
+ * the agent's output through. stop() shuts it down gracefully, which flushes its telemetry.
+ */
+export async function startBackend(endpoint, port = 0, { env = {}, echo = false } = {}) {
+  const child = spawn(PYTHON, [join(ROOT, 'examples/agent-backend/agent.py'), '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GREPTIME_HOST: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BLRP_SCHEDULE_DELAY: '200', OTEL_METRIC_EXPORT_INTERVAL: '1000', ...env },
+  });
   let output = '';
   const listening = await new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`backend did not start:\n${output}`)), 15000);
@@ -89,6 +98,10 @@ export async function startBackend(endpoint, port = 0) {
       }
     });
     child.stderr.on('data', (c) => (output += c));
+    if (echo) {
+      child.stdout.pipe(process.stdout);
+      child.stderr.pipe(process.stderr);
+    }
     child.on('exit', (code) => reject(new Error(`backend exited with ${code}:\n${output}`)));
   });
   return { port: listening, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) };

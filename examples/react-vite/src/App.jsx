@@ -12,11 +12,22 @@ import {
 
 const TOOLS = ['search_docs', 'query_metrics', 'broken_tool'];
 
+/** The agent (examples/agent-backend) runs the tool: POST /api/agent, JSON both ways. */
+const askAgent = (tool) =>
+  fetch(`${backendUrl}/api/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tool, input: 'greptime' }) });
+
+/** Tells the agent a UI element came (+1) or went (-1): its `agent.ui.elements` up-down counter. */
+const reportUiElement = (kind, change) => {
+  if (!backendUrl) return;
+  fetch(`${backendUrl}/api/ui-elements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind, change }) }).catch(() => {});
+};
+
 /**
  * The agent panel. A click is a traced user action; the tool call inside it is a tracked
  * callback (a child span, counted and timed by the SDK); its fetch is a client span below that
- * (instrumentFetch), and the backend's spans below that. The app adds its own metrics
- * (`agent.tool_calls`, `agent.tool_call.duration`) and logs failures.
+ * (instrumentFetch), and the agent's spans below that (its FastAPI span, `agent_execution`, the
+ * tool's span). The app adds its own metrics (`agent.tool_calls`, `agent.tool_call.duration`)
+ * and logs failures.
  */
 function AgentPanel({ onLog }) {
   useComponentLifecycleTracking('AgentPanel');
@@ -38,12 +49,11 @@ function AgentPanel({ onLog }) {
       const started = performance.now();
       let status = 'ok';
       try {
-        // A client span with `traceparent` (instrumentFetch): the backend continues this trace.
-        const url = backendUrl ? `${backendUrl}/api/search?q=${encodeURIComponent(tool)}` : '/tool-result.json';
-        const data = await (await fetch(url)).json();
-        if (tool === 'broken_tool') {
+        // A client span with `traceparent` (instrumentFetch): the agent continues this trace.
+        const data = await (backendUrl ? askAgent(tool) : fetch('/tool-result.json')).then((r) => r.json());
+        if (tool === 'broken_tool' || data.status === 'error') {
           status = 'error';
-          const error = new Error('tool failed: upstream timed out');
+          const error = new Error(data.error ?? 'tool failed: upstream timed out');
           // Still inside the tracked call (across its awaits): the log joins its trace.
           logger.emit({ severityText: 'ERROR', body: `tool ${tool} failed: ${error.message}`, attributes: { 'tool.name': tool } });
           throw error;
@@ -87,7 +97,7 @@ function UiElement({ element, onRemove }) {
   useComponentLifecycleTracking('UiElement', { 'ui.element.kind': element.kind, 'ui.element.id': element.id });
   return (
     <li>
-      {element.kind} #{element.id} <button onClick={() => onRemove(element.id)}>remove</button>
+      {element.kind} #{element.id} <button onClick={() => onRemove(element)}>remove</button>
     </li>
   );
 }
@@ -95,8 +105,14 @@ function UiElement({ element, onRemove }) {
 function UiElements() {
   const [elements, setElements] = useState([]);
   const nextId = useRef(1);
-  const add = useTrackedCallback('ui.element upsert', (kind) => setElements((list) => [...list, { id: nextId.current++, kind }]), []);
-  const remove = useTrackedCallback('ui.element remove', (id) => setElements((list) => list.filter((e) => e.id !== id)), []);
+  const add = useTrackedCallback('ui.element upsert', (kind) => {
+    setElements((list) => [...list, { id: nextId.current++, kind }]);
+    reportUiElement(kind, 1);
+  }, []);
+  const remove = useTrackedCallback('ui.element remove', (element) => {
+    setElements((list) => list.filter((e) => e.id !== element.id));
+    reportUiElement(element.kind, -1);
+  }, []);
   return (
     <section>
       <h2>UI elements</h2>

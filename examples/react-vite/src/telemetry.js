@@ -1,7 +1,7 @@
 // Telemetry configuration for the example. The endpoint comes from `?endpoint=` (the demo and
 // tests use it to point at their receiver), else VITE_GREPTIME_ENDPOINT at build time, else a
-// local GreptimeDB on its default port. `?backend=` names the traced backend
-// (examples/traced-backend) the tool calls go to; without it they read a static file.
+// local GreptimeDB on its default port. `?backend=` names the agent (examples/agent-backend)
+// the tool calls go to; without it they read a static file.
 const params = new URLSearchParams(location.search);
 const env = import.meta.env;
 
@@ -21,7 +21,7 @@ export const telemetryConfig = {
   metrics: { exportIntervalMillis: 5000 },
   captureErrors: true,
   // Every fetch is a client span; same-origin requests and the backend get `traceparent`, so
-  // the backend's spans join the browser's trace.
+  // the agent's spans join the browser's trace.
   instrumentFetch: true,
   propagateTraceHeaderCorsUrls: backendUrl ? [backendUrl] : [],
 };
