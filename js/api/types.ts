@@ -372,6 +372,8 @@ export interface TelemetryStats {
   invalidArguments: number;
   /** Calls on a span after `end()`, ignored. */
   callsAfterEnd: number;
+  /** Spans and log records dropped because they could not be written for the core (a bug if ever non-zero). */
+  unwritableRecords: number;
   /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
   malformedRecordChunks: number;
   /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */

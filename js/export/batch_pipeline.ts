@@ -40,7 +40,9 @@ export class BatchPipeline<T> {
     private readonly handle: CoreHandle,
     private readonly signal: SignalNumber,
     private readonly sender: Sender,
-    private readonly write: (writer: RecordWriter, item: T) => void,
+    /** Writes one item whole, or nothing and returns false (counted by the caller). */
+    private readonly write: (writer: RecordWriter, item: T) => boolean,
+    private readonly onUnwritable: () => void = () => {},
   ) {
     const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
     this.maxQueueSize = maxQueueSize;
@@ -120,7 +122,7 @@ export class BatchPipeline<T> {
     const items = this.pending;
     this.pending = [];
     for (let i = 0; i < items.length; i++) {
-      this.write(this.writer, items[i]);
+      if (!this.write(this.writer, items[i])) this.onUnwritable();
       if (this.writer.length >= CHUNK_BYTES) this.ingest();
     }
     this.ingest();

@@ -9,9 +9,29 @@ const STATE = Symbol('greptime-web-telemetry.xhr');
 interface XhrState {
   method: string;
   url: URL | undefined;
+  /** The span of the request in flight, ended by the one `loadend` listener. */
+  span?: Span;
 }
 
-type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState };
+/** Whether this XMLHttpRequest already has our `loadend` listener: one per object, however often it is reused. */
+const LISTENING = Symbol('greptime-web-telemetry.xhr.listening');
+
+type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState; [LISTENING]?: true };
+
+function onLoadEnd(this: TrackedXhr): void {
+  const state = this[STATE];
+  const span = state?.span;
+  if (!state || !span) return;
+  state.span = undefined;
+  try {
+    if (this.status > 0) span.setAttribute('http.response.status_code', this.status);
+    if (this.status === 0 || this.status >= 400) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: this.status === 0 ? 'network error' : `HTTP ${this.status}` });
+    }
+  } finally {
+    span.end();
+  }
+}
 
 export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, ignore: (url: URL) => boolean): () => void {
   if (typeof XMLHttpRequest === 'undefined' || typeof location === 'undefined') return () => {};
@@ -26,7 +46,13 @@ export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, 
     } catch {
       parsed = undefined;
     }
-    this[STATE] = { method: String(method).toUpperCase(), url: parsed };
+    // open() on a request in flight cancels it without a loadend: end its span here.
+    const inFlight = this[STATE]?.span;
+    if (inFlight) {
+      inFlight.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled by open()' });
+      inFlight.end();
+    }
+    this[STATE] = { method: typeof method === 'string' ? method.toUpperCase() : 'GET', url: parsed };
     return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
   } as typeof proto.open;
 
@@ -44,14 +70,11 @@ export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, 
           this.setRequestHeader('traceparent', headers.traceparent);
           if (headers.tracestate) this.setRequestHeader('tracestate', headers.tracestate);
         }
-        const started = span;
-        this.addEventListener('loadend', () => {
-          if (this.status > 0) started.setAttribute('http.response.status_code', this.status);
-          if (this.status === 0 || this.status >= 400) {
-            started.setStatus({ code: SpanStatusCode.ERROR, message: this.status === 0 ? 'network error' : `HTTP ${this.status}` });
-          }
-          started.end();
-        });
+        state.span = span;
+        if (!this[LISTENING]) {
+          this[LISTENING] = true;
+          this.addEventListener('loadend', onLoadEnd);
+        }
       } catch {
         // Instrumentation must never break the request.
       }

@@ -16,7 +16,7 @@ import type {
   UpDownCounter,
 } from '../api/types.js';
 import type { CoreHandle } from '../export/core_handle.js';
-import { describe, type Diagnostics } from '../runtime/diagnostics.js';
+import { describe, thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
 import { newAttributeList, putAttributes } from '../trace/attributes.js';
 import { nowMillis } from '../trace/clock.js';
 import type { ResolvedSpanLimits } from '../trace/limits.js';
@@ -72,11 +72,20 @@ function seriesNode(root: TrieNode, attributes: MetricAttributes): TrieNode {
   return node;
 }
 
-/** Lengths prefix every entry, so no content can be mistaken for a separator. */
+/**
+ * Lengths prefix every entry, so no content can be mistaken for a separator. Only primitives
+ * are stringified (an array holding anything else is dropped at registration, so all such
+ * arrays share one key): `String()` of an object can throw or run app code.
+ */
 function arrayKey(v: object): string {
   if (!Array.isArray(v)) return '\u0000object';
   let key = '\u0000array';
-  for (const x of v) key += `${typeof x}${String(x).length}:${String(x)}`;
+  for (const x of v) {
+    const t = typeof x;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean' && x !== null && x !== undefined) return '\u0000invalid';
+    const text = String(x);
+    key += `${t}${text.length}:${text}`;
+  }
   return key;
 }
 
@@ -105,7 +114,14 @@ class InstrumentBase {
       );
       return;
     }
-    const series = this.seriesFor(attributes);
+    let series: number;
+    try {
+      series = this.seriesFor(attributes);
+    } catch {
+      // A Proxy or a throwing getter as attributes: the measurement cannot be attributed.
+      this.host.diag.report('invalidMeasurements', () => `"${this.name}": measurement dropped: its attributes could not be read`);
+      return;
+    }
     if (series >= 0) this.host.buffer.push(series, value);
   }
 
@@ -184,7 +200,7 @@ export class ObservableImpl extends InstrumentBase implements Observable {
           }
         }
       } catch (error) {
-        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${String(error)}`);
+        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${thrownMessage(error, true)}`);
       }
     }
   }

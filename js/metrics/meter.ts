@@ -9,6 +9,11 @@ export interface InstrumentRegistry {
   readonly observables: ObservableImpl[];
 }
 
+/** The instrument's name for warnings: `String()` of a Symbol or Proxy would throw. */
+function nameOf(name: unknown): string {
+  return typeof name === 'string' ? name : describe(name);
+}
+
 export class MeterImpl implements Meter {
   constructor(
     private readonly host: MetricsHost,
@@ -18,19 +23,19 @@ export class MeterImpl implements Meter {
   ) {}
 
   createCounter(name: string, options?: MetricOptions): Counter {
-    return new CounterImpl(this.host, this.register(Kind.Counter, name, options), Kind.Counter, String(name));
+    return new CounterImpl(this.host, this.register(Kind.Counter, name, options), Kind.Counter, nameOf(name));
   }
 
   createUpDownCounter(name: string, options?: MetricOptions): UpDownCounter {
-    return new CounterImpl(this.host, this.register(Kind.UpDownCounter, name, options), Kind.UpDownCounter, String(name));
+    return new CounterImpl(this.host, this.register(Kind.UpDownCounter, name, options), Kind.UpDownCounter, nameOf(name));
   }
 
   createHistogram(name: string, options?: MetricOptions): Histogram {
-    return new HistogramImpl(this.host, this.register(Kind.Histogram, name, options), Kind.Histogram, String(name));
+    return new HistogramImpl(this.host, this.register(Kind.Histogram, name, options), Kind.Histogram, nameOf(name));
   }
 
   createGauge(name: string, options?: MetricOptions): Gauge {
-    return new HistogramImpl(this.host, this.register(Kind.Gauge, name, options), Kind.Gauge, String(name));
+    return new HistogramImpl(this.host, this.register(Kind.Gauge, name, options), Kind.Gauge, nameOf(name));
   }
 
   createObservableCounter(name: string, options?: MetricOptions): Observable {
@@ -46,7 +51,7 @@ export class MeterImpl implements Meter {
   }
 
   private observable(kind: Kind, name: string, options: MetricOptions | undefined): Observable {
-    const instrument = new ObservableImpl(this.host, this.register(kind, name, options), kind, String(name));
+    const instrument = new ObservableImpl(this.host, this.register(kind, name, options), kind, nameOf(name));
     if (instrument.id >= 0) this.registry.observables.push(instrument);
     return instrument;
   }
@@ -58,11 +63,18 @@ export class MeterImpl implements Meter {
       return -1;
     }
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    const boundaries = options?.advice?.explicitBucketBoundaries;
-    const bounds = Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number') ? new Float64Array(boundaries) : new Float64Array(0);
-    return this.host.handle.call(
-      (c) => c.registerInstrument(kind, name, text(options?.description), text(options?.unit), this.scopeName, this.scopeVersion, bounds),
-      -1,
-    );
+    let description = '';
+    let unit = '';
+    let bounds = new Float64Array(0);
+    try {
+      description = text(options?.description);
+      unit = text(options?.unit);
+      const boundaries = options?.advice?.explicitBucketBoundaries;
+      if (Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number')) bounds = new Float64Array(boundaries);
+    } catch {
+      // A Proxy or a throwing getter: the instrument is created with the defaults.
+      this.host.diag.report('invalidArguments', () => `"${name}": instrument options could not be read; using the defaults`);
+    }
+    return this.host.handle.call((c) => c.registerInstrument(kind, name, description, unit, this.scopeName, this.scopeVersion, bounds), -1);
   }
 }

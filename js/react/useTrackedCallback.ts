@@ -3,6 +3,7 @@
 import { useCallback, type DependencyList } from 'react';
 import type { Attributes, SpanKind, Telemetry } from '../api/types.js';
 import { SpanStatusCode } from '../api/types.js';
+import { thrownMessage } from '../runtime/diagnostics.js';
 import { withAmbientSpan } from '../trace/context.js';
 import { REACT_SCOPE } from './global.js';
 import { reactInstruments } from './instruments.js';
@@ -38,7 +39,7 @@ export function trackCallback<F extends (...args: any[]) => any>(telemetry: Tele
     const finish = (error?: unknown, failed = false) => {
       if (failed) {
         span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
       }
       span.end();
       const instruments = reactInstruments(telemetry);

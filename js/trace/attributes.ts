@@ -33,7 +33,14 @@ export function putAttribute(
     diag.report('invalidAttributes', () => `attribute key ${describe(key)} dropped: keys are non-empty strings`);
     return;
   }
-  const clean = cleanValue(key, value, lengthLimit, diag);
+  let clean: AttributeValue | undefined;
+  try {
+    clean = cleanValue(key, value, lengthLimit, diag);
+  } catch {
+    // An array Proxy whose traps throw, or an array with a throwing getter.
+    diag.report('invalidAttributes', () => `attribute "${key}" dropped: its value could not be read`);
+    return;
+  }
   if (clean === undefined) return;
   const i = list.keys.indexOf(key);
   if (i >= 0) {

@@ -135,8 +135,44 @@ export class RecordWriter {
     if (this.interned.size >= MAX_INTERNED_STRINGS) this.resetStrings();
   }
 
-  writeLog(log: LogRecordData): void {
+  /**
+   * Writes one log record; returns false, leaving the chunk as it was, when the record cannot
+   * be written (see `whole`).
+   */
+  writeLog(log: LogRecordData): boolean {
+    return this.whole(log, this.writeLogRecord);
+  }
+
+  /**
+   * Writes one ended span; returns false, leaving the chunk as it was, when the span cannot be
+   * written (see `whole`).
+   */
+  writeSpan(span: SpanRecord): boolean {
+    return this.whole(span, this.writeSpanRecord);
+  }
+
+  /**
+   * Writes one item or nothing: a throw halfway (a hostile value that got past the sanitizers,
+   * a failed allocation) rolls back the chunk's length and the strings interned meanwhile, so
+   * the next item starts on a record boundary and the core never sees half a record.
+   */
+  private whole<T>(item: T, write: (this: RecordWriter, item: T) => void): boolean {
     this.boundStrings();
+    const pos = this.pos;
+    const interned = this.interned.size;
+    try {
+      write.call(this, item);
+      return true;
+    } catch {
+      this.pos = pos;
+      if (this.interned.size > interned) {
+        for (const [s, id] of this.interned) if (id >= interned) this.interned.delete(s);
+      }
+      return false;
+    }
+  }
+
+  private writeLogRecord(log: LogRecordData): void {
     this.ensure(20);
     this.buf[this.pos++] = OP_LOG;
     this.f64(log.timeMs);
@@ -167,6 +203,9 @@ export class RecordWriter {
     this.inlineOnly = true;
     try {
       this.attributes(list);
+    } catch (error) {
+      this.pos = start;
+      throw error;
     } finally {
       this.inlineOnly = false;
     }
@@ -175,8 +214,7 @@ export class RecordWriter {
     return out;
   }
 
-  writeSpan(span: SpanRecord): void {
-    this.boundStrings();
+  private writeSpanRecord(span: SpanRecord): void {
     this.ensure(64);
     // Ids written in place: this runs once per span, before the JIT has warmed up too.
     const view = this.view;
