@@ -46,11 +46,18 @@ export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, 
     } catch {
       parsed = undefined;
     }
-    // open() on a request in flight cancels it without a loadend: end its span here.
-    const inFlight = this[STATE]?.span;
-    if (inFlight) {
-      inFlight.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled by open()' });
-      inFlight.end();
+    // A span still open here: either the request is done and the app reopens from an earlier
+    // loadend listener (ours has not run yet), or open() cancels a request in flight, which
+    // fires no loadend. Either way it ends now.
+    const previous = this[STATE];
+    if (previous?.span) {
+      if (this.readyState === 4) {
+        onLoadEnd.call(this);
+      } else {
+        previous.span.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled by open()' });
+        previous.span.end();
+        previous.span = undefined;
+      }
     }
     this[STATE] = { method: typeof method === 'string' ? method.toUpperCase() : 'GET', url: parsed };
     return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);

@@ -191,9 +191,15 @@ pub enum ConfigError {
     NotAnObject(&'static str),
     MissingEndpoint,
     EndpointNotString(&'static str),
-    InvalidEndpoint { value: String, reason: &'static str },
+    InvalidEndpoint {
+        value: String,
+        reason: &'static str,
+    },
     /// A setting sent as a header (`database`, `traceTable`, `logTable`) that `fetch` cannot send.
-    NotAHeaderValue { key: &'static str, value: String },
+    NotAHeaderValue {
+        key: &'static str,
+        value: String,
+    },
     Disabled,
 }
 

@@ -214,7 +214,11 @@ fn delivery_and_propagation_settings() {
 #[test]
 fn header_settings_fetch_cannot_send_are_rejected_at_configuration() {
     let with = |key: &str, value: &str| {
-        parse(&RawValue::object([("endpoint", RawValue::str("http://localhost:4000")), ("serviceName", RawValue::str("web")), (key, RawValue::str(value))]))
+        parse(&RawValue::object([
+            ("endpoint", RawValue::str("http://localhost:4000")),
+            ("serviceName", RawValue::str("web")),
+            (key, RawValue::str(value)),
+        ]))
     };
     for (key, value) in [("database", "日本_db"), ("traceTable", "traces\u{2028}"), ("logTable", "logs\nx"), ("database", "a\u{0}b")] {
         match with(key, value).config {

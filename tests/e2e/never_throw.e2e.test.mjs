@@ -38,7 +38,7 @@ test('hostile values at every public entry point never throw and leave the good 
       badDate,
       bigint: 10n,
     });
-    const t = await initTelemetry({ endpoint, serviceName: 'never-throw', batch: { maxQueueSize: 4, maxExportBatchSize: 2 } });
+    const t = await initTelemetry({ endpoint, serviceName: 'never-throw', batch: { maxExportBatchSize: 64 } });
     const threw = (window.__threw = []);
     const attempt = (window.__attempt = (label, fn) => {
       try {

@@ -23,7 +23,8 @@ const trap = () => {
 const hostileThrows = () => ({
   'a null-prototype object': Object.create(null),
   'an object whose toString throws': { toString: trap, valueOf: trap, [Symbol.toPrimitive]: trap },
-  'a Proxy whose traps throw': new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap }),
+  // React itself reads a thrown object's `then` (a thrown promise suspends): only that is allowed.
+  'a Proxy whose traps throw': new Proxy({}, { get: (_, key) => (key === 'then' ? undefined : trap()), has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap }),
   'a Symbol': Symbol('thrown'),
   'a frozen Error': Object.freeze(new TypeError('frozen failure')),
 });
@@ -115,7 +116,7 @@ describe('the last word reaches the receiver', () => {
   });
   const widgetPoints = (points, service, name) =>
     points.filter((p) => p.name === name && p.attributes['react.component.name']?.value === 'Widget' && JSON.stringify(p.resource ?? p).includes(service));
-  const waitUntil = async (check, what, timeoutMs = 8000) => {
+  const waitUntil = async (check, what, timeoutMs = 4000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await check();
@@ -128,7 +129,9 @@ describe('the last word reaches the receiver', () => {
   function Widget({ onTelemetry }) {
     useComponentLifecycleTracking('Widget');
     const telemetry = useTelemetry();
-    useEffect(() => onTelemetry(telemetry), [telemetry, onTelemetry]);
+    useEffect(() => {
+      onTelemetry(telemetry);
+    }, [telemetry, onTelemetry]);
     return <p>widget</p>;
   }
 
