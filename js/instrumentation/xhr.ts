@@ -21,7 +21,9 @@ type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState; [LISTENING]?: true };
 function onLoadEnd(this: TrackedXhr): void {
   const state = this[STATE];
   const span = state?.span;
-  if (!state || !span) return;
+  // Not DONE: the app already reopened and resent from an earlier loadend handler, and this
+  // event belongs to the previous request (whose span open() ended).
+  if (!state || !span || this.readyState !== 4) return;
   state.span = undefined;
   try {
     if (this.status > 0) span.setAttribute('http.response.status_code', this.status);
