@@ -20,11 +20,17 @@ afterEach(cleanup);
 const trap = () => {
   throw new Error('trap');
 };
+const REACT_READS = new Set(process.env.REACT === '18' ? ['then', '_suppressLogging', 'stack', 'message', 'name'] : ['then']);
 const hostileThrows = () => ({
   'a null-prototype object': Object.create(null),
   'an object whose toString throws': { toString: trap, valueOf: trap, [Symbol.toPrimitive]: trap },
-  // React itself reads a thrown object's `then` (a thrown promise suspends): only that is allowed.
-  'a Proxy whose traps throw': new Proxy({}, { get: (_, key) => (key === 'then' ? undefined : trap()), has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap }),
+  // React itself reads a thrown object's `then` (a thrown promise suspends); React 18 in
+  // development also `_suppressLogging`, and rethrows through a jsdom error event, which reads
+  // `name`, `message` and `stack`: only those reads are allowed (React 19: only `then`).
+  'a Proxy whose traps throw': new Proxy(
+    {},
+    { get: (_, key) => (REACT_READS.has(key) ? undefined : trap()), has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap },
+  ),
   'a Symbol': Symbol('thrown'),
   'a frozen Error': Object.freeze(new TypeError('frozen failure')),
 });
