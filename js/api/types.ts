@@ -222,7 +222,10 @@ export interface Logger {
 
 /** Batching of ended spans, with OpenTelemetry's BatchSpanProcessor defaults. */
 export interface BatchOptions {
-  /** Spans waiting for export beyond this are dropped and counted. Default 2048. */
+  /**
+   * Spans waiting for export beyond this are dropped and counted. Default 2048. The queue also
+   * holds at most 4 MiB of encoded items; beyond that too they are dropped (counted as queue full).
+   */
   maxQueueSize?: number;
   /** Spans per export request. Default 512. */
   maxExportBatchSize?: number;
@@ -267,7 +270,10 @@ export interface TelemetryConfig {
    * Without it telemetry is a no-op.
    */
   endpoint?: string;
-  /** Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`. */
+  /**
+   * Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`.
+   * Sent as a header, so Latin-1 only, no line breaks (as `traceTable`, `logTable`): otherwise telemetry is disabled with a warning.
+   */
   database?: string;
   /**
    * Credentials, sent as `x-greptime-auth: Basic …`. Anything in a browser is public: use a
@@ -275,7 +281,7 @@ export interface TelemetryConfig {
    */
   username?: string;
   password?: string;
-  /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). */
+  /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). A value beyond Latin-1 or with line breaks is ignored with a warning. */
   headers?: Record<string, string>;
   /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
   serviceName?: string;
