@@ -158,6 +158,14 @@ test('hostile values at every public entry point never throw and leave the good 
       attempt(`startTelemetry ${label}`, () => startTelemetry(h).shutdown());
       attempt(`startTelemetry fields ${label}`, () => startTelemetry({ endpoint, serviceName: h, headers: h }).shutdown());
     }
+    // Captured console calls with hostile arguments: the app's console.error must not throw.
+    const captured = await initTelemetry({ endpoint, serviceName: 'never-throw-console', captureConsole: ['error'], captureErrors: true });
+    for (const [label, h] of Object.entries(hostile)) {
+      if (label === 'huge') continue;
+      attempt(`console.error ${label}`, () => console.error('hostile', h));
+      attempt(`console.error alone ${label}`, () => console.error(h));
+    }
+    await captured.shutdown();
     // The same calls on a startTelemetry handle before its core has loaded (they are kept, then replayed).
     const early = startTelemetry({ endpoint, serviceName: 'never-throw-early' });
     for (const [label, h] of Object.entries(hostile)) {
