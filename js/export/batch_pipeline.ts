@@ -25,9 +25,18 @@ import type { SignalNumber } from './signals.js';
  */
 const CHUNK_BYTES = 64 * 1024;
 
+/**
+ * Items waiting in JS are handed over at once when their string content passes this many
+ * characters (about 1 MiB or more encoded), whatever their count: the core's queue is bounded
+ * in bytes (4 MiB), and a few huge spans must not wait in JS for the scheduled delay unbounded.
+ */
+const PENDING_CHARS = 1024 * 1024;
+
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
   private pending: T[] = [];
+  /** Approximate string content of `pending`, from `weigh`. */
+  private pendingChars = 0;
   private handOverQueued = false;
   private readonly maxQueueSize: number;
   private readonly maxExportBatchSize: number;
@@ -43,6 +52,8 @@ export class BatchPipeline<T> {
     /** Writes one item whole, or nothing and returns false (counted by the caller). */
     private readonly write: (writer: RecordWriter, item: T) => boolean,
     private readonly onUnwritable: () => void = () => {},
+    /** Approximate size of an item in characters (its strings); cheap, an upper bound is fine. */
+    private readonly weigh: (item: T) => number = () => 0,
   ) {
     const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
     this.maxQueueSize = maxQueueSize;
@@ -58,7 +69,8 @@ export class BatchPipeline<T> {
   add(item: T): void {
     if (!this.recording) return;
     const waiting = this.pending.push(item);
-    if (waiting >= this.maxQueueSize) {
+    this.pendingChars += this.weigh(item);
+    if (waiting >= this.maxQueueSize || this.pendingChars >= PENDING_CHARS) {
       this.handOver();
     } else if (waiting >= this.maxExportBatchSize) {
       this.queueHandOver();
@@ -121,6 +133,7 @@ export class BatchPipeline<T> {
     if (this.pending.length === 0) return;
     const items = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     for (let i = 0; i < items.length; i++) {
       if (!this.write(this.writer, items[i])) this.onUnwritable();
       if (this.writer.length >= CHUNK_BYTES) this.ingest();

@@ -149,3 +149,18 @@ export function cleanName(name: unknown, lengthLimit: number, diag: Diagnostics,
   diag.report('invalidArguments', () => `${what} name must be a non-empty string, got ${describe(name)}; using "unnamed"`);
   return 'unnamed';
 }
+
+/**
+ * The characters of a list's string values (array entries too), plus a few per entry: how
+ * much a pipeline holds while items wait in JS. Only walks what the list holds.
+ */
+export function attributeChars(list: AttributeList): number {
+  const { values } = list;
+  let n = values.length * 16;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) for (let j = 0; j < v.length; j++) n += typeof v[j] === 'string' ? (v[j] as string).length : 8;
+  }
+  return n;
+}

@@ -7,7 +7,7 @@
 import type { AttributeValue, Attributes, Link, Span, SpanContext, SpanStatus, TimeInput } from '../api/types.js';
 import { SpanStatusCode } from '../api/types.js';
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
-import { newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
+import { attributeChars, newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
 import { nowMillis, toEpochMillis } from './clock.js';
 import { hexToWords, wordsToHex } from './ids.js';
 import type { ResolvedSpanLimits } from './limits.js';
@@ -215,6 +215,14 @@ export class RecordingSpan implements Span, SpanRecord {
     this.runtime.diag.report('callsAfterEnd', () => `span "${this.name}": ${method}() after end() ignored`);
     return false;
   }
+}
+
+/** Approximate size of an ended span in characters, for the pipeline's bound on what waits in JS. */
+export function spanChars(span: RecordingSpan): number {
+  let n = span.name.length + span.traceState.length + span.statusMessage.length + attributeChars(span.attributes);
+  if (span.events) for (const e of span.events) n += e.name.length + attributeChars(e.attributes);
+  if (span.links) for (const l of span.links) n += l.traceState.length + attributeChars(l.attributes);
+  return n;
 }
 
 /** `toEpochMillis`, but a time input that throws when read (a Date with a hostile `getTime`) is now. */

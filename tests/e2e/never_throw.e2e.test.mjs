@@ -286,3 +286,26 @@ test('a reused XMLHttpRequest ends one span per send and gains no listener per s
   for (const s of spans) assert.equal(s.attributes['http.response.status_code']?.value, 200, JSON.stringify(s));
   await page.close();
 });
+
+test('huge spans do not wait in JS either: they are handed to the bounded queue as they end', async () => {
+  const { page, pageErrors } = await openPage(env.browser, env.site.url);
+  const result = await page.evaluate(async (endpoint) => {
+    // Fewer than a batch, and a long delay: without a byte bound they would all wait in JS.
+    const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'huge-waiting', batch: { scheduledDelayMillis: 600000 } });
+    const tracer = t.getTracer('huge');
+    for (let i = 0; i < 40; i++) {
+      const span = tracer.startSpan(`huge-${i}`);
+      for (let a = 0; a < 128; a++) span.setAttribute(`a${a}`, String.fromCharCode(97 + ((i + a) % 26)).repeat(8192));
+      span.end();
+    }
+    const s = t.stats();
+    await t.shutdown();
+    return { queued: s.spansQueued, dropped: s.spansDroppedQueueFull };
+  }, env.receiver.url);
+  assert.deepEqual(pageErrors, []);
+  // ~40 MiB ended in one task: at most about 1 MiB may still wait in JS, the rest is in the
+  // core's queue (under 4 MiB) or counted as dropped.
+  assert.ok(result.queued + result.dropped >= 38, JSON.stringify(result));
+  assert.ok(result.queued <= 4, JSON.stringify(result));
+  await page.close();
+});
