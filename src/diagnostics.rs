@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub enum Problem {
     /// An item arrived while its queue held `maxQueueSize` items; it was dropped.
     QueueFull(Signal),
-    /// An item would have taken its queue past `MAX_QUEUE_BYTES`; it was dropped.
+    /// An item would have taken its queue past its byte bound (2 KiB per `maxQueueSize` slot); it was dropped.
     QueueOverBytes(Signal),
     /// A record chunk from JS could not be decoded (a bug: reported, the chunk's rest dropped).
     MalformedRecord(Signal),

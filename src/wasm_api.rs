@@ -13,7 +13,7 @@ use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
-use crate::pipeline::batch_queue::{BatchQueue, Refused, MAX_QUEUE_BYTES};
+use crate::pipeline::batch_queue::{BatchQueue, Refused};
 use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRUMENTS};
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
@@ -202,6 +202,7 @@ impl TelemetryCore {
             Signal::Logs => (&mut self.logs, self.config.log_batch.max_queue_size),
             _ => (&mut self.spans, self.config.batch.max_queue_size),
         };
+        let max_bytes = queue.max_queue_bytes();
         let (mut dropped, mut over_bytes) = (0u64, 0u64);
         let sink = |item: Transcoded<'_>| match queue.push(item.scope, item.message) {
             Ok(()) => {}
@@ -222,9 +223,9 @@ impl TelemetryCore {
         });
         self.diagnostics.report(Problem::QueueOverBytes(signal), over_bytes, || {
             format!(
-                "{} queue over {} MiB of encoded data: dropping {} until an export makes room (counted in stats().{}DroppedQueueFull)",
+                "{} queue over {:.1} MiB of encoded data (2 KiB per `maxQueueSize` slot): dropping {} until an export makes room (counted in stats().{}DroppedQueueFull)",
                 signal.items(),
-                MAX_QUEUE_BYTES >> 20,
+                max_bytes as f64 / 1048576.0,
                 signal.items(),
                 if signal == Signal::Logs { "logs" } else { "spans" }
             )

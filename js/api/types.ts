@@ -224,7 +224,8 @@ export interface Logger {
 export interface BatchOptions {
   /**
    * Spans waiting for export beyond this are dropped and counted. Default 2048. The queue also
-   * holds at most 4 MiB of encoded items; beyond that too they are dropped (counted as queue full).
+   * holds at most 2 KiB of encoded items per slot on average (4 MiB at 2048); beyond that too
+   * they are dropped (counted as queue full).
    */
   maxQueueSize?: number;
   /** Spans per export request. Default 512. */

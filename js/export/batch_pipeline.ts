@@ -5,7 +5,8 @@
  * Ended items wait as they are (plain JS objects) until a full batch has ended, then a
  * microtask writes them into a JS-owned record chunk and hands that to WASM in one crossing
  * (per CHUNK_BYTES): `span.end()` itself only appends to an array. At most `maxQueueSize` items
- * wait in JS; beyond that they are handed over at once (and the core's queue bound applies).
+ * (or items with `maxQueueSize` × 2 K characters of strings) wait in JS; beyond that they are
+ * handed over at once (and the core's queue bounds, in items and bytes, apply).
  * Full batches go one request at a time; a flush starts every queued batch at once (the
  * `Sender` retries, splits and keeps for later). As in OpenTelemetry's batch processors, a full
  * batch is sent at once and whatever is left waits for the scheduled delay; the schedule,
@@ -26,11 +27,12 @@ import type { SignalNumber } from './signals.js';
 const CHUNK_BYTES = 64 * 1024;
 
 /**
- * Items waiting in JS are handed over at once when their string content passes this many
- * characters (about 1 MiB or more encoded), whatever their count: the core's queue is bounded
- * in bytes (4 MiB), and a few huge spans must not wait in JS for the scheduled delay unbounded.
+ * The core's queue holds at most `maxQueueSize` × this many encoded bytes (4 MiB at the default
+ * 2048). Items waiting in JS are handed over at once when their string content reaches as many
+ * characters, whatever their count: a few huge spans must not wait in JS for the scheduled
+ * delay, unbounded. Must equal BYTES_PER_QUEUE_SLOT in src/pipeline/batch_queue.rs.
  */
-const PENDING_CHARS = 1024 * 1024;
+const BYTES_PER_QUEUE_SLOT = 2048;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
@@ -39,6 +41,7 @@ export class BatchPipeline<T> {
   private pendingChars = 0;
   private handOverQueued = false;
   private readonly maxQueueSize: number;
+  private readonly maxPendingChars: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,6 +60,7 @@ export class BatchPipeline<T> {
   ) {
     const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
     this.maxQueueSize = maxQueueSize;
+    this.maxPendingChars = maxQueueSize * BYTES_PER_QUEUE_SLOT;
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduledDelayMillis = scheduledDelayMillis;
     sender.setTimeout(signal, exportTimeoutMillis);
@@ -70,7 +74,7 @@ export class BatchPipeline<T> {
     if (!this.recording) return;
     const waiting = this.pending.push(item);
     this.pendingChars += this.weigh(item);
-    if (waiting >= this.maxQueueSize || this.pendingChars >= PENDING_CHARS) {
+    if (waiting >= this.maxQueueSize || this.pendingChars >= this.maxPendingChars) {
       this.handOver();
     } else if (waiting >= this.maxExportBatchSize) {
       this.queueHandOver();

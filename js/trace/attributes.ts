@@ -14,10 +14,15 @@ export interface AttributeList {
   /** Span attributes hold `AttributeValue`s; log attributes may also hold structured values. */
   values: unknown[];
   dropped: number;
+  /**
+   * Characters of the string values set through `putAttribute` (an upper bound: a replaced value
+   * still counts): how much a pipeline holds while ended spans wait in JS, at no walk.
+   */
+  chars: number;
 }
 
 export function newAttributeList(): AttributeList {
-  return { keys: [], values: [], dropped: 0 };
+  return { keys: [], values: [], dropped: 0, chars: 0 };
 }
 
 /** Sets `key` (replacing an earlier value), or counts it as dropped past `countLimit`. */
@@ -42,6 +47,8 @@ export function putAttribute(
     return;
   }
   if (clean === undefined) return;
+  if (typeof clean === 'string') list.chars += clean.length;
+  else if (Array.isArray(clean)) list.chars += arrayChars(clean);
   const i = list.keys.indexOf(key);
   if (i >= 0) {
     list.values[i] = clean;
@@ -150,17 +157,24 @@ export function cleanName(name: unknown, lengthLimit: number, diag: Diagnostics,
   return 'unnamed';
 }
 
+/** Characters of an array value's strings, 8 per other entry. */
+function arrayChars(v: unknown[]): number {
+  let n = 0;
+  for (let j = 0; j < v.length; j++) n += typeof v[j] === 'string' ? (v[j] as string).length : 8;
+  return n;
+}
+
 /**
- * The characters of a list's string values (array entries too), plus a few per entry: how
- * much a pipeline holds while items wait in JS. Only walks what the list holds.
+ * The characters of a list's string values (array entries too), plus a few per entry, by
+ * walking it: for lists not filled through `putAttribute` (log attributes).
  */
 export function attributeChars(list: AttributeList): number {
   const { values } = list;
-  let n = values.length * 16;
+  let n = values.length * 8;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v === 'string') n += v.length;
-    else if (Array.isArray(v)) for (let j = 0; j < v.length; j++) n += typeof v[j] === 'string' ? (v[j] as string).length : 8;
+    else if (Array.isArray(v)) n += arrayChars(v);
   }
   return n;
 }

@@ -7,7 +7,7 @@
 import type { AttributeValue, Attributes, Link, Span, SpanContext, SpanStatus, TimeInput } from '../api/types.js';
 import { SpanStatusCode } from '../api/types.js';
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
-import { attributeChars, newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
+import { newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
 import { nowMillis, toEpochMillis } from './clock.js';
 import { hexToWords, wordsToHex } from './ids.js';
 import type { ResolvedSpanLimits } from './limits.js';
@@ -39,6 +39,8 @@ export class RecordingSpan implements Span, SpanRecord {
   droppedEvents = 0;
   links: LinkRecord[] | undefined = undefined;
   droppedLinks = 0;
+  /** Characters of the events' and links' names and attribute strings: see `spanChars`. */
+  extraChars = 0;
   private ended = false;
   private context: SpanContext | undefined;
 
@@ -108,7 +110,9 @@ export class RecordingSpan implements Span, SpanRecord {
       }
       const list = newAttributeList();
       putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
-      (this.events ??= []).push({ name: cleanName(name, limits.attributeValueLengthLimit, diag, 'event'), timeMs: timeOf(startTime), attributes: list });
+      const eventName = cleanName(name, limits.attributeValueLengthLimit, diag, 'event');
+      this.extraChars += eventName.length + list.chars;
+      (this.events ??= []).push({ name: eventName, timeMs: timeOf(startTime), attributes: list });
     } catch {
       this.unreadable('addEvent');
     }
@@ -142,6 +146,7 @@ export class RecordingSpan implements Span, SpanRecord {
     const list = newAttributeList();
     putAttributes(list, link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit, diag);
     const traceState = cleanTraceState(ctx?.traceState, diag);
+    this.extraChars += traceState.length + list.chars;
     (this.links ??= []).push({ ids: [...traceWords, ...spanWords], traceState, attributes: list });
   }
 
@@ -219,10 +224,7 @@ export class RecordingSpan implements Span, SpanRecord {
 
 /** Approximate size of an ended span in characters, for the pipeline's bound on what waits in JS. */
 export function spanChars(span: RecordingSpan): number {
-  let n = span.name.length + span.traceState.length + span.statusMessage.length + attributeChars(span.attributes);
-  if (span.events) for (const e of span.events) n += e.name.length + attributeChars(e.attributes);
-  if (span.links) for (const l of span.links) n += l.traceState.length + attributeChars(l.attributes);
-  return n;
+  return span.name.length + span.statusMessage.length + span.attributes.chars + span.extraChars;
 }
 
 /** `toEpochMillis`, but a time input that throws when read (a Date with a hostile `getTime`) is now. */

@@ -1,8 +1,9 @@
 //! The bounded queue with OpenTelemetry's batch processor semantics (BatchSpanProcessor,
 //! BatchLogRecordProcessor): items wait here until a batch is taken for export; an item that
 //! arrives while the queue is full is dropped and counted, so memory is bounded by
-//! `maxQueueSize` items and [`MAX_QUEUE_BYTES`] encoded bytes whatever the app does (a few huge
-//! spans must not take what 2048 ordinary ones would). One queue per signal (spans, log records).
+//! `maxQueueSize` items and [`BYTES_PER_QUEUE_SLOT`] encoded bytes per item on average (4 MiB at
+//! the default 2048) whatever the app does: a few huge spans must not take what 2048 ordinary
+//! ones would. One queue per signal (spans, log records).
 //!
 //! Timing (the scheduled delay, export timeout, page-hide flush) is driven from JS, which
 //! compares the queue length with the batch size after each ingest.
@@ -39,6 +40,7 @@ pub struct BatchQueue {
     last_scope: Option<(ScopeToken, u32)>,
     max_queue_size: usize,
     max_export_batch_size: usize,
+    max_queue_bytes: usize,
     /// Framed bytes of the queued items.
     queued_bytes: usize,
     /// The scope list is compacted (scopes no queued item refers to are forgotten) when it
@@ -51,13 +53,15 @@ pub struct BatchQueue {
 pub enum Refused {
     /// The queue holds `maxQueueSize` items.
     Full,
-    /// The item would take the queue past [`MAX_QUEUE_BYTES`].
+    /// The item would take the queue past its byte bound ([`BatchQueue::max_queue_bytes`]).
     OverBytes,
 }
 
-/// The most encoded bytes a queue holds: 4 MiB, eight full requests of average spans (about
-/// 1 KB each at 512 per batch), so only unusually large items ever meet it.
-pub const MAX_QUEUE_BYTES: usize = 4 * 1024 * 1024;
+/// A queue holds at most `maxQueueSize` times this many encoded bytes: 4 MiB at the default
+/// 2048, several times what ordinary spans (a few hundred bytes) take, so only unusually large
+/// items ever meet it; a larger `maxQueueSize` gets room in proportion.
+/// Must equal BYTES_PER_QUEUE_SLOT in js/export/batch_pipeline.ts.
+pub const BYTES_PER_QUEUE_SLOT: usize = 2048;
 
 /// The queue's unit of memory: a few hundred spans. A larger item gets a block of its own size.
 pub const BLOCK_BYTES: usize = 64 * 1024;
@@ -128,6 +132,7 @@ impl BatchQueue {
             last_scope: None,
             max_queue_size: batch.max_queue_size as usize,
             max_export_batch_size: batch.max_export_batch_size as usize,
+            max_queue_bytes: (batch.max_queue_size as usize).saturating_mul(BYTES_PER_QUEUE_SLOT),
             queued_bytes: 0,
             compact_scopes_at: MAX_SCOPES,
         }
@@ -140,7 +145,7 @@ impl BatchQueue {
             return Err(Refused::Full);
         }
         let framed = framed_len(ITEM_FIELD, content.len());
-        if self.queued_bytes + framed > MAX_QUEUE_BYTES {
+        if self.queued_bytes + framed > self.max_queue_bytes {
             return Err(Refused::OverBytes);
         }
         let index = match (scope.token, self.last_scope) {
@@ -194,6 +199,11 @@ impl BatchQueue {
         self.scopes = kept;
         self.last_scope = None;
         self.compact_scopes_at = MAX_SCOPES.max(2 * self.scopes.len());
+    }
+
+    /// The most encoded bytes this queue holds: `maxQueueSize` × [`BYTES_PER_QUEUE_SLOT`].
+    pub fn max_queue_bytes(&self) -> usize {
+        self.max_queue_bytes
     }
 
     pub fn len(&self) -> usize {
@@ -423,7 +433,8 @@ mod tests {
 
     #[test]
     fn queued_bytes_are_bounded() {
-        let mut q = queue(10_000, 10_000);
+        let mut q = queue(2048, 10_000);
+        assert_eq!(q.max_queue_bytes(), 4 * 1024 * 1024, "4 MiB at the default queue size");
         let big = "x".repeat(1024 * 1024);
         let accepted = (0..6).filter(|_| push(&mut q, &big, "s")).count();
         assert_eq!(accepted, 3, "three 1 MiB items fit under 4 MiB, the fourth does not");
