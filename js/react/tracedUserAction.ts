@@ -3,6 +3,7 @@
 import type { Attributes } from '../api/types.js';
 import { withAmbientSpan } from '../trace/context.js';
 import { globalTelemetry, REACT_SCOPE } from './global.js';
+import { copyAttributes } from './safe_read.js';
 
 /**
  * Runs `fn` inside an active span `name` and returns what `fn` returns. The span ends when
@@ -16,5 +17,5 @@ import { globalTelemetry, REACT_SCOPE } from './global.js';
  */
 export function tracedUserAction<T>(name: string, fn: () => T, attributes?: Attributes): T {
   const tracer = globalTelemetry().getTracer(REACT_SCOPE);
-  return tracer.startActiveSpan(name, { attributes: { ...attributes, 'user_action.name': name } }, (span) => withAmbientSpan(span, fn)) as T;
+  return tracer.startActiveSpan(name, { attributes: { ...copyAttributes(attributes), 'user_action.name': name } }, (span) => withAmbientSpan(span, fn)) as T;
 }

@@ -5,6 +5,7 @@ import type { Attributes } from '../api/types.js';
 import { nowMillis } from '../trace/clock.js';
 import { finishLifecycle, startLifecycleSpan, trackLifecycle, type Lifecycle } from './lifecycles.js';
 import { reactInstruments } from './instruments.js';
+import { copyAttributes } from './safe_read.js';
 import { useTelemetry } from './TelemetryProvider.js';
 
 /**
@@ -38,7 +39,7 @@ export function useComponentLifecycleTracking(componentName: string, attributes?
     }
     const instruments = reactInstruments(telemetry);
     const labels = { 'react.component.name': componentName };
-    const base = { telemetry, name: componentName, attributes: { ...attributesRef.current } };
+    const base = { telemetry, name: componentName, attributes: copyAttributes(attributesRef.current) };
     const span = startLifecycleSpan(base, false);
     instruments.mounts.add(1, labels);
     instruments.mounted.add(1, labels);

@@ -8,7 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import {
   TelemetryErrorBoundary,
   TelemetryProvider,
+  tracedUserAction,
   useComponentLifecycleTracking,
+  useRenderTracking,
   useTelemetry,
   useTrackedCallback,
 } from '../../build/pkg/dist/react/index.js';
@@ -101,6 +103,30 @@ describe('useTrackedCallback with any thrown value', () => {
       expect(span.statusMessage.length).toBeGreaterThan(0);
     });
   }
+});
+
+describe('hooks with hostile arguments', () => {
+  test('a Proxy as attributes or options never crashes the component or the call', async () => {
+    const fake = fakeTelemetry();
+    const proxy = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
+    function Hostile() {
+      useComponentLifecycleTracking('Hostile', proxy);
+      useRenderTracking('Hostile', proxy);
+      const cb = useTrackedCallback('hostile.cb', (x) => x + 1, [], proxy);
+      return <p>{cb(1)}</p>;
+    }
+    const { container, unmount } = render(
+      <TelemetryProvider telemetry={fake.telemetry}>
+        <Hostile />
+      </TelemetryProvider>,
+    );
+    expect(container.textContent).toBe('2');
+    expect(await tracedUserAction('hostile action', async () => 'ran', proxy)).toBe('ran');
+    unmount();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fake.byName('Hostile lifecycle')).toHaveLength(1);
+    expect(fake.byName('hostile.cb')).toHaveLength(1);
+  });
 });
 
 describe('the last word reaches the receiver', () => {
