@@ -4,6 +4,8 @@
  * must change together). The chunk is one reusable `Uint8Array` owned by JS; handing it over
  * costs one boundary crossing and one copy for many items. Names and keys are interned: sent
  * once, then referred to by number. One writer per signal, as the core keeps one table each.
+ * Past 400 lines on purpose: the format's constants, the writer and its all-or-nothing record
+ * rule belong together, as they mirror one Rust reader.
  */
 
 import type { AttributeList } from '../trace/attributes.js';

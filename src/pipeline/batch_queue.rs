@@ -7,6 +7,8 @@
 //!
 //! Timing (the scheduled delay, export timeout, page-hide flush) is driven from JS, which
 //! compares the queue length with the batch size after each ingest.
+//!
+//! Past 400 lines because of its tests (half the file): ordering, blocks, scopes and bounds.
 
 use crate::config::BatchConfig;
 use crate::ingest::proto_writer::{framed_len, ProtoWriter};
