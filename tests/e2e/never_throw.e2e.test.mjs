@@ -225,7 +225,7 @@ test('a few huge spans cannot take unbounded memory: the queue is bounded in byt
   assert.ok(queued.spansQueued <= 4, JSON.stringify(queued));
   const spans = await env.receiver.spans();
   assert.equal(spans.length + after.spansDroppedQueueFull, 12, `every span either arrived or was counted: ${JSON.stringify(after)}`);
-  const warnings = sdkWarnings(consoleMessages).filter((w) => /MiB of encoded data/.test(w));
+  const warnings = sdkWarnings(consoleMessages).filter((w) => /queue over 4096 KiB of encoded data/.test(w));
   assert.ok(after.spansDroppedQueueFull === 0 || warnings.length === 1, warnings.join('\n'));
   await page.close();
 });
