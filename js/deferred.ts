@@ -89,8 +89,14 @@ class DeferredTelemetry implements StartedTelemetry, TracerHost {
 
   constructor(private readonly config: TelemetryConfig) {
     const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
-    this.sampleRatio = typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1 ? c.sampleRatio : 1;
-    this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
+    this.sampleRatio = 1;
+    this.likelyEnabled = false;
+    try {
+      this.sampleRatio = typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1 ? c.sampleRatio : 1;
+      this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
+    } catch {
+      // A hostile configuration (a Proxy): initTelemetry reports it and the handle becomes a no-op.
+    }
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.tracer = this.getTracer('greptime-web-telemetry');
     this.meter = this.getMeter('greptime-web-telemetry');

@@ -22,12 +22,14 @@ import { MeasurementBuffer } from './metrics/measurement_buffer.js';
 import type { ObservableImpl } from './metrics/instruments.js';
 import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics } from './runtime/diagnostics.js';
+import { runBeforeHideFlush } from './runtime/page_hide.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
 import { limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
 import { emptyStats } from './trace/noop.js';
-import type { RecordingSpan } from './trace/span.js';
+import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
 import type { LogRecordData } from './wire/record_writer.js';
+import { logChars } from './logs/log_values.js';
 
 const DEFAULT_SCOPE = 'greptime-web-telemetry';
 /** Tracers, meters and loggers are cached by scope; beyond this many, new scopes are not cached. */
@@ -64,8 +66,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const delivery = core.deliverySettings();
     this.sampleRatio = delivery[7];
     this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
-    this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span));
-    this.logs = new BatchPipeline(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log));
+    const unwritable = (what: string) => () =>
+      this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
+    this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span), unwritable('span'), spanChars);
+    this.logs = new BatchPipeline<LogRecordData>(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log), unwritable('log record'), logChars);
     this.buffer = new MeasurementBuffer(this.handle);
     this.metrics = new MetricReader(this.handle, this.buffer, this, this.sender, this.diag);
     this.sender.start();
@@ -180,10 +184,14 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => {};
     const onVisibility = () => {
       this.pageHidden = document.visibilityState === 'hidden';
-      if (this.pageHidden) void this.flushOnHide();
+      if (this.pageHidden) {
+        runBeforeHideFlush();
+        void this.flushOnHide();
+      }
     };
     const onPageHide = () => {
       this.pageHidden = true;
+      runBeforeHideFlush();
       void this.flushOnHide();
     };
     document.addEventListener('visibilitychange', onVisibility);

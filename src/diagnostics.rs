@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 pub enum Problem {
     /// An item arrived while its queue held `maxQueueSize` items; it was dropped.
     QueueFull(Signal),
+    /// An item would have taken its queue past its byte bound (2 KiB per `maxQueueSize` slot); it was dropped.
+    QueueOverBytes(Signal),
     /// A record chunk from JS could not be decoded (a bug: reported, the chunk's rest dropped).
     MalformedRecord(Signal),
     /// GreptimeDB accepted a request but rejected some of its items (partial success).

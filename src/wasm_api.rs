@@ -13,7 +13,7 @@ use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
-use crate::pipeline::batch_queue::BatchQueue;
+use crate::pipeline::batch_queue::{BatchQueue, Refused};
 use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRUMENTS};
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
 use crate::resource::{build_resource, BrowserFacts};
@@ -210,8 +210,13 @@ impl TelemetryCore {
             Signal::Logs => (&mut self.logs, self.config.log_batch.max_queue_size),
             _ => (&mut self.spans, self.config.batch.max_queue_size),
         };
-        let mut dropped = 0u64;
-        let sink = |item: Transcoded<'_>| dropped += u64::from(!queue.push(item.scope, item.message));
+        let max_bytes = queue.max_queue_bytes();
+        let (mut dropped, mut over_bytes) = (0u64, 0u64);
+        let sink = |item: Transcoded<'_>| match queue.push(item.scope, item.message) {
+            Ok(()) => {}
+            Err(Refused::Full) => dropped += 1,
+            Err(Refused::OverBytes) => over_bytes += 1,
+        };
         let result = match signal {
             Signal::Logs => log_records::decode_chunk(chunk, strings, sink),
             _ => span_records::decode_chunk(chunk, strings, sink),
@@ -222,6 +227,16 @@ impl TelemetryCore {
                 signal.items(),
                 if signal == Signal::Logs { "logBatch" } else { "batch" },
                 signal.items()
+            )
+        });
+        self.diagnostics.report(Problem::QueueOverBytes(signal), over_bytes, || {
+            format!(
+                "{} queue over {} KiB of encoded data (2 KiB per `maxQueueSize` slot): dropping {} until an export makes room (counted in stats().{}DroppedQueueFull)",
+                signal.items(),
+                // Integer formatting: float formatting would add about 10 KB gzip to the .wasm.
+                max_bytes >> 10,
+                signal.items(),
+                if signal == Signal::Logs { "logs" } else { "spans" }
             )
         });
         if let Err(e) = result {
@@ -406,7 +421,7 @@ impl TelemetryCore {
             set(&format!("{items}Exported"), c.exported);
             set(&format!("{items}RejectedByServer"), c.rejected);
             set(&format!("{items}FailedExport"), c.failed);
-            set(&format!("{items}DroppedQueueFull"), d.count(Problem::QueueFull(signal)));
+            set(&format!("{items}DroppedQueueFull"), d.count(Problem::QueueFull(signal)) + d.count(Problem::QueueOverBytes(signal)));
             set(&format!("{prefix}ExportRequests"), c.requests);
         }
         set("spansQueued", self.spans.queue.len() as u64);

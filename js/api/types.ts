@@ -245,7 +245,11 @@ export interface Logger {
 
 /** Batching of ended spans, with OpenTelemetry's BatchSpanProcessor defaults. */
 export interface BatchOptions {
-  /** Spans waiting for export beyond this are dropped and counted. Default 2048. */
+  /**
+   * Spans waiting for export beyond this are dropped and counted. Default 2048. The queue also
+   * holds at most 2 KiB of encoded items per slot on average (4 MiB at 2048); beyond that too
+   * they are dropped (counted as queue full).
+   */
   maxQueueSize?: number;
   /** Spans per export request. Default 512. */
   maxExportBatchSize?: number;
@@ -293,7 +297,10 @@ export interface TelemetryConfig {
    * Without it telemetry is a no-op.
    */
   endpoint?: string;
-  /** Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`. */
+  /**
+   * Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`.
+   * Sent as a header, so Latin-1 only, no line breaks (as `traceTable`, `logTable`): otherwise telemetry is disabled with a warning.
+   */
   database?: string;
   /**
    * Credentials, sent as `x-greptime-auth: Basic …`. Anything in a browser is public: use a
@@ -301,7 +308,7 @@ export interface TelemetryConfig {
    */
   username?: string;
   password?: string;
-  /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). */
+  /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). A value beyond Latin-1 or with line breaks is ignored with a warning. */
   headers?: Record<string, string>;
   /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
   serviceName?: string;
@@ -417,6 +424,8 @@ export interface TelemetryStats {
   ambiguousParents: number;
   /** Async spans whose promise stayed pending past 10 s and so stopped being a default parent. */
   ambientSpansExpired: number;
+  /** Spans and log records dropped because they could not be written for the core (a bug if ever non-zero). */
+  unwritableRecords: number;
   /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
   malformedRecordChunks: number;
   /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */

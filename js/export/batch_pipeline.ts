@@ -5,7 +5,8 @@
  * Ended items wait as they are (plain JS objects) until a full batch has ended, then a
  * microtask writes them into a JS-owned record chunk and hands that to WASM in one crossing
  * (per CHUNK_BYTES): `span.end()` itself only appends to an array. At most `maxQueueSize` items
- * wait in JS; beyond that they are handed over at once (and the core's queue bound applies).
+ * (or items with `maxQueueSize` × 2 K characters of strings) wait in JS; beyond that they are
+ * handed over at once (and the core's queue bounds, in items and bytes, apply).
  * Full batches go one request at a time; a flush starts every queued batch at once (the
  * `Sender` retries, splits and keeps for later). As in OpenTelemetry's batch processors, a full
  * batch is sent at once and whatever is left waits for the scheduled delay; the schedule,
@@ -25,11 +26,22 @@ import type { SignalNumber } from './signals.js';
  */
 const CHUNK_BYTES = 64 * 1024;
 
+/**
+ * The core's queue holds at most `maxQueueSize` × this many encoded bytes (4 MiB at the default
+ * 2048). Items waiting in JS are handed over at once when their string content reaches as many
+ * characters, whatever their count: a few huge spans must not wait in JS for the scheduled
+ * delay, unbounded. Must equal BYTES_PER_QUEUE_SLOT in src/pipeline/batch_queue.rs.
+ */
+const BYTES_PER_QUEUE_SLOT = 2048;
+
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
   private pending: T[] = [];
+  /** Approximate string content of `pending`, from `weigh`. */
+  private pendingChars = 0;
   private handOverQueued = false;
   private readonly maxQueueSize: number;
+  private readonly maxPendingChars: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,10 +54,15 @@ export class BatchPipeline<T> {
     private readonly handle: CoreHandle,
     private readonly signal: SignalNumber,
     private readonly sender: Sender,
-    private readonly write: (writer: RecordWriter, item: T) => void,
+    /** Writes one item whole, or nothing and returns false (counted by the caller). */
+    private readonly write: (writer: RecordWriter, item: T) => boolean,
+    private readonly onUnwritable: () => void = () => {},
+    /** Approximate size of an item in characters (its strings); cheap, an upper bound is fine. */
+    private readonly weigh: (item: T) => number = () => 0,
   ) {
     const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
     this.maxQueueSize = maxQueueSize;
+    this.maxPendingChars = maxQueueSize * BYTES_PER_QUEUE_SLOT;
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduledDelayMillis = scheduledDelayMillis;
     sender.setTimeout(signal, exportTimeoutMillis);
@@ -58,7 +75,8 @@ export class BatchPipeline<T> {
   add(item: T): void {
     if (!this.recording) return;
     const waiting = this.pending.push(item);
-    if (waiting >= this.maxQueueSize) {
+    this.pendingChars += this.weigh(item);
+    if (waiting >= this.maxQueueSize || this.pendingChars >= this.maxPendingChars) {
       this.handOver();
     } else if (waiting >= this.maxExportBatchSize) {
       this.queueHandOver();
@@ -122,8 +140,9 @@ export class BatchPipeline<T> {
     if (this.pending.length === 0) return;
     const items = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     for (let i = 0; i < items.length; i++) {
-      this.write(this.writer, items[i]);
+      if (!this.write(this.writer, items[i])) this.onUnwritable();
       if (this.writer.length >= CHUNK_BYTES) this.ingest();
     }
     this.ingest();

@@ -9,9 +9,31 @@ const STATE = Symbol('greptime-web-telemetry.xhr');
 interface XhrState {
   method: string;
   url: URL | undefined;
+  /** The span of the request in flight, ended by the one `loadend` listener. */
+  span?: Span;
 }
 
-type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState };
+/** Whether this XMLHttpRequest already has our `loadend` listener: one per object, however often it is reused. */
+const LISTENING = Symbol('greptime-web-telemetry.xhr.listening');
+
+type TrackedXhr = XMLHttpRequest & { [STATE]?: XhrState; [LISTENING]?: true };
+
+function onLoadEnd(this: TrackedXhr): void {
+  const state = this[STATE];
+  const span = state?.span;
+  // Not DONE: the app already reopened and resent from an earlier loadend handler, and this
+  // event belongs to the previous request (whose span open() ended).
+  if (!state || !span || this.readyState !== 4) return;
+  state.span = undefined;
+  try {
+    if (this.status > 0) span.setAttribute('http.response.status_code', this.status);
+    if (this.status === 0 || this.status >= 400) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: this.status === 0 ? 'network error' : `HTTP ${this.status}` });
+    }
+  } finally {
+    span.end();
+  }
+}
 
 export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, ignore: (url: URL) => boolean): () => void {
   if (typeof XMLHttpRequest === 'undefined' || typeof location === 'undefined') return () => {};
@@ -26,7 +48,20 @@ export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, 
     } catch {
       parsed = undefined;
     }
-    this[STATE] = { method: String(method).toUpperCase(), url: parsed };
+    // A span still open here: either the request is done and the app reopens from an earlier
+    // loadend listener (ours has not run yet), or open() cancels a request in flight, which
+    // fires no loadend. Either way it ends now.
+    const previous = this[STATE];
+    if (previous?.span) {
+      if (this.readyState === 4) {
+        onLoadEnd.call(this);
+      } else {
+        previous.span.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled by open()' });
+        previous.span.end();
+        previous.span = undefined;
+      }
+    }
+    this[STATE] = { method: typeof method === 'string' ? method.toUpperCase() : 'GET', url: parsed };
     return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
   } as typeof proto.open;
 
@@ -44,14 +79,11 @@ export function instrumentXhr(tracer: Tracer, propagate: (url: URL) => boolean, 
           this.setRequestHeader('traceparent', headers.traceparent);
           if (headers.tracestate) this.setRequestHeader('tracestate', headers.tracestate);
         }
-        const started = span;
-        this.addEventListener('loadend', () => {
-          if (this.status > 0) started.setAttribute('http.response.status_code', this.status);
-          if (this.status === 0 || this.status >= 400) {
-            started.setStatus({ code: SpanStatusCode.ERROR, message: this.status === 0 ? 'network error' : `HTTP ${this.status}` });
-          }
-          started.end();
-        });
+        state.span = span;
+        if (!this[LISTENING]) {
+          this[LISTENING] = true;
+          this.addEventListener('loadend', onLoadEnd);
+        }
       } catch {
         // Instrumentation must never break the request.
       }

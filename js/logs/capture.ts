@@ -7,7 +7,7 @@
 
 import type { Logger, Span } from '../api/types.js';
 import { SeverityNumber } from '../api/types.js';
-import { LOG_PREFIX } from '../runtime/diagnostics.js';
+import { LOG_PREFIX, thrownMessage } from '../runtime/diagnostics.js';
 import { activeSpan } from '../trace/context.js';
 import { exceptionAttributes } from '../trace/span.js';
 
@@ -52,13 +52,7 @@ function report(logger: Logger, body: string, attributes: Record<string, unknown
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'string') return error;
-  try {
-    return String(error);
-  } catch {
-    return 'unknown error';
-  }
+  return thrownMessage(error, true);
 }
 
 export function captureConsole(logger: Logger, levels: string[]): () => void {
@@ -83,6 +77,9 @@ export function captureConsole(logger: Logger, levels: string[]): () => void {
           body: formatConsoleArgs(args),
           attributes: { 'log.source': 'console', 'console.method': level, ...(error ? exceptionAttributes(error) : {}) },
         });
+      } catch {
+        // A hostile argument (a Proxy whose traps throw): the console printed it; the app's
+        // console call must not throw because of us.
       } finally {
         inside = false;
       }

@@ -6,7 +6,7 @@
  */
 
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
-import { newAttributeList, type AttributeList } from '../trace/attributes.js';
+import { attributeChars, newAttributeList, type AttributeList } from '../trace/attributes.js';
 import { KeyValueList, MAX_VALUE_DEPTH } from '../wire/record_writer.js';
 
 /** Entries per object and per array in a log value. */
@@ -87,4 +87,9 @@ export function logAttributes(attributes: unknown, countLimit: number, lengthLim
     list.values.push(clean);
   }
   return list;
+}
+
+/** Approximate size of a log record in characters (a string body and its attributes), for the pipeline's bound. */
+export function logChars(log: { body: unknown; attributes: AttributeList }): number {
+  return (typeof log.body === 'string' ? log.body.length : 64) + attributeChars(log.attributes);
 }

@@ -16,7 +16,7 @@ import type {
   UpDownCounter,
 } from '../api/types.js';
 import type { CoreHandle } from '../export/core_handle.js';
-import { describe, type Diagnostics } from '../runtime/diagnostics.js';
+import { describe, thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
 import { newAttributeList, putAttributes } from '../trace/attributes.js';
 import { nowMillis } from '../trace/clock.js';
 import type { ResolvedSpanLimits } from '../trace/limits.js';
@@ -74,17 +74,18 @@ function seriesNode(root: TrieNode, attributes: MetricAttributes): TrieNode {
 }
 
 /**
- * Lengths prefix every entry, so no content can be mistaken for a separator. An array holding
- * anything but primitives is dropped at registration whatever it holds, so all such arrays
- * share one key, and no element's own `toString` is ever called (it may throw).
+ * Lengths prefix every entry, so no content can be mistaken for a separator. Only primitives
+ * are stringified (an array holding anything else is dropped at registration, so all such
+ * arrays share one key): `String()` of an object can throw or run app code.
  */
 function arrayKey(v: object): string {
   if (!Array.isArray(v)) return '\u0000object';
   let key = '\u0000array';
   for (const x of v) {
-    if ((typeof x === 'object' && x !== null) || typeof x === 'function') return '\u0000invalid array';
+    const t = typeof x;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean' && x !== null && x !== undefined) return '\u0000invalid';
     const text = String(x);
-    key += `${typeof x}${text.length}:${text}`;
+    key += `${t}${text.length}:${text}`;
   }
   return key;
 }
@@ -201,17 +202,8 @@ export class ObservableImpl extends InstrumentBase implements Observable {
           }
         }
       } catch (error) {
-        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${errorText(error)}`);
+        this.host.diag.report('callbackErrors', () => `"${this.name}": observable callback failed: ${thrownMessage(error, true)}`);
       }
     }
-  }
-}
-
-/** A thrown value as text, without letting a hostile one (no prototype, a throwing toString) throw again. */
-function errorText(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return describe(error);
   }
 }

@@ -17,6 +17,10 @@ export interface InstrumentRegistry {
 }
 
 type AnyInstrument = CounterImpl | HistogramImpl | ObservableImpl;
+/** The instrument's name for warnings: `String()` of a Symbol or Proxy would throw. */
+function nameOf(name: unknown): string {
+  return typeof name === 'string' ? name : describe(name);
+}
 
 export class MeterImpl implements Meter {
   /** Core instrument id → its JS object (ids are unique per name, kind, unit and scope). */
@@ -71,10 +75,10 @@ export class MeterImpl implements Meter {
   /** The instrument with the core's id for (kind, name, options), made by `create` the first time. */
   private instrument<T extends AnyInstrument>(kind: Kind, name: string, options: MetricOptions | undefined, create: (id: number, name: string) => T): T {
     const id = this.register(kind, name, options);
-    if (id < 0) return create(id, String(name)); // records nothing; not kept
+    if (id < 0) return create(id, nameOf(name)); // records nothing; not kept
     let instrument = this.instruments.get(id) as T | undefined;
     if (instrument === undefined) {
-      instrument = create(id, String(name));
+      instrument = create(id, nameOf(name));
       this.instruments.set(id, instrument);
     }
     return instrument;
@@ -87,11 +91,18 @@ export class MeterImpl implements Meter {
       return -1;
     }
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    const boundaries = options?.advice?.explicitBucketBoundaries;
-    const bounds = Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number') ? new Float64Array(boundaries) : new Float64Array(0);
-    return this.host.handle.call(
-      (c) => c.registerInstrument(kind, name, text(options?.description), text(options?.unit), this.scopeName, this.scopeVersion, bounds),
-      -1,
-    );
+    let description = '';
+    let unit = '';
+    let bounds = new Float64Array(0);
+    try {
+      description = text(options?.description);
+      unit = text(options?.unit);
+      const boundaries = options?.advice?.explicitBucketBoundaries;
+      if (Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number')) bounds = new Float64Array(boundaries);
+    } catch {
+      // A Proxy or a throwing getter: the instrument is created with the defaults.
+      this.host.diag.report('invalidArguments', () => `"${name}": instrument options could not be read; using the defaults`);
+    }
+    return this.host.handle.call((c) => c.registerInstrument(kind, name, description, unit, this.scopeName, this.scopeVersion, bounds), -1);
   }
 }

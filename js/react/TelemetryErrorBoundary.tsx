@@ -3,6 +3,7 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import type { Telemetry } from '../api/types.js';
 import { SpanStatusCode } from '../api/types.js';
+import { thrownMessage } from '../runtime/diagnostics.js';
 import { exceptionAttributes } from '../trace/span.js';
 import { REACT_SCOPE } from './global.js';
 import { TelemetryContext } from './TelemetryProvider.js';
@@ -37,20 +38,27 @@ export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProp
   }
 
   componentDidCatch(error: unknown, info: ErrorInfo): void {
-    const telemetry = this.context;
-    const componentStack = info.componentStack ?? '';
-    const name = this.props.name ?? 'TelemetryErrorBoundary';
-    const attributes = { 'react.component_stack': componentStack, 'react.error_boundary.name': name };
-    const span = telemetry.getTracer(REACT_SCOPE).startSpan('react.error_boundary', { attributes });
-    span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    span.end();
-    telemetry.getLogger(REACT_SCOPE).emit({
-      severityText: 'ERROR',
-      body: `React error boundary "${name}" caught: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      attributes: { ...exceptionAttributes(error), ...attributes },
-      span,
-    });
+    // Whatever was thrown (a null-prototype object, a Proxy, a Symbol, a frozen Error) is only
+    // described, never converted with String(): recording must not throw from here, or the
+    // outer boundary takes over and nothing is recorded. The value reaches `fallback` untouched.
+    try {
+      const telemetry = this.context;
+      const componentStack = typeof info?.componentStack === 'string' ? info.componentStack : '';
+      const name = typeof this.props.name === 'string' ? this.props.name : 'TelemetryErrorBoundary';
+      const attributes = { 'react.component_stack': componentStack, 'react.error_boundary.name': name };
+      const span = telemetry.getTracer(REACT_SCOPE).startSpan('react.error_boundary', { attributes });
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
+      span.end();
+      telemetry.getLogger(REACT_SCOPE).emit({
+        severityText: 'ERROR',
+        body: `React error boundary "${name}" caught: ${thrownMessage(error, true)}`,
+        attributes: { ...exceptionAttributes(error), ...attributes },
+        span,
+      });
+    } catch {
+      // Telemetry never breaks the app; the fallback still renders.
+    }
     this.props.onError?.(error, info);
   }
 

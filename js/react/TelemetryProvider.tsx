@@ -5,6 +5,7 @@ import type { Telemetry, TelemetryConfig } from '../api/types.js';
 import { lazyTelemetry, type StartedTelemetry } from '../deferred.js';
 import { NOOP_TELEMETRY } from '../trace/noop.js';
 import { globalTelemetry, registerGlobalTelemetry, unregisterGlobalTelemetry } from './global.js';
+import { settlePendingUnmounts } from './lifecycles.js';
 
 export const TelemetryContext = createContext<Telemetry>(NOOP_TELEMETRY);
 
@@ -56,6 +57,8 @@ export function TelemetryProvider({ config, telemetry, children }: TelemetryProv
       s.pendingShutdown = setTimeout(() => {
         s.pendingShutdown = undefined;
         unregisterGlobalTelemetry(s.value);
+        // React ran our cleanup before our children's: record their unmounts before the flush.
+        if (s.owned) settlePendingUnmounts(s.value);
         void s.owned?.shutdown();
       }, 0);
     };

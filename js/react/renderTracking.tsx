@@ -9,6 +9,7 @@ import type { Telemetry } from '../api/types.js';
 import { REACT_SCOPE } from './global.js';
 import { reactInstruments } from './instruments.js';
 import { useTelemetry } from './TelemetryProvider.js';
+import { readSafely } from './safe_read.js';
 
 export interface RenderTrackingOptions {
   /** Renders slower than this (ms) also become a span `render <name>`. Default: no spans. */
@@ -42,7 +43,7 @@ export function useRenderTracking(name: string, options?: RenderTrackingOptions)
   useCommitEffect(() => {
     const phase = mounted.current ? 'update' : 'mount';
     mounted.current = true;
-    recordRender(telemetry, name, phase, renderStart.current, performance.now() - renderStart.current, options?.slowRenderThresholdMs);
+    recordRender(telemetry, name, phase, renderStart.current, performance.now() - renderStart.current, readSafely(() => options?.slowRenderThresholdMs, undefined));
   });
 }
 

@@ -3,6 +3,7 @@
 import type { Attributes } from '../api/types.js';
 import { syncActiveSpan } from '../trace/context.js';
 import { globalTelemetry, REACT_SCOPE } from './global.js';
+import { copyAttributes } from './safe_read.js';
 
 /**
  * Runs `fn` inside an active span `name` and returns what `fn` returns. The span ends when
@@ -21,5 +22,5 @@ export function tracedUserAction<T>(name: string, fn: () => T, attributes?: Attr
   const tracer = globalTelemetry().getTracer(REACT_SCOPE);
   // A new interaction: never the child of another action still pending from an earlier click.
   const parent = syncActiveSpan() ?? null;
-  return tracer.startActiveSpan(name, { parent, attributes: { ...attributes, 'user_action.name': name } }, () => fn()) as T;
+  return tracer.startActiveSpan(name, { parent, attributes: { ...copyAttributes(attributes), 'user_action.name': name } }, () => fn()) as T;
 }

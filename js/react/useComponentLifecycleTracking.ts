@@ -1,20 +1,12 @@
 /** `useComponentLifecycleTracking`: a span from mount to unmount, with mount metrics. */
 
 import { useEffect, useRef } from 'react';
-import type { Attributes, Span } from '../api/types.js';
+import type { Attributes } from '../api/types.js';
 import { nowMillis } from '../trace/clock.js';
-import { REACT_SCOPE } from './global.js';
-import { reactInstruments, type ReactInstruments } from './instruments.js';
+import { finishLifecycle, startLifecycleSpan, trackLifecycle, type Lifecycle } from './lifecycles.js';
+import { reactInstruments } from './instruments.js';
+import { copyAttributes } from './safe_read.js';
 import { useTelemetry } from './TelemetryProvider.js';
-
-interface Lifecycle {
-  name: string;
-  span: Span;
-  instruments: ReactInstruments;
-  labels: Attributes;
-  mountedAt: number;
-  pendingUnmount: ReturnType<typeof setTimeout> | undefined;
-}
 
 /**
  * Tracks the component's life: a span `<componentName> lifecycle` from mount to unmount, and
@@ -24,6 +16,12 @@ interface Lifecycle {
  *
  * StrictMode's development-only unmount-and-remount does not count: the first mount's span and
  * counts carry on. A real remount (a new `key`, or another `componentName`) starts a new one.
+ *
+ * When the page is hidden (tab switch, close, navigation) while the component is mounted, its
+ * span ends there with `react.lifecycle.end_reason=page_hide` and its lifetime so far is
+ * recorded, so both go out with the page-hide flush; if the page comes back, a new span
+ * (`react.lifecycle.resumed=true`) and lifetime segment start then. An owning
+ * `TelemetryProvider` that unmounts with its children records their unmount before shutting down.
  */
 export function useComponentLifecycleTracking(componentName: string, attributes?: Attributes): void {
   const telemetry = useTelemetry();
@@ -36,18 +34,18 @@ export function useComponentLifecycleTracking(componentName: string, attributes?
     if (current?.pendingUnmount !== undefined) {
       clearTimeout(current.pendingUnmount);
       current.pendingUnmount = undefined;
-      if (current.name === componentName) return scheduleUnmount(current);
-      finish(current, nowMillis());
+      if (current.name === componentName && current.telemetry === telemetry) return scheduleUnmount(current);
+      finishLifecycle(current, nowMillis());
     }
     const instruments = reactInstruments(telemetry);
     const labels = { 'react.component.name': componentName };
-    const span = telemetry.getTracer(REACT_SCOPE).startSpan(`${componentName} lifecycle`, {
-      attributes: { ...attributesRef.current, 'react.component.name': componentName },
-    });
+    const base = { telemetry, name: componentName, attributes: copyAttributes(attributesRef.current) };
+    const span = startLifecycleSpan(base, false);
     instruments.mounts.add(1, labels);
     instruments.mounted.add(1, labels);
-    const started: Lifecycle = { name: componentName, span, instruments, labels, mountedAt: nowMillis(), pendingUnmount: undefined };
+    const started: Lifecycle = { ...base, span, instruments, labels, mountedAt: nowMillis(), pendingUnmount: undefined, cutByHide: false };
     lifecycle.current = started;
+    trackLifecycle(started);
     return scheduleUnmount(started);
   }, [telemetry, componentName]);
 }
@@ -58,13 +56,7 @@ function scheduleUnmount(lifecycle: Lifecycle): () => void {
     const unmountedAt = nowMillis();
     lifecycle.pendingUnmount = setTimeout(() => {
       lifecycle.pendingUnmount = undefined;
-      finish(lifecycle, unmountedAt);
+      finishLifecycle(lifecycle, unmountedAt);
     }, 0);
   };
-}
-
-function finish(lifecycle: Lifecycle, unmountedAt: number): void {
-  lifecycle.span.end(unmountedAt);
-  lifecycle.instruments.mounted.add(-1, lifecycle.labels);
-  lifecycle.instruments.lifetime.record(Math.max(0, unmountedAt - lifecycle.mountedAt), lifecycle.labels);
 }

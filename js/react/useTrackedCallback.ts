@@ -1,11 +1,13 @@
 /** `useTrackedCallback`: `useCallback` whose every call is a span, counted and timed. */
 
 import { useCallback, type DependencyList } from 'react';
-import type { Attributes, SpanKind, Telemetry } from '../api/types.js';
+import type { Attributes, SpanKind, SpanOptions, Telemetry } from '../api/types.js';
 import { SpanStatusCode } from '../api/types.js';
+import { thrownMessage } from '../runtime/diagnostics.js';
 import { withAmbientSpan } from '../trace/context.js';
 import { REACT_SCOPE } from './global.js';
 import { reactInstruments } from './instruments.js';
+import { readSafely } from './safe_read.js';
 import { useTelemetry } from './TelemetryProvider.js';
 
 export interface TrackedCallbackOptions {
@@ -34,11 +36,11 @@ export function useTrackedCallback<F extends (...args: any[]) => any>(name: stri
 export function trackCallback<F extends (...args: any[]) => any>(telemetry: Telemetry, name: string, fn: F, options?: TrackedCallbackOptions): F {
   return function tracked(this: unknown, ...args: unknown[]) {
     const startedAt = performance.now();
-    const span = telemetry.getTracer(REACT_SCOPE).startSpan(name, { attributes: options?.attributes, kind: options?.kind });
+    const span = telemetry.getTracer(REACT_SCOPE).startSpan(name, readSafely<SpanOptions>(() => ({ attributes: options?.attributes, kind: options?.kind }), {}));
     const finish = (error?: unknown, failed = false) => {
       if (failed) {
         span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
       }
       span.end();
       const instruments = reactInstruments(telemetry);

@@ -19,7 +19,8 @@ export type ProblemKind =
   | 'metricAttributesConverted'
   | 'metricCollectionErrors'
   | 'ambiguousParents'
-  | 'ambientSpansExpired';
+  | 'ambientSpansExpired'
+  | 'unwritableRecords';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -37,6 +38,7 @@ export function zeroCounts(): Record<ProblemKind, number> {
     metricCollectionErrors: 0,
     ambiguousParents: 0,
     ambientSpansExpired: 0,
+    unwritableRecords: 0,
   };
 }
 
@@ -67,4 +69,27 @@ export function describe(value: unknown): string {
   const t = typeof value;
   if (t === 'number') return String(value);
   return t === 'object' ? 'an object' : t === 'undefined' ? 'undefined' : `a ${t}`;
+}
+
+/**
+ * A readable one-line message for anything thrown (`Error`, string, null-prototype object,
+ * Proxy, Symbol, frozen Error…). Reads only own data where it can, never calls `toString`,
+ * and never throws; the value itself is left untouched. `withName`: an Error's message is
+ * prefixed with its name (`TypeError: …`), as a log line shows it.
+ */
+export function thrownMessage(value: unknown, withName = false): string {
+  try {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'symbol') return 'a symbol was thrown';
+    if (value !== null && typeof value === 'object') {
+      const e = value as { name?: unknown; message?: unknown };
+      const message = typeof e.message === 'string' ? e.message : undefined;
+      const name = typeof e.name === 'string' && e.name ? e.name : undefined;
+      if (message !== undefined) return withName && name && value instanceof Error ? `${name}: ${message}` : message;
+      if (name) return name;
+    }
+  } catch {
+    // A Proxy or a throwing getter: describe it without reading it.
+  }
+  return `${describe(value)} was thrown`;
 }

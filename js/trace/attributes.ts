@@ -15,10 +15,15 @@ export interface AttributeList {
   /** Span attributes hold `AttributeValue`s; log attributes may also hold structured values. */
   values: unknown[];
   dropped: number;
+  /**
+   * Characters of the string values set through `putAttribute` (an upper bound: a replaced value
+   * still counts): how much a pipeline holds while ended spans wait in JS, at no walk.
+   */
+  chars: number;
 }
 
 export function newAttributeList(): AttributeList {
-  return { keys: [], values: [], dropped: 0 };
+  return { keys: [], values: [], dropped: 0, chars: 0 };
 }
 
 /**
@@ -38,12 +43,21 @@ export function putAttribute(
     diag.report('invalidAttributes', () => `attribute key ${describe(key)} dropped: keys are non-empty strings`);
     return;
   }
-  const clean = cleanValue(key, value, lengthLimit, diag);
+  let clean: AttributeValue | undefined;
+  try {
+    clean = cleanValue(key, value, lengthLimit, diag);
+  } catch {
+    // An array Proxy whose traps throw, or an array with a throwing getter.
+    diag.report('invalidAttributes', () => `attribute "${key}" dropped: its value could not be read`);
+    return;
+  }
   if (clean === undefined) return;
   if (span && typeof clean === 'number' && !admitSpanNumber(key, clean)) {
     diag.report('invalidAttributes', () => `attribute "${key}" dropped: GreptimeDB stores it as an integer, got ${clean}`);
     return;
   }
+  if (typeof clean === 'string') list.chars += clean.length;
+  else if (Array.isArray(clean)) list.chars += arrayChars(clean);
   const i = list.keys.indexOf(key);
   if (i >= 0) {
     list.values[i] = clean;
@@ -151,4 +165,26 @@ export function cleanName(name: unknown, lengthLimit: number, diag: Diagnostics,
   }
   diag.report('invalidArguments', () => `${what} name must be a non-empty string, got ${describe(name)}; using "unnamed"`);
   return 'unnamed';
+}
+
+/** Characters of an array value's strings, 8 per other entry. */
+function arrayChars(v: unknown[]): number {
+  let n = 0;
+  for (let j = 0; j < v.length; j++) n += typeof v[j] === 'string' ? (v[j] as string).length : 8;
+  return n;
+}
+
+/**
+ * The characters of a list's string values (array entries too), plus a few per entry, by
+ * walking it: for lists not filled through `putAttribute` (log attributes).
+ */
+export function attributeChars(list: AttributeList): number {
+  const { values } = list;
+  let n = values.length * 8;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) n += arrayChars(v);
+  }
+  return n;
 }

@@ -8,7 +8,7 @@ import type { AttributeValue, Attributes, Link, Span, SpanContext, SpanStatus, T
 import { SpanStatusCode } from '../api/types.js';
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
 import { newAttributeList, putAttribute, putAttributes, cleanName, type AttributeList } from './attributes.js';
-import { monotonicNow, toEpochMillis } from './clock.js';
+import { monotonicNow, nowMillis, toEpochMillis } from './clock.js';
 import { hexToWords, wordsToHex } from './ids.js';
 import type { ResolvedSpanLimits } from './limits.js';
 import type { EventRecord, LinkRecord, SpanRecord } from '../wire/record_writer.js';
@@ -41,6 +41,8 @@ export class RecordingSpan implements Span, SpanRecord {
   droppedLinks = 0;
   /** `monotonicNow()` at the start when the start came from the clock (else NaN): later times are measured from it. */
   startMono = NaN;
+  /** Characters of the events' and links' names and attribute strings: see `spanChars`. */
+  extraChars = 0;
   private ended = false;
   private context: SpanContext | undefined;
 
@@ -73,7 +75,11 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttribute(key: string, value: AttributeValue): this {
     if (this.checkOpen('setAttribute')) {
       const l = this.runtime.limits;
-      putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
+      try {
+        putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
+      } catch {
+        this.unreadable('setAttribute');
+      }
     }
     return this;
   }
@@ -81,7 +87,11 @@ export class RecordingSpan implements Span, SpanRecord {
   setAttributes(attributes: Attributes): this {
     if (this.checkOpen('setAttributes')) {
       const l = this.runtime.limits;
-      putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
+      try {
+        putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
+      } catch {
+        this.unreadable('setAttributes');
+      }
     }
     return this;
   }
@@ -89,64 +99,87 @@ export class RecordingSpan implements Span, SpanRecord {
   addEvent(name: string, attributesOrStartTime?: Attributes | TimeInput, startTime?: TimeInput): this {
     if (!this.checkOpen('addEvent')) return this;
     const { limits, diag } = this.runtime;
-    if ((this.events?.length ?? 0) >= limits.eventCountLimit) {
-      this.droppedEvents++;
-      diag.report('eventsOverLimit', () => `event "${String(name)}" dropped: over the limit of ${limits.eventCountLimit} events (spanLimits)`);
-      return this;
+    try {
+      if ((this.events?.length ?? 0) >= limits.eventCountLimit) {
+        this.droppedEvents++;
+        diag.report('eventsOverLimit', () => `event ${describeName(name)} dropped: over the limit of ${limits.eventCountLimit} events (spanLimits)`);
+        return this;
+      }
+      let attributes: unknown = attributesOrStartTime;
+      if (isTimeInput(attributesOrStartTime)) {
+        startTime = attributesOrStartTime;
+        attributes = undefined;
+      }
+      const list = newAttributeList();
+      putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
+      const eventName = cleanName(name, limits.attributeValueLengthLimit, diag, 'event');
+      this.extraChars += eventName.length + list.chars;
+      (this.events ??= []).push({ name: eventName, timeMs: this.timeOf(startTime), attributes: list });
+    } catch {
+      this.unreadable('addEvent');
     }
-    let attributes: unknown = attributesOrStartTime;
-    if (isTimeInput(attributesOrStartTime)) {
-      startTime = attributesOrStartTime;
-      attributes = undefined;
-    }
-    const list = newAttributeList();
-    putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
-    (this.events ??= []).push({ name: cleanName(name, limits.attributeValueLengthLimit, diag, 'event'), timeMs: this.timeOf(startTime), attributes: list });
     return this;
   }
 
   addLink(link: Link): this {
     if (!this.checkOpen('addLink')) return this;
+    try {
+      this.putLink(link);
+    } catch {
+      this.unreadable('addLink');
+    }
+    return this;
+  }
+
+  private putLink(link: Link): void {
     const { limits, diag } = this.runtime;
     const ctx = (link as Partial<Link> | undefined)?.context;
     const traceWords = hexToWords(ctx?.traceId, 4);
     const spanWords = hexToWords(ctx?.spanId, 2);
     if (!traceWords || !spanWords) {
       diag.report('invalidArguments', () => `link dropped: it needs a context with a valid traceId and spanId, got ${describe(ctx)}`);
-      return this;
+      return;
     }
     if ((this.links?.length ?? 0) >= limits.linkCountLimit) {
       this.droppedLinks++;
       diag.report('linksOverLimit', () => `link dropped: over the limit of ${limits.linkCountLimit} links (spanLimits)`);
-      return this;
+      return;
     }
     const list = newAttributeList();
     putAttributes(list, link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit, diag);
-    const traceState = typeof ctx?.traceState === 'string' ? ctx.traceState : '';
+    const traceState = cleanTraceState(ctx?.traceState, diag);
+    this.extraChars += traceState.length + list.chars;
     (this.links ??= []).push({ ids: [...traceWords, ...spanWords], traceState, attributes: list });
-    return this;
   }
 
   addLinks(links: Link[]): this {
-    if (Array.isArray(links)) for (const link of links) this.addLink(link);
+    try {
+      if (Array.isArray(links)) for (const link of links) this.addLink(link);
+    } catch {
+      this.unreadable('addLinks');
+    }
     return this;
   }
 
   setStatus(status: SpanStatus): this {
     if (!this.checkOpen('setStatus')) return this;
-    const code = (status as Partial<SpanStatus> | undefined)?.code;
-    if (code !== SpanStatusCode.UNSET && code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) {
-      this.runtime.diag.report('invalidArguments', () => `setStatus ignored: code must be SpanStatusCode.UNSET, OK or ERROR, got ${describe(code)}`);
-      return this;
+    try {
+      const code = (status as Partial<SpanStatus> | undefined)?.code;
+      if (code !== SpanStatusCode.UNSET && code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) {
+        this.runtime.diag.report('invalidArguments', () => `setStatus ignored: code must be SpanStatusCode.UNSET, OK or ERROR, got ${describe(code)}`);
+        return this;
+      }
+      // OpenTelemetry: OK is final, UNSET never overrides, and only ERROR carries a message.
+      if (this.statusCode === SpanStatusCode.OK || code === SpanStatusCode.UNSET) return this;
+      const message = status.message;
+      this.statusCode = code;
+      this.statusMessage =
+        code === SpanStatusCode.ERROR && typeof message === 'string'
+          ? message.slice(0, this.runtime.limits.attributeValueLengthLimit)
+          : '';
+    } catch {
+      this.unreadable('setStatus');
     }
-    // OpenTelemetry: OK is final, UNSET never overrides, and only ERROR carries a message.
-    if (this.statusCode === SpanStatusCode.OK || code === SpanStatusCode.UNSET) return this;
-    this.statusCode = code;
-    const message = status.message;
-    this.statusMessage =
-      code === SpanStatusCode.ERROR && typeof message === 'string'
-        ? message.slice(0, this.runtime.limits.attributeValueLengthLimit)
-        : '';
     return this;
   }
 
@@ -167,12 +200,16 @@ export class RecordingSpan implements Span, SpanRecord {
     this.ended = true;
     const end = this.timeOf(endTime);
     this.endMs = end < this.startMs ? this.startMs : end;
-    this.runtime.onEnd(this);
+    try {
+      this.runtime.onEnd(this);
+    } catch {
+      // The pipeline counts what it could not take; the app's end() call must not see it.
+    }
   }
 
   /** A time given, or now as the start plus the monotonic time since (clock.ts: never a jump). */
   private timeOf(time: TimeInput | undefined): number {
-    return time === undefined && this.startMono === this.startMono ? this.startMs + (monotonicNow() - this.startMono) : toEpochMillis(time);
+    return time === undefined && this.startMono === this.startMono ? this.startMs + (monotonicNow() - this.startMono) : timeOf(time);
   }
 
   /** Ends the span unless it already ended: for spans the SDK ends on the app's behalf. */
@@ -180,11 +217,48 @@ export class RecordingSpan implements Span, SpanRecord {
     if (!this.ended) this.end();
   }
 
+  /** A Proxy, a throwing getter or similar: the call is ignored, counted and warned about once. */
+  private unreadable(method: string): void {
+    this.runtime.diag.report('invalidArguments', () => `span "${this.name}": ${method}() ignored: its argument could not be read (a Proxy or a throwing getter?)`);
+  }
+
   private checkOpen(method: string): boolean {
     if (!this.ended) return true;
     this.runtime.diag.report('callsAfterEnd', () => `span "${this.name}": ${method}() after end() ignored`);
     return false;
   }
+}
+
+/** Approximate size of an ended span in characters, for the pipeline's bound on what waits in JS. */
+export function spanChars(span: RecordingSpan): number {
+  return span.name.length + span.statusMessage.length + span.attributes.chars + span.extraChars;
+}
+
+/** `toEpochMillis`, but a time input that throws when read (a Date with a hostile `getTime`) is now. */
+export function timeOf(time: unknown): number {
+  try {
+    return toEpochMillis(time as TimeInput | undefined);
+  } catch {
+    return nowMillis();
+  }
+}
+
+/** A name for a warning, without calling user code. */
+function describeName(name: unknown): string {
+  return typeof name === 'string' ? `"${name.slice(0, 64)}"` : describe(name);
+}
+
+/**
+ * W3C Trace Context caps `tracestate` at 32 members, 512 characters in practice: a longer one
+ * is dropped (warned once) rather than carried into every child and record.
+ */
+export const MAX_TRACE_STATE_LENGTH = 512;
+
+export function cleanTraceState(value: unknown, diag: Diagnostics): string {
+  if (typeof value !== 'string') return '';
+  if (value.length <= MAX_TRACE_STATE_LENGTH) return value;
+  diag.report('invalidArguments', () => `traceState of ${value.length} characters dropped (W3C Trace Context allows ${MAX_TRACE_STATE_LENGTH})`);
+  return '';
 }
 
 function isTimeInput(v: unknown): v is TimeInput {

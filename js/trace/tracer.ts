@@ -2,13 +2,13 @@
 
 import type { Span, SpanContext, SpanOptions, Tracer } from '../api/types.js';
 import { SpanKind, SpanStatusCode } from '../api/types.js';
-import { describe } from '../runtime/diagnostics.js';
+import { describe, thrownMessage } from '../runtime/diagnostics.js';
 import { cleanName } from './attributes.js';
-import { epochAt, monotonicNow, toEpochMillis } from './clock.js';
+import { epochAt, monotonicNow } from './clock.js';
 import { activeSpan, holdPending, noteParent, withActiveSpan } from './context.js';
 import { hexToWords, randomNonZeroWord, randomWord } from './ids.js';
 import { NOOP_SPAN } from './noop.js';
-import { NonRecordingSpan, RecordingSpan, type SpanRuntime } from './span.js';
+import { NonRecordingSpan, RecordingSpan, cleanTraceState, timeOf, type SpanRuntime } from './span.js';
 
 /** The tracer's view of the SDK: the span runtime plus whether it still records. */
 export interface TracerHost extends SpanRuntime {
@@ -37,7 +37,7 @@ export class TracerImpl implements Tracer {
         host,
         cleanName(name, limits.attributeValueLengthLimit, host.diag, 'span'),
         kind === undefined ? SpanKind.INTERNAL : validKind(kind, host),
-        startTime === undefined ? epochAt(startMono) : toEpochMillis(startTime),
+        startTime === undefined ? epochAt(startMono) : timeOf(startTime),
         this.scopeName,
         this.scopeVersion,
       );
@@ -62,6 +62,10 @@ export class TracerImpl implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
   startActiveSpan(name: string, optionsOrFn: unknown, maybeFn?: unknown): unknown {
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => unknown;
+    if (typeof fn !== 'function') {
+      this.host.diag.report('invalidArguments', () => `startActiveSpan needs a function to run, got ${describe(fn)}; nothing started`);
+      return undefined;
+    }
     const options = typeof optionsOrFn === 'function' ? undefined : (optionsOrFn as SpanOptions | undefined);
     const span = this.startSpan(name, options);
     // A pending parent for code after an await until the promise settles (context.ts); held
@@ -78,16 +82,21 @@ export class TracerImpl implements Tracer {
       }
       if (isThenable(result)) {
         // The app gets its own promise back (same identity, same outcome); the span ends when it settles.
-        result.then(
-          () => {
-            release();
-            endQuietly(span);
-          },
-          (error: unknown) => {
-            release();
-            failAndEnd(span, error);
-          },
-        );
+        try {
+          result.then(
+            () => {
+              release();
+              endQuietly(span);
+            },
+            (error: unknown) => {
+              release();
+              failAndEnd(span, error);
+            },
+          );
+        } catch {
+          release();
+          endQuietly(span);
+        }
       } else {
         release();
         endQuietly(span);
@@ -129,7 +138,7 @@ function setIds(span: RecordingSpan, parent: Span | SpanContext | null | undefin
       [span.t0, span.t1, span.t2, span.t3] = trace;
       [span.p0, span.p1] = spanWords;
       span.traceFlags = typeof ctx?.traceFlags === 'number' ? ctx.traceFlags & 0xff : 1;
-      span.traceState = typeof ctx?.traceState === 'string' ? ctx.traceState : '';
+      span.traceState = cleanTraceState(ctx?.traceState, host.diag);
     } else {
       host.diag.report('invalidArguments', () => `span "${span.name}": parent has no valid trace and span id; starting a new trace`);
     }
@@ -168,7 +177,12 @@ function parentContext(parent: Span | SpanContext): Partial<SpanContext> | undef
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+  try {
+    return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+  } catch {
+    // A Proxy whose `get` throws: the app's own value, returned as it is.
+    return false;
+  }
 }
 
 /** The app may have ended the span itself inside `fn`; that is fine, not a call after end. */
@@ -179,7 +193,6 @@ function endQuietly(span: Span): void {
 function failAndEnd(span: Span, error: unknown): void {
   if (!span.isRecording()) return;
   span.recordException(error);
-  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
   span.end();
 }

@@ -4,6 +4,8 @@
  * must change together). The chunk is one reusable `Uint8Array` owned by JS; handing it over
  * costs one boundary crossing and one copy for many items. Names and keys are interned: sent
  * once, then referred to by number. One writer per signal, as the core keeps one table each.
+ * Past 400 lines on purpose: the format's constants, the writer and its all-or-nothing record
+ * rule belong together, as they mirror one Rust reader.
  */
 
 import type { AttributeList } from '../trace/attributes.js';
@@ -136,8 +138,44 @@ export class RecordWriter {
     if (this.interned.size >= MAX_INTERNED_STRINGS) this.resetStrings();
   }
 
-  writeLog(log: LogRecordData): void {
+  /**
+   * Writes one log record; returns false, leaving the chunk as it was, when the record cannot
+   * be written (see `whole`).
+   */
+  writeLog(log: LogRecordData): boolean {
+    return this.whole(log, this.writeLogRecord);
+  }
+
+  /**
+   * Writes one ended span; returns false, leaving the chunk as it was, when the span cannot be
+   * written (see `whole`).
+   */
+  writeSpan(span: SpanRecord): boolean {
+    return this.whole(span, this.writeSpanRecord);
+  }
+
+  /**
+   * Writes one item or nothing: a throw halfway (a hostile value that got past the sanitizers,
+   * a failed allocation) rolls back the chunk's length and the strings interned meanwhile, so
+   * the next item starts on a record boundary and the core never sees half a record.
+   */
+  private whole<T>(item: T, write: (this: RecordWriter, item: T) => void): boolean {
     this.boundStrings();
+    const pos = this.pos;
+    const interned = this.interned.size;
+    try {
+      write.call(this, item);
+      return true;
+    } catch {
+      this.pos = pos;
+      if (this.interned.size > interned) {
+        for (const [s, id] of this.interned) if (id >= interned) this.interned.delete(s);
+      }
+      return false;
+    }
+  }
+
+  private writeLogRecord(log: LogRecordData): void {
     this.ensure(20);
     this.buf[this.pos++] = OP_LOG;
     this.f64(log.timeMs);
@@ -168,6 +206,9 @@ export class RecordWriter {
     this.inlineOnly = true;
     try {
       this.attributes(list);
+    } catch (error) {
+      this.pos = start;
+      throw error;
     } finally {
       this.inlineOnly = false;
     }
@@ -176,8 +217,7 @@ export class RecordWriter {
     return out;
   }
 
-  writeSpan(span: SpanRecord): void {
-    this.boundStrings();
+  private writeSpanRecord(span: SpanRecord): void {
     this.ensure(64);
     // Ids written in place: this runs once per span, before the JIT has warmed up too.
     const view = this.view;

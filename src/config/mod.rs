@@ -191,7 +191,15 @@ pub enum ConfigError {
     NotAnObject(&'static str),
     MissingEndpoint,
     EndpointNotString(&'static str),
-    InvalidEndpoint { value: String, reason: &'static str },
+    InvalidEndpoint {
+        value: String,
+        reason: &'static str,
+    },
+    /// A setting sent as a header (`database`, `traceTable`, `logTable`) that `fetch` cannot send.
+    NotAHeaderValue {
+        key: &'static str,
+        value: String,
+    },
     Disabled,
 }
 
@@ -209,6 +217,10 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidEndpoint { value, reason } => write!(
                 f,
                 "`endpoint` \"{value}\" {reason}: use GreptimeDB's HTTP address such as `http://localhost:4000`, or a same-origin path such as `/greptime`"
+            ),
+            ConfigError::NotAHeaderValue { key, value } => write!(
+                f,
+                "`{key}` \"{value}\" cannot be sent: it travels in an HTTP header, and browsers refuse header values with characters beyond Latin-1 (U+00FF) or line breaks; every export would fail"
             ),
             ConfigError::Disabled => f.write_str("telemetry is disabled (`enabled: false`)"),
         }
@@ -307,6 +319,7 @@ impl Validator {
             self.warn(format!("`database` \"{database}\" contains '-': GreptimeDB reads it as catalog \"{catalog}\", schema \"{schema}\""));
         }
         let database = if database.is_empty() { DEFAULT_DATABASE.to_owned() } else { database };
+        header_value("database", &database)?;
 
         let mut headers = self.headers(get("headers"));
         let username = self.string("username", get("username"));
@@ -332,6 +345,10 @@ impl Validator {
         let resource_attributes = self.attributes("resourceAttributes", get("resourceAttributes"));
         let trace_table = self.string("traceTable", get("traceTable")).filter(|s| !s.is_empty());
         let log_table = self.string("logTable", get("logTable")).filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT_LOG_TABLE.to_owned());
+        if let Some(table) = &trace_table {
+            header_value("traceTable", table)?;
+        }
+        header_value("logTable", &log_table)?;
 
         Ok(Config {
             endpoint,
@@ -432,6 +449,12 @@ impl Validator {
             };
             if !is_header_name(&lower) {
                 self.warn(format!("header name \"{name}\" is not a valid HTTP header name; ignored"));
+                continue;
+            }
+            if !is_header_value(value) {
+                self.warn(format!(
+                    "header `{name}` ignored: its value has characters beyond Latin-1 (U+00FF) or line breaks, which browsers refuse to send (encode it, e.g. with encodeURIComponent)"
+                ));
                 continue;
             }
             if matches!(lower.as_str(), "content-type" | "content-encoding" | "content-length") {
@@ -742,6 +765,20 @@ fn normalize_endpoint(raw: &str, warnings: &mut Vec<String>) -> Result<String, C
 }
 
 /// RFC 9110 token characters.
+/// What `fetch` accepts as a header value (a ByteString without NUL, CR or LF): anything else
+/// makes every request throw before it is sent, so it must never get past configuration.
+fn is_header_value(value: &str) -> bool {
+    value.chars().all(|c| (c as u32) <= 0xff && !matches!(c, '\0' | '\r' | '\n'))
+}
+
+fn header_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
+    if is_header_value(value) {
+        Ok(())
+    } else {
+        Err(ConfigError::NotAHeaderValue { key, value: value.to_owned() })
+    }
+}
+
 fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

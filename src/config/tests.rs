@@ -210,3 +210,33 @@ fn delivery_and_propagation_settings() {
     let c = bad.config.unwrap();
     assert_eq!((c.propagation.sample_ratio, c.delivery.compression_threshold_bytes), (1.0, 10));
 }
+
+#[test]
+fn header_settings_fetch_cannot_send_are_rejected_at_configuration() {
+    let with = |key: &str, value: &str| {
+        parse(&RawValue::object([
+            ("endpoint", RawValue::str("http://localhost:4000")),
+            ("serviceName", RawValue::str("web")),
+            (key, RawValue::str(value)),
+        ]))
+    };
+    for (key, value) in [("database", "日本_db"), ("traceTable", "traces\u{2028}"), ("logTable", "logs\nx"), ("database", "a\u{0}b")] {
+        match with(key, value).config {
+            Err(ConfigError::NotAHeaderValue { key: k, .. }) => assert_eq!(k, key),
+            other => panic!("{key}={value:?} should be rejected, got {other:?}"),
+        }
+    }
+    let message = with("database", "日本_db").config.unwrap_err().to_string();
+    assert!(message.contains("`database` \"日本_db\" cannot be sent") && message.contains("Latin-1"), "{message}");
+    // Latin-1 is what fetch accepts.
+    assert!(with("database", "caf\u{e9}").config.is_ok());
+
+    let r = parse(&RawValue::object([
+        ("endpoint", RawValue::str("http://localhost:4000")),
+        ("serviceName", RawValue::str("web")),
+        ("headers", RawValue::object([("x-team", RawValue::str("チーム")), ("x-ok", RawValue::str("fine"))])),
+    ]));
+    let c = r.config.unwrap();
+    assert_eq!(c.headers, vec![("x-ok".to_owned(), "fine".to_owned())]);
+    assert!(r.warnings.iter().any(|w| w.contains("header `x-team` ignored") && w.contains("Latin-1")), "{:?}", r.warnings);
+}

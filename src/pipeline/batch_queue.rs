@@ -1,10 +1,14 @@
 //! The bounded queue with OpenTelemetry's batch processor semantics (BatchSpanProcessor,
 //! BatchLogRecordProcessor): items wait here until a batch is taken for export; an item that
 //! arrives while the queue is full is dropped and counted, so memory is bounded by
-//! `maxQueueSize` whatever the app does. One queue per signal (spans, log records).
+//! `maxQueueSize` items and [`BYTES_PER_QUEUE_SLOT`] encoded bytes per item on average (4 MiB at
+//! the default 2048) whatever the app does: a few huge spans must not take what 2048 ordinary
+//! ones would. One queue per signal (spans, log records).
 //!
 //! Timing (the scheduled delay, export timeout, page-hide flush) is driven from JS, which
 //! compares the queue length with the batch size after each ingest.
+//!
+//! Past 400 lines because of its tests (half the file): ordering, blocks, scopes and bounds.
 
 use crate::config::BatchConfig;
 use crate::ingest::proto_writer::{framed_len, ProtoWriter};
@@ -38,13 +42,35 @@ pub struct BatchQueue {
     last_scope: Option<(ScopeToken, u32)>,
     max_queue_size: usize,
     max_export_batch_size: usize,
+    max_queue_bytes: usize,
+    /// Framed bytes of the queued items.
+    queued_bytes: usize,
+    /// The scope list is compacted (scopes no queued item refers to are forgotten) when it
+    /// reaches this length; see [`BatchQueue::scope_index`].
+    compact_scopes_at: usize,
 }
+
+/// Why [`BatchQueue::push`] refused an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The queue holds `maxQueueSize` items.
+    Full,
+    /// The item would take the queue past its byte bound ([`BatchQueue::max_queue_bytes`]).
+    OverBytes,
+}
+
+/// A queue holds at most `maxQueueSize` times this many encoded bytes: 4 MiB at the default
+/// 2048, several times what ordinary spans (a few hundred bytes) take, so only unusually large
+/// items ever meet it; a larger `maxQueueSize` gets room in proportion.
+/// Must equal BYTES_PER_QUEUE_SLOT in js/export/batch_pipeline.ts.
+pub const BYTES_PER_QUEUE_SLOT: usize = 2048;
 
 /// The queue's unit of memory: a few hundred spans. A larger item gets a block of its own size.
 pub const BLOCK_BYTES: usize = 64 * 1024;
 
-/// Beyond this many distinct tracers, new ones share the last slot's scope: a guard against
-/// an app that names tracers dynamically.
+/// The scope list is compacted once it holds this many distinct tracers (or loggers): a guard
+/// against an app that names tracers dynamically. Each item keeps its own scope whatever the
+/// count: after a compaction the list holds at most one scope per queued item.
 const MAX_SCOPES: usize = 256;
 
 /// One export's worth of items, with the scopes they refer to (metric collections are built as
@@ -108,14 +134,21 @@ impl BatchQueue {
             last_scope: None,
             max_queue_size: batch.max_queue_size as usize,
             max_export_batch_size: batch.max_export_batch_size as usize,
+            max_queue_bytes: (batch.max_queue_size as usize).saturating_mul(BYTES_PER_QUEUE_SLOT),
+            queued_bytes: 0,
+            compact_scopes_at: MAX_SCOPES,
         }
     }
 
     /// Queues a copy of an item (the content of its message) under its instrumentation scope;
-    /// returns false (and drops it) when the queue is full.
-    pub fn push(&mut self, scope: Scope<'_>, content: &[u8]) -> bool {
+    /// refuses (and so drops) it when the queue is full, by count or by bytes.
+    pub fn push(&mut self, scope: Scope<'_>, content: &[u8]) -> Result<(), Refused> {
         if self.items.len() >= self.max_queue_size {
-            return false;
+            return Err(Refused::Full);
+        }
+        let framed = framed_len(ITEM_FIELD, content.len());
+        if self.queued_bytes + framed > self.max_queue_bytes {
+            return Err(Refused::OverBytes);
         }
         let index = match (scope.token, self.last_scope) {
             (Some(token), Some((last, index))) if token == last => index,
@@ -125,7 +158,6 @@ impl BatchQueue {
                 index
             }
         };
-        let framed = framed_len(ITEM_FIELD, content.len());
         if self.blocks.back().is_none_or(|block| block.capacity() - block.len() < framed) {
             let block = match self.spare.take() {
                 Some(block) if block.capacity() >= framed => block,
@@ -137,19 +169,43 @@ impl BatchQueue {
         let len = append_framed(block, content);
         debug_assert_eq!(len as usize, framed);
         self.items.push_back((index, len));
-        true
+        self.queued_bytes += framed;
+        Ok(())
     }
 
     fn scope_index(&mut self, name: &str, version: &str) -> u32 {
-        let index = match self.scopes.iter().position(|s| s.name == name && s.version == version) {
-            Some(i) => i,
-            None if self.scopes.len() < MAX_SCOPES => {
-                self.scopes.push(ScopeKey { name: name.to_owned(), version: version.to_owned() });
-                self.scopes.len() - 1
+        if let Some(i) = self.scopes.iter().position(|s| s.name == name && s.version == version) {
+            return i as u32;
+        }
+        if self.scopes.len() >= self.compact_scopes_at {
+            self.compact_scopes();
+        }
+        self.scopes.push(ScopeKey { name: name.to_owned(), version: version.to_owned() });
+        (self.scopes.len() - 1) as u32
+    }
+
+    /// Forgets the scopes no queued item refers to and renumbers the items' scope indices. The
+    /// next compaction waits until the list has doubled, so pushes stay amortised O(1) even
+    /// when every queued item has a scope of its own.
+    fn compact_scopes(&mut self) {
+        let mut renumbered = vec![u32::MAX; self.scopes.len()];
+        let mut kept = Vec::new();
+        for (scope, _) in self.items.iter_mut() {
+            let old = *scope as usize;
+            if renumbered[old] == u32::MAX {
+                renumbered[old] = kept.len() as u32;
+                kept.push(self.scopes[old].clone());
             }
-            None => MAX_SCOPES - 1,
-        };
-        index as u32
+            *scope = renumbered[old];
+        }
+        self.scopes = kept;
+        self.last_scope = None;
+        self.compact_scopes_at = MAX_SCOPES.max(2 * self.scopes.len());
+    }
+
+    /// The most encoded bytes this queue holds: `maxQueueSize` × [`BYTES_PER_QUEUE_SLOT`].
+    pub fn max_queue_bytes(&self) -> usize {
+        self.max_queue_bytes
     }
 
     pub fn len(&self) -> usize {
@@ -170,6 +226,7 @@ impl BatchQueue {
         let n = self.items.len().min(self.max_export_batch_size);
         let items: Vec<_> = self.items.drain(..n).collect();
         let mut remaining: usize = items.iter().map(|&(_, len)| len as usize).sum();
+        self.queued_bytes -= remaining;
         let mut bytes = Vec::with_capacity(remaining);
         while remaining > 0 {
             let block = &self.blocks[0];
@@ -191,6 +248,7 @@ impl BatchQueue {
         if self.items.is_empty() {
             // Nothing refers to old scopes any more; start afresh so the list cannot grow forever.
             self.last_scope = None;
+            self.compact_scopes_at = MAX_SCOPES;
             return Batch { bytes, items, scopes: std::mem::take(&mut self.scopes) };
         }
         Batch { bytes, items, scopes: self.scopes.clone() }
@@ -204,7 +262,7 @@ mod tests {
     use crate::ingest::string_table::StringTable;
 
     fn push(q: &mut BatchQueue, name: &str, scope: &str) -> bool {
-        q.push(Scope { name: scope, version: "", token: None }, name.as_bytes())
+        q.push(Scope { name: scope, version: "", token: None }, name.as_bytes()).is_ok()
     }
 
     /// The batch's items as the strings they were pushed as.
@@ -309,7 +367,7 @@ mod tests {
         let push = |q: &mut BatchQueue, strings: &StringTable, name: u32, version: u32| {
             let scope = ScopeRef { name: StrRef::Interned(name), version: StrRef::Interned(version) }.resolve(strings);
             assert!(scope.token.is_some());
-            q.push(scope, b"x")
+            q.push(scope, b"x").is_ok()
         };
         let scopes = |b: &Batch| b.scopes.iter().map(|s| format!("{}/{}", s.name, s.version)).collect::<Vec<_>>();
         let indices = |b: &Batch| b.items.iter().map(|(s, _)| *s).collect::<Vec<_>>();
@@ -338,13 +396,54 @@ mod tests {
     }
 
     #[test]
-    fn scope_list_is_bounded() {
+    fn every_item_keeps_its_own_scope_past_the_compaction_threshold() {
+        // 300 tracers, one span each, all queued at once: none may borrow another's scope.
         let mut q = queue(10_000, 10_000);
-        for i in 0..(MAX_SCOPES + 50) {
-            push(&mut q, "x", &format!("tracer-{i}"));
+        let n = MAX_SCOPES + 44;
+        for i in 0..n {
+            assert!(push(&mut q, &format!("span-{i}"), &format!("tracer-{i}")));
         }
         let batch = q.take_batch();
-        assert_eq!(batch.scopes.len(), MAX_SCOPES);
-        assert_eq!(batch.items.last().unwrap().0 as usize, MAX_SCOPES - 1);
+        assert_eq!(batch.items.len(), n);
+        for (i, &(scope, _)) in batch.items.iter().enumerate() {
+            assert_eq!(batch.scopes[scope as usize].name, format!("tracer-{i}"), "item {i}");
+        }
+    }
+
+    #[test]
+    fn scope_list_stays_bounded_by_what_is_queued() {
+        // Endless new tracers while the queue never empties: old scopes are forgotten once no
+        // item refers to them, and each item still carries its own.
+        let mut q = queue(10_000, 10);
+        let mut expected = Vec::new();
+        let mut taken = Vec::new();
+        for i in 0..5_000 {
+            assert!(push(&mut q, &format!("{i}"), &format!("tracer-{i}")));
+            expected.push(format!("tracer-{i}"));
+            if q.len() > 20 {
+                let batch = q.take_batch();
+                taken.extend(batch.items.iter().map(|&(s, _)| batch.scopes[s as usize].name.clone()));
+            }
+            assert!(q.scopes.len() <= 2 * MAX_SCOPES.max(q.len()), "{} scopes for {} items", q.scopes.len(), q.len());
+        }
+        while !q.is_empty() {
+            let batch = q.take_batch();
+            taken.extend(batch.items.iter().map(|&(s, _)| batch.scopes[s as usize].name.clone()));
+        }
+        assert_eq!(taken, expected);
+    }
+
+    #[test]
+    fn queued_bytes_are_bounded() {
+        let mut q = queue(2048, 10_000);
+        assert_eq!(q.max_queue_bytes(), 4 * 1024 * 1024, "4 MiB at the default queue size");
+        let big = "x".repeat(1024 * 1024);
+        let accepted = (0..6).filter(|_| push(&mut q, &big, "s")).count();
+        assert_eq!(accepted, 3, "three 1 MiB items fit under 4 MiB, the fourth does not");
+        assert_eq!(q.push(Scope { name: "s", version: "", token: None }, big.as_bytes()), Err(Refused::OverBytes));
+        assert!(push(&mut q, "small", "s"), "small items still fit beside them");
+        q.take_batch();
+        assert_eq!(q.queued_bytes, 0);
+        assert!(push(&mut q, &big, "s"), "room again once a batch left");
     }
 }

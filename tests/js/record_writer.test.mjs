@@ -158,3 +158,33 @@ test('a malformed chunk is rejected cleanly and the writer recovers after resetS
   assert.equal(core.stats().malformedRecordChunks, 1);
   core.free();
 });
+
+test('a span that throws while being written leaves no half record and no stray interned string', () => {
+  const core = newCore();
+  const writer = new RecordWriter();
+  assert.equal(writer.writeSpan(randomSpan(10)), true);
+  // Name, scope, attributes and events are written before `links` is read: it throws halfway,
+  // after defining new interned strings (a fresh name and keys).
+  const hostile = { ...randomSpan(11), name: 'never interned before', attributes: attrs(3, 'fresh.key') };
+  Object.defineProperty(hostile, 'links', {
+    get() {
+      throw new Error('hostile getter');
+    },
+  });
+  let threw;
+  try {
+    assert.equal(writer.writeSpan(hostile), false);
+  } catch (e) {
+    threw = e;
+  }
+  assert.equal(threw, undefined, 'writeSpan never throws');
+  // The next span reuses the same name: had the rolled-back definition stayed interned, it would
+  // be referred to by a number the core never learnt.
+  const next = { ...randomSpan(12), name: 'never interned before' };
+  assert.equal(writer.writeSpan(next), true);
+  assert.equal(core.ingest(0, writer.take()), 2, 'both good spans decode');
+  assert.equal(core.stats().malformedRecordChunks, 0);
+  assert.equal(writer.writeLog({ timeMs: 1, observedTimeMs: 1, severityNumber: 9, severityText: 'INFO', body: new Proxy([], { get() { throw new Error('trap'); } }), attributes: newAttributeList(), ids: [0, 0, 0, 0, 0, 0], traceFlags: 0, scopeName: 's', scopeVersion: '', eventName: '' }), false);
+  assert.equal(writer.length, 0, 'the failed log record left nothing behind');
+  core.free();
+});
