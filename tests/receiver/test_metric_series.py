@@ -17,7 +17,8 @@ MS = 1_700_000_000_123
 
 @pytest.fixture()
 def url():
-    with start_receiver() as receiver:
+    # "other" exists, as if created with CREATE DATABASE: the database test below writes to it.
+    with start_receiver(databases=frozenset({"public", "other"})) as receiver:
         yield receiver.url
 
 
