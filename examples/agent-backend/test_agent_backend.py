@@ -169,8 +169,9 @@ def test_a_failure_during_setup_means_no_telemetry_and_one_line(caplog, monkeypa
 
 
 def test_traces_metrics_and_logs_reach_greptimedb_with_auth_and_headers():
-    """A receiver with a user provider: it answers 401 without the right Authorization."""
-    with start_receiver(users={"agent": "s3cret"}) as receiver:
+    """A receiver with a user provider (401 without the right Authorization) and the database
+    created, as with CREATE DATABASE (GreptimeDB refuses any other)."""
+    with start_receiver(users={"agent": "s3cret"}, databases=frozenset({"public", "agents"})) as receiver:
         env = {
             "GREPTIME_HOST": f"127.0.0.1:{receiver.port}",
             "GREPTIME_DB": "agents",
