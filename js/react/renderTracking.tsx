@@ -12,7 +12,7 @@ import { useTelemetry } from './TelemetryProvider.js';
 
 export interface RenderTrackingOptions {
   /** Renders slower than this (ms) also become a span `render <name>`. Default: no spans. */
-  slowRenderThresholdMs?: number;
+  slowRenderThresholdMs?: number | undefined;
 }
 
 // useLayoutEffect warns during server-side rendering; there is nothing to time there anyway.
@@ -59,7 +59,7 @@ export function traceComponentRender<P extends object>(Component: ComponentType<
 
 export interface RenderProfilerProps extends RenderTrackingOptions {
   id: string;
-  children?: ReactNode;
+  children?: ReactNode | undefined;
 }
 
 /**
