@@ -81,6 +81,8 @@ async function clickThrough(page) {
   const traceparent = await greeting.getAttribute('data-traceparent');
   await page.getByRole('link', { name: 'About' }).click();
   await page.getByRole('heading', { name: 'About' }).waitFor();
+  await page.goBack(); // a 'traverse' navigation
+  await page.getByRole('heading', { name: 'Next.js telemetry example' }).waitFor();
   return traceparent;
 }
 
@@ -115,7 +117,7 @@ for (const bundler of ['turbopack', 'webpack']) {
 
       const lifecycle = spans.find((s) => s.name === 'HomePage lifecycle');
       assert.ok(lifecycle, `the page unmounted on navigation: ${JSON.stringify(names)}`);
-      const navigation = spans.find((s) => s.name === 'navigation');
+      const navigation = spans.find((s) => s.name === 'navigation' && s.attributes['navigation.type'].value === 'push');
       assert.ok(navigation, `a navigation span from instrumentation-client.ts: ${JSON.stringify(names)}`);
       assert.equal(navigation.scope.name, 'greptime-web-telemetry/next');
       assert.equal(navigation.attributes['url.path'].value, '/about');
@@ -124,6 +126,12 @@ for (const bundler of ['turbopack', 'webpack']) {
       assert.equal(navigation.attributes['navigation.from'].value, '/');
       assert.ok(BigInt(navigation.duration_nano) > 0n);
       assert.equal(navigation.service_name, 'nextjs-example-web');
+      const back = spans.find((s) => s.name === 'navigation' && s.attributes['navigation.type'].value === 'traverse');
+      assert.ok(back, 'the back button is a navigation too');
+      assert.equal(back.attributes['url.path'].value, '/');
+      assert.equal(back.attributes['navigation.from'].value, '/about');
+      const ms = (s) => (Number(s.duration_nano) / 1e6).toFixed(1);
+      console.log(`# ${bundler}: navigation push ${ms(navigation)} ms, traverse ${ms(back)} ms, greeting fetch ${ms(fetchSpan)} ms`);
 
       const points = await receiver.metrics();
       assert.ok(points.some((p) => p.name === 'react.callback.calls' && p.attributes['callback.name']?.value === 'load greeting'), 'metrics arrive too');

@@ -23,11 +23,13 @@ const NAVIGATION_TIMEOUT_MS = 10_000;
  * Next's `onRouterTransitionStart` hook: export it from `instrumentation-client.ts` and every
  * client-side navigation (`<Link>`, `router.push`/`replace`, back and forward) becomes a span
  * `navigation` from the moment Next starts the transition until the first frame after the new
- * URL is in the address bar (Next updates it when the new route has rendered), or until the
- * next navigation starts, or 10 s. Attributes: `url.full` (without the query string),
- * `url.path`, `navigation.type` (`push`, `replace`, `traverse`) and `navigation.from` (the path
- * left). The spans go to the telemetry of the mounted `TelemetryProvider`; before it has
- * mounted (no transition can start before hydration) they are no-ops. Never throws.
+ * route is on screen: its URL in the address bar and the page changed (Next does both when it
+ * commits the route; back and forward change the URL first), or the URL shown for 1 s with no
+ * change to the page, or the next navigation starts, or 10 s. Attributes: `url.full` (without
+ * the query string), `url.path`, `navigation.type` (`push`, `replace`, `traverse`) and
+ * `navigation.from` (the path left). The spans go to the telemetry of the mounted
+ * `TelemetryProvider`; before it has mounted (no transition can start before hydration) they
+ * are no-ops. Never throws.
  */
 export const onRouterTransitionStart: (url: string, navigationType: NavigationType) => void = createRouterTransitionTracer();
 
@@ -36,11 +38,14 @@ export const onRouterTransitionStart: (url: string, navigationType: NavigationTy
  * `initTelemetry` itself): `export const onRouterTransitionStart = createRouterTransitionTracer(telemetry);`
  */
 export function createRouterTransitionTracer(telemetry?: Telemetry): (url: string, navigationType: NavigationType) => void {
-  let current: { span: Span; timer: ReturnType<typeof setTimeout> } | undefined;
+  // The path on screen. Not `location` at the start: back/forward have changed it already.
+  let shownPath = typeof location === 'undefined' ? '' : location.pathname;
+  let current: { span: Span; timer: ReturnType<typeof setTimeout>; observer: MutationObserver | undefined } | undefined;
   const finish = (ended: typeof current) => {
     if (!ended || current !== ended) return;
     current = undefined;
     clearTimeout(ended.timer);
+    ended.observer?.disconnect();
     ended.span.end();
   };
   return (url, navigationType) => {
@@ -53,17 +58,22 @@ export function createRouterTransitionTracer(telemetry?: Telemetry): (url: strin
           'url.full': `${target.origin}${target.pathname}`,
           'url.path': target.pathname,
           'navigation.type': String(navigationType),
-          'navigation.from': location.pathname,
+          'navigation.from': shownPath,
         },
       });
-      const entry = { span, timer: setTimeout(() => finish(entry), NAVIGATION_TIMEOUT_MS) };
+      shownPath = target.pathname;
+      let changed = false;
+      const observer = typeof MutationObserver === 'function' ? new MutationObserver(() => (changed = true)) : undefined;
+      observer?.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+      const entry = { span, timer: setTimeout(() => finish(entry), NAVIGATION_TIMEOUT_MS), observer };
       current = entry;
-      const shown = () => location.pathname === target.pathname && location.search === target.search;
-      // Poll once per frame: Next pushes the URL when it commits the new route; the next frame is
-      // its first paint. (rAF pauses in hidden tabs: the timeout ends the span there.)
+      let framesShown = 0;
+      // Once per frame (≈ 60 a second, ~1 s of unchanged page after the URL shows); rAF pauses
+      // in hidden tabs, where the timeout ends the span.
       const check = () => {
         if (current !== entry) return;
-        if (shown()) requestAnimationFrame(() => finish(entry));
+        const shown = location.pathname === target.pathname && location.search === target.search;
+        if (shown && (changed || !observer || ++framesShown >= 60)) requestAnimationFrame(() => finish(entry));
         else requestAnimationFrame(check);
       };
       if (typeof requestAnimationFrame === 'function') requestAnimationFrame(check);

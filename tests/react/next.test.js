@@ -21,6 +21,7 @@ test('a navigation is a span from the transition start to the first frame showin
   await frame();
   expect(byName('navigation')).toHaveLength(0); // the URL has not changed yet: still navigating
   history.pushState(null, '', '/about?tab=1');
+  document.body.append(document.createElement('main')); // Next commits the new route
   await frame();
   await frame();
   await frame();
@@ -32,6 +33,21 @@ test('a navigation is a span from the transition start to the first frame showin
     'navigation.type': 'push',
     'navigation.from': '/',
   });
+});
+
+test('back and forward: the URL changes first, the span waits for the page and names the path left', async () => {
+  const { telemetry, byName } = fakeTelemetry();
+  history.replaceState(null, '', '/list');
+  const hook = createRouterTransitionTracer(telemetry);
+  history.replaceState(null, '', '/item/7'); // popstate: the browser has moved already
+  hook('/item/7', 'traverse');
+  for (let i = 0; i < 5; i++) await frame();
+  expect(byName('navigation')).toHaveLength(0);
+  document.body.append(document.createElement('article'));
+  for (let i = 0; i < 3; i++) await frame();
+  expect(byName('navigation').map(attrs)).toEqual([
+    { 'url.full': `${location.origin}/item/7`, 'url.path': '/item/7', 'navigation.type': 'traverse', 'navigation.from': '/list' },
+  ]);
 });
 
 test('a new navigation ends the one still running; one that never shows its URL ends after 10 s', () => {

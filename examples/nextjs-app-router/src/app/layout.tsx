@@ -1,7 +1,7 @@
 // A server component: it renders the provider directly (the package's React entry is marked
 // 'use client', so no wrapper component is needed).
 import type { ReactNode } from 'react';
-import { TelemetryProvider } from 'greptime-web-telemetry/react';
+import { TelemetryErrorBoundary, TelemetryProvider } from 'greptime-web-telemetry/react';
 
 export const metadata = { title: 'greptime-web-telemetry on Next.js' };
 
@@ -18,7 +18,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <TelemetryProvider config={telemetryConfig}>{children}</TelemetryProvider>
+        <TelemetryProvider config={telemetryConfig}>
+          {/* A server component can pass an element as the fallback (a function cannot cross to the client). */}
+          <TelemetryErrorBoundary name="app" fallback={<p>Something went wrong.</p>}>
+            {children}
+          </TelemetryErrorBoundary>
+        </TelemetryProvider>
       </body>
     </html>
   );
