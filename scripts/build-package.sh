@@ -16,6 +16,8 @@ node scripts/inline-wasm.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 
 rm -rf "$OUT" && mkdir -p "$OUT/dist/wasm"
 tsc -p js/tsconfig.json
+# The React entry must start with the directive (Next.js App Router: importable from server components).
+[ "$(head -1 "$OUT/dist/react/index.js")" = "'use client';" ] || { echo "dist/react/index.js lost its 'use client' first line" >&2; exit 1; }
 cp js/wasm/greptime_web_telemetry.js js/wasm/greptime_web_telemetry.d.ts js/wasm/inline_wasm.js js/wasm/inline_wasm.d.ts "$OUT/dist/wasm/"
 node -e '
   const fs = require("fs");

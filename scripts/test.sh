@@ -4,6 +4,7 @@
 #   2. receiver, agent backend (pytest) 6. React hook tests (Vitest + Testing Library; React 19, then 18)
 #   3. WASM tests in headless Chrome    7. end-to-end tests in headless Chromium against the receiver
 #   4. package build (load check, sizes) 8. the React example, built by Vite from the packed tarball, in Chromium
+#   then: type tests of the packed .d.ts (tests/types), the Next.js App Router example (examples/nextjs-app-router)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -39,5 +40,11 @@ node --test --test-concurrency=1 tests/e2e/
 
 step "8/8 React example (Vite, packed tarball) in headless Chromium"
 bash examples/react-vite/test.sh
+
+step "type tests: the packed .d.ts under strict + exactOptionalPropertyTypes (bundler, nodenext)"
+bash tests/types/test.sh
+
+step "Next.js App Router example (packed tarball): next build Turbopack and webpack, next start, next dev, in headless Chromium"
+bash examples/nextjs-app-router/test.sh
 
 printf '\nall tests passed\n'

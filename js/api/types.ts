@@ -48,7 +48,7 @@ export enum SpanStatusCode {
 export interface SpanStatus {
   code: SpanStatusCode;
   /** Only kept for `ERROR`, as the OpenTelemetry specification says. */
-  message?: string;
+  message?: string | undefined;
 }
 
 /** The identity of a span, as lowercase hex. */
@@ -60,30 +60,30 @@ export interface SpanContext {
   /** W3C trace flags: 1 = sampled. */
   traceFlags: number;
   /** W3C `tracestate`, if any. */
-  traceState?: string;
+  traceState?: string | undefined;
   /** True for a context received from another process (e.g. a `traceparent` header). */
-  isRemote?: boolean;
+  isRemote?: boolean | undefined;
 }
 
 export interface Link {
   context: SpanContext;
-  attributes?: Attributes;
+  attributes?: Attributes | undefined;
 }
 
 export interface SpanOptions {
   /** Defaults to `SpanKind.INTERNAL`. */
-  kind?: SpanKind;
-  attributes?: Attributes;
-  links?: Link[];
+  kind?: SpanKind | undefined;
+  attributes?: Attributes | undefined;
+  links?: Link[] | undefined;
   /** Defaults to now. */
-  startTime?: TimeInput;
+  startTime?: TimeInput | undefined;
   /**
    * The parent: a span, a span context (e.g. from a `traceparent` header), or `null` for a new
    * trace. Defaults to the active span (see `Tracer.startActiveSpan`).
    */
-  parent?: Span | SpanContext | null;
+  parent?: Span | SpanContext | null | undefined;
   /** Same as `parent: null`: start a new trace even inside an active span. */
-  root?: boolean;
+  root?: boolean | undefined;
 }
 
 /** A unit of work. Every method is safe to call at any time and never throws. */
@@ -151,11 +151,11 @@ export interface ContextApi {
 export type MetricAttributes = Attributes;
 
 export interface MetricOptions {
-  description?: string;
+  description?: string | undefined;
   /** UCUM unit, e.g. `ms`, `By`, `{call}`. GreptimeDB adds it to the table name (`ms` → `_milliseconds`). */
-  unit?: string;
+  unit?: string | undefined;
   /** Histograms: `explicitBucketBoundaries`, strictly increasing. Default: OpenTelemetry's boundaries. */
-  advice?: { explicitBucketBoundaries?: number[] };
+  advice?: { explicitBucketBoundaries?: number[] | undefined } | undefined;
 }
 
 /** A monotonic sum (`add` takes non-negative values). Stored by GreptimeDB as `<name>_total`. */
@@ -224,18 +224,18 @@ export interface LogAttributes {
 
 export interface LogRecord {
   /** From `severityText` when missing. */
-  severityNumber?: SeverityNumber | number;
+  severityNumber?: SeverityNumber | number | undefined;
   /** From `severityNumber` when missing (`INFO`, `ERROR`, …). */
-  severityText?: string;
+  severityText?: string | undefined;
   /** A string, or structured data (stored as JSON text by GreptimeDB). */
   body?: unknown;
-  attributes?: LogAttributes;
+  attributes?: LogAttributes | undefined;
   /** When it happened. Default: now. */
-  timestamp?: TimeInput;
+  timestamp?: TimeInput | undefined;
   /** OpenTelemetry's event name, for records that are events. */
-  eventName?: string;
+  eventName?: string | undefined;
   /** The span the record belongs to. Default: the active span. */
-  span?: Span;
+  span?: Span | undefined;
 }
 
 /** Emits log records. Get one from `telemetry.logger` or `telemetry.getLogger(name, version)`. */
@@ -250,43 +250,43 @@ export interface BatchOptions {
    * holds at most 2 KiB of encoded items per slot on average (4 MiB at 2048); beyond that too
    * they are dropped (counted as queue full).
    */
-  maxQueueSize?: number;
+  maxQueueSize?: number | undefined;
   /** Spans per export request. Default 512. */
-  maxExportBatchSize?: number;
+  maxExportBatchSize?: number | undefined;
   /** Delay between scheduled exports, in ms. Default 5000. */
-  scheduledDelayMillis?: number;
+  scheduledDelayMillis?: number | undefined;
   /** An export that takes longer is aborted, in ms. Default 30000. */
-  exportTimeoutMillis?: number;
+  exportTimeoutMillis?: number | undefined;
 }
 
 export interface MetricsOptions {
   /** Collection and export interval, in ms. Default 15000. */
-  exportIntervalMillis?: number;
+  exportIntervalMillis?: number | undefined;
   /** Default 30000. */
-  exportTimeoutMillis?: number;
+  exportTimeoutMillis?: number | undefined;
   /**
    * Default `cumulative` (what PromQL `rate()` on GreptimeDB expects). GreptimeDB (≤ 1.2) stores
    * `delta` points as sent: sum them in SQL or with `sum_over_time` instead (see the README).
    */
-  temporality?: 'cumulative' | 'delta';
+  temporality?: 'cumulative' | 'delta' | undefined;
   /** Attribute sets per instrument; more share one overflow series marked `otel.metric.overflow="true"`. Default 2000. */
-  cardinalityLimit?: number;
+  cardinalityLimit?: number | undefined;
 }
 
 /** Limits applied to each span; what they cut is counted. OpenTelemetry's defaults, except the value length. */
 export interface SpanLimits {
   /** Default 128. */
-  attributeCountLimit?: number;
+  attributeCountLimit?: number | undefined;
   /** Longer strings (and string array entries) are truncated to this many characters. Default 8192. */
-  attributeValueLengthLimit?: number;
+  attributeValueLengthLimit?: number | undefined;
   /** Default 128. */
-  eventCountLimit?: number;
+  eventCountLimit?: number | undefined;
   /** Default 128. */
-  linkCountLimit?: number;
+  linkCountLimit?: number | undefined;
   /** Default 128. */
-  attributePerEventCountLimit?: number;
+  attributePerEventCountLimit?: number | undefined;
   /** Default 128. */
-  attributePerLinkCountLimit?: number;
+  attributePerLinkCountLimit?: number | undefined;
 }
 
 /** Configuration for `initTelemetry`. Unknown keys and wrong types are reported in the console. */
@@ -296,74 +296,74 @@ export interface TelemetryConfig {
    * `{endpoint}/v1/otlp/v1/traces`), or a same-origin path such as `/greptime` behind a proxy.
    * Without it telemetry is a no-op.
    */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /**
    * Database (`X-Greptime-DB-Name`). Default `public`. Avoid `-`: GreptimeDB reads `a-b` as catalog `a`, schema `b`.
    * Sent as a header, so Latin-1 only, no line breaks (as `traceTable`, `logTable`): otherwise telemetry is disabled with a warning.
    */
-  database?: string;
+  database?: string | undefined;
   /**
    * Credentials, sent as `x-greptime-auth: Basic …`. Anything in a browser is public: use a
    * write-only GreptimeDB user (`name:wo=password` in the static user provider) or a proxy.
    */
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
   /** Extra request headers. `Authorization` is sent as `x-greptime-auth` (see the README). A value beyond Latin-1 or with line breaks is ignored with a warning. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
-  serviceName?: string;
-  serviceVersion?: string;
+  serviceName?: string | undefined;
+  serviceVersion?: string | undefined;
   /**
    * More resource attributes, e.g. `{ 'deployment.environment.name': 'staging' }`. Each page view
    * gets a random `service.instance.id` (GreptimeDB's metric tag `instance`, which keeps pages'
    * series apart); set your own only if it is unique per SDK instance.
    */
-  resourceAttributes?: Attributes;
+  resourceAttributes?: Attributes | undefined;
   /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`. */
-  traceTable?: string;
-  batch?: BatchOptions;
+  traceTable?: string | undefined;
+  batch?: BatchOptions | undefined;
   /** Batching of log records. OpenTelemetry's BatchLogRecordProcessor defaults: as `batch`, but 1000 ms delay. */
-  logBatch?: BatchOptions;
+  logBatch?: BatchOptions | undefined;
   /** Log table (`x-greptime-log-table-name`). Default `opentelemetry_logs`. */
-  logTable?: string;
-  metrics?: MetricsOptions;
-  spanLimits?: SpanLimits;
+  logTable?: string | undefined;
+  metrics?: MetricsOptions | undefined;
+  spanLimits?: SpanLimits | undefined;
   /** Record uncaught errors and unhandled promise rejections as ERROR logs (and exception events on the active span). Default `false`. */
-  captureErrors?: boolean;
+  captureErrors?: boolean | undefined;
   /**
    * Record console calls as logs: `true` for `info`, `warn` and `error`, or a list of
    * methods (`debug`, `log`, `info`, `warn`, `error`). The page's console still prints. Default `false`.
    */
-  captureConsole?: boolean | Array<'debug' | 'log' | 'info' | 'warn' | 'error'>;
+  captureConsole?: boolean | Array<'debug' | 'log' | 'info' | 'warn' | 'error'> | undefined;
   /** `false` turns telemetry into a silent no-op. Default `true`. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Retries of failed exports (network errors, 429, 502, 503, 504). */
-  retry?: { maxAttempts?: number; initialBackoffMillis?: number; maxBackoffMillis?: number };
+  retry?: { maxAttempts?: number | undefined; initialBackoffMillis?: number | undefined; maxBackoffMillis?: number | undefined } | undefined;
   /**
    * Keep what could not be sent (offline, or past every retry) in IndexedDB and send it later.
    * `false` turns it off. Default: on, 5 MiB, 24 hours.
    */
-  offline?: boolean | { enabled?: boolean; maxBytes?: number; maxAgeMillis?: number };
+  offline?: boolean | { enabled?: boolean | undefined; maxBytes?: number | undefined; maxAgeMillis?: number | undefined } | undefined;
   /** gzip request bodies of at least `thresholdBytes` (default 1024); `'none'` or `false` turns it off. */
-  compression?: 'gzip' | 'none' | boolean | { thresholdBytes?: number };
+  compression?: 'gzip' | 'none' | boolean | { thresholdBytes?: number | undefined } | undefined;
   /** Share of new traces recorded, 0 to 1 (children follow their parent). Default 1. */
-  sampleRatio?: number;
+  sampleRatio?: number | undefined;
   /** Trace `fetch` calls as client spans and propagate `traceparent` (see `propagateTraceHeaderCorsUrls`). Default `false`. */
-  instrumentFetch?: boolean;
+  instrumentFetch?: boolean | undefined;
   /** The same for `XMLHttpRequest`. Default `false`. */
-  instrumentXhr?: boolean;
+  instrumentXhr?: boolean | undefined;
   /**
    * Other origins that get `traceparent`/`tracestate` headers (same-origin requests always do):
    * a string matches URLs that start with it, a RegExp URLs it matches. Only list backends that
    * allow these headers in their CORS preflight answer.
    */
-  propagateTraceHeaderCorsUrls?: Array<string | RegExp>;
+  propagateTraceHeaderCorsUrls?: Array<string | RegExp> | undefined;
   /**
    * Also export the SDK's own counters as metrics: `greptime_web_telemetry.items` (by `signal`
    * and `outcome`: exported, rejected, failed, dropped_queue_full, kept_offline, restored_offline,
    * dropped_offline, unconfirmed_offline) and `greptime_web_telemetry.retries`. Default `false`.
    */
-  selfMetrics?: boolean;
+  selfMetrics?: boolean | undefined;
 }
 
 /** Counters describing what happened to telemetry so far. */

@@ -10,12 +10,12 @@ import { TelemetryContext } from './TelemetryProvider.js';
 
 export interface TelemetryErrorBoundaryProps {
   /** Shown instead of the children after an error; a function also gets a `reset` to try again. */
-  fallback?: ReactNode | ((error: unknown, reset: () => void) => ReactNode);
+  fallback?: ReactNode | ((error: unknown, reset: () => void) => ReactNode) | undefined;
   /** Names the boundary in telemetry (`react.error_boundary.name`). */
-  name?: string;
+  name?: string | undefined;
   /** Called after the error is recorded. */
-  onError?: (error: unknown, info: ErrorInfo) => void;
-  children?: ReactNode;
+  onError?: ((error: unknown, info: ErrorInfo) => void) | undefined;
+  children?: ReactNode | undefined;
 }
 
 interface State {

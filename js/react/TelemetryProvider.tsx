@@ -11,10 +11,10 @@ export const TelemetryContext = createContext<Telemetry>(NOOP_TELEMETRY);
 
 export interface TelemetryProviderProps {
   /** Starts telemetry from this configuration (read once, on first render). */
-  config?: TelemetryConfig;
+  config?: TelemetryConfig | undefined;
   /** Or use a handle you created yourself (`startTelemetry`, `initTelemetry`); it is not shut down on unmount. */
-  telemetry?: Telemetry;
-  children?: ReactNode;
+  telemetry?: Telemetry | undefined;
+  children?: ReactNode | undefined;
 }
 
 interface ProviderState {

@@ -13,7 +13,7 @@ import { readSafely } from './safe_read.js';
 
 export interface RenderTrackingOptions {
   /** Renders slower than this (ms) also become a span `render <name>`. Default: no spans. */
-  slowRenderThresholdMs?: number;
+  slowRenderThresholdMs?: number | undefined;
 }
 
 // useLayoutEffect warns during server-side rendering; there is nothing to time there anyway.
@@ -60,7 +60,7 @@ export function traceComponentRender<P extends object>(Component: ComponentType<
 
 export interface RenderProfilerProps extends RenderTrackingOptions {
   id: string;
-  children?: ReactNode;
+  children?: ReactNode | undefined;
 }
 
 /**

@@ -1,0 +1,61 @@
+// Type tests of the main entry (compiled, never run): what a strict TypeScript user writes must
+// compile, and each `@ts-expect-error` marks a mistake the shipped types must reject.
+import { initTelemetry, startTelemetry, SpanKind, SpanStatusCode, SeverityNumber } from 'greptime-web-telemetry';
+import type { Span, SpanOptions, Telemetry, TelemetryConfig, TelemetryStats, MetricOptions, LogRecord } from 'greptime-web-telemetry';
+
+declare const maybeSpan: Span | undefined;
+declare const maybeString: string | undefined;
+declare const maybeNumber: number | undefined;
+
+export async function main(): Promise<void> {
+  // Optional settings accept `undefined` under exactOptionalPropertyTypes (e.g. from process.env).
+  const config: TelemetryConfig = {
+    endpoint: 'http://localhost:4000',
+    serviceName: 'shop-web',
+    serviceVersion: maybeString,
+    database: maybeString,
+    batch: { scheduledDelayMillis: maybeNumber },
+    metrics: { exportIntervalMillis: maybeNumber, temporality: 'delta' },
+    offline: { maxBytes: maybeNumber },
+  };
+  const telemetry: Telemetry = await initTelemetry(config);
+  const started = startTelemetry({ endpoint: '/greptime' });
+  await started.ready;
+
+  const tracer = telemetry.getTracer('checkout', '1.0.0');
+  const options: SpanOptions = { parent: maybeSpan, kind: SpanKind.CLIENT, attributes: { 'cart.items': 3, note: maybeString } };
+  const span: Span = tracer.startSpan('upload', options);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: maybeString });
+  span.setAttribute('http.response.status_code', 200);
+  const result: number = tracer.startActiveSpan('work', (active) => {
+    active.end();
+    return 42;
+  });
+  const later: Promise<string> = tracer.startActiveSpan('async work', { parent: maybeSpan }, async () => 'done');
+  void result;
+  void later;
+
+  const meterOptions: MetricOptions = { unit: 'ms', description: maybeString, advice: { explicitBucketBoundaries: [10, 50] } };
+  telemetry.getMeter('checkout').createHistogram('http.client.duration', meterOptions).record(1.5, { route: '/api' });
+  const record: LogRecord = { severityNumber: SeverityNumber.WARN, body: { any: 'thing' }, span: maybeSpan, eventName: maybeString };
+  telemetry.getLogger('checkout').emit(record);
+  const stats: TelemetryStats = telemetry.stats();
+  const spansDropped: number = stats.invalidArguments;
+  void spansDropped;
+
+  // Mistakes the types catch:
+  // @ts-expect-error endpoint must be a string
+  await initTelemetry({ endpoint: 4000 });
+  // @ts-expect-error unknown setting (typo of serviceName)
+  await initTelemetry({ endpoint: '/greptime', servicename: 'x' });
+  // @ts-expect-error an attribute value must be a primitive or an array of one primitive type
+  span.setAttribute('user', { id: 1 });
+  // @ts-expect-error SpanKind, not a string
+  tracer.startSpan('x', { kind: 'client' });
+  // @ts-expect-error a counter adds numbers
+  telemetry.getMeter('m').createCounter('c').add('1');
+  // @ts-expect-error startActiveSpan needs a function
+  tracer.startActiveSpan('x', {});
+  // @ts-expect-error the span handle is read-only
+  telemetry.enabled = false;
+}
