@@ -5,13 +5,13 @@
  *   instrumented fetch, or a pending async span after an `await`), so API spans nest under ours;
  * - `context.with(ctx, fn)` makes `ctx`'s span our active span while `fn` runs (and a pending
  *   parent after its `await`s, under our rules), so our spans nest under API spans.
- * Like OpenTelemetry's `StackContextManager`, the rest of a context (baggage, other keys) is only
+ * (client and producer spans only during the synchronous part). Like OpenTelemetry's `StackContextManager`, the rest of a context (baggage, other keys) is only
  * known during the synchronous part of `with`; after an `await` only the span is recovered.
  */
 
 import { ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
-import type { Span } from '../api/types.js';
-import { activeSpan, withAmbientSpan } from '../trace/context.js';
+import { SpanKind, type Span } from '../api/types.js';
+import { activeSpan, withActiveSpan, withAmbientSpan } from '../trace/context.js';
 import { toApiSpan, toOurSpan } from './spans.js';
 
 /** A running `with(ctx, fn)`: its context, and the span that was ours to see when it started. */
@@ -53,7 +53,12 @@ export class GreptimeContextManager implements ContextManager {
         this.frame = { ctx, span: activeSpan() };
         return call();
       }
-      return withAmbientSpan(span, () => {
+      // A client or producer span (an instrumented request) is active only while the request is
+      // made, as with our own fetch instrumentation: unrelated code that runs while the request is
+      // in flight must not become its child.
+      const kind = (span as { kind?: unknown }).kind;
+      const run = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER ? withActiveSpan : withAmbientSpan;
+      return run(span, () => {
         this.frame = { ctx, span };
         return call();
       });

@@ -288,3 +288,25 @@ test('bad input never throws: no telemetry handle, hostile options and records',
   captureWarnings(() => logs.getLogger('x').emit(hostile));
   assert.equal(t.emitted.length, 0);
 });
+
+test('a client span an instrumentation makes active around its request does not adopt unrelated work while the request is in flight', async () => {
+  const t = setup();
+  sdk = t.sdk;
+  registered = registerGlobals(sdk);
+  const tracer = trace.getTracer('instrumentation');
+  const request = tracer.startSpan('GET', { kind: 2 });
+  const internal = tracer.startSpan('internal work');
+  // As instrumentation-fetch does: the request promise is made inside context.with.
+  const inFlight = context.with(trace.setSpan(context.active(), request), () => {
+    tracer.startSpan('sync in request').end();
+    return sleep(30);
+  });
+  const pendingInternal = context.with(trace.setSpan(context.active(), internal), () => sleep(30));
+  await sleep(5);
+  tracer.startSpan('unrelated during request').end();
+  await Promise.all([inFlight, pendingInternal]);
+  request.end();
+  internal.end();
+  assert.ok(isChildOf(t.byName('sync in request'), t.byName('GET')), 'its synchronous part is its child');
+  assert.ok(isChildOf(t.byName('unrelated during request'), t.byName('internal work')), 'an internal span stays the pending parent; the request span does not');
+});
