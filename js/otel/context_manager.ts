@@ -69,7 +69,6 @@ export class GreptimeContextManager implements ContextManager {
 
   bind<T>(ctx: Context, target: T): T {
     if (typeof target !== 'function') return target;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const manager = this;
     const fn = target as unknown as (...args: unknown[]) => unknown;
     const bound = function (this: unknown, ...args: unknown[]) {
