@@ -20,6 +20,11 @@ interface Frame {
   readonly span: Span | undefined;
 }
 
+/**
+ * The context manager `registerGlobals` installs; register it yourself with
+ * `context.setGlobalContextManager(new GreptimeContextManager().enable())` when you set the
+ * providers another way. Contexts are active only once `enable()` has been called.
+ */
 export class GreptimeContextManager implements ContextManager {
   private enabled = false;
   private frame: Frame | undefined;

@@ -11,6 +11,7 @@ const TRACESTATE = 'tracestate';
 // version-traceid-spanid-flags; a future version may append fields after a dash.
 const TRACEPARENT_RE = /^\s*([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})(-.*)?\s*$/;
 
+/** W3C Trace Context: injects the context's span as `traceparent`/`tracestate`, extracts a remote parent from them. */
 export class TraceContextPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const sc = trace.getSpanContext(ctx);
