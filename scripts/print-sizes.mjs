@@ -57,4 +57,14 @@ console.log(`  esbuild bundle, minified: initial chunk ${fmt(entryChunk)}`);
 console.log(`  esbuild bundle, minified: all chunks    ${fmt(bundle)}`);
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 console.log(`  + greptime-web-telemetry/react (react external): initial chunk ${fmt(reactChunk)}; the React entry adds ${reactChunk.length - entryChunk.length} B raw, ${gz(reactChunk) - gz(entryChunk)} B gzip`);
+// greptime-web-telemetry/otel (the OpenTelemetry API bridge), @opentelemetry/api external as a peer: what it adds to the initial chunk.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'gwt-size-otel-'));
+  const main = join(pkgDir, 'dist/index.js');
+  writeFileSync(join(dir, 'otel-entry.js'), `import { initTelemetry } from ${JSON.stringify(main)};\nimport { registerGlobals } from ${JSON.stringify(join(pkgDir, 'dist/otel/index.js'))};\nwindow.t = [initTelemetry, registerGlobals];\n`);
+  const result = await build({ entryPoints: [join(dir, 'otel-entry.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', splitting: true, outdir: join(dir, 'out'), write: false, logLevel: 'silent', external: ['@opentelemetry/api'] });
+  const otelChunk = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('otel-entry.js')).contents);
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`  + greptime-web-telemetry/otel (@opentelemetry/api external): initial chunk ${fmt(otelChunk)}; the bridge adds ${otelChunk.length - entryChunk.length} B raw, ${gz(otelChunk) - gz(entryChunk)} B gzip`);
+}
 if (tarball) console.log(`  npm tarball                   ${statSync(tarball).size} B (${tarball})`);

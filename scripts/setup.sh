@@ -55,6 +55,15 @@ if [ ! -f "$r18stamp" ] || ! cmp -s tests/react18/package-lock.json "$r18stamp";
   cp tests/react18/package-lock.json "$r18stamp"
 fi
 
+# The OpenTelemetry API bridge's e2e page: a real contrib instrumentation and @opentelemetry/api
+# (tests/e2e/otel_bridge.e2e.test.mjs); kept out of the root so the package's own installs stay lean.
+otelstamp=tests/e2e/otel/node_modules/.setup-stamp
+if [ ! -f "$otelstamp" ] || ! cmp -s tests/e2e/otel/package-lock.json "$otelstamp"; then
+  log "npm ci (tests/e2e/otel)"
+  (cd tests/e2e/otel && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/e2e/otel/package-lock.json "$otelstamp"
+fi
+
 # 4. Python venv for the GreptimeDB-compatible receiver: it decodes with the official
 #    opentelemetry-proto package, so our encoder is checked by an implementation that is not ours.
 #    The agent backend example (FastAPI, OpenTelemetry's Python SDK) shares it.
