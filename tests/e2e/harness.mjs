@@ -68,6 +68,9 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
     /** The next requests (of `signal`, or any) answer these statuses first: see tests/receiver/README.md. */
     faults: (faults) => api('/_receiver/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
     clearFaults: () => api('/_receiver/faults', { method: 'DELETE' }),
+    /** Hold mode: OTLP requests wait `ms` before their body is read and count only if their client is still there. */
+    hold: (ms) => api('/_receiver/hold', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hold_ms: ms }) }),
+    abandoned: () => api('/_receiver/abandoned'),
     port: Number(new URL(url).port),
     waitFor: (signal, min, timeoutMs = 10000) => api(`/_receiver/wait?signal=${signal}&min=${min}&timeout_ms=${timeoutMs}`),
     stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
