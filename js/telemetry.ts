@@ -106,7 +106,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   /** Everything out at once, with keepalive: the page may be about to go. */
   private flushOnHide(): Promise<void> {
-    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.forceFlush()]).then(
+    this.sender.pageHiding();
+    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.collectOnHide()]).then(
       () => {},
       () => {},
     );
@@ -181,6 +182,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const onVisibility = () => {
       this.pageHidden = document.visibilityState === 'hidden';
       if (this.pageHidden) void this.flushOnHide();
+      else this.sender.pageShown();
     };
     const onPageHide = () => {
       this.pageHidden = true;

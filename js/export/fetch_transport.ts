@@ -16,13 +16,14 @@ export interface TransportResponse {
   retryAfter?: string | null;
 }
 
-export type Transport = (
-  url: string,
-  headers: Record<string, string>,
-  body: Uint8Array,
-  timeoutMillis: number,
-  keepalive: boolean,
-) => Promise<TransportResponse>;
+export interface Transport {
+  (url: string, headers: Record<string, string>, body: Uint8Array, timeoutMillis: number, keepalive: boolean): Promise<TransportResponse>;
+  /**
+   * Bytes one more keepalive request may carry now (0 once the request cap is reached). Where
+   * it is missing, no budget is known and every request is sent.
+   */
+  keepaliveRoom?: () => number;
+}
 
 /**
  * Browsers allow 64 KiB of keepalive bodies in flight per page (Chromium also caps the number
@@ -98,6 +99,9 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
     else release();
   }
 };
+
+fetchTransport.keepaliveRoom = () =>
+  keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS ? Math.max(0, KEEPALIVE_BODY_LIMIT - keepaliveBytesInFlight) : 0;
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

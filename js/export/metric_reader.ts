@@ -39,6 +39,15 @@ export class MetricReader {
     return this.running;
   }
 
+  /**
+   * The page is being hidden: collects and sends now, without waiting behind a collection that
+   * is running (its export may be waiting for an answer that comes after the page is gone).
+   * With synchronous observable callbacks this all happens in the page-hide task.
+   */
+  collectOnHide(): Promise<void> {
+    return this.collectAndExport();
+  }
+
   async shutdown(): Promise<void> {
     if (this.closed) return;
     await this.forceFlush();

@@ -55,10 +55,14 @@ export class OfflineStore {
       this.counters.itemsDroppedOffline += items;
       return false;
     }
-    await this.evict(body.byteLength);
+    // Written first and committed at once, eviction after: during page hide this may be the
+    // page's last task, and a write queued behind an eviction's reads would never start.
     const tx = this.db.transaction(STORE, 'readwrite');
-    await request(tx.objectStore(STORE).add({ signal, body, items, createdAt: Date.now() }));
+    const added = request(tx.objectStore(STORE).add({ signal, body, items, createdAt: Date.now() }));
+    tx.commit?.();
+    await added;
     this.counters.itemsPersistedOffline += items;
+    await this.evict(0);
     return true;
   }
 

@@ -6,7 +6,10 @@
  *   413 (body over the server's limit) is split in two and each half sent, not dropped.
  * - gzips bodies above a threshold with the browser's `CompressionStream`.
  * - While the page is being hidden, sends with `keepalive`, split so each request stays within
- *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away).
+ *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away); what
+ *   no longer fits that budget is written to the offline store at once, in the page-hide event,
+ *   instead of going as a plain request the browser would cancel with the page. A retry
+ *   sleeping in backoff wakes up and takes the same way.
  * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
  *   when the browser is back online, after the next successful export, a little later (twice the
  *   longest backoff), or on the next page load.
@@ -79,6 +82,8 @@ export class Sender {
   };
   private readonly targets = new Map<number, Target>();
   private store: Promise<OfflineStore | undefined> | undefined;
+  /** Retries sleeping in backoff; page hide wakes them. */
+  private readonly sleepers = new Set<() => void>();
   private draining = false;
   /**
    * Whether the offline store may hold requests: unknown at first (an earlier page may have left
@@ -131,7 +136,32 @@ export class Sender {
     }
   }
 
+  /**
+   * The page is being hidden: retries sleeping in backoff stop waiting, so their batches go now
+   * with keepalive or into the offline store, instead of dying with the page uncounted.
+   */
+  pageHiding(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** The page is visible again: what was kept while it was hidden can go now. */
+  pageShown(): void {
+    if (this.storeMayHoldRequests) void this.drainOffline();
+  }
+
   private onOnline = () => void this.drainOffline();
+
+  /** Waits `ms` (the replaceable `sleep`), or less if the page is hidden meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      this.sleepers.add(wake);
+      void this.sleep(ms).then(wake, wake);
+    });
+  }
 
   private target(signal: SignalNumber): Target {
     let t = this.targets.get(signal);
@@ -168,7 +198,8 @@ export class Sender {
       }
       if (attempt === this.settings.maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
       this.counters.exportRetries++;
-      await this.sleep(retryDelay(response.retryAfter, attempt, this.settings));
+      await this.pause(retryDelay(response.retryAfter, attempt, this.settings));
+      if (this.pageHidden()) break; // woken by page hide: the caller sends it the unload way
     }
     return { done: false, response: last };
   }
@@ -186,32 +217,55 @@ export class Sender {
       [parts[2], parts[3]],
     ] as [Uint8Array, number][]) {
       const outcome = await this.deliver(signal, part, n);
-      if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
+      if (!outcome.done && this.pageHidden()) await this.sendOnUnload(signal, part, n);
+      else if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
     }
     return { done: true, accepted: true };
   }
 
   /**
    * The page is going away: `keepalive` requests (which outlive the page) in pieces under the
-   * keepalive budget, all started at once. What fails is kept for the next page load.
+   * keepalive budget, all started at once, in this task. A piece that no longer fits the budget
+   * would go as a plain request, which the browser cancels with the page (and Chromium even
+   * caps keepalive requests by number): with an offline store it is written there instead,
+   * also in this task, and sent on the next page load. What fails is kept the same way.
    */
   private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    if (body.byteLength > KEEPALIVE_BODY_LIMIT) {
+    await Promise.all(this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT).map(([part, n]) => this.sendPieceOnUnload(signal, part, n)));
+  }
+
+  private async sendPieceOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+    const room = this.transport.keepaliveRoom?.() ?? Infinity;
+    if (body.byteLength > room && this.settings.offlineEnabled) return this.keepForLater(signal, body, items, undefined);
+    const target = this.target(signal);
+    const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
+    if (response.status === 413) {
+      // Over the server's limit (the page is still there to hear it): halves, as when visible.
       const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
       if (parts.length === 4) {
         this.counters.requestsSplit++;
         await Promise.all([
-          this.sendOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
-          this.sendOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
+          this.sendPieceOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
+          this.sendPieceOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
         ]);
         return;
       }
     }
-    const target = this.target(signal);
-    const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
     const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
     if (verdict === 1) await this.keepForLater(signal, body, items, response);
     else this.record(signal, items, response);
+  }
+
+  /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
+  private piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
+    if (body.byteLength <= limit) return [[body, items]];
+    const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
+    if (parts.length !== 4) return [[body, items]];
+    this.counters.requestsSplit++;
+    return [
+      ...this.piecesUnder(signal, parts[0] as Uint8Array, parts[1] as number, limit),
+      ...this.piecesUnder(signal, parts[2] as Uint8Array, parts[3] as number, limit),
+    ];
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {

@@ -12,6 +12,7 @@ import { ROOT, launchNamedBrowser, openPage, serveStatic, startReceiver, waitFor
 
 const HOLD_MS = 1500;
 const KEEPALIVE_BUDGET = 64 * 1024;
+const STORE_OPEN_MS = 300;
 const env = {};
 
 before(async () => {
@@ -70,6 +71,9 @@ async function unloadAndReload(browser, how, { service, count, payload, config =
   const fullConfig = { endpoint: env.receiver.url, serviceName: service, ...config };
   const { page } = await openPage(browser, env.site.url);
   await recordSpans(page, fullConfig, count, payload);
+  // The offline store opens in the background at init (its module is a lazily loaded chunk):
+  // a page closed within its first few dozen milliseconds can only send what fits keepalive.
+  await sleep(STORE_OPEN_MS);
   if (how === 'close') {
     await page.close({ runBeforeUnload: true });
   } else {
