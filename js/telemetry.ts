@@ -105,8 +105,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   /** Everything out at once, with keepalive: the page may be about to go. */
-  private flushOnHide(): Promise<void> {
-    this.sender.pageHiding();
+  private flushOnHide(unloading: boolean): Promise<void> {
+    this.sender.pageHiding(unloading);
     return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.collectOnHide()]).then(
       () => {},
       () => {},
@@ -181,12 +181,12 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => {};
     const onVisibility = () => {
       this.pageHidden = document.visibilityState === 'hidden';
-      if (this.pageHidden) void this.flushOnHide();
+      if (this.pageHidden) void this.flushOnHide(false);
       else this.sender.pageShown();
     };
     const onPageHide = () => {
       this.pageHidden = true;
-      void this.flushOnHide();
+      void this.flushOnHide(true);
     };
     document.addEventListener('visibilitychange', onVisibility);
     addEventListener('pagehide', onPageHide);

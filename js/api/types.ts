@@ -382,6 +382,12 @@ export interface TelemetryStats {
   requestsSplit: number;
   /** Items kept in IndexedDB to be sent later (offline, or the backend down past every retry). */
   itemsPersistedOffline: number;
+  /**
+   * Items in keepalive requests whose answer the page could not wait for: the page was being
+   * unloaded, and a browser fails the request's promise then while it may still deliver it.
+   * Neither sent again nor kept (that could send them twice); counted here.
+   */
+  itemsUnconfirmedAtUnload: number;
   /** Items from IndexedDB that the backend then accepted. */
   itemsRestoredFromOffline: number;
   /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */

@@ -66,6 +66,25 @@ export class OfflineStore {
     return true;
   }
 
+  /**
+   * Keeps several requests in one transaction, committed at once (page hide: one write has a
+   * better chance to land before the page is torn down than several). False if none was kept.
+   */
+  async putAll(requests: { signal: number; body: Uint8Array; items: number }[]): Promise<boolean> {
+    const fitting = requests.filter((r) => r.body.byteLength <= this.maxBytes);
+    for (const r of requests) if (r.body.byteLength > this.maxBytes) this.counters.itemsDroppedOffline += r.items;
+    if (fitting.length === 0) return false;
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    const createdAt = Date.now();
+    const added = fitting.map((r) => request(store.add({ signal: r.signal, body: r.body, items: r.items, createdAt })));
+    tx.commit?.();
+    await Promise.all(added);
+    for (const r of fitting) this.counters.itemsPersistedOffline += r.items;
+    await this.evict(0);
+    return true;
+  }
+
   /** The oldest request still within `maxAgeMillis` (older ones are dropped on the way). */
   async oldest(): Promise<StoredRequest | undefined> {
     for (;;) {

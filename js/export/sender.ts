@@ -38,6 +38,7 @@ export interface DeliverySettings {
 export interface DeliveryCounters extends OfflineCounters {
   exportRetries: number;
   requestsSplit: number;
+  itemsUnconfirmedAtUnload: number;
 }
 
 export function deliverySettingsFromCore(values: ArrayLike<number>): DeliverySettings {
@@ -76,14 +77,17 @@ export class Sender {
   readonly counters: DeliveryCounters = {
     exportRetries: 0,
     requestsSplit: 0,
+    itemsUnconfirmedAtUnload: 0,
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
   };
   private readonly targets = new Map<number, Target>();
   private store: Promise<OfflineStore | undefined> | undefined;
-  /** Retries sleeping in backoff; page hide wakes them. */
-  private readonly sleepers = new Set<() => void>();
+  /** The store once open: page hide writes to it in its own task, without waiting for a promise. */
+  private openedStore: OfflineStore | undefined;
+  /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
+  private readonly onHide = new Set<() => void>();
   private draining = false;
   /**
    * Whether the offline store may hold requests: unknown at first (an earlier page may have left
@@ -93,6 +97,8 @@ export class Sender {
    */
   private storeMayHoldRequests = true;
   private closed = false;
+  /** `pagehide` has fired: the page is being unloaded (or frozen), not only hidden. */
+  private unloading = false;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -140,26 +146,29 @@ export class Sender {
    * The page is being hidden: retries sleeping in backoff stop waiting, so their batches go now
    * with keepalive or into the offline store, instead of dying with the page uncounted.
    */
-  pageHiding(): void {
-    for (const wake of [...this.sleepers]) wake();
+  pageHiding(unloading: boolean): void {
+    if (unloading) this.unloading = true;
+    for (const interrupt of [...this.onHide]) interrupt();
   }
 
   /** The page is visible again: what was kept while it was hidden can go now. */
   pageShown(): void {
+    this.unloading = false;
     if (this.storeMayHoldRequests) void this.drainOffline();
   }
 
   private onOnline = () => void this.drainOffline();
 
-  /** Waits `ms` (the replaceable `sleep`), or less if the page is hidden meanwhile. */
-  private pause(ms: number): Promise<void> {
+  /** `work`'s result, or undefined as soon as the page is being hidden (or `work` fails). */
+  private untilHidden<T>(work: Promise<T>): Promise<T | undefined> {
     return new Promise((resolve) => {
-      const wake = () => {
-        this.sleepers.delete(wake);
-        resolve();
+      const settle = (value: T | undefined) => {
+        this.onHide.delete(hidden);
+        resolve(value);
       };
-      this.sleepers.add(wake);
-      void this.sleep(ms).then(wake, wake);
+      const hidden = () => settle(undefined);
+      this.onHide.add(hidden);
+      work.then(settle, () => settle(undefined));
     });
   }
 
@@ -178,13 +187,26 @@ export class Sender {
 
   private async deliver(signal: SignalNumber, body: Uint8Array, items: number): Promise<Outcome> {
     const target = this.target(signal);
-    const { body: payload, encoding } = await this.compress(body);
+    // Page hide during the (asynchronous) compression: the caller sends the raw body the unload
+    // way at once rather than after the page is gone.
+    const compressed = this.pageHidden() ? undefined : await this.untilHidden(this.compress(body));
+    if (!compressed) return { done: false, response: undefined };
+    const { body: payload, encoding } = compressed;
     const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
     let last: TransportResponse | undefined;
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       // keepalive whenever the budget allows (the transport checks it): a request already on
-      // its way when the page is closed is then not cancelled.
-      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true);
+      // its way when the page is closed is then not cancelled. One that goes without (no room
+      // left) would be cancelled with the page, unseen: page hide aborts it instead, and the
+      // caller sends its batch the unload way (keepalive or the offline store).
+      const plain = payload.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && typeof AbortController === 'function';
+      const abort = plain ? new AbortController() : undefined;
+      const onHide = () => abort?.abort();
+      if (abort) this.onHide.add(onHide);
+      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
+      this.onHide.delete(onHide);
+      if (abort?.signal.aborted) return { done: false, response };
+      if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
       const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
       if (verdict === 0) {
@@ -198,7 +220,7 @@ export class Sender {
       }
       if (attempt === this.settings.maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
       this.counters.exportRetries++;
-      await this.pause(retryDelay(response.retryAfter, attempt, this.settings));
+      await this.untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)));
       if (this.pageHidden()) break; // woken by page hide: the caller sends it the unload way
     }
     return { done: false, response: last };
@@ -231,22 +253,42 @@ export class Sender {
    * also in this task, and sent on the next page load. What fails is kept the same way.
    */
   private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    await Promise.all(this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT).map(([part, n]) => this.sendPieceOnUnload(signal, part, n)));
+    const sends: Promise<void>[] = [];
+    const keep: [Uint8Array, number][] = [];
+    for (const [part, n] of this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+      if (part.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && this.settings.offlineEnabled) keep.push([part, n]);
+      else sends.push(this.sendPieceOnUnload(signal, part, n));
+    }
+    if (keep.length > 0) sends.push(this.keepAllForLater(signal, keep));
+    await Promise.all(sends);
+  }
+
+  /** Page hide: every piece in one IndexedDB transaction, started in this task when the store is open. */
+  private async keepAllForLater(signal: SignalNumber, parts: [Uint8Array, number][]): Promise<void> {
+    const store = this.openedStore ?? (await this.openStore());
+    const requests = parts.map(([body, items]) => ({ signal, body, items }));
+    if (store && (await store.putAll(requests).catch(() => false))) {
+      this.storeMayHoldRequests = true;
+      this.scheduleDrain();
+      return;
+    }
+    const why = new TextEncoder().encode('the page was closing, the keepalive budget was used up and the offline store could not keep it');
+    for (const [, items] of parts) this.record(signal, items, { status: 0, body: why });
   }
 
   private async sendPieceOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
     const room = this.transport.keepaliveRoom?.() ?? Infinity;
-    if (body.byteLength > room && this.settings.offlineEnabled) return this.keepForLater(signal, body, items, undefined);
     const target = this.target(signal);
     const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
+    if (body.byteLength <= room && this.unconfirmedAtUnload(response, items)) return;
     if (response.status === 413) {
       // Over the server's limit (the page is still there to hear it): halves, as when visible.
       const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
       if (parts.length === 4) {
         this.counters.requestsSplit++;
         await Promise.all([
-          this.sendPieceOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
-          this.sendPieceOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
+          this.sendOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
+          this.sendOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
         ]);
         return;
       }
@@ -254,6 +296,17 @@ export class Sender {
     const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
     if (verdict === 1) await this.keepForLater(signal, body, items, response);
     else this.record(signal, items, response);
+  }
+
+  /**
+   * A keepalive request that got no answer (status 0) after `pagehide`: browsers fail its
+   * promise when the page is unloaded while they may still deliver it, so sending it again, or
+   * keeping it for the next page load, could deliver it twice. Counted, not retried.
+   */
+  private unconfirmedAtUnload(response: TransportResponse, items: number): boolean {
+    if (response.status !== 0 || !this.unloading) return false;
+    this.counters.itemsUnconfirmedAtUnload += items;
+    return true;
   }
 
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
@@ -332,9 +385,9 @@ export class Sender {
 
   private openStore(): Promise<OfflineStore | undefined> {
     if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
-    this.store ??= import('./offline_store.js').then(({ OfflineStore }) =>
-      OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters),
-    );
+    this.store ??= import('./offline_store.js')
+      .then(({ OfflineStore }) => OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters))
+      .then((store) => (this.openedStore = store));
     return this.store;
   }
 
