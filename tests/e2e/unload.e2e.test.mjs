@@ -82,7 +82,7 @@ async function unloadAndReload(browser, how, { service, count, payload, config =
     }).catch(() => {}); // the context may be gone before evaluate answers
     await waitForPageFunction(page, () => location.href === 'about:blank', null).catch(() => {});
   }
-  await sleep(HOLD_MS + 2000);
+  await sleep(HOLD_MS + 1000);
   const atUnload = await arrived(service);
   const abandoned = (await env.receiver.abandoned()).length;
   await env.receiver.hold(0);
