@@ -86,6 +86,8 @@ export class Sender {
   private store: Promise<OfflineStore | undefined> | undefined;
   /** The store once open: page hide writes to it in its own task, without waiting for a promise. */
   private openedStore: OfflineStore | undefined;
+  /** Bodies already sent the unload way. */
+  private readonly unloadedBodies = new WeakSet<Uint8Array>();
   /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
   private readonly onHide = new Set<() => void>();
   private draining = false;
@@ -159,14 +161,21 @@ export class Sender {
 
   private onOnline = () => void this.drainOffline();
 
-  /** `work`'s result, or undefined as soon as the page is being hidden (or `work` fails). */
-  private untilHidden<T>(work: Promise<T>): Promise<T | undefined> {
+  /**
+   * `work`'s result, or undefined as soon as the page is being hidden (or `work` fails).
+   * `onHidden` runs in the page-hide event itself, not a promise turn later: some browsers
+   * run nothing more of a closing page.
+   */
+  private untilHidden<T>(work: Promise<T>, onHidden?: () => void): Promise<T | undefined> {
     return new Promise((resolve) => {
       const settle = (value: T | undefined) => {
         this.onHide.delete(hidden);
         resolve(value);
       };
-      const hidden = () => settle(undefined);
+      const hidden = () => {
+        onHidden?.();
+        settle(undefined);
+      };
       this.onHide.add(hidden);
       work.then(settle, () => settle(undefined));
     });
@@ -185,11 +194,22 @@ export class Sender {
     return t;
   }
 
-  private async deliver(signal: SignalNumber, body: Uint8Array, items: number): Promise<Outcome> {
+  /**
+   * `unloadOnHide`: when the page is hidden while this waits (compression, a plain request in
+   * flight, backoff), the batch is sent the unload way at once, from the page-hide event. Off
+   * for stored requests: they stay in the store instead.
+   */
+  private async deliver(signal: SignalNumber, body: Uint8Array, items: number, unloadOnHide = true): Promise<Outcome> {
     const target = this.target(signal);
-    // Page hide during the (asynchronous) compression: the caller sends the raw body the unload
-    // way at once rather than after the page is gone.
-    const compressed = this.pageHidden() ? undefined : await this.untilHidden(this.compress(body));
+    let unloaded: Promise<void> | undefined;
+    const unload = unloadOnHide ? () => void (unloaded ??= this.sendOnUnload(signal, body, items)) : undefined;
+    const handedOver = async (): Promise<Outcome> => {
+      await unloaded;
+      return { done: true, accepted: false };
+    };
+    // Page hide during the (asynchronous) compression: the raw body goes the unload way at once.
+    const compressed = this.pageHidden() ? undefined : await this.untilHidden(this.compress(body), unload);
+    if (unloaded) return handedOver();
     if (!compressed) return { done: false, response: undefined };
     const { body: payload, encoding } = compressed;
     const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
@@ -201,10 +221,14 @@ export class Sender {
       // caller sends its batch the unload way (keepalive or the offline store).
       const plain = payload.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && typeof AbortController === 'function';
       const abort = plain ? new AbortController() : undefined;
-      const onHide = () => abort?.abort();
+      const onHide = () => {
+        abort?.abort();
+        unload?.();
+      };
       if (abort) this.onHide.add(onHide);
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
       this.onHide.delete(onHide);
+      if (unloaded) return handedOver();
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
@@ -220,7 +244,8 @@ export class Sender {
       }
       if (attempt === this.settings.maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
       this.counters.exportRetries++;
-      await this.untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)));
+      await this.untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)), unload);
+      if (unloaded) return handedOver();
       if (this.pageHidden()) break; // woken by page hide: the caller sends it the unload way
     }
     return { done: false, response: last };
@@ -253,21 +278,32 @@ export class Sender {
    * also in this task, and sent on the next page load. What fails is kept the same way.
    */
   private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    const sends: Promise<void>[] = [];
+    // Page hide can reach one batch from two sides (what interrupted it, and its caller seeing
+    // the page hidden): it goes once.
+    if (this.unloadedBodies.has(body)) return;
+    this.unloadedBodies.add(body);
+    let room = this.transport.keepaliveRoom?.() ?? Infinity;
+    const send: [Uint8Array, number][] = [];
     const keep: [Uint8Array, number][] = [];
-    for (const [part, n] of this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
-      if (part.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && this.settings.offlineEnabled) keep.push([part, n]);
-      else sends.push(this.sendPieceOnUnload(signal, part, n));
+    for (const piece of this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+      if (piece[0].byteLength <= room || !this.settings.offlineEnabled) {
+        send.push(piece);
+        room -= piece[0].byteLength;
+      } else {
+        keep.push(piece);
+      }
     }
-    if (keep.length > 0) sends.push(this.keepAllForLater(signal, keep));
-    await Promise.all(sends);
+    // The IndexedDB write is started before any fetch: Firefox can run the page's microtasks
+    // inside a fetch() made during page hide, and a write started after them was lost.
+    const kept = keep.length > 0 ? this.keepAllForLater(signal, keep) : undefined;
+    await Promise.all([kept, ...send.map(([part, n]) => this.sendPieceOnUnload(signal, part, n))]);
   }
 
-  /** Page hide: every piece in one IndexedDB transaction, started in this task when the store is open. */
+  /** Page hide: the pieces in one IndexedDB transaction, started in this call when the store is open. */
   private async keepAllForLater(signal: SignalNumber, parts: [Uint8Array, number][]): Promise<void> {
-    const store = this.openedStore ?? (await this.openStore());
     const requests = parts.map(([body, items]) => ({ signal, body, items }));
-    if (store && (await store.putAll(requests).catch(() => false))) {
+    const put = (store: OfflineStore | undefined) => (store ? store.putAll(requests).catch(() => false) : false);
+    if (await (this.openedStore ? put(this.openedStore) : this.openStore().then(put))) {
       this.storeMayHoldRequests = true;
       this.scheduleDrain();
       return;
@@ -354,7 +390,7 @@ export class Sender {
             return;
           }
           if (this.closed || isOffline() || this.pageHidden()) return;
-          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items);
+          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items, false);
           if (!outcome.done) {
             this.scheduleDrain(); // the backend is failing again: keep it, and try later
             return;
