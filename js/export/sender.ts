@@ -15,6 +15,10 @@
  *   longest backoff), or on the next page load.
  * What is in flight comes out of the core's bounded queues (see BatchPipeline: one request per
  * signal while batches fill, every queued batch on a flush), so what waits is bounded by them.
+ *
+ * Longer than 400 lines on purpose: the page-hide path (sendOnUnload and what it interrupts)
+ * shares the delivery loop's state (hide interrupts, the keepalive room, the offline store), and
+ * split across files it would have to expose all of it.
  */
 
 import { warn } from '../runtime/diagnostics.js';
