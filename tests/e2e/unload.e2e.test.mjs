@@ -154,6 +154,52 @@ for (const browserName of ['chromium', 'firefox']) {
       });
     }
 
+    test('tab closed while a batch sleeps in retry backoff: it goes at unload or is restored, once', { timeout: 60000 }, async () => {
+      await env.receiver.reset();
+      await env.receiver.faults({ statuses: [503], signal: 'traces' });
+      const service = 'unload-backoff';
+      const config = { endpoint: env.receiver.url, serviceName: service, retry: { initialBackoffMillis: 30000, maxBackoffMillis: 30000 } };
+      const { page } = await openPage(browser, env.site.url);
+      await recordSpans(page, config, 10, { kind: 'repeated', char: 'b', size: 10 });
+      await page.evaluate(() => void window.__t.forceFlush());
+      const deadline = Date.now() + 5000;
+      while ((await env.receiver.requests()).filter((r) => r.status === 503).length === 0 && Date.now() < deadline) await sleep(50);
+      await env.receiver.hold(HOLD_MS); // the batch now sleeps 30 s before its next attempt
+      await page.close({ runBeforeUnload: true });
+      await sleep(HOLD_MS + 1000);
+      const atUnload = (await arrived(service)).spans.length;
+      await env.receiver.hold(0);
+      const { page: next } = await openPage(browser, env.site.url);
+      await next.evaluate(async (cfg) => {
+        window.__t = await window.__gwt.initTelemetry(cfg);
+      }, config);
+      const { spans } = await waitForSpans(service, 10, 10000);
+      await next.close();
+      console.log(`[unload] ${browserName} close during backoff: created 10, received at unload ${atUnload}, received ${spans.length}`);
+      assert.equal(new Set(spans.map((s) => s.span_id)).size, 10);
+      assert.equal(spans.length, 10);
+    });
+
+    test('tab closed while a metrics export waits for its answer: the page-hide collection still goes', { timeout: 60000 }, async () => {
+      await env.receiver.reset();
+      await env.receiver.hold(HOLD_MS);
+      const service = 'unload-metrics';
+      const { page } = await openPage(browser, env.site.url);
+      await page.evaluate(async (cfg) => {
+        window.__t = await window.__gwt.initTelemetry(cfg);
+        window.__clicks = window.__t.getMeter('unload-test').createCounter('unload.clicks');
+        window.__clicks.add(1);
+        void window.__t.forceFlush(); // held by the receiver: still waiting when the page goes
+      }, { endpoint: env.receiver.url, serviceName: service, metrics: { exportIntervalMillis: 60000 } });
+      await sleep(300);
+      await page.evaluate(() => window.__clicks.add(5));
+      await page.close({ runBeforeUnload: true });
+      await sleep(HOLD_MS + 1500);
+      const points = (await env.receiver.metrics()).filter((m) => m.name === 'unload.clicks' && m.service_name === service);
+      console.log(`[unload] ${browserName} metrics at close: ${points.map((p) => p.value).join(', ')}`);
+      assert.ok(points.some((p) => p.value === 6), `the collection at hide (cumulative 6) arrived: ${JSON.stringify(points.map((p) => p.value))}`);
+    });
+
     test('tab closed with 600 spans queued in one batch: all arrive, each once', { timeout: 60000 }, async () => {
       const f = await unloadAndReload(browser, 'close', {
         service: 'closed-600',
