@@ -182,7 +182,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const onVisibility = () => {
       this.pageHidden = document.visibilityState === 'hidden';
       if (this.pageHidden) void this.flushOnHide(false);
-      else this.sender.pageShown();
+      else {
+        this.sender.pageShown();
+        this.metrics.pageShown();
+      }
     };
     const onPageHide = () => {
       this.pageHidden = true;

@@ -19,6 +19,8 @@ export class MetricReader {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
+  /** A collection already ran for this page hide (`visibilitychange` and `pagehide` both fire). */
+  private collectedOnHide = false;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -45,7 +47,14 @@ export class MetricReader {
    * With synchronous observable callbacks this all happens in the page-hide task.
    */
   collectOnHide(): Promise<void> {
+    if (this.collectedOnHide) return Promise.resolve();
+    this.collectedOnHide = true;
     return this.collectAndExport();
+  }
+
+  /** The page is visible again: the next hide collects again. */
+  pageShown(): void {
+    this.collectedOnHide = false;
   }
 
   async shutdown(): Promise<void> {

@@ -198,6 +198,7 @@ for (const browserName of ['chromium', 'firefox']) {
       const points = (await env.receiver.metrics()).filter((m) => m.name === 'unload.clicks' && m.service_name === service);
       console.log(`[unload] ${browserName} metrics at close: ${points.map((p) => p.value).join(', ')}`);
       assert.ok(points.some((p) => p.value === 6), `the collection at hide (cumulative 6) arrived: ${JSON.stringify(points.map((p) => p.value))}`);
+      assert.equal(points.filter((p) => p.value === 6).length, 1, 'one collection per hide, though visibilitychange and pagehide both fire');
     });
 
     test('tab closed with 600 spans queued in one batch: all arrive, each once', { timeout: 60000 }, async () => {
