@@ -164,6 +164,10 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.evaluate(() => void window.__t.forceFlush());
       const deadline = Date.now() + 5000;
       while ((await env.receiver.requests()).filter((r) => r.status === 503).length === 0 && Date.now() < deadline) await sleep(50);
+      // The receiver has answered 503; the page must also have read it and be asleep in backoff
+      // (exportRetries counts the retry as the sleep starts): closed in between, the batch is a
+      // keepalive request in flight, which page hide does not interrupt.
+      while ((await page.evaluate(() => window.__t.stats().exportRetries)) === 0 && Date.now() < deadline) await sleep(50);
       await env.receiver.hold(HOLD_MS); // the batch now sleeps 30 s before its next attempt
       await page.close({ runBeforeUnload: true });
       await sleep(HOLD_MS + 1000);
