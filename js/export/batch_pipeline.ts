@@ -113,9 +113,10 @@ export class BatchPipeline<T> {
     await this.drain(true);
     await Promise.all(this.setAside);
     // An export that was already running may have been one that sends only full batches, or
-    // finished before these items were handed over: go again while anything is left.
-    while (this.recording && (this.pending.length > 0 || this.queued() > 0)) {
-      await this.drain(true);
+    // finished before these items were handed over: go again while anything is left. A tail
+    // past TAIL_BYTES_SENT_AT_ONCE starts an export by itself (also as one ends): wait for it.
+    while (this.recording && (this.pending.length > 0 || this.queued() > 0 || this.draining)) {
+      await (this.draining ?? this.drain(true));
     }
   }
 
