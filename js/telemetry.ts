@@ -109,8 +109,9 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   /** Everything out at once, with keepalive: the page may be about to go. */
-  private flushOnHide(): Promise<void> {
-    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.forceFlush()]).then(
+  private flushOnHide(unloading: boolean): Promise<void> {
+    this.sender.pageHiding(unloading);
+    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.collectOnHide()]).then(
       () => {},
       () => {},
     );
@@ -186,13 +187,16 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
       this.pageHidden = document.visibilityState === 'hidden';
       if (this.pageHidden) {
         runBeforeHideFlush();
-        void this.flushOnHide();
+        void this.flushOnHide(false);
+      } else {
+        this.sender.pageShown();
+        this.metrics.pageShown();
       }
     };
     const onPageHide = () => {
       this.pageHidden = true;
       runBeforeHideFlush();
-      void this.flushOnHide();
+      void this.flushOnHide(true);
     };
     document.addEventListener('visibilitychange', onVisibility);
     addEventListener('pagehide', onPageHide);

@@ -13,11 +13,13 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 ver() { "$1" --version 2>/dev/null | awk '{print $2}' || true; }
 log() { printf '[setup] %s\n' "$*"; }
 
-# 1. Debian packages: Chromium and its driver for browser tests.
+# 1. Debian packages: Chromium and its driver for browser tests; Firefox ESR for the page-unload
+#    tests (driven by puppeteer-core over WebDriver BiDi: no geckodriver, no browser download).
 #    Never Debian's binaryen: its wasm-opt 108 corrupts wasm-bindgen output while reporting success.
 pkgs=()
 command -v chromium >/dev/null     || pkgs+=(chromium)
 command -v chromedriver >/dev/null || pkgs+=(chromium-driver)
+command -v firefox-esr >/dev/null  || pkgs+=(firefox-esr)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "apt-get install ${pkgs[*]}"
   apt-get update -qq
@@ -40,6 +42,8 @@ done
 # 3. Node packages (binaryen 132 is the wasm-opt wasm-pack uses; playwright-core drives /usr/bin/chromium;
 #    esbuild bundles test pages and measures sizes; typescript compiles js/; vitest, jsdom and
 #    Testing Library run the React hook tests; @opentelemetry/* are what the benchmark compares with).
+# puppeteer-core drives /usr/bin/firefox-esr; it must never download a browser of its own.
+export PUPPETEER_SKIP_DOWNLOAD=1
 stamp=node_modules/.setup-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   log "npm ci"
@@ -75,4 +79,4 @@ if [ ! -f "$pystamp" ] || ! cat tests/receiver/requirements.txt examples/agent-b
   cat tests/receiver/requirements.txt examples/agent-backend/requirements.txt > "$pystamp"
 fi
 
-log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(.venv/bin/python --version)"
+log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(firefox-esr --version 2>/dev/null), $(.venv/bin/python --version)"

@@ -361,7 +361,8 @@ export interface TelemetryConfig {
   /**
    * Also export the SDK's own counters as metrics: `greptime_web_telemetry.items` (by `signal`
    * and `outcome`: exported, rejected, failed, dropped_queue_full, kept_offline, restored_offline,
-   * dropped_offline, unconfirmed_offline) and `greptime_web_telemetry.retries`. Default `false`.
+   * dropped_offline, unconfirmed_offline, unconfirmed_at_unload) and
+   * `greptime_web_telemetry.retries`. Default `false`.
    */
   selfMetrics?: boolean | undefined;
 }
@@ -436,6 +437,12 @@ export interface TelemetryStats {
   requestsSplit: number;
   /** Items kept in IndexedDB to be sent later (offline, or the backend down past every retry). */
   itemsPersistedOffline: number;
+  /**
+   * Items in keepalive requests whose answer the page could not wait for: the page was being
+   * unloaded, and a browser fails the request's promise then while it may still deliver it.
+   * Neither sent again nor kept (that could send them twice); counted here.
+   */
+  itemsUnconfirmedAtUnload: number;
   /** Items from IndexedDB that the backend then accepted. */
   itemsRestoredFromOffline: number;
   /** Items the offline store dropped (over `offline.maxBytes`, or older than `offline.maxAgeMillis`). */

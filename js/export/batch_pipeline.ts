@@ -34,6 +34,17 @@ const CHUNK_BYTES = 64 * 1024;
  */
 const BYTES_PER_QUEUE_SLOT = 2048;
 
+/**
+ * A tail this large (encoded records waiting for the scheduled delay) is sent at once, as a
+ * full batch is, instead of waiting. Sent while the page is visible it is gzipped first, so it
+ * goes with keepalive and survives a page close; waiting, it would meet page hide uncompressed
+ * (compression is asynchronous, too late in a closing page) and mostly miss the 64 KiB
+ * keepalive budget that all three signals share. Waiting items are handed over every
+ * HAND_OVER_EVERY items so that the tail's size is known.
+ */
+const TAIL_BYTES_SENT_AT_ONCE = 32 * 1024;
+const HAND_OVER_EVERY = 64;
+
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
   private pending: T[] = [];
@@ -49,6 +60,8 @@ export class BatchPipeline<T> {
   /** Batches handed to the sender while the backend fails (see setFullBatchesAside). */
   private readonly setAside = new Set<Promise<void>>();
   private closed = false;
+  /** Record bytes handed to the core since a request was last taken from it. */
+  private tailBytes = 0;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -78,7 +91,7 @@ export class BatchPipeline<T> {
     this.pendingChars += this.weigh(item);
     if (waiting >= this.maxQueueSize || this.pendingChars >= this.maxPendingChars) {
       this.handOver();
-    } else if (waiting >= this.maxExportBatchSize) {
+    } else if (waiting >= this.maxExportBatchSize || waiting % HAND_OVER_EVERY === 0) {
       this.queueHandOver();
     } else {
       this.schedule();
@@ -100,9 +113,10 @@ export class BatchPipeline<T> {
     await this.drain(true);
     await Promise.all(this.setAside);
     // An export that was already running may have been one that sends only full batches, or
-    // finished before these items were handed over: go again while anything is left.
-    while (this.recording && (this.pending.length > 0 || this.queued() > 0)) {
-      await this.drain(true);
+    // finished before these items were handed over: go again while anything is left. A tail
+    // past TAIL_BYTES_SENT_AT_ONCE starts an export by itself (also as one ends): wait for it.
+    while (this.recording && (this.pending.length > 0 || this.queued() > 0 || this.draining)) {
+      await (this.draining ?? this.drain(true));
     }
   }
 
@@ -116,7 +130,7 @@ export class BatchPipeline<T> {
     this.handOver();
     const sends: Promise<void>[] = [];
     for (;;) {
-      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
       sends.push(this.sender.send(this.signal, body, items));
@@ -135,6 +149,11 @@ export class BatchPipeline<T> {
     return this.handle.call((c) => c.queued(this.signal), 0);
   }
 
+  private take(): Uint8Array | undefined {
+    this.tailBytes = 0;
+    return this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+  }
+
   /** Writes every waiting item into record chunks and hands them to the core. */
   private handOver(): void {
     if (this.pending.length === 0) return;
@@ -146,11 +165,13 @@ export class BatchPipeline<T> {
       if (this.writer.length >= CHUNK_BYTES) this.ingest();
     }
     this.ingest();
+    if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
   }
 
   private ingest(): void {
     if (this.writer.length === 0) return;
     const chunk = this.writer.take();
+    this.tailBytes += chunk.byteLength;
     const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
     // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
     if (queued < 0) this.writer.resetStrings();
@@ -168,7 +189,7 @@ export class BatchPipeline<T> {
   private setFullBatchesAside(): void {
     const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
     while (this.setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
-      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
       const kept: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(kept));
@@ -196,7 +217,8 @@ export class BatchPipeline<T> {
       }
       this.draining = this.exportBatches(everything).finally(() => {
         this.draining = undefined;
-        if (this.pending.length > 0 || this.queued() > 0) this.schedule();
+        if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
+        else if (this.pending.length > 0 || this.queued() > 0) this.schedule();
       });
     }
     return this.draining;
@@ -215,7 +237,7 @@ export class BatchPipeline<T> {
     for (;;) {
       if (everything) this.handOver();
       else if (this.queued() < this.maxExportBatchSize) break;
-      const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+      const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
       const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => inFlight.delete(sent));

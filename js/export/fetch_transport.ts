@@ -16,13 +16,15 @@ export interface TransportResponse {
   retryAfter?: string | null;
 }
 
-export type Transport = (
-  url: string,
-  headers: Record<string, string>,
-  body: Uint8Array,
-  timeoutMillis: number,
-  keepalive: boolean,
-) => Promise<TransportResponse>;
+export interface Transport {
+  /** `abort`: cancels the request (answered as status 0), e.g. a plain request at page hide. */
+  (url: string, headers: Record<string, string>, body: Uint8Array, timeoutMillis: number, keepalive: boolean, abort?: AbortSignal): Promise<TransportResponse>;
+  /**
+   * Bytes one more keepalive request may carry now (0 once the request cap is reached). Where
+   * it is missing, no budget is known and every request is sent.
+   */
+  keepaliveRoom?: () => number;
+}
 
 /**
  * Browsers allow 64 KiB of keepalive bodies in flight per page (Chromium also caps the number
@@ -39,10 +41,17 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 const nativeFetch: typeof fetch | undefined = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
 const encoder = new TextEncoder();
 
-export const fetchTransport: Transport = async (url, headers, body, timeoutMillis, keepalive) => {
+export const fetchTransport: Transport = async (url, headers, body, timeoutMillis, keepalive, abort) => {
   if (!nativeFetch) return { status: 0, body: encoder.encode('fetch is not available') };
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const timer = controller ? setTimeout(() => controller.abort(), timeoutMillis) : undefined;
+  let timedOut = false;
+  const timer = controller
+    ? setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMillis)
+    : undefined;
+  abort?.addEventListener('abort', () => controller?.abort(), { once: true });
   const size = body.byteLength;
   const useKeepalive =
     keepalive && keepaliveBytesInFlight + size <= KEEPALIVE_BODY_LIMIT && keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS;
@@ -91,8 +100,11 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
       retryAfter,
     };
   } catch (error) {
-    const aborted = controller?.signal.aborted;
-    const text = aborted ? `no answer within ${timeoutMillis} ms (batch.exportTimeoutMillis)` : errorText(error);
+    const text = timedOut
+      ? `no answer within ${timeoutMillis} ms (batch.exportTimeoutMillis)`
+      : controller?.signal.aborted
+        ? 'cancelled while the page was being hidden'
+        : errorText(error);
     return { status: 0, body: encoder.encode(text) };
   } finally {
     const release = () => {
@@ -106,6 +118,9 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
     else release();
   }
 };
+
+fetchTransport.keepaliveRoom = () =>
+  keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS ? Math.max(0, KEEPALIVE_BODY_LIMIT - keepaliveBytesInFlight) : 0;
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

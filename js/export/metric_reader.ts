@@ -20,6 +20,8 @@ export class MetricReader {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
+  /** A collection already ran for this page hide (`visibilitychange` and `pagehide` both fire). */
+  private collectedOnHide = false;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -47,6 +49,22 @@ export class MetricReader {
       }),
     );
     return this.running;
+  }
+
+  /**
+   * The page is being hidden: collects and sends now, without waiting behind a collection that
+   * is running (its export may be waiting for an answer that comes after the page is gone).
+   * With synchronous observable callbacks this all happens in the page-hide task.
+   */
+  collectOnHide(): Promise<void> {
+    if (this.collectedOnHide) return Promise.resolve();
+    this.collectedOnHide = true;
+    return this.collectAndExport();
+  }
+
+  /** The page is visible again: the next hide collects again. */
+  pageShown(): void {
+    this.collectedOnHide = false;
   }
 
   async shutdown(): Promise<void> {

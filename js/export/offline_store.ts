@@ -174,26 +174,8 @@ export class OfflineStore {
       const tx = this.db.transaction(STORE, 'readwrite');
       const done = committed(tx);
       const store = tx.objectStore(STORE);
-      const all = (await request(store.getAll())) as StoredRequest[];
-      const now = Date.now();
-      let total = 0;
-      const live: StoredRequest[] = [];
-      for (const record of all) {
-        if (now - record.createdAt > this.maxAgeMillis) {
-          expired += record.items;
-          store.delete(record.id);
-        } else {
-          total += record.body.byteLength;
-          live.push(record);
-        }
-      }
-      for (const record of live) {
-        if (total + body.byteLength <= this.maxBytes) break;
-        total -= record.body.byteLength;
-        evicted += record.items;
-        store.delete(record.id);
-      }
-      store.add({ ...destination, signal, body, items, createdAt: now });
+      ({ evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], body.byteLength));
+      store.add({ ...destination, signal, body, items, createdAt: Date.now() });
       await done;
     } catch (error) {
       this.counters.itemsDroppedOffline += items;
@@ -205,6 +187,88 @@ export class OfflineStore {
     if (evicted) this.warnEvicted();
     if (expired) this.warnExpired();
     return true;
+  }
+
+  /**
+   * Page hide: keeps several requests in ONE transaction, started in this call (nothing is read
+   * first) and committed at once, so the write has begun before the page can be torn down and
+   * before any keepalive fetch of the same batch (Firefox runs the page's microtasks inside a
+   * fetch made during page hide: a write started after them was lost). Eviction and expiry are
+   * NOT part of it (put's getAll would queue the add behind a read): they follow in a
+   * transaction of their own (`trim`), so the store may be over `maxBytes` by these requests
+   * until that commits, or, if the page dies first, until the next `put` evicts. True once the
+   * write has committed; what is not kept is counted in `itemsDroppedOffline`, with a warning.
+   * Never throws.
+   */
+  async putAll(requests: { destination: Destination; signal: number; body: Uint8Array; items: number }[]): Promise<boolean> {
+    const fitting = requests.filter((r) => r.body.byteLength <= this.maxBytes);
+    if (fitting.length < requests.length) {
+      for (const r of requests) if (r.body.byteLength > this.maxBytes) this.counters.itemsDroppedOffline += r.items;
+      this.warnEvicted();
+    }
+    if (fitting.length === 0) return false;
+    try {
+      const tx = this.db.transaction(STORE, 'readwrite');
+      const done = committed(tx);
+      const store = tx.objectStore(STORE);
+      const createdAt = Date.now();
+      for (const r of fitting) store.add({ ...r.destination, signal: r.signal, body: r.body, items: r.items, createdAt });
+      tx.commit?.();
+      await done;
+    } catch (error) {
+      for (const r of fitting) this.counters.itemsDroppedOffline += r.items;
+      this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+      return false;
+    }
+    for (const r of fitting) this.counters.itemsPersistedOffline += r.items;
+    await this.trim();
+    return true;
+  }
+
+  /** After putAll: drops expired records, then the oldest until the store is under `maxBytes`. */
+  private async trim(): Promise<void> {
+    let evicted = 0;
+    let expired = 0;
+    try {
+      const tx = this.db.transaction(STORE, 'readwrite');
+      const done = committed(tx);
+      const store = tx.objectStore(STORE);
+      ({ evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], 0));
+      await done;
+    } catch {
+      return; // the next put evicts what this did not
+    }
+    this.counters.itemsDroppedOffline += evicted + expired;
+    if (evicted) this.warnEvicted();
+    if (expired) this.warnExpired();
+  }
+
+  /**
+   * Deletes (in `store`'s transaction) the expired records, then the oldest until `incoming`
+   * more bytes fit under `maxBytes`; returns the items of each kind.
+   */
+  private sweep(store: IDBObjectStore, all: StoredRequest[], incoming: number): { evicted: number; expired: number } {
+    const now = Date.now();
+    let evicted = 0;
+    let expired = 0;
+    let total = 0;
+    const live: StoredRequest[] = [];
+    for (const record of all) {
+      if (now - record.createdAt > this.maxAgeMillis) {
+        expired += record.items;
+        store.delete(record.id);
+      } else {
+        total += record.body.byteLength;
+        live.push(record);
+      }
+    }
+    for (const record of live) {
+      if (total + incoming <= this.maxBytes) break;
+      total -= record.body.byteLength;
+      evicted += record.items;
+      store.delete(record.id);
+    }
+    return { evicted, expired };
   }
 
   /**

@@ -24,6 +24,7 @@ export function observeSelf(meter: Meter, stats: () => TelemetryStats): void {
     observe('all', 'restored_offline', s.itemsRestoredFromOffline);
     observe('all', 'dropped_offline', s.itemsDroppedOffline);
     observe('all', 'unconfirmed_offline', s.itemsUnconfirmedOffline);
+    observe('all', 'unconfirmed_at_unload', s.itemsUnconfirmedAtUnload);
   });
   meter.createObservableCounter('greptime_web_telemetry.retries', { description: 'Export requests sent again', unit: '{request}' }).addCallback((result) => {
     result.observe(stats().exportRetries);

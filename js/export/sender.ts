@@ -6,20 +6,24 @@
  *   413 (body over the server's limit) is split in two and each half sent, not dropped.
  * - gzips bodies above a threshold with the browser's `CompressionStream`.
  * - While the page is being hidden, sends with `keepalive`, split so each request stays within
- *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away).
+ *   the browser's 64 KiB keepalive budget, without retry pauses (the page is going away); what
+ *   no longer fits that budget is written to the offline store at once, in the page-hide event,
+ *   instead of going as a plain request the browser would cancel with the page. A retry
+ *   sleeping in backoff wakes up and takes the same way.
  * - Keeps what still could not be sent (offline, or past every retry) in IndexedDB and sends it
  *   when the browser is back online, after the next successful export, a little later (twice the
  *   longest backoff), or on the next page load.
  * What is in flight comes out of the core's bounded queues (see BatchPipeline: one request per
  * signal while batches fill, every queued batch on a flush), so what waits is bounded by them.
+ *
+ * The drain of stored requests is in offline_drain.ts, access to the store in store_access.ts.
  */
 
 import { transformBytes } from '../runtime/streams.js';
-import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
-import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
-import { withOriginLock } from './origin_lock.js';
+import { isOffline, OfflineDrain } from './offline_drain.js';
+import type { OfflineCounters } from './offline_store.js';
 import { StoreAccess } from './store_access.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
@@ -37,6 +41,7 @@ export interface DeliverySettings {
 export interface DeliveryCounters extends OfflineCounters {
   exportRetries: number;
   requestsSplit: number;
+  itemsUnconfirmedAtUnload: number;
 }
 
 export function deliverySettingsFromCore(values: ArrayLike<number>): DeliverySettings {
@@ -60,9 +65,6 @@ export function headerObject(pairs: string[]): Record<string, string> {
 
 const BACKOFF_MULTIPLIER = 1.5;
 const JITTER = 0.2;
-const OFFLINE_LOCK = 'greptime-web-telemetry-offline';
-/** A drain claims a record for its request's timeout plus this margin. */
-const CLAIM_MARGIN_MILLIS = 2000;
 
 interface Target {
   url: string;
@@ -70,13 +72,25 @@ interface Target {
   timeoutMillis: number;
 }
 
+/** How `deliver` may try: attempts (stored requests get one), and whether page hide takes the batch the unload way. */
+interface DeliverOptions {
+  maxAttempts?: number;
+  /**
+   * When the page is hidden while this waits (compression, a plain request in flight, backoff),
+   * the batch is sent the unload way at once, from the page-hide event. Off for stored requests:
+   * they stay in the store instead. Default true.
+   */
+  unloadOnHide?: boolean;
+}
+
 /** `done`: accepted, or rejected for good (recorded either way); `later`: worth sending again. */
-type Outcome = { done: true; accepted: boolean } | { done: false; response: TransportResponse | undefined };
+export type Outcome = { done: true; accepted: boolean } | { done: false; response: TransportResponse | undefined };
 
 export class Sender {
   readonly counters: DeliveryCounters = {
     exportRetries: 0,
     requestsSplit: 0,
+    itemsUnconfirmedAtUnload: 0,
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
@@ -85,23 +99,17 @@ export class Sender {
   private readonly targets = new Map<number, Target>();
   private readonly warnings = new WarnOnce();
   private readonly offline: StoreAccess;
-  /** Identifies this page's claims on stored records. */
-  private readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  /** Stored records this page has the answer for, whose delete did not commit: never sent again. */
-  private readonly settled = new Set<number>();
+  private readonly drain: OfflineDrain;
   /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
   private readonly retrying = new Map<number, number>();
   private readonly lastFailure = new Map<number, TransportResponse>();
-  private draining = false;
-  /**
-   * Whether the offline store may hold requests: unknown at first (an earlier page may have left
-   * some), false once a drain found it empty, true again when this page keeps one. A successful
-   * export drains the store only while this is true: otherwise every export would also cost an
-   * IndexedDB transaction under a Web Lock.
-   */
-  private storeMayHoldRequests = true;
+  /** Bodies already sent the unload way. */
+  private readonly unloadedBodies = new WeakSet<Uint8Array>();
+  /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
+  private readonly onHide = new Set<() => void>();
   private closed = false;
-  private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `pagehide` has fired: the page is being unloaded (or frozen), not only hidden. */
+  private unloading = false;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -112,6 +120,11 @@ export class Sender {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.offline = new StoreAccess(settings, this.counters, this.warnings, (signal) => this.target(signal));
+    this.drain = new OfflineDrain(settings, this.counters, this.warnings, this.offline, {
+      deliverStored: (signal, body, items) => this.deliver(signal, body, items, { maxAttempts: 1, unloadOnHide: false }),
+      timeoutMillis: (signal) => this.target(signal).timeoutMillis,
+      pageHidden: () => this.pageHidden(),
+    });
   }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
@@ -119,14 +132,15 @@ export class Sender {
     if (!this.settings.offlineEnabled) return;
     if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
     // Load the store's chunk now, even offline (the drain waits for the network): once the
-    // browser is offline, a chunk not loaded yet cannot be fetched either.
+    // browser is offline, a chunk not loaded yet cannot be fetched either. Opening it also
+    // prepares what page hide needs synchronously (the store, each signal's destination).
     void this.offline.open();
     void this.drainOffline();
   }
 
   close(): void {
     this.closed = true;
-    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.drain.close();
     if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
     this.offline.close();
   }
@@ -155,12 +169,47 @@ export class Sender {
     if (!outcome.done) {
       if (this.pageHidden()) await this.sendOnUnload(signal, body, items);
       else await this.keepForLater(signal, body, items, outcome.response);
-    } else if (outcome.accepted && this.storeMayHoldRequests) {
-      void this.drainOffline();
+    } else if (outcome.accepted) {
+      this.drain.nudge();
     }
   }
 
+  /**
+   * The page is being hidden: retries sleeping in backoff stop waiting, so their batches go now
+   * with keepalive or into the offline store, instead of dying with the page uncounted.
+   */
+  pageHiding(unloading: boolean): void {
+    if (unloading) this.unloading = true;
+    for (const interrupt of [...this.onHide]) interrupt();
+  }
+
+  /** The page is visible again: what was kept while it was hidden can go now. */
+  pageShown(): void {
+    this.unloading = false;
+    this.drain.nudge();
+  }
+
   private onOnline = () => void this.drainOffline();
+
+  /**
+   * `work`'s result, or undefined as soon as the page is being hidden (or `work` fails).
+   * `onHidden` runs in the page-hide event itself, not a promise turn later: some browsers
+   * run nothing more of a closing page.
+   */
+  private untilHidden<T>(work: Promise<T>, onHidden?: () => void): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const settle = (value: T | undefined) => {
+        this.onHide.delete(hidden);
+        resolve(value);
+      };
+      const hidden = () => {
+        onHidden?.();
+        settle(undefined);
+      };
+      this.onHide.add(hidden);
+      work.then(settle, () => settle(undefined));
+    });
+  }
 
   private target(signal: SignalNumber): Target {
     let t = this.targets.get(signal);
@@ -175,22 +224,46 @@ export class Sender {
     return t;
   }
 
-  private async deliver(signal: SignalNumber, body: Uint8Array, items: number, maxAttempts = this.settings.maxAttempts): Promise<Outcome> {
+  private async deliver(signal: SignalNumber, body: Uint8Array, items: number, options: DeliverOptions = {}): Promise<Outcome> {
+    const { maxAttempts = this.settings.maxAttempts, unloadOnHide = true } = options;
     const target = this.target(signal);
-    const { body: payload, encoding } = await this.compress(body);
+    let unloaded: Promise<void> | undefined;
+    const unload = unloadOnHide ? () => void (unloaded ??= this.sendOnUnload(signal, body, items)) : undefined;
+    const handedOver = async (): Promise<Outcome> => {
+      await unloaded;
+      return { done: true, accepted: false };
+    };
+    // Page hide during the (asynchronous) compression: the raw body goes the unload way at once.
+    const compressed = this.pageHidden() ? undefined : await this.untilHidden(this.compress(body), unload);
+    if (unloaded) return handedOver();
+    if (!compressed) return { done: false, response: undefined };
+    const { body: payload, encoding } = compressed;
     const headers = encoding ? { ...target.headers, 'content-encoding': encoding } : target.headers;
     let last: TransportResponse | undefined;
-    for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       // keepalive whenever the budget allows (the transport checks it): a request already on
-      // its way when the page is closed is then not cancelled.
-      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true);
+      // its way when the page is closed is then not cancelled. One that goes without (no room
+      // left) would be cancelled with the page, unseen: page hide aborts it instead, and the
+      // caller sends its batch the unload way (keepalive or the offline store).
+      const plain = payload.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && typeof AbortController === 'function';
+      const abort = plain ? new AbortController() : undefined;
+      const onHide = () => {
+        abort?.abort();
+        unload?.();
+      };
+      if (abort) this.onHide.add(onHide);
+      const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
+      this.onHide.delete(onHide);
+      if (unloaded) return handedOver();
+      if (abort?.signal.aborted) return { done: false, response };
+      if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
       const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
       if (verdict === 0) {
         this.record(signal, items, response);
         return { done: true, accepted: true };
       }
-      if (response.status === 413) return this.deliverHalves(signal, body, items, response);
+      if (response.status === 413) return this.deliverHalves(signal, body, items, response, options);
       if (verdict === 2) {
         this.record(signal, items, response);
         return { done: true, accepted: false };
@@ -200,16 +273,18 @@ export class Sender {
       this.lastFailure.set(signal, response);
       this.retrying.set(signal, (this.retrying.get(signal) ?? 0) + 1);
       try {
-        await this.sleep(retryDelay(response.retryAfter, attempt, this.settings));
+        await this.untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)), unload);
       } finally {
         this.retrying.set(signal, (this.retrying.get(signal) ?? 1) - 1);
       }
+      if (unloaded) return handedOver();
+      if (this.pageHidden()) break; // woken by page hide: the caller sends it the unload way
     }
     return { done: false, response: last };
   }
 
   /** 413: the body is over the server's limit; each half is sent (and halved again if needed). */
-  private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse): Promise<Outcome> {
+  private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse, options: DeliverOptions): Promise<Outcome> {
     const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
     if (parts.length !== 4) {
       this.record(signal, items, response); // one item over the limit can never be sent
@@ -220,18 +295,71 @@ export class Sender {
       [parts[0], parts[1]],
       [parts[2], parts[3]],
     ] as [Uint8Array, number][]) {
-      const outcome = await this.deliver(signal, part, n);
-      if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
+      const outcome = await this.deliver(signal, part, n, options);
+      if (!outcome.done && this.pageHidden() && options.unloadOnHide !== false) await this.sendOnUnload(signal, part, n);
+      else if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
     }
     return { done: true, accepted: true };
   }
 
   /**
    * The page is going away: `keepalive` requests (which outlive the page) in pieces under the
-   * keepalive budget, all started at once. What fails is kept for the next page load.
+   * keepalive budget, all started at once, in this task. A piece that no longer fits the budget
+   * would go as a plain request, which the browser cancels with the page (and Chromium even
+   * caps keepalive requests by number): with an offline store it is written there instead,
+   * also in this task, and sent on the next page load. What fails is kept the same way.
    */
   private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    if (body.byteLength > KEEPALIVE_BODY_LIMIT) {
+    // Page hide can reach one batch from two sides (what interrupted it, and its caller seeing
+    // the page hidden): it goes once.
+    if (this.unloadedBodies.has(body)) return;
+    this.unloadedBodies.add(body);
+    let room = this.transport.keepaliveRoom?.() ?? Infinity;
+    const send: [Uint8Array, number][] = [];
+    const keep: [Uint8Array, number][] = [];
+    for (const piece of this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+      if (piece[0].byteLength <= room || !this.settings.offlineEnabled) {
+        send.push(piece);
+        room -= piece[0].byteLength;
+      } else {
+        keep.push(piece);
+      }
+    }
+    // The IndexedDB write is started before any fetch: Firefox can run the page's microtasks
+    // inside a fetch() made during page hide, and a write started after them was lost.
+    const kept = keep.length > 0 ? this.keepAllForLater(signal, keep) : undefined;
+    await Promise.all([kept, ...send.map(([part, n]) => this.sendPieceOnUnload(signal, part, n))]);
+  }
+
+  /**
+   * Page hide: the pieces in one IndexedDB transaction, started in this call when the store is
+   * open and this signal's destination known (both prepared at start: see StoreAccess.ready).
+   * putAll counts and warns about what it could not keep.
+   */
+  private async keepAllForLater(signal: SignalNumber, parts: [Uint8Array, number][]): Promise<void> {
+    let ready = this.offline.ready(signal);
+    if (!ready) {
+      // Not prepared yet (the page is hidden right after start): the write starts later, and may not land.
+      const store = await this.offline.open();
+      const destination = store ? await this.offline.destination(signal) : undefined;
+      if (store && destination) ready = { store, destination };
+    }
+    if (ready) {
+      const { store, destination } = ready;
+      if (await store.putAll(parts.map(([body, items]) => ({ destination, signal, body, items })))) this.drain.kept();
+      return;
+    }
+    const why = new TextEncoder().encode('the page was closing, the keepalive budget was used up and the offline store could not keep it');
+    for (const [, items] of parts) this.record(signal, items, { status: 0, body: why });
+  }
+
+  private async sendPieceOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+    const room = this.transport.keepaliveRoom?.() ?? Infinity;
+    const target = this.target(signal);
+    const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
+    if (body.byteLength <= room && this.unconfirmedAtUnload(response, items)) return;
+    if (response.status === 413) {
+      // Over the server's limit (the page is still there to hear it): halves, as when visible.
       const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
       if (parts.length === 4) {
         this.counters.requestsSplit++;
@@ -242,11 +370,32 @@ export class Sender {
         return;
       }
     }
-    const target = this.target(signal);
-    const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
     const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
     if (verdict === 1) await this.keepForLater(signal, body, items, response);
     else this.record(signal, items, response);
+  }
+
+  /**
+   * A keepalive request that got no answer (status 0) after `pagehide`: browsers fail its
+   * promise when the page is unloaded while they may still deliver it, so sending it again, or
+   * keeping it for the next page load, could deliver it twice. Counted, not retried.
+   */
+  private unconfirmedAtUnload(response: TransportResponse, items: number): boolean {
+    if (response.status !== 0 || !this.unloading) return false;
+    this.counters.itemsUnconfirmedAtUnload += items;
+    return true;
+  }
+
+  /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
+  private piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
+    if (body.byteLength <= limit) return [[body, items]];
+    const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
+    if (parts.length !== 4) return [[body, items]];
+    this.counters.requestsSplit++;
+    return [
+      ...this.piecesUnder(signal, parts[0] as Uint8Array, parts[1] as number, limit),
+      ...this.piecesUnder(signal, parts[2] as Uint8Array, parts[3] as number, limit),
+    ];
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
@@ -254,10 +403,7 @@ export class Sender {
     const destination = store ? await this.offline.destination(signal) : undefined;
     if (store && destination) {
       // put() counts and warns about what it could not keep (full, quota, a failed write).
-      if (await store.put(destination, signal, body, items)) {
-        this.storeMayHoldRequests = true;
-        this.scheduleDrain();
-      }
+      if (await store.put(destination, signal, body, items)) this.drain.kept();
       return;
     }
     // Nowhere to keep it: it is lost; the core counts it and warns once with the last answer.
@@ -269,90 +415,9 @@ export class Sender {
     this.handle.call((c) => c.recordResponse(signal, items, response.status, response.body), 0);
   }
 
-  /**
-   * Sends this configuration's stored requests (see offline_store.ts: each is claimed first, so
-   * no other page sends it too), oldest first, one attempt each, until none is left or the
-   * backend fails again (then the record is released and tried later).
-   */
-  async drainOffline(): Promise<void> {
-    if (!this.settings.offlineEnabled || this.draining || this.closed || isOffline()) return;
-    this.draining = true;
-    try {
-      const store = await this.offline.open();
-      if (!store) return;
-      const mine = new Map<number, string>();
-      for (const signal of [0, 1, 2] as SignalNumber[]) {
-        const destination = await this.offline.destination(signal);
-        if (destination) mine.set(signal, destination.fingerprint);
-      }
-      // Web Locks, where the page has them, only spare the other pages the claim transactions.
-      await withOriginLock(OFFLINE_LOCK, async () => {
-        for (;;) {
-          if (this.closed || isOffline() || this.pageHidden()) return;
-          const { record, claimedUntil } = await store.claimNext(
-            this.owner,
-            (r) => mine.get(r.signal) === r.fingerprint,
-            (r) => this.target(r.signal as SignalNumber).timeoutMillis + CLAIM_MARGIN_MILLIS,
-            (id) => this.settled.has(id),
-          );
-          if (!record) {
-            // Another page is sending some: look again once its claim ends (it may have gone away).
-            if (claimedUntil > 0) this.scheduleDrain(claimedUntil - Date.now() + 100);
-            // Another tab may keep requests later; it drains them itself (timer, `online`,
-            // its next export, the next page load).
-            else this.storeMayHoldRequests = false;
-            return;
-          }
-          const outcome = await this.deliver(record.signal as SignalNumber, record.body, record.items, 1);
-          if (!outcome.done) {
-            await this.release(store, record);
-            this.scheduleDrain(); // the backend is failing again: keep it, and try later
-            return;
-          }
-          this.settled.add(record.id);
-          if (outcome.accepted) this.counters.itemsRestoredFromOffline += record.items;
-          await this.forget(store, record);
-        }
-      });
-    } catch (error) {
-      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${String(error)}`);
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** Deletes an answered record; if that does not commit, it stays claimed and is never sent again by this page. */
-  private async forget(store: OfflineStore, record: StoredRequest): Promise<void> {
-    try {
-      await store.delete(record.id);
-      this.settled.delete(record.id);
-    } catch (error) {
-      this.warnings.warn(
-        'offlineDelete',
-        () => `could not delete a sent request from the offline store (${String(error)}); it stays claimed, is not sent again, and is removed once its claim expires`,
-      );
-    }
-  }
-
-  private async release(store: OfflineStore, record: StoredRequest): Promise<void> {
-    try {
-      await store.release(record);
-    } catch (error) {
-      // It stays claimed: once the claim expires it is dropped unsent (counted as unconfirmed).
-      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${String(error)})`);
-    }
-  }
-
-  /**
-   * Tries the offline store again later, so kept requests go out once the backend is back even
-   * if the app records nothing more (a new successful export or `online` also drains it).
-   */
-  private scheduleDrain(delayMillis = this.settings.maxBackoffMillis * 2): void {
-    if (this.drainTimer !== undefined || this.closed) return;
-    this.drainTimer = backgroundTimeout(() => {
-      this.drainTimer = undefined;
-      void this.drainOffline();
-    }, Math.max(0, delayMillis));
+  /** Sends the stored requests of this page's configuration (see offline_drain.ts). */
+  drainOffline(): Promise<void> {
+    return this.drain.run();
   }
 
   private async compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {
@@ -364,10 +429,6 @@ export class Sender {
       return { body };
     }
   }
-}
-
-function isOffline(): boolean {
-  return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
 
 /** `Retry-After` (seconds or an HTTP date) when readable, else exponential backoff with jitter. */

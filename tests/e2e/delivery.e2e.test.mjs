@@ -1,6 +1,6 @@
 // Fault injection: the receiver down for 30 s, 429 with Retry-After, a 503 storm, offline then
-// online (and a reload in between), the tab closed mid-batch, and 10,000 spans a second for
-// 60 s against a failing backend. Each scenario prints spans created / received / dropped.
+// online (and a reload in between), and 10,000 spans a second for 60 s against a failing
+// backend (the tab closed mid-batch: unload.e2e.test.mjs). Each scenario prints spans created / received / dropped.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -195,33 +195,8 @@ test('offline, then online, and a reload while offline: nothing lost, nothing tw
   await page.close();
 });
 
-test('tab closed mid-batch: the page-hide flush sends it with keepalive, split under 64 KiB', async () => {
-  await env.receiver.reset();
-  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'closed', batch: { scheduledDelayMillis: 60000, maxExportBatchSize: 2048 } });
-  await page.evaluate(() => {
-    for (let i = 0; i < 600; i++) window.__t.tracer.startSpan(`closing ${i}`, { attributes: { payload: 'x'.repeat(200) } }).end();
-  });
-  await page.close({ runBeforeUnload: true });
-  const spans = await waitForSpans(600, 10000);
-  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces');
-  const ids = report('tab closed with 600 spans queued', 600, spans, null);
-  assert.equal(ids.size, 600);
-  assert.ok(requests.length >= 3, `${requests.length} requests`);
-  assert.ok(requests.every((r) => r.body_bytes <= 60 * 1024), JSON.stringify(requests.map((r) => r.body_bytes)));
-});
-
-test('tab closed with three default-size batches queued: all start at once, all arrive', async () => {
-  await env.receiver.reset();
-  const { page } = await initPage({ endpoint: env.receiver.url, serviceName: 'closed-batches', batch: { scheduledDelayMillis: 60000 } });
-  await page.evaluate(() => {
-    // 1,400 spans at the default batch size of 512: two full batches already queued, one partial.
-    for (let i = 0; i < 1400; i++) window.__t.tracer.startSpan(`queued ${i}`, { attributes: { payload: 'y'.repeat(100) } }).end();
-  });
-  await page.close({ runBeforeUnload: true });
-  const spans = await waitForSpans(1400, 10000);
-  const ids = report('tab closed with 1,400 spans in three batches', 1400, spans, null);
-  assert.equal(ids.size, 1400);
-});
+// The tab-close scenarios (a real close and navigation, receiver in hold mode, Chromium and
+// Firefox) are in unload.e2e.test.mjs.
 
 test('10,000 spans a second for 60 s with the backend failing: memory stays bounded', { timeout: 180000 }, async () => {
   await env.receiver.reset();

@@ -9,11 +9,13 @@ import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { before, after } from 'node:test';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PYTHON = existsSync(join(ROOT, '.venv/bin/python')) ? join(ROOT, '.venv/bin/python') : 'python3';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
 /**
  * Installs the packed tarball (build/greptime-web-telemetry-*.tgz, from scripts/build-package.sh)
@@ -68,6 +70,9 @@ export async function startReceiver(args = [], { echo = false, port = 0 } = {}) 
     /** The next requests (of `signal`, or any) answer these statuses first: see tests/receiver/README.md. */
     faults: (faults) => api('/_receiver/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }),
     clearFaults: () => api('/_receiver/faults', { method: 'DELETE' }),
+    /** Hold mode: OTLP requests wait `ms` before their body is read and count only if their client is still there. */
+    hold: (ms) => api('/_receiver/hold', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hold_ms: ms }) }),
+    abandoned: () => api('/_receiver/abandoned'),
     port: Number(new URL(url).port),
     waitFor: (signal, min, timeoutMs = 10000) => api(`/_receiver/wait?signal=${signal}&min=${min}&timeout_ms=${timeoutMs}`),
     stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
@@ -140,6 +145,35 @@ export async function launchBrowser() {
   });
 }
 
+/**
+ * Launches headless Firefox ESR (Debian's `/usr/bin/firefox-esr`) with puppeteer-core over
+ * WebDriver BiDi (Playwright's own Firefox build cannot be installed here), in a fresh profile.
+ * Returns an object shaped like a Playwright context for what the tests use: `newPage()` (whose
+ * pages have `goto`, `evaluate(fn, arg)`, `close({ runBeforeUnload })`, `on('console' |
+ * 'pageerror')`), `close()`, and `browserName`. Waiting differs: use `waitForPageFunction`.
+ */
+export async function launchFirefox() {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: mkdtempSync(join(tmpdir(), 'gwt-firefox-')),
+    // No telemetry, updates or first-run pages of its own during the tests.
+    extraPrefsFirefox: { 'datareporting.policy.dataSubmissionEnabled': false, 'app.update.enabled': false, 'browser.shell.checkDefaultBrowser': false },
+  });
+  return { browserName: 'firefox', browser, newPage: () => browser.newPage(), close: () => browser.close() };
+}
+
+/** Launches `name` ('chromium' or 'firefox'). */
+export function launchNamedBrowser(name) {
+  return name === 'firefox' ? launchFirefox() : launchBrowser();
+}
+
+/** `page.waitForFunction` for a Playwright page and a puppeteer page alike (their arguments differ). */
+export function waitForPageFunction(page, fn, arg, timeout = 10000) {
+  return typeof page.context === 'function' ? page.waitForFunction(fn, arg, { timeout }) : page.waitForFunction(fn, { timeout }, arg);
+}
+
 /** Opens `url` and records console output and page errors (the tests assert on both). */
 export async function openPage(context, url) {
   const page = await context.newPage();
@@ -148,7 +182,7 @@ export async function openPage(context, url) {
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(url);
-  await page.waitForFunction(() => window.__gwt !== undefined, null, { timeout: 10000 });
+  await waitForPageFunction(page, () => window.__gwt !== undefined, null);
   return { page, consoleMessages, pageErrors };
 }
 

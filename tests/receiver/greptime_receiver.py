@@ -338,6 +338,13 @@ class ReceiverHandler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         receiver: Receiver = self.server.receiver
+        url = urlsplit(self.path)
+        # Hold mode (page-close tests): wait before reading the body, then store the request only
+        # if its client is still there. A request the browser cancelled with the page is then
+        # never counted, even though its bytes may already sit in the socket buffer.
+        hold_ms = receiver.state.hold_ms() if self.command == "POST" and url.path in OTLP_ROUTES else 0
+        if hold_ms:
+            time.sleep(hold_ms / 1000)
         try:
             body, length = self._read_body(receiver.config.body_limit)
         except _BadRequest as err:
@@ -348,7 +355,12 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(text_reply(413, LIMIT_EXCEEDED))
             return
-        url = urlsplit(self.path)
+        if hold_ms and self._client_gone():
+            receiver.state.record_abandoned(
+                {"path": self.path, "body_bytes": length, "hold_ms": hold_ms, "at_ms": _now_ms()}
+            )
+            self.close_connection = True
+            return
         request = HttpRequest(
             method=self.command,
             target=self.path,
@@ -359,6 +371,20 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             body_length=length,
         )
         self._send(receiver.handle(request))
+
+    def _client_gone(self) -> bool:
+        """True when the client closed or reset the connection (nothing is left to read but EOF)."""
+        sock = self.connection
+        try:
+            sock.setblocking(False)
+            try:
+                return sock.recv(1, socket.MSG_PEEK) == b""
+            finally:
+                sock.setblocking(True)
+        except BlockingIOError:
+            return False  # still connected, waiting for the answer
+        except OSError:
+            return True
 
     def _read_body(self, limit: int) -> tuple[bytes | None, int | None]:
         """(body, length); body None past `limit`, length None when not even drained."""

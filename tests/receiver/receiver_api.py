@@ -31,6 +31,10 @@ def handle(state: ReceiverState, method: str, path: str, query: str, body: bytes
         ("GET", "faults"): lambda: {"pending": state.pending_faults()},
         ("POST", "faults"): lambda: _add_faults(state, body),
         ("DELETE", "faults"): lambda: _clear_faults(state),
+        ("GET", "hold"): lambda: {"hold_ms": state.hold_ms()},
+        ("POST", "hold"): lambda: _set_hold(state, body),
+        ("DELETE", "hold"): lambda: _set_hold(state, b'{"hold_ms": 0}'),
+        ("GET", "abandoned"): state.abandoned,
         **{
             ("GET", route): (lambda signal=signal: _items(state, signal, _params(query)))
             for route, signal in _ITEM_ROUTES.items()
@@ -118,3 +122,15 @@ def _add_faults(state: ReceiverState, body: bytes) -> dict:
 def _clear_faults(state: ReceiverState) -> dict:
     state.clear_faults()
     return {"pending": []}
+
+
+def _set_hold(state: ReceiverState, body: bytes) -> dict:
+    try:
+        payload = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BadQuery(f"invalid hold: {err}") from None
+    hold_ms = payload.get("hold_ms") if isinstance(payload, dict) else None
+    if not isinstance(hold_ms, int) or isinstance(hold_ms, bool) or not 0 <= hold_ms <= MAX_WAIT_MS:
+        raise BadQuery(f"invalid hold: 'hold_ms' must be an integer from 0 to {MAX_WAIT_MS}")
+    state.set_hold(hold_ms)
+    return {"hold_ms": hold_ms}

@@ -92,6 +92,8 @@ class ReceiverState:
             self._items: dict[str, list[dict]] = {signal: [] for signal in SIGNALS}
             self._stats = {signal: _SignalStats() for signal in SIGNALS}
             self._faults: list[_FaultPlan] = []
+            self._hold_ms = 0
+            self._abandoned: list[dict] = []
             self.trace_tables.clear()
             self.metric_tables.clear()
             self._changed.notify_all()
@@ -147,6 +149,27 @@ class ReceiverState:
                     return Fault(status, plan.retry_after, plan.delay_ms)
             return None
 
+    # ------------------------------------------------------------ hold (page-close tests)
+
+    def set_hold(self, hold_ms: int) -> None:
+        """Every later OTLP POST waits `hold_ms` before its body is read (0: off)."""
+        with self._changed:
+            self._hold_ms = hold_ms
+
+    def hold_ms(self) -> int:
+        with self._changed:
+            return self._hold_ms
+
+    def record_abandoned(self, entry: dict) -> None:
+        """A held request whose client hung up before the answer: not stored, only listed."""
+        with self._changed:
+            self._abandoned.append(entry)
+            self._changed.notify_all()
+
+    def abandoned(self) -> list[dict]:
+        with self._changed:
+            return list(self._abandoned)
+
     # ------------------------------------------------------------ queries
 
     def requests(self, signal: str | None = None, since: int = 0) -> list[dict]:
@@ -175,6 +198,7 @@ class ReceiverState:
                 **{signal: self._stats[signal].as_json() for signal in SIGNALS},
                 "preflights": len(self._preflights),
                 "pending_faults": sum(len(p.statuses) for p in self._faults),
+                "abandoned": len(self._abandoned),
             }
 
     def wait_for(self, signal: str, minimum: int, timeout_s: float) -> tuple[int, bool]:

@@ -8,6 +8,7 @@ import http.client
 import io
 import json
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -1182,6 +1183,38 @@ def test_fault_delay(url):
     assert post_trace(url).status == 200  # 200: answered normally, after the delay
     assert time.monotonic() - started >= 0.3
     assert len(api(url, "spans")) == 1
+
+
+def test_hold_stores_only_requests_whose_client_waits_for_the_answer(url):
+    """Hold mode: what a closed page cancelled never counts, even if its bytes were sent."""
+    assert api(url, "hold", "POST", {"hold_ms": 400}) == {"hold_ms": 400}
+    host, port = url.removeprefix("http://").split(":")
+    body = trace_body(span(1))
+    head = (
+        f"POST {TRACES} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {PROTOBUF}\r\n"
+        f"x-greptime-pipeline-name: greptime_trace_v1\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port))) as cancelled:
+        cancelled.sendall(head + body)  # the whole request, then the client goes away
+    started = time.monotonic()
+    assert post_trace(url).status == 200  # this client waits: stored
+    assert time.monotonic() - started >= 0.4
+    time.sleep(0.2)
+    assert len(api(url, "spans")) == 1
+    abandoned = api(url, "abandoned")
+    assert [a["body_bytes"] for a in abandoned] == [len(body)]
+    assert api(url, "stats")["abandoned"] == 1
+    assert api(url, "hold", "DELETE") == {"hold_ms": 0}
+    api(url, "hold", "POST", {"hold_ms": 100})
+    api(url, "reset", "POST")
+    assert api(url, "hold") == {"hold_ms": 0} and api(url, "abandoned") == []
+
+
+@pytest.mark.parametrize("payload", [{}, {"hold_ms": -1}, {"hold_ms": "1"}, {"hold_ms": True}])
+def test_invalid_hold_is_400(url, payload):
+    response = send(url, "/_receiver/hold", json.dumps(payload).encode(), {}, "POST")
+    assert response.status == 400
+    assert response.json()["error"].startswith("invalid hold: ")
 
 
 @pytest.mark.parametrize(

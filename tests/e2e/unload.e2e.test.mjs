@@ -1,0 +1,228 @@
+// A real tab close and a real navigation with spans queued, in Chromium and in Firefox ESR.
+// The receiver runs in hold mode while the page goes away: it reads a request's body only after
+// HOLD_MS and counts it only if the browser still waits for the answer, so only what the
+// browser keeps alive after the page is gone (keepalive) can count as "received at unload";
+// a request cancelled with the page is listed as abandoned. Then the page is opened again in
+// the same profile and what the last one kept in IndexedDB must arrive: every span exactly once.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, launchNamedBrowser, openPage, serveStatic, startReceiver, waitForPageFunction } from './harness.mjs';
+
+const HOLD_MS = 1500;
+const KEEPALIVE_BUDGET = 64 * 1024;
+const STORE_OPEN_MS = 300;
+const env = {};
+
+before(async () => {
+  env.receiver = await startReceiver();
+  env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
+});
+after(async () => {
+  await env.site?.close();
+  await env.receiver?.stop();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Spans of `service` that arrived, and the requests that carried them. */
+async function arrived(service) {
+  const spans = (await env.receiver.spans()).filter((s) => s.service_name === service);
+  const requests = (await env.receiver.requests()).filter((r) => r.signal === 'traces' && (r.services ?? []).includes(service));
+  return { spans, requests };
+}
+
+async function waitForSpans(service, min, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await arrived(service);
+    if (got.spans.length >= min || Date.now() > deadline) return got;
+    await sleep(250);
+  }
+}
+
+/** In the page: init, then `count` spans, each with a `blob` attribute made by `payload`. */
+async function recordSpans(page, config, count, payload) {
+  await page.evaluate(
+    async ({ config, count, payload }) => {
+      window.__t = await window.__gwt.initTelemetry(config);
+      const tracer = window.__t.getTracer('unload-test');
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#$%&()*,-.:;<=>?@[]^_{|}~';
+      const random = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => alphabet[b % alphabet.length]).join('');
+      for (let i = 0; i < count; i++) {
+        const span = tracer.startSpan(`unload ${i}`);
+        if (payload.kind === 'repeated') span.setAttribute('blob', payload.char.repeat(payload.size));
+        else span.setAttribute('blob', random(payload.size));
+        span.end();
+      }
+    },
+    { config, count, payload },
+  );
+}
+
+/**
+ * Records `count` spans, makes the page go away (`how`: 'close' or 'navigation'), measures what
+ * arrived while it went, opens the page again and inits again; returns the figures.
+ */
+async function unloadAndReload(browser, how, { service, count, payload, config = {} }) {
+  await env.receiver.reset();
+  await env.receiver.hold(HOLD_MS);
+  const fullConfig = { endpoint: env.receiver.url, serviceName: service, ...config };
+  const { page } = await openPage(browser, env.site.url);
+  await recordSpans(page, fullConfig, count, payload);
+  // The offline store opens in the background at init (its module is a lazily loaded chunk):
+  // a page closed within its first few dozen milliseconds can only send what fits keepalive.
+  await sleep(STORE_OPEN_MS);
+  if (how === 'close') {
+    await page.close({ runBeforeUnload: true });
+  } else {
+    await page.evaluate(() => {
+      location.href = 'about:blank';
+    }).catch(() => {}); // the context may be gone before evaluate answers
+    await waitForPageFunction(page, () => location.href === 'about:blank', null).catch(() => {});
+  }
+  await sleep(HOLD_MS + 1000);
+  const atUnload = await arrived(service);
+  const abandoned = (await env.receiver.abandoned()).length;
+  await env.receiver.hold(0);
+
+  let next;
+  if (how === 'close') {
+    ({ page: next } = await openPage(browser, env.site.url));
+  } else {
+    next = page;
+    await next.goto(env.site.url);
+    await waitForPageFunction(next, () => window.__gwt !== undefined, null);
+  }
+  await next.evaluate(async (cfg) => {
+    window.__t = await window.__gwt.initTelemetry(cfg);
+  }, fullConfig);
+  const all = await waitForSpans(service, count, 20000);
+  await sleep(500); // anything sent twice would arrive now
+  const final = await arrived(service);
+  const stats = await next.evaluate(() => window.__t.stats());
+  await next.close();
+  const ids = new Set(final.spans.map((s) => s.span_id));
+  const figures = {
+    created: count,
+    atUnload: atUnload.spans.length,
+    unloadRequests: atUnload.requests.map((r) => r.body_bytes),
+    abandoned,
+    restored: stats.itemsRestoredFromOffline,
+    received: final.spans.length,
+    distinct: ids.size,
+  };
+  console.log(
+    `[unload] ${browser.browserName ?? 'chromium'} ${how}, ${count} spans (${payload.kind} ${payload.size} B): created ${count}, ` +
+      `received at unload ${figures.atUnload} in ${figures.unloadRequests.length} requests (bytes ${figures.unloadRequests.join(', ')}), ` +
+      `abandoned requests ${abandoned}, restored on the next load ${figures.restored}, received ${figures.received} (${figures.distinct} distinct), ` +
+      `dropped ${count - figures.distinct}`,
+  );
+  void all;
+  return figures;
+}
+
+function assertAllOnce(f) {
+  assert.equal(f.distinct, f.created, `every span arrives: ${JSON.stringify(f)}`);
+  assert.equal(f.received, f.created, `each exactly once: ${JSON.stringify(f)}`);
+  assert.equal(f.atUnload + f.restored, f.created, `at unload or restored: ${JSON.stringify(f)}`);
+  assert.ok(f.unloadRequests.every((b) => b <= KEEPALIVE_BUDGET), `keepalive bodies within 64 KiB: ${f.unloadRequests}`);
+}
+
+for (const browserName of ['chromium', 'firefox']) {
+  describe(`page unload in ${browserName}`, () => {
+    let browser;
+    before(async () => {
+      browser = await launchNamedBrowser(browserName);
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    for (const [how, kind] of [
+      ['close', 'repeated'],
+      ['navigation', 'repeated'],
+      ['close', 'random'],
+      ['navigation', 'random'],
+    ]) {
+      test(`${how} with 400 spans of 1 KiB (${kind}) queued: nothing lost, nothing twice`, { timeout: 60000 }, async () => {
+        const f = await unloadAndReload(browser, how, { service: `unload-${how}-${kind}`, count: 400, payload: { kind, char: 'x', size: 1024 } });
+        assertAllOnce(f);
+        assert.ok(f.atUnload > 0, 'part is sent while the page goes away');
+        if (kind === 'repeated') assert.equal(f.atUnload, f.created, 'compressed, a compressible queue fits the keepalive budget whole');
+      });
+    }
+
+    test('tab closed while a batch sleeps in retry backoff: it goes at unload or is restored, once', { timeout: 60000 }, async () => {
+      await env.receiver.reset();
+      await env.receiver.faults({ statuses: [503], signal: 'traces' });
+      const service = 'unload-backoff';
+      const config = { endpoint: env.receiver.url, serviceName: service, retry: { initialBackoffMillis: 30000, maxBackoffMillis: 30000 } };
+      const { page } = await openPage(browser, env.site.url);
+      await recordSpans(page, config, 10, { kind: 'repeated', char: 'b', size: 10 });
+      await page.evaluate(() => void window.__t.forceFlush());
+      const deadline = Date.now() + 5000;
+      while ((await env.receiver.requests()).filter((r) => r.status === 503).length === 0 && Date.now() < deadline) await sleep(50);
+      // The receiver has answered 503; the page must also have read it and be asleep in backoff
+      // (exportRetries counts the retry as the sleep starts): closed in between, the batch is a
+      // keepalive request in flight, which page hide does not interrupt.
+      while ((await page.evaluate(() => window.__t.stats().exportRetries)) === 0 && Date.now() < deadline) await sleep(50);
+      await env.receiver.hold(HOLD_MS); // the batch now sleeps 30 s before its next attempt
+      await page.close({ runBeforeUnload: true });
+      await sleep(HOLD_MS + 1000);
+      const atUnload = (await arrived(service)).spans.length;
+      await env.receiver.hold(0);
+      const { page: next } = await openPage(browser, env.site.url);
+      await next.evaluate(async (cfg) => {
+        window.__t = await window.__gwt.initTelemetry(cfg);
+      }, config);
+      const { spans } = await waitForSpans(service, 10, 10000);
+      await next.close();
+      console.log(`[unload] ${browserName} close during backoff: created 10, received at unload ${atUnload}, received ${spans.length}`);
+      assert.equal(new Set(spans.map((s) => s.span_id)).size, 10);
+      assert.equal(spans.length, 10);
+    });
+
+    test('tab closed while a metrics export waits for its answer: the page-hide collection still goes', { timeout: 60000 }, async () => {
+      await env.receiver.reset();
+      await env.receiver.hold(HOLD_MS);
+      const service = 'unload-metrics';
+      const { page } = await openPage(browser, env.site.url);
+      await page.evaluate(async (cfg) => {
+        window.__t = await window.__gwt.initTelemetry(cfg);
+        window.__clicks = window.__t.getMeter('unload-test').createCounter('unload.clicks');
+        window.__clicks.add(1);
+        void window.__t.forceFlush(); // held by the receiver: still waiting when the page goes
+      }, { endpoint: env.receiver.url, serviceName: service, metrics: { exportIntervalMillis: 60000 } });
+      await sleep(300);
+      await page.evaluate(() => window.__clicks.add(5));
+      await page.close({ runBeforeUnload: true });
+      await sleep(HOLD_MS + 1500);
+      const points = (await env.receiver.metrics()).filter((m) => m.name === 'unload.clicks' && m.service_name === service);
+      console.log(`[unload] ${browserName} metrics at close: ${points.map((p) => p.value).join(', ')}`);
+      assert.ok(points.some((p) => p.value === 6), `the collection at hide (cumulative 6) arrived: ${JSON.stringify(points.map((p) => p.value))}`);
+      assert.equal(points.filter((p) => p.value === 6).length, 1, 'one collection per hide, though visibilitychange and pagehide both fire');
+    });
+
+    test('tab closed with 600 spans queued in one batch: all arrive, each once', { timeout: 60000 }, async () => {
+      const f = await unloadAndReload(browser, 'close', {
+        service: 'closed-600',
+        count: 600,
+        payload: { kind: 'repeated', char: 'x', size: 200 },
+        config: { batch: { scheduledDelayMillis: 60000, maxExportBatchSize: 2048 } },
+      });
+      assertAllOnce(f);
+    });
+
+    test('tab closed with 1,400 spans in three default-size batches: all arrive, each once', { timeout: 60000 }, async () => {
+      const f = await unloadAndReload(browser, 'close', {
+        service: 'closed-1400',
+        count: 1400,
+        payload: { kind: 'repeated', char: 'y', size: 100 },
+        config: { batch: { scheduledDelayMillis: 60000 } },
+      });
+      assertAllOnce(f);
+    });
+  });
+}

@@ -1,0 +1,156 @@
+// Page hide in Node: what the real fetch transport hands to `fetch` (keepalive flag and body
+// sizes within the browser's budget), a retry sleeping in backoff, a compression in progress
+// and a 413 when the page is hidden, a keepalive request failing after pagehide, and metrics
+// collected at hide while an export is still waiting for its answer. The browser side (a real
+// tab close and navigation, IndexedDB) is in tests/e2e/unload.e2e.test.mjs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+// `fetch` as the transport will see it: the transport captures the global when its module loads.
+const fetched = [];
+let answer = () => new Response(null, { status: 200, headers: { 'content-length': '0' } });
+globalThis.fetch = async (url, init) => {
+  fetched.push({ url, keepalive: init.keepalive, bytes: init.body.byteLength, init });
+  await new Promise((r) => setTimeout(r, 5));
+  return answer(init);
+};
+const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
+const { CoreHandle, RecordWriter, Sender, TelemetrySdk, deliverySettingsFromCore, fakeTransport, newCore, newAttributeList } = await import('./load_core.mjs');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** An encoded trace request with `n` spans of `bytes` bytes of attribute each. */
+function spans(core, n, bytes = 0) {
+  const writer = new RecordWriter();
+  for (let i = 0; i < n; i++) {
+    const attributes = newAttributeList();
+    if (bytes) {
+      attributes.keys.push('blob');
+      attributes.values.push(`${i}:${'x'.repeat(bytes)}`);
+    }
+    writer.writeSpan({
+      t0: 1, t1: 2, t2: 3, t3: 4, s0: 5, s1: i + 1, p0: 0, p1: 0, traceFlags: 1, kind: 0, name: `s${i}`,
+      scopeName: 'test', scopeVersion: '', traceState: '', startMs: 1.7e12, endMs: 1.7e12 + 1,
+      statusCode: 0, statusMessage: '', attributes, events: undefined, droppedEvents: 0, links: undefined, droppedLinks: 0,
+    });
+  }
+  core.ingest(0, writer.take());
+  return core.takeRequest(0, 0);
+}
+
+function sender(core, transport, { hidden = () => false, sleep: sleepFn } = {}) {
+  return new Sender(new CoreHandle(core), transport, deliverySettingsFromCore(core.deliverySettings()), hidden, sleepFn);
+}
+
+test('fetchTransport: keepalive while the bytes in flight stay within the budget, and exactly the bytes it was given', async () => {
+  fetched.length = 0;
+  const first = new Uint8Array(40 * 1024);
+  const second = new Uint8Array(30 * 1024);
+  const third = new Uint8Array(15 * 1024);
+  assert.equal(fetchTransport.keepaliveRoom(), KEEPALIVE_BODY_LIMIT);
+  const answers = [first, second, third].map((b) => fetchTransport('http://h/v1/otlp/v1/traces', {}, b, 1000, true));
+  assert.equal(fetchTransport.keepaliveRoom(), KEEPALIVE_BODY_LIMIT - 55 * 1024, 'the first and the third are counted');
+  await Promise.all(answers);
+  assert.deepEqual(
+    fetched.map((f) => [f.bytes, f.keepalive]),
+    [
+      [40 * 1024, true],
+      [30 * 1024, false], // 70 KiB would pass the budget: sent without keepalive
+      [15 * 1024, true],
+    ],
+  );
+  assert.ok(fetched.every((f) => f.init.credentials === 'omit' && f.init.method === 'POST'));
+  await sleep(10); // the empty bodies are read in the background, then the budget is given back
+  assert.equal(fetchTransport.keepaliveRoom(), KEEPALIVE_BODY_LIMIT);
+});
+
+test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothing over it goes as a plain request or silently', async () => {
+  fetched.length = 0;
+  const core = newCore({ compression: 'none', batch: { maxExportBatchSize: 400, maxQueueSize: 400 } });
+  const s = sender(core, fetchTransport, { hidden: () => true });
+  const body = spans(core, 400, 1024);
+  assert.ok(body.byteLength > 400 * 1024);
+  await s.send(0, body, 400);
+  assert.ok(fetched.length >= 1);
+  assert.ok(fetched.every((f) => f.keepalive), 'no plain request, which a closing page would cancel');
+  assert.ok(fetched.reduce((n, f) => n + f.bytes, 0) <= 64 * 1024, fetched.map((f) => f.bytes).join(', '));
+  const stats = core.stats();
+  // No IndexedDB in Node: the rest could not be kept, and says so in the counters.
+  assert.equal(stats.spansExported + stats.spansFailedExport, 400);
+  assert.ok(stats.spansExported > 0 && stats.spansFailedExport > 0);
+});
+
+test('a retry sleeping in backoff when the page hides goes at once with keepalive', async () => {
+  const core = newCore({ offline: false, compression: 'none' });
+  const { transport, calls } = fakeTransport([503, 200]);
+  let hidden = false;
+  const s = sender(core, transport, { hidden: () => hidden, sleep: () => new Promise(() => {}) }); // backoff never ends by itself
+  const sent = s.send(0, spans(core, 5), 5);
+  await sleep(30);
+  assert.equal(calls.length, 1, 'first attempt answered 503; now sleeping');
+  hidden = true;
+  s.pageHiding(false);
+  await Promise.race([sent, sleep(1000).then(() => assert.fail('the batch still sleeps after page hide'))]);
+  assert.equal(calls.length, 2);
+  assert.equal(calls[1].keepalive, true);
+  assert.equal(core.stats().spansExported, 5);
+});
+
+test('page hide during compression: the raw body goes at once with keepalive', async () => {
+  const core = newCore({ offline: false, compression: { thresholdBytes: 100 } });
+  const { transport, calls } = fakeTransport([200]);
+  let hidden = false;
+  const s = sender(core, transport, { hidden: () => hidden });
+  const body = spans(core, 50, 200);
+  const sent = s.send(0, body, 50);
+  hidden = true; // before CompressionStream has answered
+  s.pageHiding(false);
+  await sent;
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].headers['content-encoding'], undefined);
+  assert.equal(calls[0].bytes, body.byteLength);
+  assert.equal(core.stats().spansExported, 50);
+});
+
+test('a 413 while the page is hidden is split, not dropped', async () => {
+  const core = newCore({ offline: false, compression: 'none' });
+  const { transport, calls } = fakeTransport([413, 200, 200]);
+  const s = sender(core, transport, { hidden: () => true });
+  await s.send(0, spans(core, 6), 6);
+  assert.equal(calls.length, 3);
+  assert.equal(s.counters.requestsSplit, 1);
+  assert.equal(core.stats().spansExported, 6);
+  assert.equal(core.stats().spansFailedExport, 0);
+});
+
+test('a keepalive request failing after pagehide is counted, not sent again', async () => {
+  const core = newCore({ offline: false, compression: 'none' });
+  const { transport, calls } = fakeTransport([0, 200]);
+  const s = sender(core, transport, { hidden: () => true });
+  s.pageHiding(true);
+  await s.send(0, spans(core, 4), 4);
+  assert.equal(calls.length, 1, 'the browser may still deliver it: a second copy could arrive twice');
+  assert.equal(s.counters.itemsUnconfirmedAtUnload, 4);
+});
+
+test('metrics at page hide are collected and sent without waiting behind an export in flight', async () => {
+  const calls = [];
+  const release = [];
+  const transport = (url, headers, body, timeoutMillis, keepalive) => {
+    calls.push({ url, keepalive });
+    return new Promise((resolve) => release.push(() => resolve({ status: 200, body: new Uint8Array(0) })));
+  };
+  const t = new TelemetrySdk(newCore({ offline: false, metrics: { exportIntervalMillis: 60000 } }), transport);
+  const counter = t.getMeter('m').createCounter('clicks');
+  counter.add(1);
+  void t.forceFlush(); // a metrics export that hangs: its answer comes after the page is gone
+  await sleep(20);
+  const metricCalls = () => calls.filter((c) => c.url.endsWith('/metrics'));
+  assert.equal(metricCalls().length, 1);
+  counter.add(2);
+  void t['flushOnHide'](true); // what the pagehide listener runs
+  await sleep(20);
+  assert.equal(metricCalls().length, 2, 'collected and sent at hide, not after the export in flight');
+  for (const r of release) r();
+  await sleep(10);
+});
