@@ -1,6 +1,6 @@
 // The end-to-end tests that matter, in Firefox ESR (Debian's /usr/bin/firefox-esr, puppeteer-core
 // over WebDriver BiDi), against the receiver's independent decode: all three signals; retries
-// (a 503 storm, a 429 with Retry-After); offline then online, offline then a new page load, and
+// (a 503 storm, a 429 with Retry-After); error and console capture; offline then online, offline then a new page load, and
 // the backend down across a real reload. One Firefox for the whole file. Page unload in Firefox
 // (tab close, navigation) is in unload.e2e.test.mjs.
 
@@ -72,6 +72,42 @@ test('Firefox: all three signals arrive exactly as recorded, with GreptimeDB hea
   await page.close();
 });
 
+test('Firefox: uncaught errors, rejections and console calls become logs; the page’s handlers still run', async () => {
+  await env.receiver.reset();
+  const { page, consoleMessages, pageErrors } = await openPage(env.browser, env.site.url);
+  const seen = await page.evaluate(async (cfg) => {
+    const seen = { onerror: 0, rejection: 0 };
+    window.onerror = () => void seen.onerror++;
+    window.addEventListener('unhandledrejection', () => seen.rejection++);
+    const telemetry = await window.__gwt.initTelemetry(cfg);
+    setTimeout(() => {
+      throw new TypeError('uncaught boom');
+    });
+    Promise.reject(new RangeError('rejected boom'));
+    console.warn('disk almost full', { free: 12 }, 3);
+    console.error(new Error('console error'));
+    await new Promise((r) => setTimeout(r, 100));
+    await telemetry.forceFlush();
+    return seen;
+  }, { endpoint: env.receiver.url, ...AUTH, serviceName: 'ff-capture', captureErrors: true, captureConsole: ['warn', 'error'] });
+  assert.deepEqual(seen, { onerror: 1, rejection: 1 }, 'the page’s handlers ran');
+  assert.ok(consoleMessages.some((m) => m.text.includes('disk almost full')), 'the console still prints');
+  console.log(`[firefox] page errors reported by the browser: ${JSON.stringify(pageErrors)}`);
+  const logs = (await env.receiver.logs()).filter((l) => l.service_name === 'ff-capture');
+  const bySource = (key, value) => logs.filter((l) => l.attributes[key]?.value === value);
+  assert.equal(logs.length, 4, JSON.stringify(logs.map((l) => l.body.value)));
+  const [uncaught] = bySource('log.source', 'uncaught-error');
+  assert.deepEqual([uncaught.body.value, uncaught.severity_text, uncaught.attributes['exception.type'].value], ['Uncaught TypeError: uncaught boom', 'ERROR', 'TypeError']);
+  assert.ok(uncaught.attributes['exception.stacktrace'].value.length > 0);
+  assert.equal(bySource('log.source', 'unhandled-rejection')[0].body.value, 'Unhandled promise rejection: RangeError: rejected boom');
+  const [warn] = bySource('console.method', 'warn');
+  assert.deepEqual([warn.severity_number, warn.body.value], [13, 'disk almost full {free: 12} 3']);
+  const [error] = bySource('console.method', 'error');
+  assert.equal(error.severity_number, 17);
+  assert.match(error.body.value, /^Error: console error/);
+  await page.close();
+});
+
 test('Firefox: a 503 storm is retried, then kept offline, and every span arrives once (gzipped)', async () => {
   await env.receiver.reset();
   await env.receiver.faults({ statuses: new Array(8).fill(503), signal: 'traces' });
@@ -107,6 +143,7 @@ test('Firefox: a 429 with Retry-After waits the server’s 2 s, then everything 
   report('429 with Retry-After: 2', 10, spans, s);
   assert.deepEqual(requests.map((r) => r.status), [429, 200]);
   const waited = requests[1].received_at_ms - requests[0].received_at_ms;
+  console.log(`[firefox] 429 with Retry-After: 2: the retry came ${waited} ms after the 429`);
   assert.ok(waited >= 1900 && waited < 4000, `Retry-After read across origins: waited ${waited} ms`);
   assertEachOnce(spans, names('throttled', 10));
   assert.equal(s.exportRetries, 1);
