@@ -1,8 +1,8 @@
 // The end-to-end tests that matter, in Firefox ESR (Debian's /usr/bin/firefox-esr, puppeteer-core
-// over WebDriver BiDi), against the receiver's independent decode: all three signals; retries
-// (a 503 storm, a 429 with Retry-After); error and console capture; offline then online, offline then a new page load, and
-// the backend down across a real reload. One Firefox for the whole file. Page unload in Firefox
-// (tab close, navigation) is in unload.e2e.test.mjs.
+// over WebDriver BiDi), against the receiver's independent decode: all three signals; error and
+// console capture; retries (a 503 storm, a 429 with Retry-After); offline then online, offline
+// then a new page load, and the backend down across a real reload. One Firefox for the whole
+// file. Page unload in Firefox (tab close, navigation) is in unload.e2e.test.mjs.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
