@@ -34,7 +34,7 @@ step "6/8 React hook tests (Vitest, jsdom): React 19, then React 18"
 vitest run
 REACT=18 vitest run
 
-step "7/8 end-to-end tests in headless Chromium (page unload in Firefox ESR too)"
+step "7/8 end-to-end tests in headless Chromium (signals, capture, retries, offline and page unload in Firefox ESR too)"
 node tests/e2e/build-page.mjs
 node --test --test-concurrency=1 tests/e2e/
 

@@ -122,7 +122,7 @@ function formatArg(arg: unknown, depth: number): string {
       return `[function ${arg.name || 'anonymous'}]`;
   }
   if (arg === null) return 'null';
-  if (arg instanceof Error) return arg.stack || `${arg.name}: ${arg.message}`;
+  if (arg instanceof Error) return errorText(arg);
   if (depth >= 2) return Array.isArray(arg) ? '[…]' : '{…}';
   try {
     if (Array.isArray(arg)) return `[${arg.slice(0, 20).map((v) => formatArg(v, depth + 1)).join(', ')}${arg.length > 20 ? ', …' : ''}]`;
@@ -131,4 +131,16 @@ function formatArg(arg: unknown, depth: number): string {
   } catch {
     return '[unreadable]';
   }
+}
+
+/**
+ * An error as the console shows it: "Name: message" and the stack. V8's `stack` starts with that
+ * line; SpiderMonkey's (Firefox 153, tested) lists only the frames, so the line is added.
+ */
+function errorText(error: Error): string {
+  const { name, message } = error;
+  const head = !message ? String(name ?? 'Error') : !name ? String(message) : `${name}: ${message}`;
+  const stack = error.stack;
+  if (typeof stack !== 'string' || !stack) return head;
+  return stack.startsWith(head) ? stack : `${head}\n${stack}`;
 }
