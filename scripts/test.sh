@@ -11,40 +11,40 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { printf '\n=== %s\n' "$*"; }
 
-step "1/8 Rust: formatting, lints (native and wasm32), native tests"
+step "1/10 Rust: formatting, lints (native and wasm32), native tests"
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo test --locked --workspace
 
-step "2/8 receiver contract tests, then the agent backend's observability (pytest)"
+step "2/10 receiver contract tests, then the agent backend's observability (pytest)"
 .venv/bin/python -m pytest tests/receiver -q -p no:cacheprovider
 .venv/bin/python -m pytest examples/agent-backend -q -p no:cacheprovider
 
-step "3/8 WASM tests in headless Chrome (wasm-bindgen-test)"
+step "3/10 WASM tests in headless Chrome (wasm-bindgen-test)"
 wasm-pack test --headless --chrome -- --locked
 
-step "4/8 build the npm package"
+step "4/10 build the npm package"
 bash scripts/build-package.sh
 
-step "5/8 JS unit tests (node --test)"
+step "5/10 JS unit tests (node --test)"
 node --test tests/js/
 
-step "6/8 React hook tests (Vitest, jsdom): React 19, then React 18"
+step "6/10 React hook tests (Vitest, jsdom): React 19, then React 18"
 vitest run
 REACT=18 vitest run
 
-step "7/8 end-to-end tests in headless Chromium (signals, capture, retries, offline and page unload in Firefox ESR too)"
+step "7/10 end-to-end tests in headless Chromium (signals, capture, retries, offline and page unload in Firefox ESR too)"
 node tests/e2e/build-page.mjs
 node --test --test-concurrency=1 tests/e2e/
 
-step "8/8 React example (Vite, packed tarball) in headless Chromium"
+step "8/10 React example (Vite, packed tarball) in headless Chromium"
 bash examples/react-vite/test.sh
 
-step "type tests: the packed .d.ts under strict + exactOptionalPropertyTypes (bundler, nodenext)"
+step "9/10 type tests: the packed .d.ts under strict + exactOptionalPropertyTypes (bundler, nodenext)"
 bash tests/types/test.sh
 
-step "Next.js App Router example (packed tarball): next build Turbopack and webpack, next start, next dev, in headless Chromium"
+step "10/10 Next.js App Router example (packed tarball): next build Turbopack and webpack, next start, next dev, in headless Chromium"
 bash examples/nextjs-app-router/test.sh
 
 printf '\nall tests passed\n'
