@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { ROOT, launchFirefox, openPage, sdkWarnings, serveStatic, startReceiver } from './harness.mjs';
 import { AUTH, checkAllSignals, recordAllSignals } from './signals_scenario.mjs';
 
-const RECEIVER_ARGS = ['--auth', `${AUTH.username}:${AUTH.password}`, '--expose-headers', 'retry-after'];
+// e2e_db exists, as after CREATE DATABASE: GreptimeDB (and the receiver) refuse databases that do not.
+const RECEIVER_ARGS = ['--auth', `${AUTH.username}:${AUTH.password}`, '--expose-headers', 'retry-after', '--databases', 'e2e_db'];
 const env = {};
 
 before(async () => {
