@@ -118,8 +118,7 @@ export class Sender {
   start(): void {
     if (!this.settings.offlineEnabled) return;
     if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
-    // Load the store's chunk now, even offline (the drain waits for the network): once the
-    // browser is offline, a chunk not loaded yet cannot be fetched either.
+    // Open the store now, even offline (the drain waits for the network).
     void this.offline.open();
     void this.drainOffline();
   }

@@ -105,6 +105,9 @@ describe('packaging matrix', { concurrency: 2 }, () => {
           site = await startDevServer(dir);
         } else {
           rmSync(join(dir, 'dist'), { recursive: true, force: true });
+          // Parcel's cache does not notice a reinstalled package (it fails with "bundleInfoMap[bundleId] is
+          // not iterable"): build as a fresh checkout would.
+          for (const cache of setup.caches ?? []) rmSync(join(dir, cache), { recursive: true, force: true });
           await run(setup.command[0], setup.command.slice(1), dir);
           site = await serveStatic(join(dir, setup.serve));
           sites.push(site);

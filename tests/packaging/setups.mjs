@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
  * loads the app); `out`: where the shipped JavaScript is.
  */
 export const SETUPS = [
-  { name: 'parcel', label: 'Parcel 2 (`parcel build index.html`)', dir: 'parcel', service: 'packaging-parcel', command: ['parcel', 'build', 'index.html', '--dist-dir', 'dist', '--cache-dir', '../.cache/parcel', '--no-autoinstall'], serve: 'dist', out: 'dist' },
+  { name: 'parcel', label: 'Parcel 2 (`parcel build index.html`)', dir: 'parcel', service: 'packaging-parcel', command: ['parcel', 'build', 'index.html', '--dist-dir', 'dist', '--cache-dir', '../.cache/parcel', '--no-autoinstall'], caches: ['../.cache/parcel'], serve: 'dist', out: 'dist' },
   { name: 'webpack', label: 'webpack 5 (`webpack --mode production`, no config file)', dir: 'webpack', service: 'packaging-webpack', command: ['webpack', '--mode', 'production'], serve: '.', out: 'dist' },
   { name: 'vite-build', label: 'Vite 8 (`vite build`, no config file)', dir: 'vite', service: 'packaging-vite-build', command: ['vite', 'build', '--logLevel', 'warn'], serve: 'dist', out: 'dist' },
   { name: 'vite-dev', label: 'Vite 8 dev server (`vite`)', dir: 'vite', service: 'packaging-vite-dev', dev: true },
