@@ -104,7 +104,7 @@ async function keepOffline(url, config, prefix, n) {
 }
 
 test('three configurations on one origin: each drains only its own requests, to its endpoint and database, with its credentials', { timeout: 60000 }, async () => {
-  const receiver = await startReceiver(['--auth', 'alice:pa', '--auth', 'bob:pb']);
+  const receiver = await startReceiver(['--auth', 'alice:pa', '--auth', 'bob:pb', '--databases', 'db_a,db_b']);
   await env.receiver.reset();
   try {
     const url = 'http://127.0.0.1:' + env.port; // secure: the fingerprint is SHA-256 here
