@@ -9,16 +9,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, launchBrowser, sdkWarnings, serveStatic, startReceiver } from '../e2e/harness.mjs';
-import { SETUPS, shippedBytes } from './setups.mjs';
+import { launchBrowser, sdkWarnings, serveStatic, startReceiver } from '../e2e/harness.mjs';
+import { recordResults, shippedBytes } from './results.mjs';
+import { SETUPS } from './setups.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BIN = join(HERE, 'node_modules/.bin');
-const RESULTS = join(ROOT, 'build/packaging/results.json');
 const results = {};
 /** Static servers stay up until the browser is gone: Chromium keeps sockets open (a preconnect) that hold close() for minutes. */
 const sites = [];
@@ -33,15 +33,7 @@ after(async () => {
   await browser?.close();
   await Promise.all(sites.map((site) => site.close()));
   await receiver?.stop();
-  mkdirSync(join(ROOT, 'build/packaging'), { recursive: true });
-  const previous = (() => {
-    try {
-      return JSON.parse(readFileSync(RESULTS, 'utf8'));
-    } catch {
-      return {};
-    }
-  })();
-  writeFileSync(RESULTS, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+  recordResults(results);
 });
 
 /** Runs `bin args…` in `cwd`; resolves with its output, rejects with it on a non-zero exit. */

@@ -1,8 +1,6 @@
 // The packaging matrix's setups (shared by matrix.test.mjs and readme-table.mjs): how each app
-// is built with its bundler's own minimum, what is served, and what the browser is shipped.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+// is built with its bundler's own minimum, and what is served and shipped. The Next.js rows
+// come from examples/nextjs-app-router/e2e.test.mjs (NEXT_SETUPS).
 
 /**
  * Slowest first, so that two at a time finish together. `command`: the build, run in `dir`
@@ -14,20 +12,12 @@ export const SETUPS = [
   { name: 'webpack', label: 'webpack 5 (`webpack --mode production`, no config file)', dir: 'webpack', service: 'packaging-webpack', command: ['webpack', '--mode', 'production'], serve: '.', out: 'dist' },
   { name: 'vite-build', label: 'Vite 8 (`vite build`, no config file)', dir: 'vite', service: 'packaging-vite-build', command: ['vite', 'build', '--logLevel', 'warn'], serve: 'dist', out: 'dist' },
   { name: 'vite-dev', label: 'Vite 8 dev server (`vite`)', dir: 'vite', service: 'packaging-vite-dev', dev: true },
-  { name: 'rollup', label: 'Rollup 4 + `@rollup/plugin-node-resolve`, `output: { file, format: \'iife\' }`', dir: 'rollup', service: 'packaging-rollup', command: ['rollup', '-c', '--silent'], serve: '.', out: 'dist' },
+  { name: 'rollup', label: 'Rollup 4 + `@rollup/plugin-node-resolve`, `output: { file, format: \'iife\' }`, no minifier', dir: 'rollup', service: 'packaging-rollup', command: ['rollup', '-c', '--silent'], serve: '.', out: 'dist' },
   { name: 'esbuild', label: 'esbuild (`--bundle --minify`)', dir: 'esbuild', service: 'packaging-esbuild', command: ['esbuild', 'main.js', '--bundle', '--minify', '--outfile=dist/main.js', '--log-level=warning'], serve: '.', out: 'dist' },
 ];
 
-/** The JavaScript (and any .wasm) under `dir` that a browser would download, gzip -9 per file. */
-export function shippedBytes(dir) {
-  const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  const files = walk(dir).filter((f) => /\.(m?js|wasm)$/.test(f));
-  let raw = 0;
-  let gzip = 0;
-  for (const f of files) {
-    const bytes = readFileSync(f);
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-  }
-  return { raw, gzip, files: files.length };
-}
+/** The Next.js example's builds, measured by its own test (no second Next build here). */
+export const NEXT_SETUPS = [
+  { name: 'next-turbopack', label: 'Next.js 16 App Router, `next build` (Turbopack)' },
+  { name: 'next-webpack', label: 'Next.js 16 App Router, `next build --webpack`' },
+];
