@@ -100,7 +100,9 @@ describe('packaging matrix', { concurrency: 2 }, () => {
           // Parcel's cache does not notice a reinstalled package (it fails with "bundleInfoMap[bundleId] is
           // not iterable"): build as a fresh checkout would.
           for (const cache of setup.caches ?? []) rmSync(join(dir, cache), { recursive: true, force: true });
-          await run(setup.command[0], setup.command.slice(1), dir);
+          const output = await run(setup.command[0], setup.command.slice(1), dir);
+          // A bundler warning about the package is friction too (webpack "WARNING", esbuild "[WARNING]", Rollup "(!)", Parcel "⚠").
+          assert.doesNotMatch(output, /warn|\(!\)|⚠/i, `${setup.command[0]} warned:\n${output}`);
           site = await serveStatic(join(dir, setup.serve));
           sites.push(site);
         }

@@ -12,7 +12,7 @@ export const SETUPS = [
   { name: 'webpack', label: 'webpack 5 (`webpack --mode production`, no config file)', dir: 'webpack', service: 'packaging-webpack', command: ['webpack', '--mode', 'production'], serve: '.', out: 'dist' },
   { name: 'vite-build', label: 'Vite 8 (`vite build`, no config file)', dir: 'vite', service: 'packaging-vite-build', command: ['vite', 'build', '--logLevel', 'warn'], serve: 'dist', out: 'dist' },
   { name: 'vite-dev', label: 'Vite 8 dev server (`vite`)', dir: 'vite', service: 'packaging-vite-dev', dev: true },
-  { name: 'rollup', label: 'Rollup 4 + `@rollup/plugin-node-resolve`, `output: { file, format: \'iife\' }`, no minifier', dir: 'rollup', service: 'packaging-rollup', command: ['rollup', '-c', '--silent'], serve: '.', out: 'dist' },
+  { name: 'rollup', label: 'Rollup 4 + `@rollup/plugin-node-resolve`, `output: { file, format: \'iife\' }`, no minifier', dir: 'rollup', service: 'packaging-rollup', command: ['rollup', '-c'], serve: '.', out: 'dist' },
   { name: 'esbuild', label: 'esbuild (`--bundle --minify`)', dir: 'esbuild', service: 'packaging-esbuild', command: ['esbuild', 'main.js', '--bundle', '--minify', '--outfile=dist/main.js', '--log-level=warning'], serve: '.', out: 'dist' },
 ];
 
