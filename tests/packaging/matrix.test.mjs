@@ -20,8 +20,6 @@ import { SETUPS } from './setups.mjs';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BIN = join(HERE, 'node_modules/.bin');
 const results = {};
-/** Static servers stay up until the browser is gone: Chromium keeps sockets open (a preconnect) that hold close() for minutes. */
-const sites = [];
 let receiver, browser;
 
 before(async () => {
@@ -31,7 +29,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await Promise.all(sites.map((site) => site.close()));
   await receiver?.stop();
   recordResults(results);
 });
@@ -104,7 +101,6 @@ describe('packaging matrix', { concurrency: 2 }, () => {
           // A bundler warning about the package is friction too (webpack "WARNING", esbuild "[WARNING]", Rollup "(!)", Parcel "⚠").
           assert.doesNotMatch(output, /warn|\(!\)|⚠/i, `${setup.command[0]} warned:\n${output}`);
           site = await serveStatic(join(dir, setup.serve));
-          sites.push(site);
         }
         const buildSeconds = (Date.now() - started) / 1000;
         const { page, consoleMessages, pageErrors } = await openAppPage(`${site.url}/?endpoint=${encodeURIComponent(receiver.url)}`);
@@ -128,7 +124,7 @@ describe('packaging matrix', { concurrency: 2 }, () => {
         const sizeText = size ? `shipped ${size.gzip} B gzip (${size.raw} B raw, ${size.files} file${size.files > 1 ? 's' : ''})` : 'dev server, no shipped bundle';
         console.log(`# ${setup.name}: built and served in ${buildSeconds.toFixed(1)} s; ${sizeText}`);
       } finally {
-        if (setup.dev) await site?.close();
+        await site?.close();
       }
     });
   }
