@@ -1,6 +1,6 @@
 /**
- * The origin-wide Web Lock around a drain of the offline store (one idea per file: the store
- * itself is offline_store.ts). Web Locks exist only
+ * The origin-wide Web Lock around a drain of the offline store. Its own module, so that the
+ * store itself (offline_store.ts) stays a chunk loaded only when needed. Web Locks exist only
  * in secure contexts: the store's per-record claims are what makes a drain exactly once; the
  * lock only spares other pages the claim transactions.
  */

@@ -118,7 +118,8 @@ export class Sender {
   start(): void {
     if (!this.settings.offlineEnabled) return;
     if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
-    // Open the store now, even offline (the drain waits for the network).
+    // Load the store's chunk now, even offline (the drain waits for the network): once the
+    // browser is offline, a chunk not loaded yet cannot be fetched either.
     void this.offline.open();
     void this.drainOffline();
   }

@@ -1,12 +1,10 @@
 /**
- * The Sender's access to the offline store: opens IndexedDB (once, within a time limit) and
- * computes where each signal's requests go (their Destination, fingerprint included), once per
- * signal. The store's module is imported statically: the Sender opens it at start anyway, and
- * a lazily imported chunk made the package split itself, which Rollup's single-file `iife`
- * output refuses (tests/packaging).
+ * The Sender's access to the offline store: loads its chunk (only when needed, tried again
+ * after a failed load), opens IndexedDB within a time limit, and computes where each signal's
+ * requests go (their Destination, fingerprint included), once per signal.
  */
 
-import { OfflineStore, destinationOf, type Destination, type OfflineCounters } from './offline_store.js';
+import type { Destination, OfflineCounters, OfflineStore } from './offline_store.js';
 import type { DeliverySettings } from './sender.js';
 import type { SignalNumber } from './signals.js';
 import type { WarnOnce } from './warn_once.js';
@@ -17,6 +15,8 @@ const STORE_OPEN_TIMEOUT_MILLIS = 5000;
 export class StoreAccess {
   private store: Promise<OfflineStore | undefined> | undefined;
   private readonly destinations = new Map<number, Promise<Destination>>();
+  /** Loads the offline store's chunk; replaceable in tests. */
+  loadStore: () => Promise<typeof import('./offline_store.js')> = () => import('./offline_store.js');
 
   constructor(
     private readonly settings: DeliverySettings,
@@ -26,13 +26,22 @@ export class StoreAccess {
   ) {}
 
   /**
-   * The offline store, once IndexedDB has opened; undefined if it fails (one warning, from
-   * OfflineStore.open) or takes longer than STORE_OPEN_TIMEOUT_MILLIS (the open goes on and is
-   * used once it succeeds).
+   * The offline store, once its chunk has loaded and IndexedDB has opened; undefined if either
+   * fails (one warning each; a failed load is tried again for the next batch) or takes longer
+   * than STORE_OPEN_TIMEOUT_MILLIS (the open goes on and is used once it succeeds).
    */
   open(): Promise<OfflineStore | undefined> {
     if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
-    this.store ??= OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters, this.warnings).catch(() => undefined);
+    if (!this.store) {
+      const opening: Promise<OfflineStore | undefined> = this.loadStore()
+        .then(({ OfflineStore }) => OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters, this.warnings))
+        .catch((error: unknown) => {
+          if (this.store === opening) this.store = undefined;
+          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${String(error)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
+          return undefined;
+        });
+      this.store = opening;
+    }
     const store = this.store;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -51,7 +60,7 @@ export class StoreAccess {
     let d = this.destinations.get(signal);
     if (!d) {
       const target = this.target(signal);
-      d = destinationOf(target.url, target.headers);
+      d = this.loadStore().then(({ destinationOf }) => destinationOf(target.url, target.headers));
       this.destinations.set(signal, d);
       d.catch(() => this.destinations.delete(signal));
     }

@@ -4,21 +4,13 @@
  * `new URL(…, import.meta.url)` breaks under Vite's dev-server dependency pre-bundling and needs
  * bundler configuration elsewhere; inline, the package works in any bundler with no plugin or
  * setting. It is inflated with the browser's own `DecompressionStream` (every browser since
- * 2023) and compiled when `initTelemetry` first runs: importing the package (e.g. during
- * server-side rendering) evaluates the glue and a string constant, and compiles nothing.
- *
- * Both modules are imported statically. A dynamic `import()` kept them out of the initial chunk
- * but made the package split itself, which Rollup's single-file output (`format: 'iife'`)
- * refuses unless the app sets `inlineDynamicImports`; and since `initTelemetry` runs at app
- * start, the chunk was fetched right after the initial one anyway, one round trip later (see
- * tests/packaging/README.md for what each costs).
+ * 2023). Both modules are imported dynamically, so importing the package (e.g. during
+ * server-side rendering) loads and runs none of it.
  */
 
-import * as core from '../wasm/greptime_web_telemetry.js';
-import { WASM_BYTES, WASM_DEFLATE_BASE64 } from '../wasm/inline_wasm.js';
 import { transformBytes } from './streams.js';
 
-type CoreModule = typeof core;
+type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
 
 let loading: Promise<CoreModule> | undefined;
 let memory: WebAssembly.Memory | undefined;
@@ -31,8 +23,9 @@ export function wasmMemoryBytes(): number {
 export function loadCore(): Promise<CoreModule> {
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
-    const bytes = await inflate(decodeBase64(WASM_DEFLATE_BASE64));
-    if (bytes.byteLength !== WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
+    const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
+    const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
+    if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
     const exports = await core.default({ module_or_path: bytes });
     memory = (exports as unknown as { memory?: WebAssembly.Memory }).memory;
     return core;

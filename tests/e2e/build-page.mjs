@@ -16,7 +16,7 @@ await build({
   entryNames: 'page',
   bundle: true,
   format: 'esm',
-  // As an app bundler would (the package itself no longer splits: tests/packaging/README.md).
+  // As an app bundler would: the WASM core lands in a chunk loaded when initTelemetry runs.
   splitting: true,
   platform: 'browser',
   logLevel: 'warning',

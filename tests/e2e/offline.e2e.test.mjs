@@ -1,6 +1,7 @@
 // The offline store in a real browser (Chromium): where each kept request goes, exactly once
 // across tabs (plain HTTP: no Web Locks) and across a navigation, IndexedDB's error paths
-// (quota at commit, a delete that never commits, an older schema, a hung open), its limits (maxBytes, maxAgeMillis) and an outage with spans arriving
+// (quota at commit, a delete that never commits, an older schema, a hung open, a failed import
+// of the store's chunk), its limits (maxBytes, maxAgeMillis) and an outage with spans arriving
 // steadily. What arrives is judged by the receiver (official opentelemetry-proto decoder).
 //
 // Each test gets its own origin (`http://<name>.test:<port>`, mapped to 127.0.0.1 with
@@ -340,6 +341,40 @@ test('a hung indexedDB.open does not block the span pipeline: counted, one warni
   await page.evaluate(makeSpans('after', 5));
   await flush(page);
   assert.equal((await spansNamed('after')).length, 5);
+  await page.close();
+});
+
+test('the offline store’s chunk fails to load: the batches that needed it are counted and warned about, never thrown', { timeout: 30000 }, async () => {
+  await env.receiver.reset();
+  const url = origin('noimport');
+  const { page, warnings, pageErrors } = await open(url);
+  let blocked = 0;
+  // The bundler's chunk for the lazily imported offline store (named after its module).
+  await page.route(/\/offline_store-[^/]*\.js$/, (route) => {
+    blocked++;
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  // Every export fails once and is not retried (the backend down): the batch needs the store.
+  await env.receiver.faults({ statuses: new Array(10).fill(503), signal: 'traces' });
+  await init(page, { endpoint: env.receiver.url, serviceName: 'noimport', batch: { scheduledDelayMillis: 60000 }, retry: { maxAttempts: 1 } });
+  await page.evaluate(makeSpans('noimp', 5));
+  const first = await page.evaluate(() => window.__t.forceFlush().then(() => 'ok', (e) => `threw ${e}`));
+  assert.equal((await stats(page)).spansFailedExport, 5, 'the batch that needed the store is counted as lost');
+  await page.unroute(/\/offline_store-[^/]*\.js$/); // the chunk can be loaded again
+  let requestedAgain = 0;
+  page.on('request', (r) => /offline_store-/.test(r.url()) && requestedAgain++);
+  await page.evaluate(makeSpans('noimp2', 4));
+  const second = await page.evaluate(() => window.__t.forceFlush().then(() => 'ok', (e) => `threw ${e}`));
+  await env.receiver.clearFaults();
+  const s = await stats(page);
+  assert.ok(blocked > 0, 'the chunk was requested and refused');
+  assert.equal(first, 'ok');
+  assert.equal(second, 'ok');
+  console.log(`[offline] chunk 404: requested ${blocked} times while refused, ${requestedAgain} after; then lost ${s.spansFailedExport}, kept ${s.itemsPersistedOffline}`);
+  assert.equal(s.spansFailedExport, 5);
+  assert.equal(s.itemsPersistedOffline, 4, 'a failed load is not cached: the next batch loads the store and is kept');
+  assert.ok(warnings().some((w) => /offline store/.test(w)), warnings().join('\n'));
+  assert.deepEqual(pageErrors, []);
   await page.close();
 });
 

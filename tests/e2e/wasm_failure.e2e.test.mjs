@@ -18,8 +18,7 @@ const PAGE = join(ROOT, 'tests/e2e/page/dist');
 async function servePageWith(corrupt) {
   const dir = mkdtempSync(join(tmpdir(), 'gwt-corrupt-'));
   cpSync(PAGE, dir, { recursive: true });
-  // The module text is in whichever file the bundler put it (the page's own since it is imported statically).
-  const chunk = readdirSync(dir).find((f) => f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes('WASM_DEFLATE_BASE64 = "'));
+  const chunk = readdirSync(dir).find((f) => f.startsWith('inline_wasm'));
   const text = readFileSync(join(dir, chunk), 'utf8');
   const [, base64] = /WASM_DEFLATE_BASE64 = "([^"]+)"/.exec(text);
   writeFileSync(join(dir, chunk), text.replace(base64, corrupt(base64)));
