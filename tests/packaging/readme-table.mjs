@@ -23,10 +23,10 @@ const order = [...SETUPS, ...NEXT_SETUPS];
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
 function table() {
-  const rows = order.map(({ name, label }) => {
+  const rows = order.map(({ name, label, dev }) => {
     const r = results[name];
     if (!r) throw new Error(`no result for ${name}: run tests/packaging/test.sh and examples/nextjs-app-router/test.sh first`);
-    return `| ${label} | ${r.status} | ${r.gzip === undefined ? '– (dev server)' : kb(r.gzip)} |`;
+    return `| ${label} | ${r.status} | ${r.gzip !== undefined ? kb(r.gzip) : dev ? '– (dev server)' : '–'} |`;
   });
   return ['| setup | status | shipped JS, gzip |', '|---|---|---|', ...rows].join('\n');
 }
