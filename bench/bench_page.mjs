@@ -1,7 +1,6 @@
 // Builds a benchmark page the way an app would ship it: the packed tarball installed into
-// build/<name>, bench/<page> bundled by esbuild (minified ESM with code splitting, as apps
-// ship; the package itself no longer splits, so the WASM core is in the page's chunk), and an
-// index.html that loads it.
+// build/<name>, bench/<page> bundled by esbuild (minified ESM with code splitting, so the WASM
+// core lands in a lazily loaded chunk), and an index.html that loads it.
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
