@@ -5,6 +5,7 @@
 #   3. WASM tests in headless Chrome    7. end-to-end tests in headless Chromium against the receiver
 #   4. package build (load check, sizes) 8. the React example, built by Vite from the packed tarball, in Chromium
 #   then: type tests of the packed .d.ts (tests/types), the Next.js App Router example (examples/nextjs-app-router)
+#   then: the packaging matrix (tests/packaging: every bundler, the README's table checked)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -46,5 +47,8 @@ bash tests/types/test.sh
 
 step "10/10 Next.js App Router example (packed tarball): next build Turbopack and webpack, next start, next dev, in headless Chromium"
 bash examples/nextjs-app-router/test.sh
+
+step "packaging matrix (packed tarball): Parcel, webpack, Vite build + dev, Rollup iife, esbuild in headless Chromium; README table"
+bash tests/packaging/test.sh
 
 printf '\nall tests passed\n'

@@ -11,6 +11,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startReceiver, launchBrowser, sdkWarnings } from '../../tests/e2e/harness.mjs';
+import { recordResults, shippedBytes } from '../../tests/packaging/results.mjs';
+import { NEXT_SETUPS } from '../../tests/packaging/setups.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const NEXT = join(HERE, 'node_modules/.bin/next');
@@ -89,8 +91,12 @@ async function clickThrough(page) {
 for (const bundler of ['turbopack', 'webpack']) {
   test(`next build (${bundler}) + next start: page spans, a navigation span, the API route in the browser's trace`, async () => {
     const started = Date.now();
+    // The packaging matrix's README table has a row for each build (tests/packaging).
+    const setup = NEXT_SETUPS.find((s) => s.name === `next-${bundler}`);
+    recordResults({ [setup.name]: { label: setup.label, status: 'fails' } });
     execFileSync(NEXT, ['build', ...(bundler === 'webpack' ? ['--webpack'] : [])], { cwd: HERE, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    console.log(`# next build (${bundler}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const shipped = shippedBytes(join(HERE, '.next/static'));
+    console.log(`# next build (${bundler}): ${((Date.now() - started) / 1000).toFixed(1)} s; shipped ${shipped.gzip} B gzip (${shipped.raw} B raw, ${shipped.files} files, .next/static)`);
     await receiver.reset();
     await withNext(['start'], async (url) => {
       const { page, consoleMessages, pageErrors } = await openApp(url);
@@ -136,6 +142,7 @@ for (const bundler of ['turbopack', 'webpack']) {
       const points = await receiver.metrics();
       assert.ok(points.some((p) => p.name === 'react.callback.calls' && p.attributes['callback.name']?.value === 'load greeting'), 'metrics arrive too');
       await page.close();
+      recordResults({ [setup.name]: { label: setup.label, status: 'works', bytes: shipped.raw, gzip: shipped.gzip } });
     });
   });
 }

@@ -133,7 +133,9 @@ export async function serveStatic(dir, port = 0, headers = {}) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolveListen);
   });
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  // closeAllConnections: Chromium keeps a preconnected socket that never sends a request, and
+  // close() would wait for it (until Node's headers timeout, about 100 s).
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => (server.close(r), server.closeAllConnections())) };
 }
 
 /** Launches headless Chromium with the flags this machine needs (no sandbox as root, no background network). */
