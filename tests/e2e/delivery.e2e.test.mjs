@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, startReceiver, useTestPage } from './harness.mjs';
+import { openPage, startReceiver, statsWhen, useTestPage } from './harness.mjs';
 import { near, readmeNumbers, readmeRow } from './readme_figures.mjs';
 
 const env = useTestPage(['--expose-headers', 'retry-after']);
@@ -67,7 +67,7 @@ test('backend down for 30 s: spans are retried, kept, and all arrive once it is 
   await new Promise((r) => setTimeout(r, Math.max(0, 30000 - (Date.now() - started))));
   env.receiver = await startReceiver(env.receiverArgs, { port });
   const spans = await waitForSpans(100, 30000);
-  const stats = await page.evaluate(() => window.__t.stats());
+  const stats = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 100);
   const ids = report('backend down 30 s', 100, spans, stats);
   assert.equal(spans.length, 100);
   assert.equal(ids.size, 100, 'nothing twice');
@@ -146,7 +146,7 @@ test('503 storm: retries, then the offline store, then everything once', { timeo
   await page.evaluate(makeSpans('after', 50));
   await page.evaluate(() => window.__t.forceFlush()); // 2 × 503, then 200: and the kept batch follows
   const spans = await waitForSpans(100, 10000);
-  const stats = await page.evaluate(() => window.__t.stats());
+  const stats = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 50);
   const ids = report('503 storm (8 × 503)', 100, spans, stats);
   assert.equal(ids.size, 100);
   assert.equal(spans.length, 100);
@@ -172,7 +172,7 @@ test('offline, then online, and a reload while offline: nothing lost, nothing tw
   assert.equal((await env.receiver.spans()).length, 0);
   await env.browser.setOffline(false); // the `online` event drains the store
   let spans = await waitForSpans(20, 10000);
-  stats = await page.evaluate(() => window.__t.stats());
+  stats = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 20);
   report('offline then online', 20, spans, stats);
   assert.equal(spans.length, 20);
   assert.equal(stats.itemsRestoredFromOffline, 20);
@@ -185,7 +185,7 @@ test('offline, then online, and a reload while offline: nothing lost, nothing tw
   await env.browser.setOffline(false);
   ({ page } = await initPage(config)); // the next page load sends what the last one kept
   spans = await waitForSpans(35, 10000);
-  stats = await page.evaluate(() => window.__t.stats());
+  stats = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 15);
   const ids = report('offline, reload, online', 35, spans, stats);
   assert.equal(ids.size, 35);
   assert.equal(spans.length, 35);

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, launchFirefox, openPage, sdkWarnings, serveStatic, startReceiver } from './harness.mjs';
+import { ROOT, launchFirefox, openPage, sdkWarnings, serveStatic, startReceiver, statsWhen } from './harness.mjs';
 import { AUTH, checkAllSignals, recordAllSignals } from './signals_scenario.mjs';
 
 // e2e_db exists, as after CREATE DATABASE: GreptimeDB (and the receiver) refuse databases that do not.
@@ -119,7 +119,7 @@ test('Firefox: a 503 storm is retried, then kept offline, and every span arrives
   await page.evaluate(makeSpans('after', 50));
   await page.evaluate(() => window.__t.forceFlush()); // 2 × 503, then 200, and the kept batch follows
   const spans = await waitForSpans(service, 100);
-  const s = await stats(page);
+  const s = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 50);
   report('503 storm (8 × 503)', 100, spans, s);
   assertEachOnce(spans, [...names('storm', 50), ...names('after', 50)]);
   assert.equal(s.exportRetries, 7);
@@ -164,7 +164,7 @@ test('Firefox: offline (BiDi network emulation), then online; then offline and a
   assert.equal((await waitForSpans(service, 1, 300)).length, 0);
   await page.setOfflineMode(false); // the `online` event drains the store
   let spans = await waitForSpans(service, 20);
-  s = await stats(page);
+  s = await statsWhen(page, (x) => x.itemsRestoredFromOffline >= 20);
   report('offline then online', 20, spans, s);
   assertEachOnce(spans, names('offline', 20));
   assert.equal(s.itemsRestoredFromOffline, 20);

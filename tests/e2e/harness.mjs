@@ -211,3 +211,17 @@ export function useTestPage(receiverArgs = []) {
   });
   return env;
 }
+
+/**
+ * The page's `telemetry.stats()` once `ready(stats)` holds, or after `timeoutMs`: the receiver
+ * stores a request before it answers, so the page counts an export (restored, exported…) a
+ * moment after the receiver shows its items.
+ */
+export async function statsWhen(page, ready, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await page.evaluate(() => window.__t.stats());
+    if (ready(stats) || Date.now() > deadline) return stats;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
