@@ -105,6 +105,13 @@ export class Sender {
   private readonly lastFailure = new Map<number, TransportResponse>();
   /** Bodies already sent the unload way. */
   private readonly unloadedBodies = new WeakSet<Uint8Array>();
+  /**
+   * Keepalive-sized pieces of a batch sent as a plain request, split while the page is visible:
+   * Firefox cancels a closing tab's running script (its pagehide handler included) within a
+   * few milliseconds under load, and splitting a large batch in the WASM core at hide took long
+   * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
+   */
+  private readonly preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
   /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
   private readonly onHide = new Set<() => void>();
   private closed = false;
@@ -251,7 +258,10 @@ export class Sender {
         abort?.abort();
         unload?.();
       };
-      if (abort) this.onHide.add(onHide);
+      if (abort) {
+        if (unload && !this.preparedPieces.has(body)) this.preparePieces(signal, body, items);
+        this.onHide.add(onHide);
+      }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
       this.onHide.delete(onHide);
       if (unloaded) return handedOver();
@@ -317,7 +327,9 @@ export class Sender {
     let room = this.transport.keepaliveRoom?.() ?? Infinity;
     const send: [Uint8Array, number][] = [];
     const keep: [Uint8Array, number][] = [];
-    for (const piece of this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+    const prepared = this.preparedPieces.get(body);
+    if (prepared) this.counters.requestsSplit += prepared.length - 1;
+    for (const piece of prepared ?? this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
       if (piece[0].byteLength <= room || !this.settings.offlineEnabled) {
         send.push(piece);
         room -= piece[0].byteLength;
@@ -384,6 +396,13 @@ export class Sender {
     if (response.status !== 0 || !this.unloading) return false;
     this.counters.itemsUnconfirmedAtUnload += items;
     return true;
+  }
+
+  /** Splits `body` for page hide ahead of time (see preparedPieces); counted only if used. */
+  private preparePieces(signal: SignalNumber, body: Uint8Array, items: number): void {
+    const splits = this.counters.requestsSplit;
+    this.preparedPieces.set(body, this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT));
+    this.counters.requestsSplit = splits;
   }
 
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */

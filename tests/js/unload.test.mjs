@@ -80,6 +80,47 @@ test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothi
   assert.ok(stats.spansExported > 0 && stats.spansFailedExport > 0);
 });
 
+test('a batch in flight as a plain request was split while visible: page hide calls no split in the core', async () => {
+  // Firefox cancels a closing tab's running script: a split at pagehide was cut off mid-call.
+  fetched.length = 0;
+  const core = newCore({ offline: false, compression: 'none', batch: { maxExportBatchSize: 400, maxQueueSize: 400 } });
+  let hiding = false;
+  let splitsAtHide = 0;
+  const split = core.splitRequest.bind(core);
+  core.splitRequest = (signal, body) => {
+    if (hiding) splitsAtHide++;
+    return split(signal, body);
+  };
+  let hidden = false;
+  const s = sender(core, fetchTransport, { hidden: () => hidden });
+  const previous = answer;
+  // The plain request stays in flight until page hide aborts it.
+  let first = true;
+  answer = (init) => {
+    if (!first) return previous(init);
+    first = false;
+    return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  };
+  try {
+    const sent = s.send(0, spans(core, 400, 1024), 400);
+    await sleep(30);
+    assert.deepEqual(fetched.map((f) => f.keepalive), [false], 'one plain request in flight');
+    assert.equal(s.counters.requestsSplit, 0, 'splits made ahead of time are not counted until used');
+    hidden = true;
+    hiding = true;
+    s.pageHiding(true);
+    hiding = false;
+    await sent;
+  } finally {
+    answer = previous;
+  }
+  assert.equal(splitsAtHide, 0, 'no split in the page-hide task');
+  const pieces = fetched.slice(1);
+  assert.ok(pieces.length > 1 && pieces.every((f) => f.bytes <= KEEPALIVE_BODY_LIMIT), pieces.map((f) => f.bytes).join(', '));
+  assert.equal(s.counters.requestsSplit, pieces.length - 1);
+  assert.equal(core.stats().spansExported, 400);
+});
+
 test('a retry sleeping in backoff when the page hides goes at once with keepalive', async () => {
   const core = newCore({ offline: false, compression: 'none' });
   const { transport, calls } = fakeTransport([503, 200]);
