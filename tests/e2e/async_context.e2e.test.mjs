@@ -6,48 +6,21 @@
 // the tarball build-page.mjs installed, and served with a tiny same-origin /api.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { build } from 'esbuild';
-import { ROOT, launchBrowser, startReceiver } from './harness.mjs';
+import { ROOT, launchBrowser, serveBundledPage, startReceiver } from './harness.mjs';
 
 let receiver;
 let browser;
-let server;
+let closeServer;
 let site;
 /** What the /api route saw: the query and the traceparent header of every request. */
-const seen = [];
+let seen = [];
 
 before(async () => {
-  const out = mkdtempSync(join(tmpdir(), 'gwt-async-page-'));
-  await build({
-    entryPoints: [join(ROOT, 'tests/e2e/page/async_context.src.js')],
-    outdir: out,
-    entryNames: 'page',
-    bundle: true,
-    format: 'esm',
-    splitting: true,
-    platform: 'browser',
+  ({ site, seen, close: closeServer } = await serveBundledPage(join(ROOT, 'tests/e2e/page/async_context.src.js'), {
     define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning',
-  });
-  server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/api') {
-      seen.push({ query: url.search.slice(1), traceparent: req.headers.traceparent ?? null });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    } else if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><div id="root"></div><script type="module" src="/page.js"></script>');
-    } else if (existsSync(join(out, url.pathname)) && !url.pathname.includes('..')) {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(out, url.pathname)));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  site = `http://127.0.0.1:${server.address().port}`;
+    bodyHtml: '<div id="root"></div>',
+  }));
   receiver = await startReceiver();
   browser = await launchBrowser();
 });
@@ -55,7 +28,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await receiver?.stop();
-  await new Promise((r) => (server ? server.close(r) : r()));
+  await closeServer?.();
 });
 
 async function openPage(initScript) {

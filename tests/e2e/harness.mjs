@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { before, after } from 'node:test';
@@ -224,4 +225,31 @@ export async function statsWhen(page, ready, timeoutMs = 5000) {
     if (ready(stats) || Date.now() > deadline) return stats;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Bundles `entry` (esbuild, ESM with splitting, for the browser) and serves it at `/` with a
+ * same-origin `/api` route that records the query and `traceparent` of every request in `seen`
+ * and answers `apiBody`. Resolves to `{ site, seen, close }`.
+ */
+export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiBody = '{}' } = {}) {
+  const out = mkdtempSync(join(tmpdir(), 'gwt-bundled-page-'));
+  await build({ entryPoints: [entry], outdir: out, entryNames: 'page', bundle: true, format: 'esm', splitting: true, platform: 'browser', define, logLevel: 'warning' });
+  const seen = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/api') {
+      seen.push({ query: url.search.slice(1), traceparent: req.headers.traceparent ?? null });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(apiBody);
+    } else if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>${bodyHtml}<script type="module" src="/page.js"></script>`);
+    } else if (!url.pathname.includes('..') && existsSync(join(out, url.pathname))) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(out, url.pathname)));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const close = () => new Promise((r) => (server.closeAllConnections?.(), server.close(r)));
+  return { site: `http://127.0.0.1:${server.address().port}`, seen, close };
 }

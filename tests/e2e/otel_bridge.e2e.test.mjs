@@ -9,49 +9,20 @@
 // tests/e2e/otel next to the contrib packages (installed there by scripts/setup.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { build } from 'esbuild';
-import { ROOT, installPackedTarball, launchBrowser, sdkWarnings, startReceiver } from './harness.mjs';
+import { ROOT, installPackedTarball, launchBrowser, sdkWarnings, serveBundledPage, startReceiver } from './harness.mjs';
 
 const PAGE_DIR = join(ROOT, 'tests/e2e/otel');
 let receiver;
 let browser;
-let server;
+let closeServer;
 let site;
 /** What the page's /api route saw: the query and the traceparent header of every request. */
-const seen = [];
+let seen = [];
 
 before(async () => {
   installPackedTarball(PAGE_DIR);
-  const out = mkdtempSync(join(tmpdir(), 'gwt-otel-page-'));
-  await build({
-    entryPoints: [join(PAGE_DIR, 'page.src.js')],
-    outdir: out,
-    entryNames: 'page',
-    bundle: true,
-    format: 'esm',
-    splitting: true,
-    platform: 'browser',
-    logLevel: 'warning',
-  });
-  server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/api') {
-      seen.push({ query: url.search.slice(1), traceparent: req.headers.traceparent ?? null });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    } else if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>');
-    } else if (!url.pathname.includes('..') && existsSync(join(out, url.pathname))) {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(out, url.pathname)));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  site = `http://127.0.0.1:${server.address().port}`;
+  ({ site, seen, close: closeServer } = await serveBundledPage(join(PAGE_DIR, 'page.src.js'), { apiBody: '{"ok":true}' }));
   receiver = await startReceiver();
   browser = await launchBrowser();
 });
@@ -59,7 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await receiver?.stop();
-  await new Promise((r) => (server ? server.close(r) : r()));
+  await closeServer?.();
 });
 
 async function openPage(query) {
