@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { before, after } from 'node:test';
@@ -233,6 +232,9 @@ export async function statsWhen(page, ready, timeoutMs = 5000) {
  * and answers `apiBody`. Resolves to `{ site, seen, close }`.
  */
 export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiBody = '{}' } = {}) {
+  // Imported here, not at the top: the React tests load this module under jsdom, where esbuild
+  // refuses to start (its TextEncoder check fails there).
+  const { build } = await import('esbuild');
   const out = mkdtempSync(join(tmpdir(), 'gwt-bundled-page-'));
   await build({ entryPoints: [entry], outdir: out, entryNames: 'page', bundle: true, format: 'esm', splitting: true, platform: 'browser', define, logLevel: 'warning' });
   const seen = [];
