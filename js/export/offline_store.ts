@@ -178,14 +178,11 @@ export class OfflineStore {
       store.add({ ...destination, signal, body, items, createdAt: Date.now() });
       await done;
     } catch (error) {
-      this.counters.itemsDroppedOffline += items;
-      this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+      this.lost(items, error);
       return false;
     }
     this.counters.itemsPersistedOffline += items;
-    this.counters.itemsDroppedOffline += evicted + expired;
-    if (evicted) this.warnEvicted();
-    if (expired) this.warnExpired();
+    this.countSwept(evicted, expired);
     return true;
   }
 
@@ -216,8 +213,7 @@ export class OfflineStore {
       tx.commit?.();
       await done;
     } catch (error) {
-      for (const r of fitting) this.counters.itemsDroppedOffline += r.items;
-      this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+      this.lost(fitting.reduce((n, r) => n + r.items, 0), error);
       return false;
     }
     for (const r of fitting) this.counters.itemsPersistedOffline += r.items;
@@ -238,6 +234,17 @@ export class OfflineStore {
     } catch {
       return; // the next put evicts what this did not
     }
+    this.countSwept(evicted, expired);
+  }
+
+  /** Items of a write that did not commit: lost, counted, one warning. */
+  private lost(items: number, error: unknown): void {
+    this.counters.itemsDroppedOffline += items;
+    this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+  }
+
+  /** What a committed sweep dropped: counted, and one warning per kind. */
+  private countSwept(evicted: number, expired: number): void {
     this.counters.itemsDroppedOffline += evicted + expired;
     if (evicted) this.warnEvicted();
     if (expired) this.warnExpired();
