@@ -319,8 +319,18 @@ export interface TelemetryConfig {
    * series apart); set your own only if it is unique per SDK instance.
    */
   resourceAttributes?: Attributes | undefined;
-  /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`. */
+  /** Trace table (`x-greptime-trace-table-name`). Default `opentelemetry_traces`, or `opentelemetry_traces_v2` with `traceModel: 'v2'`. */
   traceTable?: string | undefined;
+  /**
+   * GreptimeDB's trace data model (the `x-greptime-pipeline-name` header). Default `'v1'`.
+   * - `'v1'` (`greptime_trace_v1`, any GreptimeDB since 0.14): every attribute key becomes a typed
+   *   column (`span_attributes.url.full`); simplest SQL, but each new key adds a column.
+   * - `'v2'` (`greptime_trace_v2`, GreptimeDB 1.3+): attributes in three JSON columns, a fixed
+   *   schema however many keys the browser sends. Its table defaults to `opentelemetry_traces_v2`:
+   *   GreptimeDB rejects writing one model into a table created by the other.
+   * Another value is ignored with a warning (v1 is used).
+   */
+  traceModel?: 'v1' | 'v2' | undefined;
   batch?: BatchOptions | undefined;
   /** Batching of log records. OpenTelemetry's BatchLogRecordProcessor defaults: as `batch`, but 1000 ms delay. */
   logBatch?: BatchOptions | undefined;

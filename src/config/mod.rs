@@ -6,11 +6,13 @@ pub mod attribute_value;
 #[cfg(target_arch = "wasm32")]
 pub mod js_reader;
 pub mod raw_value;
+pub mod trace_model;
 
 use crate::export::greptime_contract::basic_auth_header;
 pub use attribute_value::{attribute_value, AttributeValue};
 pub use raw_value::RawValue;
 use std::fmt;
+pub use trace_model::TraceModel;
 
 /// OpenTelemetry BatchSpanProcessor defaults (sdk-trace BatchSpanProcessorBase).
 pub const DEFAULT_MAX_QUEUE_SIZE: u32 = 2048;
@@ -123,6 +125,8 @@ pub struct Config {
     /// In the order written, a repeated key keeping its last value.
     pub resource_attributes: Vec<(String, AttributeValue)>,
     pub trace_table: Option<String>,
+    /// `traceModel`: the trace pipeline sent (see `trace_model`).
+    pub trace_model: TraceModel,
     /// `x-greptime-log-table-name`, always sent.
     pub log_table: String,
     /// Spans.
@@ -246,6 +250,7 @@ const KNOWN_KEYS: &[&str] = &[
     "serviceVersion",
     "resourceAttributes",
     "traceTable",
+    "traceModel",
     "logTable",
     "batch",
     "logBatch",
@@ -343,7 +348,8 @@ impl Validator {
         };
         let service_version = self.string("serviceVersion", get("serviceVersion"));
         let resource_attributes = self.attributes("resourceAttributes", get("resourceAttributes"));
-        let trace_table = self.string("traceTable", get("traceTable")).filter(|s| !s.is_empty());
+        let mut trace_table = self.string("traceTable", get("traceTable")).filter(|s| !s.is_empty());
+        let trace_model = trace_model::read(get("traceModel"), &mut trace_table, &mut self.warnings);
         let log_table = self.string("logTable", get("logTable")).filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT_LOG_TABLE.to_owned());
         if let Some(table) = &trace_table {
             header_value("traceTable", table)?;
@@ -358,6 +364,7 @@ impl Validator {
             service_version,
             resource_attributes,
             trace_table,
+            trace_model,
             log_table,
             batch: self.batch("batch", get("batch"), BatchConfig::default()),
             log_batch: self.batch("logBatch", get("logBatch"), BatchConfig::logs_default()),
@@ -824,3 +831,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod trace_model_tests;

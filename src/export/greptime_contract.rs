@@ -6,9 +6,6 @@ use super::response_decode::{partial_success, rpc_status_message};
 use crate::config::Config;
 use base64::Engine;
 
-/// Required for traces: without it GreptimeDB answers 400 "Pipeline is required for this API."
-pub const TRACE_PIPELINE: &str = "greptime_trace_v1";
-
 /// Numbered as the JS layer names them when it calls the core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Signal {
@@ -57,7 +54,8 @@ pub fn export_headers(config: &Config, signal: Signal) -> Vec<(String, String)> 
         vec![("content-type".to_owned(), "application/x-protobuf".to_owned()), ("x-greptime-db-name".to_owned(), config.database.clone())];
     match signal {
         Signal::Traces => {
-            headers.push(("x-greptime-pipeline-name".to_owned(), TRACE_PIPELINE.to_owned()));
+            // Required: without it GreptimeDB answers 400 "Pipeline is required for this API."
+            headers.push(("x-greptime-pipeline-name".to_owned(), config.trace_model.pipeline().to_owned()));
             if let Some(table) = &config.trace_table {
                 headers.push(("x-greptime-trace-table-name".to_owned(), table.clone()));
             }
