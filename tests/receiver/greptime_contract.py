@@ -324,7 +324,8 @@ def decode_failure_reply(content_type: str | None, detail: str) -> Reply:
 # -------------------------------- pipelines (extractor.rs, pipeline manager)
 
 PIPELINE_HEADERS = ("x-greptime-log-pipeline-name", "x-greptime-pipeline-name")  # legacy wins
-TRACE_PIPELINES = ("greptime_trace_v1", "greptime_trace_v0")
+# greptime_trace_v2: GreptimeDB 1.3+ (PR #9192), attributes in JSON columns (trace_schema.py).
+TRACE_PIPELINES = ("greptime_trace_v1", "greptime_trace_v0", "greptime_trace_v2")
 LOG_PIPELINES = ("greptime_identity",)
 
 

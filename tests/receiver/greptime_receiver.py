@@ -213,6 +213,7 @@ class Receiver:
             table=entry["table"],
             database_exists=self._database_exists(entry["database"]),
             trace_tables=self.state.trace_tables,
+            pipeline=entry["pipeline"],
         )
         return ingest(signal, message, context)
 

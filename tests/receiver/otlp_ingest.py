@@ -26,7 +26,7 @@ from greptime_contract import (
     rpc_status,
     unknown_database_message,
 )
-from trace_schema import TraceTables, span_columns, span_problem
+from trace_schema import V1, V2, TraceTables, span_columns, span_problem
 
 REQUEST_TYPES = {
     "traces": ExportTraceServiceRequest,
@@ -44,6 +44,7 @@ class IngestContext:
     table: str | None
     database_exists: bool
     trace_tables: TraceTables
+    pipeline: str | None = None  # the trace pipeline header; v0 is kept as v1 is
 
 
 @dataclass
@@ -141,8 +142,18 @@ def _ingest_traces(request, context: IngestContext) -> Outcome:
         rejections.extend((span, reason) for span, *_ in valid)
         valid = []
 
-    rows = [span_columns(resource, scope, span) for span, _, resource, scope in valid]
-    results = context.trace_tables.write(context.database, context.table, rows)
+    model = V2 if context.pipeline == V2 else V1
+    conflict = valid and context.trace_tables.model_conflict(context.database, context.table, model)
+    if conflict:
+        rejections.extend((span, conflict) for span, *_ in valid)
+        valid = []
+
+    if model == V2:
+        context.trace_tables.write_v2(context.database, context.table)
+        results = [None] * len(valid)
+    else:
+        rows = [span_columns(resource, scope, span) for span, _, resource, scope in valid]
+        results = context.trace_tables.write(context.database, context.table, rows)
     accepted = []
     for (span, base, _, _), rejection in zip(valid, results, strict=True):
         if rejection is None:

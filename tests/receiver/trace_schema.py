@@ -155,16 +155,47 @@ class ColumnRejection(Exception):
         self.reason = reason
 
 
+V1, V2 = "greptime_trace_v1", "greptime_trace_v2"
+# greptime_trace_v2 (GreptimeDB 1.3+, PRs #9192 and #9232): a fixed schema whose attributes live
+# in three JSON2 columns, so a span never adds or coerces a column. Only these are kept here.
+V2_ATTRIBUTE_COLUMNS = {
+    "span_attributes": JSON,
+    "scope_attributes": JSON,
+    "resource_attributes": JSON,
+}
+
+
 class TraceTables:
-    """Column types of every trace table written so far, per (database, table)."""
+    """Column types of every trace table written so far, per (database, table), and the data
+    model each table was created with."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._tables: dict[tuple[str, str], dict[str, str]] = {}
+        self._models: dict[tuple[str, str], str] = {}
 
     def clear(self) -> None:
         with self._lock:
             self._tables.clear()
+            self._models.clear()
+
+    def model_conflict(self, database: str, table: str, model: str) -> str | None:
+        """Why `table` refuses spans of `model` (it was created by the other one), else None.
+        GreptimeDB checks the table's `table_data_model` option before any schema change; the
+        wording here is ours (PR #9192 does not quote it)."""
+        with self._lock:
+            existing = self._models.setdefault((database, table), model)
+        if existing == model:
+            return None
+        return (
+            f"table '{table}' uses trace data model {existing}; "
+            f"spans sent with pipeline {model} cannot be written to it"
+        )
+
+    def write_v2(self, database: str, table: str) -> None:
+        """v2 rows: the fixed JSON attribute columns, nothing per key."""
+        with self._lock:
+            self._tables.setdefault((database, table), {}).update(V2_ATTRIBUTE_COLUMNS)
 
     def snapshot(self) -> dict:
         with self._lock:
