@@ -48,6 +48,9 @@ export async function main(): Promise<void> {
   await initTelemetry({ endpoint: 4000 });
   // @ts-expect-error unknown setting (typo of serviceName)
   await initTelemetry({ endpoint: '/greptime', servicename: 'x' });
+  await initTelemetry({ endpoint: '/greptime', traceModel: 'v2' });
+  // @ts-expect-error GreptimeDB has trace models 'v1' and 'v2' only
+  await initTelemetry({ endpoint: '/greptime', traceModel: 'v3' });
   // @ts-expect-error an attribute value must be a primitive or an array of one primitive type
   span.setAttribute('user', { id: 1 });
   // @ts-expect-error SpanKind, not a string
