@@ -3,6 +3,7 @@
 // summary of the traces that arrived.
 import { join } from 'node:path';
 import { ROOT, startBackend, startReceiver, serveStatic, launchBrowser, sdkWarnings } from '../tests/e2e/harness.mjs';
+import { BROWSER_SIGNAL_QUERIES, isBrowserEvent, printBrowserSignals } from './demo_browser_signals.mjs';
 
 const once = process.argv.includes('--once') || process.env.DEMO_ONCE === '1';
 const realEndpoint = process.env.GREPTIME_ENDPOINT?.replace(/\/+$/, '');
@@ -44,6 +45,8 @@ async function visit() {
     await page.click('[data-action="rerender-chart"]');
     await page.click('[data-action="crash"]');
     await page.getByText('Widget failed').waitFor();
+    // A same-document route change, as a router makes (a navigation record once navigations are on).
+    await page.evaluate(() => history.pushState(history.state, '', `/results${location.search}`));
     const stats = await page.evaluate(async () => {
       await window.__telemetry.forceFlush();
       return window.__telemetry.stats();
@@ -52,6 +55,10 @@ async function visit() {
       `[demo] page stats: ${stats.spansExported} spans, ${stats.metricPointsExported} metric points, ${stats.logsExported} logs exported; ${stats.spansFailedExport + stats.metricPointsFailedExport + stats.logsFailedExport} failed`,
     );
     for (const w of sdkWarnings(messages)) console.log(`[demo] page warning: ${w}`);
+    // Leaving the page hides it: Web Vitals report LCP, CLS and INP then, and the SDK flushes
+    // what is left with keepalive; give that a moment before the browser quits.
+    await page.close();
+    await new Promise((r) => setTimeout(r, 500));
   } finally {
     await browser.close();
   }
@@ -85,7 +92,12 @@ function printTraces(spans) {
 
 async function queryGreptime() {
   // Both runtimes: the browser's spans and the agent's, joined by trace_id.
-  const sql = `SELECT service_name, span_name, span_status_code, duration_nano / 1000000 AS ms, trace_id FROM opentelemetry_traces WHERE service_name IN ('agent-workbench-web', 'agent-backend') ORDER BY "timestamp" DESC LIMIT 30`;
+  await runSql(`SELECT service_name, span_name, span_status_code, duration_nano / 1000000 AS ms, trace_id FROM opentelemetry_traces WHERE service_name IN ('agent-workbench-web', 'agent-backend') ORDER BY "timestamp" DESC LIMIT 30`);
+  // What the browser reports by itself; a query may fail while a kind has never arrived (its column does not exist yet).
+  for (const [kind, sql] of BROWSER_SIGNAL_QUERIES) await runSql(sql, kind);
+}
+
+async function runSql(sql, optionalKind) {
   const headers = { 'content-type': 'application/x-www-form-urlencoded' };
   if (process.env.GREPTIME_USERNAME) {
     headers.authorization = `Basic ${Buffer.from(`${process.env.GREPTIME_USERNAME}:${process.env.GREPTIME_PASSWORD ?? ''}`).toString('base64')}`;
@@ -93,6 +105,10 @@ async function queryGreptime() {
   const res = await fetch(`${endpoint}/v1/sql?db=${encodeURIComponent(database)}`, { method: 'POST', headers, body: new URLSearchParams({ sql }) });
   const body = await res.json().catch(() => ({}));
   const records = body.output?.[0]?.records;
+  if (optionalKind && (!res.ok || !records?.rows?.length)) {
+    console.log(`\n[demo] GreptimeDB: no ${optionalKind} yet${res.ok ? '' : ` (HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)})`}`);
+    return;
+  }
   if (!res.ok || !records) {
     console.log(`[demo] SQL query answered HTTP ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
     console.log('[demo] (a write-only user cannot read; query with a read user, see the README)');
@@ -125,8 +141,9 @@ function printMetricsAndLogs(points, logs) {
       console.log(`    ${p.name}{${labels}} ${p.type}: ${value}  [${greptimeTable(p)}]`);
     }
   }
-  console.log(`\n[demo] ${logs.length} log records arrived:`);
-  for (const l of logs) console.log(`  ${l.severity_text || '-'} ${l.body?.value ?? ''}  [${l.service_name}]${l.trace_id ? `  (trace ${l.trace_id.slice(0, 8)}…, span ${l.span_id.slice(0, 8)}…)` : ''}`);
+  const plain = logs.filter((l) => !isBrowserEvent(l));
+  console.log(`\n[demo] ${logs.length} log records arrived${plain.length < logs.length ? ` (${logs.length - plain.length} browser events listed below)` : ''}:`);
+  for (const l of plain) console.log(`  ${l.severity_text || '-'} ${l.body?.value ?? ''}  [${l.service_name}]${l.trace_id ? `  (trace ${l.trace_id.slice(0, 8)}…, span ${l.span_id.slice(0, 8)}…)` : ''}`);
 }
 
 /** Waits (up to 5 s) until the agent's spans and metrics for the visit have arrived. */
@@ -145,7 +162,9 @@ try {
   if (receiver) {
     await waitForAgent();
     printTraces(await receiver.spans());
-    printMetricsAndLogs(await receiver.metrics(), await receiver.logs());
+    const logs = await receiver.logs();
+    printMetricsAndLogs(await receiver.metrics(), logs);
+    printBrowserSignals(await receiver.spans(), logs);
   } else {
     await queryGreptime();
   }
