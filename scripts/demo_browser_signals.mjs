@@ -5,7 +5,8 @@
 // runs the same before and after these signals are enabled.
 
 const attr = (item, key) => item.attributes?.[key]?.value;
-const eventName = (log) => log.event_name || '';
+// GreptimeDB's log table has no event_name column: events also carry it as the event.name attribute.
+const eventName = (log) => log.event_name || attr(log, 'event.name') || '';
 const short = (id) => `${String(id).slice(0, 8)}…`;
 const ms = (nanos) => Number(BigInt(nanos) / 1000n) / 1000;
 
