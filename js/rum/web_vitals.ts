@@ -1,0 +1,223 @@
+/**
+ * Web Vitals (LCP, INP, CLS, FCP, TTFB) from Google's `web-vitals` library (attribution build,
+ * v6), never re-derived here. Each report becomes:
+ *
+ * - a `browser.web_vital` event (a log record with `eventName`), with the OpenTelemetry
+ *   semantic-convention attributes `browser.web_vital.name|value|delta|id|rating|navigation_type`
+ *   plus the attribution people debug with (LCP element and URL, INP target and its three
+ *   phases, CLS largest shift target);
+ * - a measurement in one histogram per vital (`browser.web_vital.lcp` …, unit `ms`, CLS `1`),
+ *   with only `browser.web_vital.rating` and, if known, `http.route` as attributes, so series
+ *   stay few and `histogram_quantile(0.75, sum by (le) (rate(browser_web_vital_lcp_milliseconds_bucket[1h])))`
+ *   works in PromQL on GreptimeDB (which stores explicit-bucket histograms as `_bucket`/`_sum`/
+ *   `_count` tables; exponential histograms it drops).
+ *
+ * A separate chunk: loaded only when web vitals are enabled.
+ */
+
+import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricWithAttribution } from 'web-vitals/attribution';
+import type { Histogram, LogAttributes, Telemetry } from '../api/types.js';
+import { SeverityNumber } from '../api/types.js';
+import { guarded, warnOnce } from './guard.js';
+import { clamp, safeUrl } from './strings.js';
+
+/** Options of the web vitals signal. */
+export interface WebVitalsOptions {
+  /**
+   * Also report vitals of soft navigations (SPA route changes) where the browser reports them
+   * (Chrome 151+; elsewhere nothing happens). Their `navigation_type` is `soft-navigation`; a
+   * soft navigation has no TTFB, so none is recorded. Default `true`.
+   */
+  softNavigations?: boolean | undefined;
+  /**
+   * Report every change of a vital (CLS growing, a worse INP) instead of its value when the page
+   * is hidden. More events; the histograms still get one value per vital per page view.
+   * Default `false`.
+   */
+  reportAllChanges?: boolean | undefined;
+  /**
+   * The current route pattern (e.g. `/users/:id`), added to histogram measurements and events as
+   * `http.route`. It must be low-cardinality: never a raw URL. Default: none.
+   */
+  routePattern?: (() => string | undefined) | undefined;
+}
+
+type VitalName = MetricWithAttribution['name'];
+
+/**
+ * Bucket boundaries per vital, in ms (CLS unitless). Dense around Google's "good" and "poor"
+ * thresholds (LCP 2500/4000, INP 200/500, CLS 0.1/0.25, FCP 1800/3000, TTFB 800/1800), which are
+ * boundaries themselves, so the share of good page views is exact (`le="2500"`) and the p75
+ * that `histogram_quantile` interpolates inside a bucket is off by at most one narrow bucket.
+ */
+const BOUNDARIES: Record<VitalName, number[]> = {
+  LCP: [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 2750, 3000, 3500, 4000, 5000, 6000, 8000, 10000, 15000, 20000, 30000],
+  FCP: [250, 500, 750, 1000, 1250, 1500, 1800, 2000, 2250, 2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000, 15000, 20000, 30000],
+  TTFB: [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 1800, 2500, 3000, 4000, 6000, 10000, 20000],
+  INP: [16, 32, 50, 75, 100, 125, 150, 200, 250, 300, 350, 400, 500, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000],
+  CLS: [0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5],
+};
+
+const SCOPE = 'greptime-web-telemetry/web-vitals';
+
+/**
+ * Starts reporting web vitals to `telemetry`; returns a function that stops it (`web-vitals`
+ * keeps its observers, whose reports are then ignored). Never throws.
+ */
+export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () => void {
+  let stopped = false;
+  guarded('webVitals', () => {
+    if (typeof PerformanceObserver === 'undefined' || typeof document === 'undefined') {
+      warnOnce('webVitals.unsupported', 'web vitals: this browser has no PerformanceObserver; none are recorded');
+      return;
+    }
+    const logger = telemetry.getLogger(SCOPE);
+    const meter = telemetry.getMeter(SCOPE);
+    const histograms = {} as Record<VitalName, Histogram>;
+    for (const name of Object.keys(BOUNDARIES) as VitalName[]) {
+      histograms[name] = meter.createHistogram(`browser.web_vital.${name.toLowerCase()}`, {
+        description: `Web Vital ${name} (web-vitals library), one value per page view or soft navigation`,
+        unit: name === 'CLS' ? '1' : 'ms',
+        advice: { explicitBucketBoundaries: BOUNDARIES[name] },
+      });
+    }
+    const background = openedInBackground();
+    /** Vital ids already in a histogram: one value per page view, even if a vital is reported again. */
+    const measured = new Set<string>();
+
+    const report = guarded('webVitals', (metric: MetricWithAttribution) => {
+      if (stopped) return;
+      if (metric.name === 'TTFB' && metric.navigationType === 'soft-navigation') return;
+      const route = routeOf(options.routePattern);
+      const attributes: LogAttributes = {
+        'browser.web_vital.name': metric.name.toLowerCase(),
+        'browser.web_vital.value': metric.value,
+        'browser.web_vital.delta': metric.delta,
+        'browser.web_vital.id': metric.id,
+        'browser.web_vital.rating': metric.rating,
+        'browser.web_vital.navigation_type': metric.navigationType,
+        ...attribution(metric),
+      };
+      if (route !== undefined) attributes['http.route'] = route;
+      if (background) attributes['browser.page.opened_in_background'] = true;
+      logger.emit({ eventName: 'browser.web_vital', severityNumber: SeverityNumber.INFO, timestamp: timeOf(metric), attributes });
+      if (!measured.has(metric.id) && measured.size < 1000) {
+        measured.add(metric.id);
+        const labels: Record<string, string> = { 'browser.web_vital.rating': metric.rating };
+        if (route !== undefined) labels['http.route'] = route;
+        histograms[metric.name].record(metric.value, labels);
+      }
+    });
+    const opts = { reportAllChanges: options.reportAllChanges === true, reportSoftNavs: options.softNavigations !== false };
+    for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) {
+      try {
+        (on as (cb: (m: MetricWithAttribution) => void, o: typeof opts) => void)(report, opts);
+      } catch {
+        warnOnce('webVitals.start', 'web vitals: the web-vitals library failed to start in this browser; some vitals are not recorded');
+      }
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
+/** The attribution fields worth a column: where the time went, and on which element. */
+function attribution(metric: MetricWithAttribution): LogAttributes {
+  const out: LogAttributes = {};
+  const set = (key: string, value: unknown) => {
+    if (typeof value === 'number' ? Number.isFinite(value) : value !== undefined) out[`browser.web_vital.${key}`] = value;
+  };
+  switch (metric.name) {
+    case 'LCP': {
+      const a = metric.attribution;
+      set('lcp.element', clamp(a.target));
+      set('lcp.url', safeUrl(a.url));
+      set('lcp.time_to_first_byte', a.timeToFirstByte);
+      set('lcp.resource_load_delay', a.resourceLoadDelay);
+      set('lcp.resource_load_duration', a.resourceLoadDuration);
+      set('lcp.element_render_delay', a.elementRenderDelay);
+      break;
+    }
+    case 'INP': {
+      const a = metric.attribution;
+      set('inp.target', clamp(a.interactionTarget));
+      set('inp.interaction_type', a.interactionType);
+      set('inp.input_delay', a.inputDelay);
+      set('inp.processing_duration', a.processingDuration);
+      set('inp.presentation_delay', a.presentationDelay);
+      set('inp.load_state', a.loadState);
+      set('inp.total_script_duration', a.totalScriptDuration);
+      const script = a.longestScript?.entry;
+      if (script) {
+        set('inp.longest_script.source_url', safeUrl(script.sourceURL));
+        set('inp.longest_script.source_function_name', clamp(script.sourceFunctionName));
+        set('inp.longest_script.invoker', clamp(script.invoker));
+        set('inp.longest_script.subpart', a.longestScript?.subpart);
+        set('inp.longest_script.duration', a.longestScript?.intersectingDuration);
+      }
+      break;
+    }
+    case 'CLS': {
+      const a = metric.attribution;
+      set('cls.largest_shift_target', clamp(a.largestShiftTarget));
+      set('cls.largest_shift_value', a.largestShiftValue);
+      set('cls.load_state', a.loadState);
+      break;
+    }
+    case 'FCP': {
+      const a = metric.attribution;
+      set('fcp.time_to_first_byte', a.timeToFirstByte);
+      set('fcp.first_byte_to_fcp', a.firstByteToFCP);
+      set('fcp.load_state', a.loadState);
+      break;
+    }
+    case 'TTFB': {
+      const a = metric.attribution;
+      set('ttfb.waiting_duration', a.waitingDuration);
+      set('ttfb.dns_duration', a.dnsDuration);
+      set('ttfb.connection_duration', a.connectionDuration);
+      set('ttfb.request_duration', a.requestDuration);
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * When the vital happened, as the OpenTelemetry browser SIG stamps it: CLS at its largest shift,
+ * INP at the interaction, the others at their value (both `performance.now()` readings).
+ */
+function timeOf(metric: MetricWithAttribution): number | undefined {
+  const base = metric.navigationStartTime ?? 0;
+  if (metric.name === 'CLS') return metric.attribution.largestShiftTime;
+  if (metric.name === 'INP') return metric.attribution.interactionTime;
+  return base + metric.value;
+}
+
+/** The route pattern, if the app gave a function that returns a non-empty string. */
+function routeOf(fn: (() => string | undefined) | undefined): string | undefined {
+  if (typeof fn !== 'function') return undefined;
+  try {
+    const route = fn();
+    return typeof route === 'string' && route !== '' ? clamp(route, 128) : undefined;
+  } catch {
+    warnOnce('webVitals.route', 'web vitals: routePattern() threw; vitals are recorded without a route');
+    return undefined;
+  }
+}
+
+/**
+ * True when the page was hidden from its start (opened in a background tab): its vitals then
+ * mean little (web-vitals reports no LCP or FCP for it). From the `visibility-state` entries
+ * where the browser has them, else the visibility now (this module loads early).
+ */
+function openedInBackground(): boolean {
+  try {
+    const first = performance.getEntriesByType?.('visibility-state')?.[0];
+    if (first) return first.name === 'hidden' && first.startTime === 0;
+  } catch {
+    // No such entry type: fall through.
+  }
+  return document.visibilityState === 'hidden';
+}
