@@ -57,6 +57,7 @@ const ENTRY_TYPE = 'long-animation-frame';
 export function start(telemetry: Telemetry, options: LongAnimationFramesOptions = {}): () => void {
   let observer: PerformanceObserver | undefined;
   guarded('longAnimationFrames', () => {
+    if (typeof document === 'undefined') return; // Not a browser (server rendering).
     const supported = typeof PerformanceObserver !== 'undefined' && (PerformanceObserver.supportedEntryTypes ?? []).includes(ENTRY_TYPE);
     if (!supported) {
       warnOnce('longAnimationFrames.unsupported', 'long animation frames: this browser has no long-animation-frame entries; none are recorded');

@@ -67,7 +67,8 @@ const SCOPE = 'greptime-web-telemetry/web-vitals';
 export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () => void {
   let stopped = false;
   guarded('webVitals', () => {
-    if (typeof PerformanceObserver === 'undefined' || typeof document === 'undefined') {
+    if (typeof document === 'undefined') return; // Not a browser (server rendering): nothing to observe, nothing to say.
+    if (typeof PerformanceObserver === 'undefined') {
       warnOnce('webVitals.unsupported', 'web vitals: this browser has no PerformanceObserver; none are recorded');
       return;
     }
