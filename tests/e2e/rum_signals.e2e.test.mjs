@@ -61,6 +61,8 @@ async function openRumPage(browser) {
     window.__stops = [
       window.__rum.startWebVitals(telemetry, { routePattern: () => '/rum/:page' }),
       window.__rum.startLongAnimationFrames(telemetry, {}),
+      // A second, capped instance: its first frame only, the rest counted in one dropped event.
+      window.__rum.startLongAnimationFrames(telemetry, { maxFramesPerPage: 1 }),
       window.__rum.startUserActions(telemetry, { rageClicks: true }),
     ];
   }, receiver.url);
@@ -94,6 +96,11 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     await page.click('#rage', { clickCount: 1 });
     await page.click('#rage', { clickCount: 1 });
     await page.click('#rage', { clickCount: 1 });
+    // One more long frame, not an interaction: the capped instance surely has one to drop.
+    await page.evaluate(() => {
+      const until = performance.now() + 120;
+      while (performance.now() < until);
+    });
     // web-vitals processes interactions when idle (at most 1 s later, v6): let it see this one.
     await page.waitForTimeout(1200);
     const hero = await page.evaluate(() => {
@@ -166,7 +173,10 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     assert.ok(Array.isArray(scripts) && scripts.length > 0, 'its scripts');
     assert.ok(scripts[0].duration >= 190 && /click/i.test(scripts[0].invoker), `the click handler: ${JSON.stringify(scripts[0])}`);
     assert.match(scripts[0].source_url, /\/page\.js$/);
-    console.log(`[rum] long animation frames on this page: ${frames.length} (durations ${frames.map((f) => Math.round(f['browser.long_animation_frame.duration']))})`);
+    console.log(`[rum] long animation frames on this page: ${frames.length - 1}`);
+    const dropped = events(logs, 'browser.long_animation_frame.dropped');
+    assert.equal(dropped.length, 1, 'the capped instance: one dropped event, at page hide');
+    assert.equal(dropped[0].attributes['browser.long_animation_frame.dropped_count'], frames.length - 2, 'counting every frame past its cap');
 
     // User actions: readable names, new traces, and the fetch the click caused is its child.
     const report = spans.find((s) => s.name === 'click load report');
@@ -197,7 +207,7 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     assert.equal(rage[0].attributes['browser.user_action.click_count'], 3);
 
     assert.deepEqual(pageErrors, []);
-    assert.deepEqual(sdkWarnings(consoleMessages), []);
+    assert.deepEqual(sdkWarnings(consoleMessages).map((w) => w.replace(/:.*/, '')), ['[greptime-web-telemetry] long animation frames'], 'one line: the cap');
   } finally {
     await browser.close();
   }
