@@ -3,7 +3,8 @@
 // (LCP within its load), a block inserted late (CLS > 0), a button whose handler busy-waits
 // 200 ms (INP >= 200 ms and a long animation frame with its script), a click whose handler
 // fetches (the fetch is the click action's child and carries its trace), the vitals' histograms
-// as GreptimeDB stores them. Firefox: no long-animation-frame entries, no error, one console line.
+// as GreptimeDB stores them; a page opened in a background tab marks its vitals. Firefox: no
+// long-animation-frame entries, no error, one console line.
 // The page (tests/e2e/page/rum_signals.src.js) imports the modules from source.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -208,6 +209,35 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(sdkWarnings(consoleMessages).map((w) => w.replace(/:.*/, '')), ['[greptime-web-telemetry] long animation frames'], 'one line: the cap');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Chromium: a page opened in a background tab says so on its vitals (web-vitals reports no LCP or FCP for it)', async () => {
+  await receiver.reset();
+  const browser = await launchBrowser();
+  try {
+    const front = await browser.newPage();
+    const cdp = await browser.newCDPSession(front);
+    const opened = browser.waitForEvent('page');
+    await cdp.send('Target.createTarget', { url: server.site, background: true });
+    const page = await opened;
+    await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
+    const firstVisibility = await page.evaluate(() => performance.getEntriesByType('visibility-state')[0]?.name);
+    assert.equal(firstVisibility, 'hidden', 'the browser saw the page start hidden');
+    await page.evaluate(async (endpoint) => {
+      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-background' });
+      window.__rum.startWebVitals(telemetry, {});
+      await new Promise((r) => setTimeout(r, 300));
+      await telemetry.forceFlush();
+    }, receiver.url);
+    await receiver.waitFor('logs', 1, 10000);
+    const logs = withPlainAttributes(await receiver.logs());
+    const [ttfb] = vital(logs, 'ttfb');
+    assert.ok(ttfb, `TTFB arrived: ${logs.map((l) => l.event_name)}`);
+    assert.equal(ttfb.attributes['browser.page.opened_in_background'], true);
+    assert.deepEqual([...vital(logs, 'lcp'), ...vital(logs, 'fcp')], [], 'no paint vitals for a page painted while hidden');
   } finally {
     await browser.close();
   }
