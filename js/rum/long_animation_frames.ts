@@ -12,6 +12,7 @@
 import type { LogAttributes, Telemetry } from '../api/types.js';
 import { SeverityNumber } from '../api/types.js';
 import { onBeforeHideFlush } from '../runtime/page_hide.js';
+import { emitEvent } from './event.js';
 import { guarded, warnOnce } from './guard.js';
 import { clamp, safeUrl } from './strings.js';
 
@@ -83,7 +84,7 @@ export function start(telemetry: Telemetry, options: LongAnimationFramesOptions 
           }
           recorded++;
           const attributes = frameAttributes(entry, maxScripts);
-          logger.emit({ eventName: 'browser.long_animation_frame', severityNumber: SeverityNumber.INFO, timestamp: entry.startTime, attributes });
+          emitEvent(logger, 'browser.long_animation_frame', attributes, entry.startTime);
         }
       }),
     );
@@ -93,11 +94,7 @@ export function start(telemetry: Telemetry, options: LongAnimationFramesOptions 
     removeHideListener = onBeforeHideFlush(
       guarded('longAnimationFrames', () => {
         if (dropped === 0) return;
-        logger.emit({
-          eventName: 'browser.long_animation_frame.dropped',
-          severityNumber: SeverityNumber.WARN,
-          attributes: { 'browser.long_animation_frame.dropped_count': dropped },
-        });
+        emitEvent(logger, 'browser.long_animation_frame.dropped', { 'browser.long_animation_frame.dropped_count': dropped }, undefined, SeverityNumber.WARN);
         dropped = 0;
       }),
     );

@@ -21,6 +21,7 @@
 import type { Span, Telemetry } from '../api/types.js';
 import { SeverityNumber } from '../api/types.js';
 import { activeSpan, holdPending } from '../trace/context.js';
+import { emitEvent } from './event.js';
 import { guarded, warnOnce } from './guard.js';
 import { clamp } from './strings.js';
 
@@ -114,11 +115,13 @@ export function start(telemetry: Telemetry, options: UserActionsOptions = {}): (
       rage.times.push(at);
       if (rage.times.length >= rageCount && !rage.reported) {
         rage.reported = true;
-        logger.emit({
-          eventName: 'browser.user_action.rage_click',
-          severityNumber: SeverityNumber.WARN,
-          attributes: { 'user_action.name': name, 'browser.tag_name': element.tagName, 'browser.user_action.click_count': rage.times.length },
-        });
+        emitEvent(
+          logger,
+          'browser.user_action.rage_click',
+          { 'user_action.name': name, 'browser.tag_name': element.tagName, 'browser.user_action.click_count': rage.times.length },
+          undefined,
+          SeverityNumber.WARN,
+        );
       } else if (rage.times.length === 1) {
         rage.reported = false;
       }

@@ -17,7 +17,7 @@
 
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricWithAttribution } from 'web-vitals/attribution';
 import type { Histogram, LogAttributes, Telemetry } from '../api/types.js';
-import { SeverityNumber } from '../api/types.js';
+import { emitEvent } from './event.js';
 import { guarded, warnOnce } from './guard.js';
 import { clamp, safeUrl } from './strings.js';
 
@@ -101,7 +101,7 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
       };
       if (route !== undefined) attributes['http.route'] = route;
       if (background) attributes['browser.page.opened_in_background'] = true;
-      logger.emit({ eventName: 'browser.web_vital', severityNumber: SeverityNumber.INFO, timestamp: timeOf(metric), attributes });
+      emitEvent(logger, 'browser.web_vital', attributes, timeOf(metric));
       if (!measured.has(metric.id) && measured.size < 1000) {
         measured.add(metric.id);
         const labels: Record<string, string> = { 'browser.web_vital.rating': metric.rating };
