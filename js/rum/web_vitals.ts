@@ -7,10 +7,11 @@
  *   plus the attribution people debug with (LCP element and URL, INP target and its three
  *   phases, CLS largest shift target);
  * - a measurement in one histogram per vital (`browser.web_vital.lcp` …, unit `ms`, CLS `1`),
- *   with only `browser.web_vital.rating` and, if known, `http.route` as attributes, so series
- *   stay few and `histogram_quantile(0.75, sum by (le) (rate(browser_web_vital_lcp_milliseconds_bucket[1h])))`
- *   works in PromQL on GreptimeDB (which stores explicit-bucket histograms as `_bucket`/`_sum`/
- *   `_count` tables; exponential histograms it drops).
+ *   with only `browser.web_vital.rating` and, if known, `http.route` as attributes (bounded
+ *   cardinality), in explicit buckets: GreptimeDB stores those as `_bucket` (tag `le`), `_sum`
+ *   and `_count` tables for PromQL's `histogram_quantile` (exponential histograms it drops).
+ *   Each page view is its own series holding one value, so aggregate with `max_over_time`,
+ *   not `rate` (see the README).
  *
  * A separate chunk: loaded only when web vitals are enabled.
  */
@@ -45,17 +46,18 @@ export interface WebVitalsOptions {
 type VitalName = MetricWithAttribution['name'];
 
 /**
- * Bucket boundaries per vital, in ms (CLS unitless). Dense around Google's "good" and "poor"
- * thresholds (LCP 2500/4000, INP 200/500, CLS 0.1/0.25, FCP 1800/3000, TTFB 800/1800), which are
- * boundaries themselves, so the share of good page views is exact (`le="2500"`) and the p75
- * that `histogram_quantile` interpolates inside a bucket is off by at most one narrow bucket.
+ * Bucket boundaries per vital, in ms (CLS unitless). Google's "good" and "poor" thresholds
+ * (LCP 2500/4000, INP 200/500, CLS 0.1/0.25, FCP 1800/3000, TTFB 800/1800) are boundaries, so
+ * the share of good page views is exact (`le="2500"`), and buckets are narrow around them, so
+ * the p75 `histogram_quantile` interpolates inside a bucket is close where it matters. Few
+ * buckets (11-13): each is a row per page view and export in GreptimeDB.
  */
 const BOUNDARIES: Record<VitalName, number[]> = {
-  LCP: [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 2750, 3000, 3500, 4000, 5000, 6000, 8000, 10000, 15000, 20000, 30000],
-  FCP: [250, 500, 750, 1000, 1250, 1500, 1800, 2000, 2250, 2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000, 15000, 20000, 30000],
-  TTFB: [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 1800, 2500, 3000, 4000, 6000, 10000, 20000],
-  INP: [16, 32, 50, 75, 100, 125, 150, 200, 250, 300, 350, 400, 500, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000],
-  CLS: [0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5],
+  LCP: [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000, 20000],
+  FCP: [300, 600, 900, 1200, 1500, 1800, 2400, 3000, 4000, 6000, 10000, 20000],
+  TTFB: [100, 200, 300, 400, 600, 800, 1000, 1400, 1800, 2500, 4000, 8000],
+  INP: [50, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 2000, 5000],
+  CLS: [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 1, 2],
 };
 
 const SCOPE = 'greptime-web-telemetry/web-vitals';
