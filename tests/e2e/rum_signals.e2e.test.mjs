@@ -27,7 +27,7 @@ let server;
 before(async () => {
   server = await serveBundledPage(join(ROOT, 'tests/e2e/page/rum_signals.src.js'), {
     bodyHtml:
-      '<h1>RUM</h1><p><button id="report" data-action-name="load report">Load</button> <button id="busy">Busy work</button></p>' +
+      '<h1>RUM</h1><p><button id="report" data-action-name="load report">Load</button> <button id="busy">Busy work</button> <button id="own">Checkout</button></p>' +
       '<img id="hero" src="/hero.svg" width="900" height="600" alt="hero">' +
       `<div id="huge">${'lorem ipsum '.repeat(20000)}</div><input id="secret" name="password-field"><button id="rage">Nothing happens</button>`,
     routes: {
@@ -90,6 +90,8 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     await page.click('#report');
     await page.waitForFunction(() => document.getElementById('report').textContent === 'loaded', {}, { timeout: 5000 });
     await page.click('#busy');
+    await page.click('#own');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/api?own')), {}, { timeout: 5000 });
     // A hostile DOM: a huge unlabeled block and a text field holding user data; then a rage click.
     await page.click('#huge', { position: { x: 5, y: 5 } });
     await page.fill('#secret', 'hunter2');
@@ -188,17 +190,26 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     assert.equal(report.parent_span_id, '');
     assert.equal(report.attributes['browser.user_action.type'], 'click');
     assert.equal(report.attributes['browser.tag_name'], 'BUTTON');
-    const fetchSpan = spans.find((s) => s.kind === 'SPAN_KIND_CLIENT' && s.attributes['url.full']?.includes('/api'));
-    assert.ok(fetchSpan, 'the fetch span arrived');
+    const clientSpans = spans.filter((s) => s.kind === 'SPAN_KIND_CLIENT' && s.attributes['url.full']?.endsWith('/api'));
+    assert.equal(clientSpans.length, 2, 'two fetches: #report and #own');
+    const seen = server.seen.find((s) => s.query === 'report');
+    const fetchSpan = clientSpans.find((s) => seen.traceparent?.includes(s.span_id));
+    assert.ok(fetchSpan, `the #report fetch's span is the one whose id the server saw (${seen.traceparent})`);
     assert.equal(fetchSpan.parent_span_id, report.span_id, 'the fetch is the action’s child');
     assert.equal(fetchSpan.trace_id, report.trace_id);
-    const seen = server.seen.find((s) => s.query === 'report');
     assert.equal(seen.traceparent, `00-${report.trace_id}-${fetchSpan.span_id}-01`, 'the server saw the action’s trace');
     const busy = spans.find((s) => s.name === 'click Busy work');
     assert.ok(busy, 'the busy button is named by its text');
     assert.ok(busy.duration_nano / 1e6 >= 200, `the action lasts until the frame after its 200 ms handler: ${busy.duration_nano / 1e6} ms`);
     assert.ok(busy.duration_nano / 1e6 < 1000, 'it ends with that frame, not with the 1 s child window');
     assert.notEqual(busy.trace_id, report.trace_id, 'each action its own trace');
+
+    // The app's own async action started in a click handler keeps its fetch: no ambiguity with ours.
+    const checkout = spans.find((s) => s.name === 'checkout');
+    const ownFetch = clientSpans.find((s) => s !== fetchSpan);
+    assert.equal(ownFetch?.parent_span_id, checkout?.span_id, 'the fetch after an await is the app span’s child');
+    assert.equal((await page.evaluate(() => window.__t.stats())).ambiguousParents, 0);
+    assert.ok(spans.some((s) => s.name === 'click Checkout'), 'the click is still recorded');
 
     const huge = spans.find((s) => s.attributes['browser.element.id'] === 'huge');
     assert.ok(huge && huge.name.length <= 'click '.length + 64 && huge.name.startsWith('click lorem ipsum'), `a huge element's name is clamped text: ${huge?.name}`);

@@ -2,7 +2,8 @@
 // three signal modules from source (js/), one module graph, so the user-action module shares the
 // tracer's pending-parent state as it will inside the package. The page has a large, slowly
 // served image (LCP), a block inserted late above the content (CLS), a button whose handler
-// busy-waits 200 ms (INP, a long animation frame) and one whose handler fetches (an action's child).
+// busy-waits 200 ms (INP, a long animation frame), one whose handler fetches (an action's child)
+// and one whose handler starts the app's own async span.
 import * as gwt from '../../../js/index.ts';
 import { start as startWebVitals } from '../../../js/rum/web_vitals.ts';
 import { start as startLongAnimationFrames } from '../../../js/rum/long_animation_frames.ts';
@@ -25,6 +26,13 @@ document.getElementById('report')?.addEventListener('click', async () => {
   await res.json();
   document.getElementById('report').textContent = 'loaded';
 });
+// The app's own action span (as tracedUserAction makes): the automatic action steps aside.
+document.getElementById('own')?.addEventListener('click', () =>
+  window.__t.tracer.startActiveSpan('checkout', { root: true }, async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    await fetch('/api?own');
+  }),
+);
 // A block pushed in above the content after load: a layout shift no input explains.
 setTimeout(() => {
   const block = document.createElement('div');
