@@ -29,7 +29,8 @@ before(async () => {
     bodyHtml:
       '<h1>RUM</h1><p><button id="report" data-action-name="load report">Load</button> <button id="busy">Busy work</button> <button id="own">Checkout</button></p>' +
       '<img id="hero" src="/hero.svg" width="900" height="600" alt="hero">' +
-      `<div id="huge">${'lorem ipsum '.repeat(20000)}</div><input id="secret" name="password-field"><button id="rage">Nothing happens</button>`,
+      `<div id="huge">${'lorem ipsum '.repeat(20000)}</div><input id="secret" name="password-field"><button id="rage">Nothing happens</button>` +
+      '<button id="kbd-native">Save draft</button><div id="kbd-role" role="button" tabindex="0" aria-label="Open menu">☰</div>',
     routes: {
       '/hero.svg': (_req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(HERO), IMAGE_DELAY_MS),
     },
@@ -92,6 +93,11 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     await page.click('#busy');
     await page.click('#own');
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/api?own')), {}, { timeout: 5000 });
+    // Keyboard activation: Enter on a native button (the browser's click) and on a role="button".
+    await page.focus('#kbd-native');
+    await page.keyboard.press('Enter');
+    await page.focus('#kbd-role');
+    await page.keyboard.press('Enter');
     // A hostile DOM: a huge unlabeled block and a text field holding user data; then a rage click.
     await page.click('#huge', { position: { x: 5, y: 5 } });
     await page.fill('#secret', 'hunter2');
@@ -210,6 +216,13 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     assert.equal(ownFetch?.parent_span_id, checkout?.span_id, 'the fetch after an await is the app span’s child');
     assert.equal((await page.evaluate(() => window.__t.stats())).ambiguousParents, 0);
     assert.ok(spans.some((s) => s.name === 'click Checkout'), 'the click is still recorded');
+
+    for (const name of ['click Save draft', 'click Open menu']) {
+      const keyed = spans.filter((s) => s.name === name);
+      assert.equal(keyed.length, 1, `${name}: one action`);
+      assert.equal(keyed[0].attributes['browser.user_action.input'], 'keyboard', `${name}: by keyboard`);
+    }
+    assert.equal(report.attributes['browser.user_action.input'], 'pointer');
 
     const huge = spans.find((s) => s.attributes['browser.element.id'] === 'huge');
     assert.ok(huge && huge.name.length <= 'click '.length + 64 && huge.name.startsWith('click lorem ipsum'), `a huge element's name is clamped text: ${huge?.name}`);
