@@ -31,8 +31,9 @@ export interface WebVitalsOptions {
    */
   softNavigations?: boolean | undefined;
   /**
-   * Report every change of a vital (CLS growing, a worse INP) instead of its value when the page
-   * is hidden. More events; the histograms still get one value per vital per page view.
+   * Send an event for every change of a vital (a new LCP candidate, CLS growing, a worse INP)
+   * instead of its value when final or when the page is hidden. More events, and web-vitals
+   * runs twice (the histograms still take one final value per vital per page view).
    * Default `false`.
    */
   reportAllChanges?: boolean | undefined;
@@ -87,36 +88,52 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
     const background = openedInBackground();
     /** Vital ids already in a histogram: one value per page view, even if a vital is reported again. */
     const measured = new Set<string>();
+    const allChanges = options.reportAllChanges === true;
 
-    const report = guarded('webVitals', (metric: MetricWithAttribution) => {
+    const report = (metric: MetricWithAttribution, event: boolean, measure: boolean) => {
       if (stopped) return;
       if (metric.name === 'TTFB' && metric.navigationType === 'soft-navigation') return;
       const route = routeOf(options.routePattern);
-      const attributes: LogAttributes = {
-        'browser.web_vital.name': metric.name.toLowerCase(),
-        'browser.web_vital.value': metric.value,
-        'browser.web_vital.delta': metric.delta,
-        'browser.web_vital.id': metric.id,
-        'browser.web_vital.rating': metric.rating,
-        'browser.web_vital.navigation_type': metric.navigationType,
-        ...attribution(metric),
-      };
-      if (route !== undefined) attributes['http.route'] = route;
-      if (background) attributes['browser.page.opened_in_background'] = true;
-      emitEvent(logger, 'browser.web_vital', attributes, timeOf(metric));
-      if (!measured.has(metric.id) && measured.size < 1000) {
+      if (event) {
+        const attributes: LogAttributes = {
+          'browser.web_vital.name': metric.name.toLowerCase(),
+          'browser.web_vital.value': metric.value,
+          'browser.web_vital.delta': metric.delta,
+          'browser.web_vital.id': metric.id,
+          'browser.web_vital.rating': metric.rating,
+          'browser.web_vital.navigation_type': metric.navigationType,
+          ...attribution(metric),
+        };
+        if (route !== undefined) attributes['http.route'] = route;
+        if (background) attributes['browser.page.opened_in_background'] = true;
+        emitEvent(logger, 'browser.web_vital', attributes, timeOf(metric));
+      }
+      if (measure && !measured.has(metric.id)) {
+        // Bounded: ids are per page view and soft navigation; a huge SPA session starts over.
+        if (measured.size >= 1000) measured.clear();
         measured.add(metric.id);
         const labels: Record<string, string> = { 'browser.web_vital.rating': metric.rating };
         if (route !== undefined) labels['http.route'] = route;
         histograms[metric.name].record(metric.value, labels);
       }
-    });
-    const opts = { reportAllChanges: options.reportAllChanges === true, reportSoftNavs: options.softNavigations !== false };
-    for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) {
-      try {
-        (on as (cb: (m: MetricWithAttribution) => void, o: typeof opts) => void)(report, opts);
-      } catch {
-        warnOnce('webVitals.start', 'web vitals: the web-vitals library failed to start in this browser; some vitals are not recorded');
+    };
+    const reportSoftNavs = options.softNavigations !== false;
+    // The histograms take each vital's value as web-vitals reports it by default (final for LCP,
+    // FCP, TTFB; at the first hide for CLS and INP), never an early candidate: with
+    // reportAllChanges the events get every change from a second set of observers.
+    const registrations: Array<[boolean, (m: MetricWithAttribution) => void]> = allChanges
+      ? [
+          [true, guarded('webVitals', (m: MetricWithAttribution) => report(m, true, false))],
+          [false, guarded('webVitals', (m: MetricWithAttribution) => report(m, false, true))],
+        ]
+      : [[false, guarded('webVitals', (m: MetricWithAttribution) => report(m, true, true))]];
+    for (const [reportAllChanges, callback] of registrations) {
+      for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) {
+        try {
+          (on as (cb: (m: MetricWithAttribution) => void, o: object) => void)(callback, { reportAllChanges, reportSoftNavs });
+        } catch {
+          warnOnce('webVitals.start', 'web vitals: the web-vitals library failed to start in this browser; some vitals are not recorded');
+        }
       }
     }
   })();

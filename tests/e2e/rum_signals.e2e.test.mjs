@@ -43,7 +43,7 @@ after(async () => {
 });
 
 /** Opens the page and starts telemetry and the three signals; resolves to the page and what it printed. */
-async function openRumPage(browser) {
+async function openRumPage(browser, webVitalsOptions = {}) {
   const page = await browser.newPage();
   const consoleMessages = [];
   const pageErrors = [];
@@ -51,7 +51,7 @@ async function openRumPage(browser) {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(server.site);
   await page.waitForFunction(() => window.__rum !== undefined && document.getElementById('hero').complete, {}, { timeout: 10000 });
-  await page.evaluate(async (endpoint) => {
+  await page.evaluate(async ([endpoint, webVitalsOptions]) => {
     const telemetry = await window.__gwt.initTelemetry({
       endpoint,
       serviceName: 'rum-e2e',
@@ -61,13 +61,13 @@ async function openRumPage(browser) {
     });
     window.__t = telemetry;
     window.__stops = [
-      window.__rum.startWebVitals(telemetry, { routePattern: () => '/rum/:page' }),
+      window.__rum.startWebVitals(telemetry, { routePattern: () => '/rum/:page', ...webVitalsOptions }),
       window.__rum.startLongAnimationFrames(telemetry, {}),
       // A second, capped instance: its first frame only, the rest counted in one dropped event.
       window.__rum.startLongAnimationFrames(telemetry, { maxFramesPerPage: 1 }),
       window.__rum.startUserActions(telemetry, { rageClicks: true }),
     ];
-  }, receiver.url);
+  }, [receiver.url, webVitalsOptions]);
   return { page, consoleMessages, pageErrors };
 }
 
@@ -236,6 +236,28 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(sdkWarnings(consoleMessages).map((w) => w.replace(/:.*/, '')), ['[greptime-web-telemetry] long animation frames'], 'one line: the cap');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Chromium: reportAllChanges sends every LCP candidate as an event; the histogram takes only the final LCP', async () => {
+  await receiver.reset();
+  const browser = await launchBrowser();
+  try {
+    // The hero is complete before the signal starts, so both candidates (heading, hero) are buffered.
+    const { page, pageErrors } = await openRumPage(browser, { reportAllChanges: true });
+    await page.click('#report');
+    await page.evaluate(() => window.__t.forceFlush());
+    await receiver.waitFor('logs', 2, 10000);
+    const lcps = vital(withPlainAttributes(await receiver.logs()), 'lcp').map((l) => l.attributes);
+    assert.ok(lcps.length >= 2, `every candidate: ${lcps.map((a) => a['browser.web_vital.lcp.element'])}`);
+    const final = lcps.find((a) => a['browser.web_vital.lcp.element'] === '#hero')['browser.web_vital.value'];
+    const rows = await (await fetch(`${receiver.url}/_receiver/metric_rows?table=browser_web_vital_lcp_milliseconds_sum`)).json();
+    assert.equal(rows.at(-1)?.value, final, 'the histogram holds the final LCP, once');
+    const counts = await (await fetch(`${receiver.url}/_receiver/metric_rows?table=browser_web_vital_lcp_milliseconds_count`)).json();
+    assert.equal(counts.at(-1)?.value, 1);
+    assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();
   }
