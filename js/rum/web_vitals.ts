@@ -89,11 +89,21 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
     /** Vital ids already in a histogram: one value per page view, even if a vital is reported again. */
     const measured = new Set<string>();
     const allChanges = options.reportAllChanges === true;
+    // A navigation's route is read at its first report and kept: the CLS and INP of a page are
+    // reported when a soft navigation has already moved the app to the next route.
+    const routes = new Map<number, string | undefined>();
+    const routeFor = (navigationId: number) => {
+      if (!routes.has(navigationId)) {
+        if (routes.size >= 100) routes.clear();
+        routes.set(navigationId, routeOf(options.routePattern));
+      }
+      return routes.get(navigationId);
+    };
 
     const report = (metric: MetricWithAttribution, event: boolean, measure: boolean) => {
       if (stopped) return;
       if (metric.name === 'TTFB' && metric.navigationType === 'soft-navigation') return;
-      const route = routeOf(options.routePattern);
+      const route = routeFor(metric.navigationId);
       if (event) {
         const attributes: LogAttributes = {
           'browser.web_vital.name': metric.name.toLowerCase(),

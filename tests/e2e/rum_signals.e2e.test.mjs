@@ -27,7 +27,7 @@ let server;
 before(async () => {
   server = await serveBundledPage(join(ROOT, 'tests/e2e/page/rum_signals.src.js'), {
     bodyHtml:
-      '<h1>RUM</h1><p><button id="report" data-action-name="load report">Load</button> <button id="busy">Busy work</button> <button id="own">Checkout</button></p>' +
+      '<h1>RUM</h1><p><button id="report" data-action-name="load report">Load</button> <button id="busy">Busy work</button> <button id="own">Checkout</button> <button id="nav">Next</button></p>' +
       '<img id="hero" src="/hero.svg" width="900" height="600" alt="hero">' +
       `<div id="huge">${'lorem ipsum '.repeat(20000)}</div><input id="secret" name="password-field"><button id="rage">Nothing happens</button>` +
       '<button id="kbd-native">Save draft</button><div id="kbd-role" role="button" tabindex="0" aria-label="Open menu">☰</div>',
@@ -61,7 +61,7 @@ async function openRumPage(browser, webVitalsOptions = {}) {
     });
     window.__t = telemetry;
     window.__stops = [
-      window.__rum.startWebVitals(telemetry, { routePattern: () => '/rum/:page', ...webVitalsOptions }),
+      window.__rum.startWebVitals(telemetry, { routePattern: () => window.__route ?? '/rum/:page', ...webVitalsOptions }),
       window.__rum.startLongAnimationFrames(telemetry, {}),
       // A second, capped instance: its first frame only, the rest counted in one dropped event.
       window.__rum.startLongAnimationFrames(telemetry, { maxFramesPerPage: 1 }),
@@ -257,6 +257,36 @@ test('Chromium: reportAllChanges sends every LCP candidate as an event; the hist
     assert.equal(rows.at(-1)?.value, final, 'the histogram holds the final LCP, once');
     const counts = await (await fetch(`${receiver.url}/_receiver/metric_rows?table=browser_web_vital_lcp_milliseconds_count`)).json();
     assert.equal(counts.at(-1)?.value, 1);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Chromium: a soft navigation (click, new content, pushState) gets its own vitals, marked soft-navigation, with the new route', async () => {
+  await receiver.reset();
+  const browser = await launchBrowser();
+  try {
+    const { page, pageErrors } = await openRumPage(browser);
+    // The first page's interaction, so that it has an INP to report when the soft navigation starts.
+    await page.click('#report');
+    await page.click('#nav');
+    await page.waitForTimeout(1500);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    });
+    await page.evaluate(() => window.__t.forceFlush());
+    await receiver.waitFor('logs', 3, 10000);
+    const vitals = events(withPlainAttributes(await receiver.logs()), 'browser.web_vital').map((l) => l.attributes);
+    const soft = vitals.filter((a) => a['browser.web_vital.navigation_type'] === 'soft-navigation');
+    console.log(`[rum] soft-navigation vitals: ${soft.map((a) => a['browser.web_vital.name'])}`);
+    assert.ok(soft.length > 0, `vitals of the soft navigation: ${vitals.map((a) => `${a['browser.web_vital.name']}/${a['browser.web_vital.navigation_type']}`)}`);
+    assert.ok(!soft.some((a) => a['browser.web_vital.name'] === 'ttfb'), 'no TTFB for a soft navigation');
+    for (const a of soft) assert.equal(a['http.route'], '/next/:id', `${a['browser.web_vital.name']}: the new route`);
+    const first = vitals.filter((a) => a['browser.web_vital.navigation_type'] !== 'soft-navigation');
+    assert.ok(first.some((a) => a['browser.web_vital.name'] === 'inp'), 'the first page’s INP');
+    for (const a of first) assert.equal(a['http.route'], '/rum/:page', `${a['browser.web_vital.name']} of the first page: its route, though reported after the navigation`);
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

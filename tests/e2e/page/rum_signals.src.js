@@ -33,6 +33,14 @@ document.getElementById('own')?.addEventListener('click', () =>
     await fetch('/api?own');
   }),
 );
+// A soft navigation as an SPA router makes one: a click, new content, a pushState.
+document.getElementById('nav')?.addEventListener('click', () => {
+  const main = document.createElement('section');
+  main.innerHTML = `<h2>Next page</h2><p style="font-size:40px">${'soft navigation content '.repeat(40)}</p>`;
+  document.body.replaceChildren(main);
+  history.pushState({}, '', '/next-page');
+  window.__route = '/next/:id';
+});
 // A block pushed in above the content after load: a layout shift no input explains.
 setTimeout(() => {
   const block = document.createElement('div');
