@@ -10,6 +10,7 @@ import { warn } from '../runtime/diagnostics.js';
 /** The signals that share this accounting. */
 export type RumSignal = 'webVitals' | 'longAnimationFrames' | 'userActions';
 
+const LABELS: Record<RumSignal, string> = { webVitals: 'web vitals', longAnimationFrames: 'long animation frames', userActions: 'user actions' };
 const spent: Record<RumSignal, number> = { webVitals: 0, longAnimationFrames: 0, userActions: 0 };
 const warned = new Set<string>();
 
@@ -39,7 +40,7 @@ export function guarded<A extends unknown[]>(signal: RumSignal, fn: (...args: A)
     try {
       fn(...args);
     } catch {
-      warnOnce(`${signal}.callback`, `${signal}: a callback failed and was skipped (a bug: please report it)`);
+      warnOnce(`${signal}.callback`, `${LABELS[signal]}: a callback threw and was skipped (a broken telemetry handle, or a bug: please report it)`);
     } finally {
       spent[signal] += now() - start;
     }

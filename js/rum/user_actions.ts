@@ -57,9 +57,9 @@ export function start(telemetry: Telemetry, options: UserActionsOptions = {}): (
     if (typeof document === 'undefined' || typeof addEventListener !== 'function') return;
     const tracer = telemetry.getTracer(SCOPE);
     const logger = telemetry.getLogger(SCOPE);
-    const nameAttributes = Array.isArray(options.nameAttributes)
-      ? options.nameAttributes.filter((a): a is string => typeof a === 'string')
-      : ['data-action-name', 'data-testid'];
+    let nameAttributes = ['data-action-name', 'data-testid'];
+    if (Array.isArray(options.nameAttributes)) nameAttributes = options.nameAttributes.filter((a): a is string => typeof a === 'string');
+    else if (options.nameAttributes !== undefined) warnOnce('userActions.options', 'user actions: nameAttributes is not an array of attribute names; the default is used');
     const maxName = count(options.maxNameLength, 64);
     const windowMs = count(options.childWindowMillis, 1000);
     const rageCount = count(options.rageClickCount, 3);

@@ -322,6 +322,56 @@ test('Chromium: a page opened in a background tab says so on its vitals (web-vit
   }
 });
 
+test('Chromium: bad options, a throwing routePattern and a broken telemetry handle: no exception, one warning per kind', async () => {
+  await receiver.reset();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const consoleMessages = [];
+    const pageErrors = [];
+    page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(server.site);
+    await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
+    const result = await page.evaluate(async (endpoint) => {
+      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-bad', batch: { scheduledDelayMillis: 100 } });
+      window.__t = telemetry;
+      telemetry.tracer.startSpan('marker').end();
+      const broken = new Proxy({}, { get: () => { throw new Error('broken handle'); } });
+      const stops = [
+        window.__rum.startWebVitals(telemetry, { routePattern: () => { throw new Error('router gone'); }, softNavigations: 'yes' }),
+        window.__rum.startLongAnimationFrames(telemetry, { thresholdMillis: -1, maxScripts: Number.NaN, maxFramesPerPage: 'many' }),
+        window.__rum.startUserActions(telemetry, { nameAttributes: 'data-x', maxNameLength: -5, childWindowMillis: Infinity }),
+        window.__rum.startWebVitals(broken, {}),
+        window.__rum.startLongAnimationFrames(broken, {}),
+        window.__rum.startUserActions(broken, {}),
+      ];
+      document.getElementById('busy').click(); // untrusted: ignored
+      const until = performance.now() + 80;
+      while (performance.now() < until);
+      await new Promise((r) => setTimeout(r, 300));
+      for (const stop of stops) stop();
+      return stops.map((s) => typeof s);
+    }, receiver.url);
+    await page.click('#report'); // after stop: no action
+    await page.evaluate(() => window.__t.forceFlush());
+    assert.deepEqual(result, Array(6).fill('function'));
+    await receiver.waitFor('traces', 1, 10000);
+    const names = (await receiver.spans()).map((s) => s.name);
+    assert.deepEqual(names, ['marker'], 'no action for an untrusted click, nor after stop()');
+    assert.deepEqual(pageErrors, []);
+    const lines = sdkWarnings(consoleMessages);
+    const kinds = lines.map((l) => l.replace(/^\[greptime-web-telemetry\] ([a-z ]+):.*$/, '$1'));
+    console.log(`[rum] warnings for bad input: ${JSON.stringify(lines)}`);
+    assert.ok(lines.length >= 3 && lines.length <= 6, `a few lines, one per kind: ${JSON.stringify(lines)}`);
+    assert.equal(new Set(lines).size, lines.length, 'no line twice');
+    assert.ok(kinds.every((k) => ['web vitals', 'long animation frames', 'user actions'].includes(k)), JSON.stringify(kinds));
+    assert.ok(lines.some((l) => /routePattern\(\) threw/.test(l)) && lines.some((l) => /not an array/.test(l)) && lines.some((l) => /default \(50\)/.test(l)), 'the bad options are named');
+  } finally {
+    await browser.close();
+  }
+});
+
 test('Firefox: no long-animation-frame entries: nothing recorded, no error, one console line; vitals it has still arrive', async () => {
   await receiver.reset();
   const browser = await launchFirefox();
