@@ -114,8 +114,9 @@ function frameAttributes(entry: LongAnimationFrame, maxScripts: number): LogAttr
     'browser.long_animation_frame.duration': entry.duration,
     'browser.long_animation_frame.blocking_duration': entry.blockingDuration ?? 0,
   };
+  // Offsets from the frame's start, in ms (an input queued just before the frame counts as 0).
   const relative = (key: string, value: number | undefined) => {
-    if (typeof value === 'number' && value > 0) attributes[`browser.long_animation_frame.${key}`] = value - entry.startTime;
+    if (typeof value === 'number' && value > 0) attributes[`browser.long_animation_frame.${key}`] = Math.max(0, value - entry.startTime);
   };
   relative('render_start', entry.renderStart);
   relative('style_and_layout_start', entry.styleAndLayoutStart);
