@@ -27,7 +27,7 @@ export interface LongAnimationFramesOptions {
    * console line, and counted: each time the page is hidden, one
    * `browser.long_animation_frame.dropped` event carries `browser.long_animation_frame.dropped_count`
    * (frames dropped since the last such event). Bounds the volume of a janky long-lived tab: a
-   * frame is about 0.3 KB gzip on the wire, so at most ~30 KB per page view. Default 100.
+   * frame is 0.3-0.5 KB gzip on the wire, so at most ~50 KB per page view. Default 100.
    */
   maxFramesPerPage?: number | undefined;
 }
