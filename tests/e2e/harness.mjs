@@ -229,9 +229,10 @@ export async function statsWhen(page, ready, timeoutMs = 5000) {
 /**
  * Bundles `entry` (esbuild, ESM with splitting, for the browser) and serves it at `/` with a
  * same-origin `/api` route that records the query and `traceparent` of every request in `seen`
- * and answers `apiBody`. Resolves to `{ site, seen, close }`.
+ * and answers `apiBody`; `routes` maps more paths to `(req, res)` handlers (e.g. a slow image).
+ * Resolves to `{ site, seen, close }`.
  */
-export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiBody = '{}' } = {}) {
+export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiBody = '{}', routes = {} } = {}) {
   // Imported here, not at the top: the React tests load this module under jsdom, where esbuild
   // refuses to start (its TextEncoder check fails there).
   const { build } = await import('esbuild');
@@ -240,7 +241,9 @@ export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiB
   const seen = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/api') {
+    if (routes[url.pathname]) {
+      routes[url.pathname](req, res);
+    } else if (url.pathname === '/api') {
       seen.push({ query: url.search.slice(1), traceparent: req.headers.traceparent ?? null });
       res.writeHead(200, { 'content-type': 'application/json' }).end(apiBody);
     } else if (url.pathname === '/') {
