@@ -8,6 +8,7 @@
  * server-side rendering) loads and runs none of it.
  */
 
+import { bundled } from './bundled_modules.js';
 import { transformBytes } from './streams.js';
 
 type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
@@ -23,7 +24,8 @@ export function wasmMemoryBytes(): number {
 export function loadCore(): Promise<CoreModule> {
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
-    const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
+    // The single-file build has them already (bundled_modules.ts); otherwise they are chunks.
+    const [core, inline] = await Promise.all([bundled.core ?? import('../wasm/greptime_web_telemetry.js'), bundled.inline ?? import('../wasm/inline_wasm.js')]);
     const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
     if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
     const exports = await core.default({ module_or_path: bytes });
