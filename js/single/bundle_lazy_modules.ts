@@ -8,8 +8,10 @@
 import * as core from '../wasm/greptime_web_telemetry.js';
 import * as inline from '../wasm/inline_wasm.js';
 import * as store from '../export/offline_store.js';
+import * as fetch from '../runtime/wasm_fetch.js';
 import { bundled } from '../runtime/bundled_modules.js';
 
 bundled.core = core;
 bundled.inline = inline;
 bundled.store = store;
+bundled.fetch = fetch;
