@@ -117,7 +117,7 @@ describe('packaging matrix', { concurrency: 2 }, () => {
           site = await serveStatic(join(dir, setup.serve));
         }
         const buildSeconds = (Date.now() - started) / 1000;
-        const { page, consoleMessages, pageErrors } = await openAppPage(`${site.url}/?endpoint=${encodeURIComponent(receiver.url)}`);
+        const { page, consoleMessages, pageErrors, requested } = await openAppPage(`${site.url}/?endpoint=${encodeURIComponent(receiver.url)}`);
         const outcome = await page.evaluate(() => window.__packaging);
         const { spans, points, logs } = await arrivedFrom(setup.service);
         await page.close();
@@ -136,6 +136,10 @@ describe('packaging matrix', { concurrency: 2 }, () => {
         const size = setup.dev ? undefined : shippedBytes(join(dir, setup.out));
         if (setup.files !== undefined) assert.equal(size.files, setup.files, `${setup.name} must emit ${setup.files} JavaScript file(s)`);
         if (setup.splits) assertCoreChunkApart(join(dir, setup.out), setup.service);
+        if (setup.wasmUrl) {
+          assert.ok(requested.some((p) => p.endsWith('.wasm')), `the .wasm was fetched: ${requested.join(' ')}`);
+          assert.ok(!requested.some((p) => /inline_wasm/.test(p)), `the inlined module's chunk was not: ${requested.join(' ')}`);
+        }
         results[setup.name] = { label: setup.label, status: 'works', ...(size && { bytes: size.raw, gzip: size.gzip }) };
         const sizeText = size ? `shipped ${size.gzip} B gzip (${size.raw} B raw, ${size.files} file${size.files > 1 ? 's' : ''})` : 'dev server, no shipped bundle';
         console.log(`# ${setup.name}: built and served in ${buildSeconds.toFixed(1)} s; ${sizeText}`);
@@ -152,9 +156,11 @@ async function openAppPage(url) {
   const pageErrors = [];
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto(url);
   await page.waitForFunction(() => window.__packaging !== undefined, null, { timeout: 30000 });
-  return { page, consoleMessages, pageErrors };
+  return { page, consoleMessages, pageErrors, requested };
 }
 
 /**

@@ -7,13 +7,17 @@
  * with this directory's node_modules/.bin; `serve`: the directory served (its index.html
  * loads the app); `out`: where the shipped JavaScript is; `files`: how many JavaScript files
  * it must emit (1 for single-file builds), `splits`: the WASM core must be a chunk of its own
- * (bundlers that split keep it out of the page's initial chunk). `expectedFailure`: the build must fail
+ * (bundlers that split keep it out of the page's initial chunk); `wasmUrl`: the page must fetch the
+ * .wasm file and never the inlined module's chunk. `expectedFailure`: the build must fail
  * with this message, recorded as `status` (a setup the package does not support as is).
  */
 export const SETUPS = [
   { name: 'parcel', label: 'Parcel 2 (`parcel build index.html`)', dir: 'parcel', service: 'packaging-parcel', command: ['parcel', 'build', 'index.html', '--dist-dir', 'dist', '--cache-dir', '../.cache/parcel', '--no-autoinstall'], caches: ['../.cache/parcel'], serve: 'dist', out: 'dist', splits: true },
   { name: 'webpack', label: 'webpack 5 (`webpack --mode production`, no config file)', dir: 'webpack', service: 'packaging-webpack', command: ['webpack', '--mode', 'production'], serve: '.', out: 'dist', splits: true },
   { name: 'vite-build', label: 'Vite 8 (`vite build`, no config file)', dir: 'vite', service: 'packaging-vite-build', command: ['vite', 'build', '--logLevel', 'warn'], serve: 'dist', out: 'dist', splits: true },
+  // The documented `wasmUrl` setup (README, "The WASM core as a file of its own"): the .wasm must
+  // be what the page fetched, the inlined chunk never requested.
+  { name: 'vite-wasm-url', label: 'Vite 8 (`vite build`), `wasmUrl` from `import … \'greptime-web-telemetry/core.wasm?url\'`', dir: 'vite-wasm-url', service: 'packaging-vite-wasm-url', command: ['vite', 'build', '--logLevel', 'warn'], serve: 'dist', out: 'dist', wasmUrl: true },
   { name: 'vite-dev', label: 'Vite 8 dev server (`vite`)', dir: 'vite', service: 'packaging-vite-dev', dev: true },
   // Rollup's usual single-file config: node-resolve's conditions (no `browser`) get the
   // package's single-file build (pkg-template/package.json `exports`), one chunk, no option.
