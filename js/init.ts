@@ -3,6 +3,7 @@
 import type { Telemetry, TelemetryConfig } from './api/types.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
+import { wasmUrlOf } from './runtime/wasm_url.js';
 import { newInstanceId } from './metrics/instance_id.js';
 import { nowMillis } from './trace/clock.js';
 import { NOOP_TELEMETRY } from './trace/noop.js';
@@ -32,7 +33,7 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return NOOP_TELEMETRY;
     }
-    const { TelemetryCore } = await loadCore();
+    const { TelemetryCore } = await loadCore(wasmUrlOf(config.wasmUrl));
     // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
     const core = new TelemetryCore(
       config,

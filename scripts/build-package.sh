@@ -12,13 +12,16 @@ OUT=build/pkg
 
 wasm-pack --quiet build --release --target web --out-dir js/wasm --out-name greptime_web_telemetry --no-pack -- --locked
 rm -f js/wasm/.gitignore
+node scripts/wasm-build-id.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 node scripts/inline-wasm.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 
 rm -rf "$OUT" && mkdir -p "$OUT/dist/wasm"
 tsc -p js/tsconfig.json
 # The React entry must start with the directive (Next.js App Router: importable from server components).
 [ "$(head -1 "$OUT/dist/react/index.js")" = "'use client';" ] || { echo "dist/react/index.js lost its 'use client' first line" >&2; exit 1; }
-cp js/wasm/greptime_web_telemetry.js js/wasm/greptime_web_telemetry.d.ts js/wasm/inline_wasm.js js/wasm/inline_wasm.d.ts "$OUT/dist/wasm/"
+cp js/wasm/greptime_web_telemetry.js js/wasm/greptime_web_telemetry.d.ts js/wasm/inline_wasm.js js/wasm/inline_wasm.d.ts js/wasm/wasm_build_id.js js/wasm/wasm_build_id.d.ts "$OUT/dist/wasm/"
+# The module as a file of its own too, for apps that serve it (`wasmUrl`; exports "./core.wasm").
+cp js/wasm/greptime_web_telemetry_bg.wasm "$OUT/dist/wasm/"
 node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("pkg-template/package.json", "utf8"));

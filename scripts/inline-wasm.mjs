@@ -1,8 +1,9 @@
 // Writes <outdir>/inline_wasm.js exporting the .wasm, deflate-compressed and base64-encoded (see
 // js/runtime/wasm_loader.ts for why it is inlined). Compressing first matters: base64 of the raw
 // module gzips 30% worse than the module itself, base64 of the deflated module about as well.
-// Also strips the glue's fallback `new URL('…_bg.wasm', import.meta.url)`: the package never
-// ships that file, and bundlers that see the pattern would go looking for it.
+// Also strips the glue's fallback `new URL('…_bg.wasm', import.meta.url)`: bundlers that see the
+// pattern would emit the file for every app or go looking for it (apps that serve it say so
+// with `wasmUrl`, js/runtime/wasm_url.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync, constants } from 'node:zlib';
 import { join } from 'node:path';

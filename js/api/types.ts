@@ -347,6 +347,18 @@ export interface TelemetryConfig {
   captureConsole?: boolean | Array<'debug' | 'log' | 'info' | 'warn' | 'error'> | undefined;
   /** `false` turns telemetry into a silent no-op. Default `true`. */
   enabled?: boolean | undefined;
+  /**
+   * Where the page can fetch the WASM core as a file of its own: the package's
+   * `greptime-web-telemetry/core.wasm` (`dist/wasm/greptime_web_telemetry_bg.wasm`), served
+   * by the app, ideally as `application/wasm` with a long cache lifetime and brotli. It is then
+   * compiled while it downloads (`WebAssembly.compileStreaming`) and the inlined copy is never
+   * fetched. Default: none, the inlined module (works with no bundler or server setting).
+   * A string or URL, relative to the page. If it cannot be fetched or compiled (a 404, another
+   * version's module), the inlined module is used instead, with one warning; served with another
+   * content type it is compiled after download, with one warning. Read once per page (the first
+   * `initTelemetry` loads the core).
+   */
+  wasmUrl?: string | URL | undefined;
   /** Retries of failed exports (network errors, 429, 502, 503, 504). */
   retry?: { maxAttempts?: number | undefined; initialBackoffMillis?: number | undefined; maxBackoffMillis?: number | undefined } | undefined;
   /**

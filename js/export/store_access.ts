@@ -9,6 +9,7 @@ import type { Destination, OfflineCounters, OfflineStore } from './offline_store
 import type { DeliverySettings } from './sender.js';
 import type { SignalNumber } from './signals.js';
 import type { WarnOnce } from './warn_once.js';
+import { bundled } from '../runtime/bundled_modules.js';
 
 /** A hung `indexedDB.open` (a stuck upgrade, a broken profile) must not hold batches forever. */
 const STORE_OPEN_TIMEOUT_MILLIS = 5000;
@@ -21,7 +22,7 @@ export class StoreAccess {
   /** The store once open, for page hide, which writes in its own task without awaiting a promise. */
   opened: OfflineStore | undefined;
   /** Loads the offline store's chunk; replaceable in tests. */
-  loadStore: () => Promise<typeof import('./offline_store.js')> = () => import('./offline_store.js');
+  loadStore: () => Promise<typeof import('./offline_store.js')> = () => (bundled.store ? Promise.resolve(bundled.store) : import('./offline_store.js'));
 
   constructor(
     private readonly settings: DeliverySettings,

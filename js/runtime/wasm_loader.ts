@@ -8,7 +8,9 @@
  * server-side rendering) loads and runs none of it.
  */
 
+import { bundled } from './bundled_modules.js';
 import { transformBytes } from './streams.js';
+import { warn } from './diagnostics.js';
 
 type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
 
@@ -20,10 +22,26 @@ export function wasmMemoryBytes(): number {
   return memory?.buffer.byteLength ?? 0;
 }
 
-export function loadCore(): Promise<CoreModule> {
+/** `wasmUrl`: the module as a file of its own (wasm_url.ts); the inlined one if unset or it fails. */
+export function loadCore(wasmUrl?: string): Promise<CoreModule> {
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
-    const [core, inline] = await Promise.all([import('../wasm/greptime_web_telemetry.js'), import('../wasm/inline_wasm.js')]);
+    // The single-file build has them already (bundled_modules.ts); otherwise they are chunks.
+    const glue = bundled.core ?? import('../wasm/greptime_web_telemetry.js');
+    const inlined = () => (bundled.inline ? Promise.resolve(bundled.inline) : import('../wasm/inline_wasm.js'));
+    const inlineChunk = wasmUrl === undefined ? inlined() : undefined; // with the glue, in parallel
+    inlineChunk?.catch(() => undefined); // awaited below; not unhandled if the glue fails first
+    const fetched = wasmUrl === undefined ? undefined : compileLazily(wasmUrl).catch((error: unknown) => fallBack(wasmUrl, error));
+    const core = await glue;
+    if (fetched) {
+      const module = await fetched;
+      const exports = module && (await core.default({ module_or_path: module }).catch((error: unknown) => fallBack(wasmUrl!, error)));
+      if (exports) {
+        memory = (exports as unknown as { memory?: WebAssembly.Memory }).memory;
+        return core;
+      }
+    }
+    const inline = await (inlineChunk ?? inlined());
     const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
     if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
     const exports = await core.default({ module_or_path: bytes });
@@ -34,6 +52,21 @@ export function loadCore(): Promise<CoreModule> {
     throw error;
   });
   return loading;
+}
+
+/** Starts the request at once and compiles it with wasm_fetch.ts, a chunk only `wasmUrl` apps load. */
+async function compileLazily(url: string): Promise<WebAssembly.Module> {
+  // async: a URL fetch() refuses synchronously (e.g. malformed) is a rejection, so a fallback too.
+  const fetching = fetch(url, { credentials: 'same-origin' });
+  fetching.catch(() => undefined); // awaited in compileFromUrl; not unhandled if its chunk fails first
+  const compiler = await (bundled.fetch ?? import('./wasm_fetch.js'));
+  return compiler.compileFromUrl(url, fetching);
+}
+
+/** A module from `wasmUrl` that cannot be fetched, compiled or linked (another version's): one warning. */
+function fallBack(url: string, error: unknown): undefined {
+  warn(`\`wasmUrl\` ${url} could not be used (${error instanceof Error ? error.message : String(error)}); using the inlined WASM module`);
+  return undefined;
 }
 
 function decodeBase64(text: string): Uint8Array {

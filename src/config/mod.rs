@@ -267,6 +267,8 @@ const KNOWN_KEYS: &[&str] = &[
     "selfMetrics",
     "spanLimits",
     "enabled",
+    // Read in JS before the core exists (js/runtime/wasm_url.ts), known here so it is not warned.
+    "wasmUrl",
 ];
 const BATCH_KEYS: &[&str] = &["maxQueueSize", "maxExportBatchSize", "scheduledDelayMillis", "exportTimeoutMillis"];
 const RETRY_KEYS: &[&str] = &["maxAttempts", "initialBackoffMillis", "maxBackoffMillis"];

@@ -240,3 +240,15 @@ fn header_settings_fetch_cannot_send_are_rejected_at_configuration() {
     assert_eq!(c.headers, vec![("x-ok".to_owned(), "fine".to_owned())]);
     assert!(r.warnings.iter().any(|w| w.contains("header `x-team` ignored") && w.contains("Latin-1")), "{:?}", r.warnings);
 }
+
+#[test]
+fn wasm_url_is_a_known_key_read_in_js() {
+    // `wasmUrl` is used before the core exists (js/runtime/wasm_url.ts): known here, not warned.
+    let report = parse(&RawValue::object([
+        ("endpoint", RawValue::str("http://x")),
+        ("serviceName", RawValue::str("web")),
+        ("wasmUrl", RawValue::str("/core.wasm")),
+    ]));
+    assert!(report.config.is_ok());
+    assert_eq!(report.warnings, Vec::<String>::new());
+}

@@ -2,7 +2,9 @@
 // with the bundler's own minimum (no plugin or option for this package, except Rollup's
 // inlineDynamicImports in rollup-inline), loaded in headless Chromium and sending a span, a
 // metric and a log that the receiver must decode under the app's service name; a setup with
-// `expectedFailure` must instead fail to build with that message (plain Rollup iife). Two builds
+// `expectedFailure` must instead fail to build with that message (Rollup iife with
+// `browser: true`). Single-file setups must emit one file; bundlers that split must keep the
+// WASM core in a chunk apart from the app's code (the package's initial chunk stays small). Two builds
 // run at once (the machine has 2 cores); each app's shipped size (gzip
 // of the JavaScript the bundler emits for the browser) is printed and written to
 // build/packaging/results.json, from which readme-table.mjs writes and checks the README table.
@@ -11,7 +13,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,7 +117,7 @@ describe('packaging matrix', { concurrency: 2 }, () => {
           site = await serveStatic(join(dir, setup.serve));
         }
         const buildSeconds = (Date.now() - started) / 1000;
-        const { page, consoleMessages, pageErrors } = await openAppPage(`${site.url}/?endpoint=${encodeURIComponent(receiver.url)}`);
+        const { page, consoleMessages, pageErrors, requested } = await openAppPage(`${site.url}/?endpoint=${encodeURIComponent(receiver.url)}`);
         const outcome = await page.evaluate(() => window.__packaging);
         const { spans, points, logs } = await arrivedFrom(setup.service);
         await page.close();
@@ -132,6 +134,12 @@ describe('packaging matrix', { concurrency: 2 }, () => {
         assert.deepEqual(logs.map((l) => l.body.value), [`hello from ${setup.service}`]);
 
         const size = setup.dev ? undefined : shippedBytes(join(dir, setup.out));
+        if (setup.files !== undefined) assert.equal(size.files, setup.files, `${setup.name} must emit ${setup.files} JavaScript file(s)`);
+        if (setup.splits) assertCoreChunkApart(join(dir, setup.out), setup.service);
+        if (setup.wasmUrl) {
+          assert.ok(requested.some((p) => p.endsWith('.wasm')), `the .wasm was fetched: ${requested.join(' ')}`);
+          assert.ok(!requested.some((p) => /inline_wasm/.test(p)), `the inlined module's chunk was not: ${requested.join(' ')}`);
+        }
         results[setup.name] = { label: setup.label, status: 'works', ...(size && { bytes: size.raw, gzip: size.gzip }) };
         const sizeText = size ? `shipped ${size.gzip} B gzip (${size.raw} B raw, ${size.files} file${size.files > 1 ? 's' : ''})` : 'dev server, no shipped bundle';
         console.log(`# ${setup.name}: built and served in ${buildSeconds.toFixed(1)} s; ${sizeText}`);
@@ -148,7 +156,24 @@ async function openAppPage(url) {
   const pageErrors = [];
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto(url);
   await page.waitForFunction(() => window.__packaging !== undefined, null, { timeout: 30000 });
-  return { page, consoleMessages, pageErrors };
+  return { page, consoleMessages, pageErrors, requested };
+}
+
+/**
+ * A bundler that splits must keep the WASM core out of the app's own chunk: the file holding the
+ * inlined module (its base64 text) must not be the one holding the app's code (its service name).
+ */
+function assertCoreChunkApart(dir, service) {
+  const inline = readFileSync(join(HERE, 'node_modules/greptime-web-telemetry/dist/wasm/inline_wasm.js'), 'utf8');
+  const marker = /"([A-Za-z0-9+/]{64})/.exec(inline)[1];
+  const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  const files = walk(dir).filter((f) => /\.m?js$/.test(f)).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const core = files.filter(({ text }) => text.includes(marker)).map(({ f }) => f);
+  const app = files.filter(({ text }) => text.includes(service)).map(({ f }) => f);
+  assert.equal(core.length, 1, `one file holds the WASM core: ${core}`);
+  assert.ok(app.length > 0 && !app.includes(core[0]), `the WASM core (${core[0]}) is a chunk apart from the app's code (${app})`);
 }

@@ -4,10 +4,10 @@
 // window.__packaging for the test (tests/packaging/matrix.test.mjs).
 import { initTelemetry } from 'greptime-web-telemetry';
 
-/** Sends a span, a metric and a log as `serviceName`; never throws (nor does the SDK). */
-export function sendAll(serviceName) {
+/** Sends a span, a metric and a log as `serviceName` (`config`: more settings); never throws (nor does the SDK). */
+export function sendAll(serviceName, config = {}) {
   const endpoint = new URLSearchParams(location.search).get('endpoint');
-  initTelemetry({ endpoint, serviceName })
+  initTelemetry({ ...config, endpoint, serviceName })
     .then(async (telemetry) => {
       telemetry.tracer.startSpan('packaging check', { attributes: { 'app.setup': serviceName } }).end();
       telemetry.meter.createCounter('packaging.checks').add(1, { 'app.setup': serviceName });

@@ -1,7 +1,6 @@
-// The usual single-file Rollup setup: node-resolve, one IIFE file, nothing else. It fails on
-// this package ("UMD and IIFE output formats are not supported for code-splitting builds"),
-// whose lazy import()s split it; the matrix asserts that failure (setups.mjs), and
-// ../rollup-inline adds the fix, inlineDynamicImports.
+// The usual single-file Rollup setup: node-resolve with its defaults, one IIFE file, nothing
+// else. The package's `exports` give resolvers without the `browser` condition its single-file
+// build (core and offline store in the same file), so this builds with no option for it.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 export default {

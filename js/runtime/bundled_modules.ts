@@ -1,0 +1,17 @@
+/**
+ * The lazily loaded modules (the WASM core's glue, the inlined module, the offline store, the
+ * `wasmUrl` compiler), when the single-file build (`js/single/`) has already put them into the
+ * page's one script. The
+ * loaders use these instead of their `import()`: Rollup then finds every dynamically imported
+ * module already in the entry chunk and emits one file, which its `iife` output requires.
+ * Empty in the default build, where the `import()`s fetch separate chunks.
+ */
+
+export interface BundledModules {
+  core?: typeof import('../wasm/greptime_web_telemetry.js');
+  inline?: typeof import('../wasm/inline_wasm.js');
+  store?: typeof import('../export/offline_store.js');
+  fetch?: typeof import('./wasm_fetch.js');
+}
+
+export const bundled: BundledModules = {};

@@ -1,0 +1,17 @@
+/**
+ * Puts the modules the package otherwise loads lazily into this build's one file (see
+ * `runtime/bundled_modules.ts`). This file has side effects on purpose: package.json's
+ * `sideEffects` lists `dist/single/*.js` (the entries too: bundlers skip the imports of an entry
+ * marked side-effect free), and the assignments are what keeps the imports in the bundle.
+ */
+
+import * as core from '../wasm/greptime_web_telemetry.js';
+import * as inline from '../wasm/inline_wasm.js';
+import * as store from '../export/offline_store.js';
+import * as fetch from '../runtime/wasm_fetch.js';
+import { bundled } from '../runtime/bundled_modules.js';
+
+bundled.core = core;
+bundled.inline = inline;
+bundled.store = store;
+bundled.fetch = fetch;

@@ -1,0 +1,3 @@
+import { sendAll } from '../app/send-all.js';
+
+sendAll('packaging-rollup-browser');
