@@ -8,7 +8,7 @@ import { buildBenchPage } from './bench_page.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
-const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2').split(',');
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2,setup').split(',');
 const STAGES = ['write', 'ingest', 'request'];
 const receiver = await startReceiver(['--quiet']);
 const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
@@ -36,6 +36,8 @@ async function run(sdk, scenario) {
     const total = points.filter((p) => p.name === 'bench.requests').reduce((n, p) => n + p.value, 0);
     const histogramCount = points.filter((p) => p.name === 'bench.latency').reduce((n, p) => n + p.count, 0);
     if (total !== 50000 || histogramCount !== 50000) throw new Error(`${sdk} S2: the receiver saw ${total} adds and ${histogramCount} records`);
+  } else if (scenario === 'setup') {
+    out = await page.evaluate(([s, e]) => window.runSetup(s, e), [sdk, receiver.url]);
   } else {
     out = await page.evaluate((s) => window.runEncode(s), sdk);
   }
@@ -61,6 +63,7 @@ try {
         }
         add(`${sdk} encoded bytes per span`, enc.first.bytes / 10000);
       }
+      if (SCENARIOS.includes('setup')) add(`${sdk} setup (ms)`, (await run(sdk, 'setup')).setupMs);
       if (SCENARIOS.includes('S2')) {
         const s2 = await run(sdk, 'S2');
         add(`${sdk} S2 record 100,000 (ms)`, s2.recordMs);

@@ -85,6 +85,19 @@ window.runS1 = async (sdk, endpoint) => {
   return { createMs, flushMs: performance.now() - t1, wasmMb: wasmBytes() / 1048576 };
 };
 
+/**
+ * Setup: ms from calling the SDK's setup to a handle that exports (ours: `initTelemetry`
+ * resolved, WASM core loaded and constructed; OpenTelemetry: providers, processors, exporters
+ * and reader constructed), in a fresh page, as an app's first call pays it.
+ */
+window.runSetup = async (sdk, endpoint) => {
+  const t0 = performance.now();
+  const { flush } = await setup(sdk, endpoint);
+  const setupMs = performance.now() - t0;
+  await flush();
+  return { setupMs };
+};
+
 /** S2: 100,000 recordings over 10 attribute sets on a counter and a histogram, then export. */
 window.runS2 = async (sdk, endpoint) => {
   const { meter, flush } = await setup(sdk, endpoint);
