@@ -29,6 +29,7 @@ import type { ObservableImpl } from './metrics/instruments.js';
 import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
+import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
 import { DEFAULT_SPAN_LIMITS, limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
 import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
@@ -183,7 +184,12 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const logs = new BatchPipeline<LogRecordData>(handle, LOGS, sender, (w, log) => w.writeLog(log), unwritable('log record'), logChars);
     const metrics = new MetricReader(handle, this.buffer, this, sender, this.diag);
     this.attached = { spans, logs, metrics, sender };
-    sender.start();
+    // Off setup's path, in a task of its own: loading the offline store's chunk, opening
+    // IndexedDB and sending what an earlier page left there took half of setup's main-thread
+    // time (bench/speed.mjs setup). A send failing before then opens the store on demand.
+    backgroundTimeout(() => {
+      if (!this.shutdownPromise) sender.start();
+    }, 0);
     const waited = this.early.take();
     for (const register of waited.instruments) register();
     for (const measurement of waited.measurements) measurement.replay();
