@@ -15,8 +15,6 @@ try {
     await page.goto(site.url);
     await page.waitForFunction(() => typeof window.runPhases === 'function');
     runs.push(await page.evaluate((e) => window.runPhases(e), receiver.url));
-    if (process.env.RESOURCES) console.log(await page.evaluate(() => JSON.stringify(window.__resources)));
-    if (process.env.MARKS) console.log(await page.evaluate(() => window.__marks.map(([n, t], i, a) => `${n} ${(i ? t - a[i - 1][1] : 0).toFixed(2)}`).join(' | ')));
     await page.close();
   }
 } finally {

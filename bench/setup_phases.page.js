@@ -9,7 +9,6 @@ window.runPhases = async (endpoint) => {
   mark('import glue chunk');
   const inline = await import('../build/pkg/dist/wasm/inline_wasm.js');
   mark('import inline chunk');
-  window.__resources = performance.getEntriesByType('resource').map((r) => [r.name.split('/').pop(), r.startTime.toFixed(1), r.duration.toFixed(1), r.transferSize]);
   const packed = Uint8Array.fromBase64 ? Uint8Array.fromBase64(inline.WASM_DEFLATE_BASE64) : Uint8Array.from(atob(inline.WASM_DEFLATE_BASE64), (c) => c.charCodeAt(0));
   mark('base64 decode');
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
@@ -22,11 +21,9 @@ window.runPhases = async (endpoint) => {
   const c = new core.TelemetryCore(config, navigator.userAgent, navigator.language, location.href, nowMillis(), 'abc');
   c.configWarnings();
   mark('core constructor');
-  performance.mark('Lstart');
   const sdk = new TelemetrySdk(c, undefined, config);
   mark('TelemetrySdk');
   await sdk.forceFlush();
   mark('first forceFlush');
-  window.__marks = performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]);
   return marks.slice(1).map(([name, t], i) => [name, t - marks[i][1]]);
 };

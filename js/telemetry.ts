@@ -185,10 +185,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const metrics = new MetricReader(handle, this.buffer, this, sender, this.diag);
     this.attached = { spans, logs, metrics, sender };
     // Off setup's path, in a task of its own: loading the offline store's chunk, opening
-    // IndexedDB and sending what an earlier page left there took half of setup's main-thread
-    // time (bench/speed.mjs setup). A send failing before then opens the store on demand.
+    // IndexedDB and sending what an earlier page left there cost 1-3 ms of the TelemetrySdk
+    // phase (bench/setup_phases.mjs). A send failing before then opens the store on demand.
     backgroundTimeout(() => {
-      if (!this.shutdownPromise) sender.start();
+      if (!this.shutdownPromise && !handle.broken) sender.start();
     }, 0);
     const waited = this.early.take();
     for (const register of waited.instruments) register();
