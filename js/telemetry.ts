@@ -31,7 +31,7 @@ import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
 import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
-import { DEFAULT_SPAN_LIMITS, limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
+import { DEFAULT_SPAN_LIMITS, limitsFromConfig, limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
 import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
@@ -58,7 +58,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   readonly meter: Meter;
   readonly logger: Logger;
   readonly diag = new Diagnostics();
-  /** The defaults until the core is attached, then the configured limits (a span reads them at each call). */
+  /** Read from the configuration until the core is attached, then the core's (a span reads them at each call). */
   limits: ResolvedSpanLimits = DEFAULT_SPAN_LIMITS;
   readonly buffer: MeasurementBuffer;
   readonly handle: CoreHandle;
@@ -215,10 +215,11 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.resolveReady(NOOP_TELEMETRY);
   }
 
-  /** `sampleRatio` and `enabled` before the core validates the configuration; never throws. */
+  /** `sampleRatio`, span limits and `enabled` before the core validates the configuration; never throws. */
   private readConfigurationEarly(config: TelemetryConfig | undefined): void {
     try {
       const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
+      this.limits = limitsFromConfig(c.spanLimits);
       if (typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1) this.sampleRatio = c.sampleRatio;
       this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
     } catch {

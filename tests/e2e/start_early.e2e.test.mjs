@@ -2,7 +2,8 @@
 // the WASM core has loaded arrives with its own ids, parents and times; the objects handed out
 // before the core is ready are the ones used after it (the same tracer, the same instrument for
 // the same name); what an early call was given is taken at the call (an attribute object the
-// app changes afterwards does not change what is sent); and `ready` resolves to the handle itself.
+// app changes afterwards does not change what is sent; the configured span limits apply from the
+// first line); and `ready` resolves to the handle itself.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,10 +24,11 @@ test('spans, logs and measurements recorded while the core loads arrive exactly,
       batch: { scheduledDelayMillis: 60000 },
       logBatch: { scheduledDelayMillis: 60000 },
       metrics: { exportIntervalMillis: 600000 },
+      spanLimits: { attributeValueLengthLimit: 16 },
     });
     const tracer = t.getTracer('boot', '1.0');
     const logger = t.getLogger('boot');
-    const root = tracer.startSpan('app start', { attributes: { phase: 'boot' } });
+    const root = tracer.startSpan('app start', { attributes: { phase: 'boot', long: 'x'.repeat(40) } });
     let child;
     tracer.startActiveSpan('load config', { parent: root }, (span) => {
       child = span.spanContext();
@@ -34,7 +36,7 @@ test('spans, logs and measurements recorded while the core loads arrive exactly,
     });
     const explicit = tracer.startSpan('explicit times', { startTime: wallBefore - 1000 });
     explicit.end(wallBefore - 500);
-    const logAttributes = { step: 'one' };
+    const logAttributes = { step: 'one', long: 'y'.repeat(40) };
     logger.emit({ body: 'changed later', attributes: logAttributes });
     logAttributes.step = 'two';
 
@@ -80,7 +82,7 @@ test('spans, logs and measurements recorded while the core loads arrive exactly,
   assert.deepEqual(Object.keys(byName).sort(), ['after ready', 'app start', 'explicit times', 'load config']);
   const root = byName['app start'];
   assert.deepEqual([root.trace_id, root.span_id, root.parent_span_id], [out.root.traceId, out.root.spanId, '']);
-  assert.deepEqual(plain(root.attributes), { phase: 'boot' });
+  assert.deepEqual(plain(root.attributes), { phase: 'boot', long: 'x'.repeat(16) }, 'the configured spanLimits, before the core is ready');
   assert.deepEqual([root.scope.name, root.scope.version], ['boot', '1.0']);
   const child = byName['load config'];
   assert.deepEqual([child.trace_id, child.span_id, child.parent_span_id], [out.root.traceId, out.child.spanId, out.root.spanId]);
@@ -96,7 +98,7 @@ test('spans, logs and measurements recorded while the core loads arrive exactly,
   const logs = await env.receiver.logs();
   const inside = logs.find((l) => l.body?.value === 'inside child');
   assert.deepEqual([inside?.trace_id, inside?.span_id], [out.root.traceId, out.child.spanId], 'the early log carries its active span');
-  assert.deepEqual(plain(logs.find((l) => l.body?.value === 'changed later')?.attributes ?? {}), { step: 'one' });
+  assert.deepEqual(plain(logs.find((l) => l.body?.value === 'changed later')?.attributes ?? {}), { step: 'one', long: 'y'.repeat(16) });
 
   const points = (await env.receiver.metrics()).filter((p) => p.name.startsWith('early.model.'));
   const counted = points.filter((p) => p.name === 'early.model.count').map((p) => [JSON.stringify(plain(p.attributes)), p.value]);
@@ -104,7 +106,9 @@ test('spans, logs and measurements recorded while the core loads arrive exactly,
   const histogram = points.find((p) => p.name === 'early.model.ms');
   assert.deepEqual([histogram.count, histogram.sum, histogram.bucket_counts, histogram.unit], [2, 55, [1, 1, 0], 'ms']);
   assert.deepEqual(points.filter((p) => p.name === 'early.model.gauge').map((p) => [plain(p.attributes), p.value]), [[{ k: 'v' }, 7]]);
-  assert.deepEqual(sdkWarnings(consoleMessages), []);
+  const warnings = sdkWarnings(consoleMessages);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /stats\(\)\.attributeValuesTruncated/, 'the two long values: one warning');
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
