@@ -1,6 +1,7 @@
 // Speed in headless Chromium, ours against OpenTelemetry JS in the same run, both exporting to
 // the local receiver: S1 (10,000 spans: create, then flush until acknowledged; JS heap after
-// creating), encoding alone, S2 (100,000 metric recordings, then export). Seven runs of each in
+// creating), encoding alone, S2 (100,000 metric recordings, then export), setup (until a handle
+// records, until it exports, main-thread time). Seven runs of each in
 // fresh pages; medians, min and max; the receiver's count checks that both did the same work.
 import { execFileSync } from 'node:child_process';
 import { launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
@@ -8,7 +9,7 @@ import { buildBenchPage } from './bench_page.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
-const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2').split(',');
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2,setup').split(',');
 const STAGES = ['write', 'ingest', 'request'];
 const receiver = await startReceiver(['--quiet']);
 const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
@@ -36,6 +37,13 @@ async function run(sdk, scenario) {
     const total = points.filter((p) => p.name === 'bench.requests').reduce((n, p) => n + p.value, 0);
     const histogramCount = points.filter((p) => p.name === 'bench.latency').reduce((n, p) => n + p.count, 0);
     if (total !== 50000 || histogramCount !== 50000) throw new Error(`${sdk} S2: the receiver saw ${total} adds and ${histogramCount} records`);
+  } else if (scenario === 'setup') {
+    // Main-thread time (Chromium's TaskDuration) around the call: what setup costs the page
+    // while it waits, as opposed to the wall time, which includes fetching our core's chunk.
+    const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+    const before = await busy();
+    out = await page.evaluate(([s, e]) => window.runSetup(s, e), [sdk, receiver.url]);
+    out.mainThreadMs = (await busy()) - before;
   } else {
     out = await page.evaluate((s) => window.runEncode(s), sdk);
   }
@@ -60,6 +68,12 @@ try {
           if (sdk === 'ours') for (const part of STAGES) add(`encode stage ${part}, ${label} (µs per span)`, (enc[pass][`${part}Ms`] * 1000) / 10000);
         }
         add(`${sdk} encoded bytes per span`, enc.first.bytes / 10000);
+      }
+      if (SCENARIOS.includes('setup')) {
+        const setup = await run(sdk, 'setup');
+        add(`${sdk} setup, until a handle records (ms)`, setup.handleMs);
+        add(`${sdk} setup, until it exports (ms)`, setup.readyMs);
+        add(`${sdk} setup, main-thread time (ms)`, setup.mainThreadMs);
       }
       if (SCENARIOS.includes('S2')) {
         const s2 = await run(sdk, 'S2');

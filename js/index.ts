@@ -3,8 +3,7 @@
  * protobuf by a Rust core compiled to WebAssembly. Start with `initTelemetry`.
  */
 
-export { initTelemetry } from './init.js';
-export { startTelemetry, type StartedTelemetry } from './deferred.js';
+export { initTelemetry, startTelemetry, type StartedTelemetry } from './init.js';
 export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
 export { context } from './trace/context_api.js';
 export type {

@@ -1,12 +1,15 @@
-/** `initTelemetry`: validates the configuration, loads the WASM core, returns the handle. */
+/**
+ * `initTelemetry` and `startTelemetry`: one handle (telemetry.ts) that records from the first
+ * line; `openCore` validates the configuration and loads the WASM core behind it.
+ */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
+import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
 import { newInstanceId } from './metrics/instance_id.js';
 import { nowMillis } from './trace/clock.js';
-import { NOOP_TELEMETRY } from './trace/noop.js';
 import { TelemetrySdk } from './telemetry.js';
 
 /**
@@ -18,20 +21,59 @@ import { TelemetrySdk } from './telemetry.js';
  * const telemetry = await initTelemetry({ endpoint: 'http://localhost:4000', serviceName: 'shop-web' });
  * telemetry.tracer.startActiveSpan('checkout', async (span) => { … });
  */
-export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+export function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+  return startTelemetry(config).ready;
+}
+
+/** A Telemetry handle usable at once; `ready` settles when the WASM core has loaded (or failed to). */
+export interface StartedTelemetry extends Telemetry {
+  /** Resolves to this handle once the core is ready, or to a no-op handle if it could not load. */
+  readonly ready: Promise<Telemetry>;
+}
+
+/**
+ * Starts telemetry and returns a handle that works immediately: spans, measurements and logs
+ * recorded while the WASM core loads are kept (up to 2048 of each; more are counted in
+ * `stats().droppedBeforeReady`, with one warning) and sent once it is ready. Never throws; a
+ * configuration or load problem turns it into a no-op with one warning.
+ *
+ * @example
+ * export const telemetry = startTelemetry({ endpoint: 'http://localhost:4000', serviceName: 'shop-web' });
+ * telemetry.tracer.startSpan('app start').end(); // fine before the core has loaded
+ */
+export function startTelemetry(config: TelemetryConfig): StartedTelemetry {
+  const telemetry = lazyTelemetry(config);
+  telemetry.start();
+  return telemetry;
+}
+
+/**
+ * Like `startTelemetry`, but the WASM core only starts loading on first use (or `start()`):
+ * React may render a component twice and discard one result, and a handle that was never used
+ * must not leave a loading core, timers and listeners behind.
+ */
+export function lazyTelemetry(config: TelemetryConfig): StartedTelemetry & { start(): void } {
+  return new TelemetrySdk(undefined, undefined, config, () => openCore(config));
+}
+
+/**
+ * Checks the configuration and loads the WASM core; resolves to undefined, after one console
+ * warning saying why (none for `enabled: false`), when telemetry stays off. Never rejects.
+ */
+async function openCore(config: TelemetryConfig): Promise<TelemetryCore | undefined> {
   try {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       warn(`telemetry disabled: initTelemetry needs a configuration object, got ${describe(config)}`);
-      return NOOP_TELEMETRY;
+      return undefined;
     }
-    if (config.enabled === false) return NOOP_TELEMETRY;
+    if (config.enabled === false) return undefined;
     if (config.endpoint === undefined || config.endpoint === null || config.endpoint === '') {
       warn('telemetry disabled: no `endpoint` configured (GreptimeDB\'s HTTP address, e.g. "http://localhost:4000")');
-      return NOOP_TELEMETRY;
+      return undefined;
     }
     if (typeof document === 'undefined' && typeof importScripts !== 'function') {
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
-      return NOOP_TELEMETRY;
+      return undefined;
     }
     const { TelemetryCore } = await loadCore(wasmUrlOf(config.wasmUrl));
     // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
@@ -45,10 +87,10 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
     );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return new TelemetrySdk(core, undefined, config);
+    return core;
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
-    return NOOP_TELEMETRY;
+    return undefined;
   }
 }
 

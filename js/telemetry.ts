@@ -2,11 +2,17 @@
  * The `Telemetry` handle: tracers, meters and loggers over one WASM core, with a pipeline per
  * signal (spans and log records batched, metrics collected periodically), flushed together on
  * `forceFlush()`, `shutdown()` and when the page is hidden.
+ *
+ * The handle works from the first line (`startTelemetry`): its tracers, meters and loggers are
+ * the real ones at once, and only the hand-off to the core waits while the core loads
+ * (before_ready.ts). Once the core is attached, the pipelines take what waited, in order; if it
+ * fails to load, the handle becomes a no-op (the loader warned once).
  */
 
 import type { Logger, Meter, Telemetry, TelemetryConfig, TelemetryStats, Tracer } from './api/types.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { BatchPipeline } from './export/batch_pipeline.js';
+import { BeforeReady, type EarlyMeasurement } from './export/before_ready.js';
 import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
@@ -21,11 +27,12 @@ import { LoggerImpl, type LoggerHost } from './logs/logger.js';
 import { MeasurementBuffer } from './metrics/measurement_buffer.js';
 import type { ObservableImpl } from './metrics/instruments.js';
 import { MeterImpl } from './metrics/meter.js';
-import { Diagnostics } from './runtime/diagnostics.js';
+import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
+import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
-import { limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
-import { emptyStats } from './trace/noop.js';
+import { DEFAULT_SPAN_LIMITS, limitsFromConfig, limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
+import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
 import type { LogRecordData } from './wire/record_writer.js';
@@ -35,65 +42,189 @@ const DEFAULT_SCOPE = 'greptime-web-telemetry';
 /** Tracers, meters and loggers are cached by scope; beyond this many, new scopes are not cached. */
 const MAX_CACHED_SCOPES = 64;
 
+/** Loads and constructs the WASM core; undefined (after one warning) when telemetry stays off. */
+export type CoreOpener = () => Promise<TelemetryCore | undefined>;
+
+/** What runs once the core is attached: the pipelines and what feeds them. */
+interface Attached {
+  readonly spans: BatchPipeline<RecordingSpan>;
+  readonly logs: BatchPipeline<LogRecordData>;
+  readonly metrics: MetricReader;
+  readonly sender: Sender;
+}
+
 export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
-  readonly enabled = true;
   readonly tracer: Tracer;
   readonly meter: Meter;
   readonly logger: Logger;
   readonly diag = new Diagnostics();
-  readonly limits: ResolvedSpanLimits;
+  /** Read from the configuration until the core is attached, then the core's (a span reads them at each call). */
+  limits: ResolvedSpanLimits = DEFAULT_SPAN_LIMITS;
   readonly buffer: MeasurementBuffer;
   readonly handle: CoreHandle;
   readonly observables: ObservableImpl[] = [];
+  /** Settles when the core is attached (with this handle) or failed to load (with a no-op handle). */
+  readonly ready: Promise<Telemetry>;
   spansStarted = 0;
   logsEmitted = 0;
-  readonly sampleRatio: number;
+  /** From the configuration until the core is attached (it validates it), then the core's. */
+  sampleRatio = 1;
   private spansEnded = 0;
-  private readonly spans: BatchPipeline<RecordingSpan>;
-  private readonly logs: BatchPipeline<LogRecordData>;
-  private readonly metrics: MetricReader;
-  private readonly sender: Sender;
+  private attached: Attached | undefined;
+  private readonly early: BeforeReady<RecordingSpan, LogRecordData>;
   private readonly scopes = new Map<string, Tracer | Meter | Logger>();
   private readonly cleanups: (() => void)[] = [];
   private pageHidden = false;
   private shutdownPromise: Promise<void> | undefined;
+  /** `shutdown()` was called before the core was attached. */
+  private closedEarly = false;
+  private started = false;
+  /** Whether the configuration looks like it enables telemetry: `enabled` until the core decides. */
+  private likelyEnabled = false;
+  private resolveReady: (telemetry: Telemetry) => void = () => {};
   /** The core's counters as they were when it was freed. */
   private finalCoreStats: Record<string, number> | undefined;
 
-  constructor(core: TelemetryCore, transport: Transport = fetchTransport, config?: TelemetryConfig) {
-    this.handle = new CoreHandle(core);
-    this.limits = limitsFromCore(core.spanLimits());
-    const delivery = core.deliverySettings();
-    this.sampleRatio = delivery[7];
-    this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
-    const unwritable = (what: string) => () =>
-      this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
-    this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span), unwritable('span'), spanChars);
-    this.logs = new BatchPipeline<LogRecordData>(this.handle, LOGS, this.sender, (w, log) => w.writeLog(log), unwritable('log record'), logChars);
+  /**
+   * With a core: ready at once. Without one: records at once, and `start()` loads the core
+   * through `open` (nothing is loaded before that).
+   */
+  constructor(
+    core?: TelemetryCore,
+    private readonly transport: Transport = fetchTransport,
+    private readonly config?: TelemetryConfig,
+    private readonly open?: CoreOpener,
+  ) {
+    this.handle = new CoreHandle();
+    this.early = new BeforeReady(this.diag);
     this.buffer = new MeasurementBuffer(this.handle);
-    this.metrics = new MetricReader(this.handle, this.buffer, this, this.sender, this.diag);
-    this.sender.start();
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    this.readConfigurationEarly(config);
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
-    if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
-    if (core.selfMetrics()) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
-    if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(config, delivery[8] === 1, delivery[9] === 1);
-    this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
-    this.cleanups.push(this.listenForPageHide());
+    if (core) {
+      this.started = true;
+      this.attach(core);
+    }
+  }
+
+  /** Starts loading the WASM core (once); what is recorded meanwhile waits for it. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const open = this.open ?? (() => Promise.resolve(undefined));
+    // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
+    void open()
+      .then((core) => (core ? this.attach(core) : this.fail()))
+      .catch((error: unknown) => {
+        warn(`telemetry stopped: it could not start (${thrownMessage(error)}; please report this as a bug)`);
+        this.fail();
+      });
+  }
+
+  get enabled(): boolean {
+    if (this.attached) return true;
+    return this.likelyEnabled && !this.closedEarly && !this.handle.broken;
   }
 
   get recording(): boolean {
-    return !this.shutdownPromise && !this.handle.broken;
+    return !this.shutdownPromise && !this.closedEarly && !this.handle.broken;
+  }
+
+  /** True once the core is attached: instruments register with it, measurements go to it. */
+  get coreReady(): boolean {
+    return this.attached !== undefined && !this.handle.broken;
   }
 
   onEnd(span: RecordingSpan): void {
     this.spansEnded++;
-    this.spans.add(span);
+    if (this.attached) this.attached.spans.add(span);
+    else this.keepEarly(() => this.early.span(span));
   }
 
   onEmit(record: LogRecordData): void {
-    this.logs.add(record);
+    if (this.attached) this.attached.logs.add(record);
+    else this.keepEarly(() => this.early.log(record));
+  }
+
+  /** A measurement made before the core was ready; replayed once it is. */
+  onEarlyMeasurement(measurement: EarlyMeasurement): void {
+    this.keepEarly(() => this.early.measurement(measurement));
+  }
+
+  /** An instrument created before the core was ready: `register` runs once it is. */
+  onEarlyInstrument(register: () => void): boolean {
+    if (this.handle.broken) return false;
+    this.start();
+    return this.early.instrument(register);
+  }
+
+  private keepEarly(keep: () => void): void {
+    if (this.handle.broken) return;
+    this.start();
+    keep();
+  }
+
+  /**
+   * The core has loaded: reads its settings, starts the pipelines, hands them what waited (in
+   * order: instruments, then measurements, spans and log records), then the capture and page
+   * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited.
+   */
+  private attach(core: TelemetryCore): void {
+    const handle = this.handle;
+    handle.core = core;
+    this.limits = limitsFromCore(core.spanLimits());
+    const delivery = core.deliverySettings();
+    this.sampleRatio = delivery[7];
+    const sender = new Sender(handle, this.transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
+    const unwritable = (what: string) => () =>
+      this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
+    const spans = new BatchPipeline(handle, TRACES, sender, (w, span: RecordingSpan) => w.writeSpan(span), unwritable('span'), spanChars);
+    const logs = new BatchPipeline<LogRecordData>(handle, LOGS, sender, (w, log) => w.writeLog(log), unwritable('log record'), logChars);
+    const metrics = new MetricReader(handle, this.buffer, this, sender, this.diag);
+    this.attached = { spans, logs, metrics, sender };
+    // Off setup's path, in a task of its own: loading the offline store's chunk, opening
+    // IndexedDB and sending what an earlier page left there cost 1-3 ms of the TelemetrySdk
+    // phase (bench/setup_phases.mjs). A send failing before then opens the store on demand.
+    backgroundTimeout(() => {
+      if (!this.shutdownPromise && !handle.broken) sender.start();
+    }, 0);
+    const waited = this.early.take();
+    for (const register of waited.instruments) register();
+    for (const measurement of waited.measurements) measurement.replay();
+    for (const span of waited.spans) spans.add(span);
+    for (const record of waited.logs) logs.add(record);
+    if (this.closedEarly) {
+      this.resolveReady(this);
+      void this.shutdown();
+      return;
+    }
+    if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
+    if (core.selfMetrics()) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
+    if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(this.config, delivery[8] === 1, delivery[9] === 1);
+    this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
+    this.cleanups.push(this.listenForPageHide());
+    this.resolveReady(this);
+  }
+
+  /** The core could not load (the opener warned why): a no-op from now on, what waited forgotten. */
+  private fail(): void {
+    this.handle.broken = true;
+    this.early.take();
+    this.resolveReady(NOOP_TELEMETRY);
+  }
+
+  /** `sampleRatio`, span limits and `enabled` before the core validates the configuration; never throws. */
+  private readConfigurationEarly(config: TelemetryConfig | undefined): void {
+    try {
+      const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
+      this.limits = limitsFromConfig(c.spanLimits);
+      if (typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1) this.sampleRatio = c.sampleRatio;
+      this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
+    } catch {
+      // A hostile configuration (a Proxy): the opener reports it and the handle becomes a no-op.
+    }
   }
 
   getTracer(name: string, version?: string): Tracer {
@@ -110,15 +241,22 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   /** Everything out at once, with keepalive: the page may be about to go. */
   private flushOnHide(unloading: boolean): Promise<void> {
-    this.sender.pageHiding(unloading);
-    return Promise.all([this.spans.flushOnHide(), this.logs.flushOnHide(), this.metrics.collectOnHide()]).then(
+    const a = this.attached;
+    if (!a) return Promise.resolve();
+    a.sender.pageHiding(unloading);
+    return Promise.all([a.spans.flushOnHide(), a.logs.flushOnHide(), a.metrics.collectOnHide()]).then(
       () => {},
       () => {},
     );
   }
 
   forceFlush(): Promise<void> {
-    return Promise.all([this.spans.forceFlush(), this.logs.forceFlush(), this.metrics.forceFlush()]).then(
+    if (!this.attached) {
+      if (!this.started || this.handle.broken) return Promise.resolve();
+      return this.ready.then(() => (this.attached ? this.forceFlush() : undefined));
+    }
+    const a = this.attached;
+    return Promise.all([a.spans.forceFlush(), a.logs.forceFlush(), a.metrics.forceFlush()]).then(
       () => {},
       () => {},
     );
@@ -126,13 +264,19 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   shutdown(): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
+    const a = this.attached;
+    if (!a) {
+      // Nothing new is recorded; what waits is flushed once the core is attached (see attach).
+      this.closedEarly = true;
+      return this.started ? this.ready.then(() => this.shutdownPromise) : Promise.resolve();
+    }
     // Stop capturing first, so nothing the shutdown itself logs is captured.
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    const closing = Promise.all([this.spans.shutdown(), this.logs.shutdown(), this.metrics.shutdown()]);
+    const closing = Promise.all([a.spans.shutdown(), a.logs.shutdown(), a.metrics.shutdown()]);
     this.shutdownPromise = closing
       .catch(() => {})
       .then(() => {
-        this.sender.close();
+        a.sender.close();
         this.finalCoreStats = this.coreStats();
         this.handle.call((c) => c.free(), undefined);
         this.handle.broken = true;
@@ -142,7 +286,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   stats(): TelemetryStats {
     const stats = emptyStats();
-    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts, this.sender.counters);
+    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts, this.attached?.sender.counters);
     stats.spansStarted = this.spansStarted;
     stats.spansEnded = this.spansEnded;
     stats.logsEmitted = this.logsEmitted;
@@ -189,8 +333,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
         runBeforeHideFlush();
         void this.flushOnHide(false);
       } else {
-        this.sender.pageShown();
-        this.metrics.pageShown();
+        this.attached?.sender.pageShown();
+        this.attached?.metrics.pageShown();
       }
     };
     const onPageHide = () => {

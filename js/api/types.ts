@@ -451,7 +451,10 @@ export interface TelemetryStats {
   unwritableRecords: number;
   /** Record chunks the WASM core could not decode (a bug if ever non-zero). */
   malformedRecordChunks: number;
-  /** `startTelemetry` only: items beyond the 2048 of each kind kept while the WASM core loaded. */
+  /**
+   * Recorded while the WASM core loaded and dropped: spans, log records and measurements (all
+   * instruments together) beyond the 2048 of each kind kept, and instruments beyond 1000. Warned about once.
+   */
   droppedBeforeReady: number;
   /** Requests sent again after a network error or 429/502/503/504. */
   exportRetries: number;

@@ -10,10 +10,11 @@ import { warn } from '../runtime/diagnostics.js';
 export class CoreHandle {
   broken = false;
 
-  constructor(readonly core: TelemetryCore) {}
+  /** `core` is undefined while the WASM core loads (`startTelemetry`): calls return their fallback. */
+  constructor(public core?: TelemetryCore) {}
 
   call<T>(fn: (core: TelemetryCore) => T, fallback: T): T {
-    if (this.broken) return fallback;
+    if (this.broken || this.core === undefined) return fallback;
     try {
       return fn(this.core);
     } catch (error) {

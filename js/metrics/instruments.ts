@@ -15,6 +15,7 @@ import type {
   ObservableResult,
   UpDownCounter,
 } from '../api/types.js';
+import type { EarlyMeasurement } from '../export/before_ready.js';
 import type { CoreHandle } from '../export/core_handle.js';
 import { describe, thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
 import { newAttributeList, putAttributes } from '../trace/attributes.js';
@@ -42,7 +43,16 @@ export interface MetricsHost {
   readonly diag: Diagnostics;
   readonly limits: ResolvedSpanLimits;
   readonly recording: boolean;
+  /** False while the WASM core loads: instruments and series cannot be registered yet. */
+  readonly coreReady: boolean;
+  /** Keeps a measurement made while the core loads (bounded), to replay once it is ready. */
+  onEarlyMeasurement(measurement: EarlyMeasurement): void;
+  /** Runs `register` once the core is ready; false when it will not (too many, or no core). */
+  onEarlyInstrument(register: () => void): boolean;
 }
+
+/** An instrument's id before the core has registered it (`startTelemetry`). */
+export const PENDING_ID = -2;
 
 /** Attribute sets cached per instrument; past this many the cache starts over. */
 const SERIES_CACHE_LIMIT = 4096;
@@ -98,21 +108,25 @@ class InstrumentBase {
 
   constructor(
     protected readonly host: MetricsHost,
-    /** -1: invalid name (the core warned); the instrument records nothing. */
-    readonly id: number,
+    /** -1: invalid name (the core warned); the instrument records nothing. PENDING_ID: the core is loading. */
+    public id: number,
     readonly kind: Kind,
     readonly name: string,
   ) {}
 
   /** Checks and records one measurement; never throws. */
   protected measure(value: number, attributes: MetricAttributes | undefined): void {
-    if (this.id < 0 || !this.host.recording) return;
+    if ((this.id < 0 && this.id !== PENDING_ID) || !this.host.recording) return;
     const nonNegative = this.kind === Kind.Counter || this.kind === Kind.Histogram || this.kind === Kind.ObservableCounter;
     if (typeof value !== 'number' || !Number.isFinite(value) || (nonNegative && value < 0)) {
       this.host.diag.report(
         'invalidMeasurements',
         () => `"${this.name}": measurement ${describe(value)} dropped (${nonNegative ? 'a finite number ≥ 0' : 'a finite number'} expected)`,
       );
+      return;
+    }
+    if (this.id === PENDING_ID) {
+      this.measureEarly(value, attributes);
       return;
     }
     let series: number;
@@ -145,13 +159,40 @@ class InstrumentBase {
     return id;
   }
 
+  /**
+   * While the core loads: the attribute set is checked and encoded now (later changes to the
+   * app's object do not count), and registered with the measurement's time once the core is ready.
+   */
+  private measureEarly(value: number, attributes: MetricAttributes | undefined): void {
+    let encoded: Uint8Array;
+    try {
+      encoded = this.encode(attributes);
+    } catch {
+      this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
+      return;
+    }
+    const time = nowMillis();
+    this.host.onEarlyMeasurement({
+      replay: () => {
+        if (this.id < 0) return; // the core refused the instrument (and warned)
+        const series = this.host.handle.call((c) => c.registerSeries(this.id, encoded, time), -1);
+        if (series >= 0) this.host.buffer.push(series, value);
+      },
+    });
+  }
+
   private register(attributes: MetricAttributes | undefined): number {
-    const { limits, diag, handle } = this.host;
+    const encoded = this.encode(attributes);
+    return this.host.handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
+  }
+
+  /** The attribute set as the core registers it: limits applied, values converted for GreptimeDB. */
+  private encode(attributes: MetricAttributes | undefined): Uint8Array {
+    const { limits, diag } = this.host;
     const list = newAttributeList();
     putAttributes(list, attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
     convertForGreptime(list, this.name, diag);
-    const encoded = attributeWriter.encodeAttributes(list);
-    return handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
+    return attributeWriter.encodeAttributes(list);
   }
 }
 

@@ -9,7 +9,7 @@
 
 import type { Counter, Gauge, Histogram, Meter, MetricOptions, Observable, UpDownCounter } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
-import { CounterImpl, HistogramImpl, Kind, ObservableImpl, type MetricsHost } from './instruments.js';
+import { CounterImpl, HistogramImpl, Kind, ObservableImpl, PENDING_ID, type MetricsHost } from './instruments.js';
 
 /** Instruments as the telemetry SDK keeps them: observables are read at each collection. */
 export interface InstrumentRegistry {
@@ -17,6 +17,13 @@ export interface InstrumentRegistry {
 }
 
 type AnyInstrument = CounterImpl | HistogramImpl | ObservableImpl;
+
+/** What the core registers an instrument with, read from the app's options once. */
+interface InstrumentSpec {
+  description: string;
+  unit: string;
+  bounds: Float64Array;
+}
 /** The instrument's name for warnings: `String()` of a Symbol or Proxy would throw. */
 function nameOf(name: unknown): string {
   return typeof name === 'string' ? name : describe(name);
@@ -25,6 +32,11 @@ function nameOf(name: unknown): string {
 export class MeterImpl implements Meter {
   /** Core instrument id → its JS object (ids are unique per name, kind, unit and scope). */
   private readonly instruments = new Map<number, AnyInstrument>();
+  /**
+   * Instruments created while the core loads, by the identity the core gives them (kind, name
+   * ignoring ASCII case, unit): the same object for the same identity, as afterwards.
+   */
+  private readonly pending = new Map<string, AnyInstrument>();
 
   constructor(
     private readonly host: MetricsHost,
@@ -64,17 +76,20 @@ export class MeterImpl implements Meter {
   private observable(kind: Kind, name: string, options: MetricOptions | undefined): Observable {
     return this.instrument(kind, name, options, (id, n) => {
       // Another meter object for the same scope (past the SDK's scope cache) may have made it.
-      const known = this.registry.observables.find((o) => o.id === id);
+      const known = id >= 0 ? this.registry.observables.find((o) => o.id === id) : undefined;
       if (known) return known;
       const instrument = new ObservableImpl(this.host, id, kind, n);
-      if (id >= 0) this.registry.observables.push(instrument);
+      if (id >= 0 || id === PENDING_ID) this.registry.observables.push(instrument);
       return instrument;
     });
   }
 
   /** The instrument with the core's id for (kind, name, options), made by `create` the first time. */
   private instrument<T extends AnyInstrument>(kind: Kind, name: string, options: MetricOptions | undefined, create: (id: number, name: string) => T): T {
-    const id = this.register(kind, name, options);
+    const spec = this.spec(name, options);
+    if (!spec) return create(-1, nameOf(name)); // records nothing; not kept
+    if (!this.host.coreReady) return this.early(kind, name, spec, create);
+    const id = this.register(kind, name, spec);
     if (id < 0) return create(id, nameOf(name)); // records nothing; not kept
     let instrument = this.instruments.get(id) as T | undefined;
     if (instrument === undefined) {
@@ -84,25 +99,54 @@ export class MeterImpl implements Meter {
     return instrument;
   }
 
-  /** The core validates the name and unit (warning once per bad instrument); -1 = records nothing. */
-  private register(kind: Kind, name: unknown, options: MetricOptions | undefined): number {
+  /** An instrument created while the core loads: it records at once and is registered once the core is ready. */
+  private early<T extends AnyInstrument>(kind: Kind, name: string, spec: InstrumentSpec, create: (id: number, name: string) => T): T {
+    const key = `${kind}\u0000${name.replace(/[A-Z]+/g, (c) => c.toLowerCase())}\u0000${spec.unit}`;
+    const known = this.pending.get(key) as T | undefined;
+    if (known) return known;
+    const instrument = create(PENDING_ID, name);
+    const waits = this.host.onEarlyInstrument(() => {
+      this.pending.delete(key);
+      instrument.id = this.register(kind, name, spec);
+      if (instrument.id >= 0 && !this.instruments.has(instrument.id)) this.instruments.set(instrument.id, instrument);
+      else if (instrument.id < 0) this.forget(instrument);
+    });
+    if (waits) this.pending.set(key, instrument);
+    else {
+      instrument.id = -1;
+      this.forget(instrument);
+    }
+    return instrument;
+  }
+
+  /** An observable that records nothing is not run at collection. */
+  private forget(instrument: AnyInstrument): void {
+    const i = this.registry.observables.indexOf(instrument as ObservableImpl);
+    if (i >= 0) this.registry.observables.splice(i, 1);
+  }
+
+  /** The name and options as the core takes them; undefined (after a warning) when the name is not a string. */
+  private spec(name: unknown, options: MetricOptions | undefined): InstrumentSpec | undefined {
     if (typeof name !== 'string') {
       this.host.diag.report('invalidArguments', () => `instrument name must be a string, got ${describe(name)}; the instrument records nothing`);
-      return -1;
+      return undefined;
     }
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    let description = '';
-    let unit = '';
-    let bounds = new Float64Array(0);
+    const spec: InstrumentSpec = { description: '', unit: '', bounds: new Float64Array(0) };
     try {
-      description = text(options?.description);
-      unit = text(options?.unit);
+      spec.description = text(options?.description);
+      spec.unit = text(options?.unit);
       const boundaries = options?.advice?.explicitBucketBoundaries;
-      if (Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number')) bounds = new Float64Array(boundaries);
+      if (Array.isArray(boundaries) && boundaries.every((b) => typeof b === 'number')) spec.bounds = new Float64Array(boundaries);
     } catch {
       // A Proxy or a throwing getter: the instrument is created with the defaults.
       this.host.diag.report('invalidArguments', () => `"${name}": instrument options could not be read; using the defaults`);
     }
-    return this.host.handle.call((c) => c.registerInstrument(kind, name, description, unit, this.scopeName, this.scopeVersion, bounds), -1);
+    return spec;
+  }
+
+  /** The core validates the name and unit (warning once per bad instrument); -1 = records nothing. */
+  private register(kind: Kind, name: string, spec: InstrumentSpec): number {
+    return this.host.handle.call((c) => c.registerInstrument(kind, name, spec.description, spec.unit, this.scopeName, this.scopeVersion, spec.bounds), -1);
   }
 }

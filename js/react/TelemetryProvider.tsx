@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
 import type { Telemetry, TelemetryConfig } from '../api/types.js';
-import { lazyTelemetry, type StartedTelemetry } from '../deferred.js';
+import { lazyTelemetry, type StartedTelemetry } from '../init.js';
 import { NOOP_TELEMETRY } from '../trace/noop.js';
 import { globalTelemetry, registerGlobalTelemetry, unregisterGlobalTelemetry } from './global.js';
 import { settlePendingUnmounts } from './lifecycles.js';

@@ -20,7 +20,8 @@ export type ProblemKind =
   | 'metricCollectionErrors'
   | 'ambiguousParents'
   | 'ambientSpansExpired'
-  | 'unwritableRecords';
+  | 'unwritableRecords'
+  | 'droppedBeforeReady';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -39,6 +40,7 @@ export function zeroCounts(): Record<ProblemKind, number> {
     ambiguousParents: 0,
     ambientSpansExpired: 0,
     unwritableRecords: 0,
+    droppedBeforeReady: 0,
   };
 }
 

@@ -31,3 +31,27 @@ export function limitsFromCore(values: ArrayLike<number>): ResolvedSpanLimits {
     attributePerLinkCountLimit: values[5],
   };
 }
+
+/** The largest limit the core accepts (src/config/mod.rs, `span_limits`). */
+const MAX_LIMIT = 1 << 24;
+
+/**
+ * The configured `spanLimits`, read as the core reads them (a whole number from 0, or 1 for the
+ * value length, to 2^24; anything else is the default, and the core warns once it loads), for
+ * what is recorded before the core is ready. Never throws.
+ */
+export function limitsFromConfig(spanLimits: unknown): ResolvedSpanLimits {
+  const limits = { ...DEFAULT_SPAN_LIMITS };
+  try {
+    if (typeof spanLimits !== 'object' || spanLimits === null) return limits;
+    const raw = spanLimits as Record<string, unknown>;
+    for (const key of Object.keys(limits) as (keyof ResolvedSpanLimits)[]) {
+      const n = raw[key];
+      const min = key === 'attributeValueLengthLimit' ? 1 : 0;
+      if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= MAX_LIMIT) limits[key] = n;
+    }
+  } catch {
+    // A Proxy or a throwing getter: the defaults (the core reports the configuration).
+  }
+  return limits;
+}

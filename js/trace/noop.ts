@@ -54,7 +54,6 @@ export function emptyStats(): TelemetryStats {
     metricSeries: 0,
     metricSeriesOverflowed: 0,
     malformedRecordChunks: 0,
-    droppedBeforeReady: 0,
     exportRetries: 0,
     requestsSplit: 0,
     itemsPersistedOffline: 0,

@@ -99,3 +99,42 @@ test('a browser without WebAssembly.instantiate: no-op handle, one warning', asy
     }),
   );
 });
+
+test('startTelemetry: what was recorded while the core loaded is dropped when it fails, with one warning, and the same objects become no-ops', async () => {
+  await env.receiver.reset();
+  const site = await servePageWith((base64) => {
+    const wasm = inflateRawSync(Buffer.from(base64, 'base64'));
+    wasm[0] = 0x01;
+    return deflateRawSync(wasm).toString('base64');
+  });
+  try {
+    const { page, consoleMessages, pageErrors } = await openPage(env.browser, site.url);
+    const out = await page.evaluate(async (endpoint) => {
+      const t = window.__gwt.startTelemetry({ endpoint, serviceName: 'wasm-failure-early', batch: { scheduledDelayMillis: 100 } });
+      const tracer = t.getTracer('early');
+      const counter = t.meter.createCounter('early.count');
+      const before = { enabled: t.enabled, recording: tracer.startSpan('early').isRecording() };
+      tracer.startSpan('ended early').end();
+      counter.add(1);
+      t.logger.emit({ body: 'early' });
+      const ready = await t.ready;
+      counter.add(1);
+      const after = { enabled: t.enabled, readyEnabled: ready.enabled, recording: tracer.startSpan('late').isRecording(), ran: tracer.startActiveSpan('app code', () => 'ran') };
+      await t.forceFlush();
+      await t.shutdown();
+      return { before, after, stats: t.stats() };
+    }, env.receiver.url);
+    assert.deepEqual(out.before, { enabled: true, recording: true });
+    assert.deepEqual(out.after, { enabled: false, readyEnabled: false, recording: false, ran: 'ran' });
+    assert.equal(out.stats.spansExported, 0);
+    assert.deepEqual(pageErrors, []);
+    const warnings = sdkWarnings(consoleMessages);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /telemetry disabled: WebAssembly\.instantiate\(\): expected magic word/);
+    await new Promise((r) => setTimeout(r, 300)); // past the batch delay: still nothing
+    assert.deepEqual(await env.receiver.requests(), []);
+    await page.close();
+  } finally {
+    await site.close();
+  }
+});

@@ -1,4 +1,4 @@
-// startTelemetry: spans, measurements and logs recorded before the WASM core has loaded are
+// startTelemetry (one object model, telemetry.ts): spans, measurements and logs recorded before the WASM core has loaded are
 // kept and sent once it is ready. Node stands in for a browser with a minimal `document`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,4 +71,22 @@ test('a configuration that cannot work becomes a no-op after ready, dropping wha
   }
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /telemetry disabled: `endpoint` "not a url"/);
+});
+
+test('shutdown() before the core is ready records nothing more, and sends what waited once it is', async () => {
+  const { startTelemetry } = await import(`${DIST}index.js`);
+  const server = await receiver();
+  const t = startTelemetry({ endpoint: server.url, serviceName: 'early-shutdown', batch: { scheduledDelayMillis: 60000 }, metrics: { exportIntervalMillis: 600000 } });
+  t.tracer.startSpan('before shutdown').end();
+  t.meter.createCounter('early.shutdown').add(4);
+  const closing = t.shutdown();
+  assert.equal(t.tracer.startSpan('after shutdown').isRecording(), false);
+  await closing;
+  const s = t.stats();
+  assert.equal(s.spansExported, 1);
+  assert.equal(s.metricPointsExported, 1);
+  assert.equal(s.spansStarted, 1);
+  assert.deepEqual(server.requests.sort(), ['/v1/otlp/v1/metrics', '/v1/otlp/v1/traces']);
+  assert.equal(t.tracer.startSpan('after ready').isRecording(), false);
+  await server.close();
 });

@@ -1,0 +1,29 @@
+// Where `initTelemetry`'s setup time goes, phase by phase, in a fresh page (bench/setup_phases.mjs).
+import { TelemetrySdk } from '../build/pkg/dist/telemetry.js';
+import { nowMillis } from '../build/pkg/dist/trace/clock.js';
+
+window.runPhases = async (endpoint) => {
+  const marks = [['start', performance.now()]];
+  const mark = (name) => marks.push([name, performance.now()]);
+  const core = await import('../build/pkg/dist/wasm/greptime_web_telemetry.js');
+  mark('import glue chunk');
+  const inline = await import('../build/pkg/dist/wasm/inline_wasm.js');
+  mark('import inline chunk');
+  const packed = Uint8Array.fromBase64 ? Uint8Array.fromBase64(inline.WASM_DEFLATE_BASE64) : Uint8Array.from(atob(inline.WASM_DEFLATE_BASE64), (c) => c.charCodeAt(0));
+  mark('base64 decode');
+  const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+  mark('inflate');
+  const module = await WebAssembly.compile(bytes);
+  mark('WebAssembly.compile');
+  await core.default({ module_or_path: module });
+  mark('instantiate');
+  const config = { endpoint, serviceName: 'ours-bench', batch: { maxQueueSize: 20000, maxExportBatchSize: 512, scheduledDelayMillis: 3600000 }, metrics: { exportIntervalMillis: 3600000 }, compression: 'none' };
+  const c = new core.TelemetryCore(config, navigator.userAgent, navigator.language, location.href, nowMillis(), 'abc');
+  c.configWarnings();
+  mark('core constructor');
+  const sdk = new TelemetrySdk(c, undefined, config);
+  mark('TelemetrySdk');
+  await sdk.forceFlush();
+  mark('first forceFlush');
+  return marks.slice(1).map(([name, t], i) => [name, t - marks[i][1]]);
+};
