@@ -6,10 +6,12 @@ pub mod attribute_value;
 #[cfg(target_arch = "wasm32")]
 pub mod js_reader;
 pub mod raw_value;
+pub mod rum;
 
 use crate::export::greptime_contract::basic_auth_header;
 pub use attribute_value::{attribute_value, AttributeValue};
 pub use raw_value::RawValue;
+pub use rum::RumConfig;
 use std::fmt;
 
 /// OpenTelemetry BatchSpanProcessor defaults (sdk-trace BatchSpanProcessorBase).
@@ -139,6 +141,8 @@ pub struct Config {
     pub propagation: PropagationConfig,
     /// Export the SDK's own counters (exported, dropped by reason, retries) as metrics.
     pub self_metrics: bool,
+    /// The browser signals recorded by the SDK itself (`rum.rs`).
+    pub rum: RumConfig,
 }
 
 /// How exports survive failures (applied by the JS transport).
@@ -261,6 +265,7 @@ const KNOWN_KEYS: &[&str] = &[
     "propagateTraceHeaderCorsUrls",
     "selfMetrics",
     "spanLimits",
+    "rum",
     "enabled",
 ];
 const BATCH_KEYS: &[&str] = &["maxQueueSize", "maxExportBatchSize", "scheduledDelayMillis", "exportTimeoutMillis"];
@@ -368,6 +373,7 @@ impl Validator {
             delivery: self.delivery(get("retry"), get("offline"), get("compression")),
             propagation: self.propagation(entries),
             self_metrics: self.bool("selfMetrics", get("selfMetrics")).unwrap_or(false),
+            rum: self.rum(get("rum")),
         })
     }
 
