@@ -32,6 +32,9 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return NOOP_TELEMETRY;
     }
+    // The browser signals' loader is a chunk of its own, fetched while the core loads: sessions
+    // must be running before the first span or log record is handed to the SDK.
+    const rum = config.rum === false ? undefined : import('./rum/index.js').catch(() => undefined);
     const { TelemetryCore } = await loadCore();
     // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
     const core = new TelemetryCore(
@@ -44,7 +47,11 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
     );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return new TelemetrySdk(core, undefined, config);
+    const sdk = new TelemetrySdk(core, undefined, config);
+    const rumModule = await rum;
+    if (rumModule) sdk.addCleanup(rumModule.startRum(sdk, core.rumSettings(), config));
+    else if (rum) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
+    return sdk;
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return NOOP_TELEMETRY;

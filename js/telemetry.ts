@@ -29,6 +29,7 @@ import { emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
 import type { LogRecordData } from './wire/record_writer.js';
+import { putAttribute, type AttributeList } from './trace/attributes.js';
 import { logChars } from './logs/log_values.js';
 
 const DEFAULT_SCOPE = 'greptime-web-telemetry';
@@ -47,7 +48,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   readonly observables: ObservableImpl[] = [];
   spansStarted = 0;
   logsEmitted = 0;
-  readonly sampleRatio: number;
+  /** Per trace, or 0/1 for the whole session when `rum.session.sampleBySession` (js/rum/session.ts). */
+  sampleRatio: number;
+  /** The current `session.id` (js/rum/session.ts), stamped on every span and log record; unset: sessions off. */
+  sessionOf: (() => string) | undefined = undefined;
   private spansEnded = 0;
   private readonly spans: BatchPipeline<RecordingSpan>;
   private readonly logs: BatchPipeline<LogRecordData>;
@@ -89,11 +93,28 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   onEnd(span: RecordingSpan): void {
     this.spansEnded++;
+    if (this.sessionOf) this.stampSession(span.attributes);
     this.spans.add(span);
   }
 
   onEmit(record: LogRecordData): void {
+    if (this.sessionOf) this.stampSession(record.attributes);
     this.logs.add(record);
+  }
+
+  /** Runs `stop` on `shutdown()` (the browser signals' listeners and timers). */
+  addCleanup(stop: () => void): void {
+    this.cleanups.push(stop);
+  }
+
+  /** `session.id`, unless the record set its own (the `session.end` event names the ended session). */
+  private stampSession(list: AttributeList): void {
+    if (list.keys.indexOf('session.id') >= 0) return;
+    try {
+      putAttribute(list, 'session.id', this.sessionOf?.(), this.limits.attributeCountLimit, this.limits.attributeValueLengthLimit, this.diag);
+    } catch {
+      // A session that cannot be read must not lose the record.
+    }
   }
 
   getTracer(name: string, version?: string): Tracer {
