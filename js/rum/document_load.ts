@@ -92,11 +92,13 @@ function record(telemetry: Telemetry, options: DocumentLoadOptions): void {
         span.end(entry.responseEnd);
       }
     }
-    for (const name of LOAD_EVENTS) if (nav[name] > 0 || name === 'fetchStart') root.addEvent(name, nav[name]);
+    const marks: [string, number][] = LOAD_EVENTS.filter((name) => nav[name] > 0 || name === 'fetchStart').map((name) => [name, nav[name]]);
     for (const paint of performance.getEntriesByType('paint')) {
       const name = PAINTS[paint.name];
-      if (name) root.addEvent(name, paint.startTime);
+      if (name) marks.push([name, paint.startTime]);
     }
+    // In time order, paints among the rest, as a trace view lists them.
+    for (const [name, time] of marks.sort((a, b) => a[1] - b[1])) root.addEvent(name, time);
     root.end(nav.loadEventEnd > 0 ? nav.loadEventEnd : undefined);
   } catch {
     // A browser with a partial Performance API: no page load span rather than an exception.

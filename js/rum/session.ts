@@ -19,7 +19,7 @@ import { warn } from '../runtime/diagnostics.js';
 import { randomNonZeroWord, randomWord, wordsToHex } from '../trace/ids.js';
 
 const KEY = 'greptime_web_telemetry.session';
-/** Activity extends the stored session at most this often (a scroll fires many events). */
+/** Activity extends the stored session at most this often (a scroll fires many events), or a quarter of the timeout. */
 const WRITE_EVERY_MS = 1000;
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'scroll'];
 
@@ -53,6 +53,7 @@ export function startSession(host: SessionHost, settings: SessionSettings, scope
   /** The id of the session that ended last, for `session.previous_id`. */
   let previous = '';
   let lastWrite = 0;
+  const writeEvery = Math.min(WRITE_EVERY_MS, inactivityMillis / 4);
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const fresh = (s: Stored | undefined, now: number): boolean =>
@@ -138,6 +139,11 @@ export function startSession(host: SessionHost, settings: SessionSettings, scope
     try {
       const now = Date.now();
       const stored = read();
+      if (cur && fresh(cur, now) && (!stored || stored.id === cur.id)) {
+        // This tab's own activity (written to storage at most every writeEvery ms) extended it.
+        write(cur);
+        return schedule();
+      }
       if (stored && fresh(stored, now)) return adopt(stored);
       if (!cur) return;
       if (!stored || stored.id === cur.id) {
@@ -159,7 +165,7 @@ export function startSession(host: SessionHost, settings: SessionSettings, scope
         current();
       } else {
         cur.last = now;
-        if (now - lastWrite >= WRITE_EVERY_MS) write(cur);
+        if (now - lastWrite >= writeEvery) write(cur);
       }
     } catch {
       // As above.
