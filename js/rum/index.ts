@@ -55,7 +55,8 @@ const KEYS = ['session', 'documentLoad', 'resourceTiming', 'navigation', 'webVit
 export function startRum(telemetry: Telemetry & SessionHost, settings: ArrayLike<number>, config: TelemetryConfig): Stop {
   const stops: Stop[] = [];
   let stopped = false;
-  if (typeof document === 'undefined') return () => {};
+  // Only in a browser window (not a worker, not a test stand-in for `document`).
+  if (typeof document === 'undefined' || typeof addEventListener !== 'function' || typeof location === 'undefined') return () => {};
   try {
     if (settings[Setting.Session] === 1) {
       stops.push(
