@@ -300,3 +300,39 @@ test("an app's own event (logger.emit with eventName) is queryable in GreptimeDB
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
+
+test('sampleBySession: sampleRatio is decided once per session (all of its traces or none), not per trace', async () => {
+  await env.receiver.reset();
+  const record = async (service, session) => {
+    const { page, pageErrors } = await openPage(env.browser, env.site.url);
+    await page.evaluate(() => localStorage.clear());
+    await page.evaluate(
+      async ([endpoint, serviceName, session]) => {
+        window.__t = await window.__gwt.initTelemetry({
+          endpoint,
+          serviceName,
+          sampleRatio: 0.5,
+          rum: { documentLoad: false, navigation: false, session },
+          batch: { scheduledDelayMillis: 100 },
+          logBatch: { scheduledDelayMillis: 100 },
+        });
+        for (let i = 0; i < 40; i++) window.__t.tracer.startSpan(`trace ${i}`).end();
+        await window.__t.forceFlush();
+      },
+      [env.receiver.url, service, session],
+    );
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  };
+  await record('rum-per-trace', {});
+  await record('rum-per-session', { sampleBySession: true });
+  await sleep(300);
+  const perTrace = (await ofService('spans', 'rum-per-trace')).length;
+  assert.ok(perTrace > 0 && perTrace < 40, `per trace: some of 40 traces (${perTrace})`);
+  const starts = await events('rum-per-session', 'session.start');
+  const id = attr(starts.at(-1), 'session.id');
+  const sampled = parseInt(id.slice(24), 16) / 2 ** 32 < 0.5;
+  const perSession = await ofService('spans', 'rum-per-session');
+  assert.equal(perSession.length, sampled ? 40 : 0, `session ${id}: all or none`);
+  assert.ok(perSession.every((s) => attr(s, 'session.id') === id));
+});
