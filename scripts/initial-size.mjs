@@ -18,5 +18,6 @@ while (stack.length) { const k = stack.pop(); if (seen.has(k)) continue; seen.ad
 let raw = 0; const parts = [];
 for (const k of seen) { const c = files[resolve(k)]; raw += c.length; parts.push(Buffer.from(c)); }
 const gz = gzipSync(Buffer.concat(parts), { level: 9 }).length;
-console.log(`initial (entry + static imports, ${seen.size} chunks): ${raw} B raw, ${gz} B gzip (concatenated)`);
+const each = parts.reduce((n, p) => n + gzipSync(p, { level: 9 }).length, 0);
+console.log(`initial (entry + static imports, ${seen.size} chunks): ${raw} B raw, ${gz} B gzip concatenated, ${each} B gzip file by file`);
 for (const k of Object.keys(outs)) if (!seen.has(k)) { const c = files[resolve(k)]; const ins = Object.keys(outs[k].inputs).filter(i=>!i.includes('node_modules')).map(i=>i.split('/dist/')[1]).slice(0,6).join(' '); console.log(`  lazy ${k.split('/').pop()} ${c.length} B raw ${gzipSync(Buffer.from(c),{level:9}).length} B gzip: ${ins}`); }
