@@ -4,7 +4,7 @@
  * `browser.navigation.hash_change`, `browser.navigation.type` (`push`, `replace`, `reload`,
  * `traverse`), and `url.template` when a router integration knows the route pattern. One event
  * for the page load (and for a page restored from the back/forward cache: a new page view), then
- * one per same-document URL change: from the Navigation API where the browser has it, else
+ * one per same-document change of `url.full` (so not for a query-string change while it is stripped): from the Navigation API where the browser has it, else
  * from `history.pushState`/`replaceState` (patched while running), `popstate` and `hashchange`.
  */
 
@@ -34,10 +34,13 @@ const LOAD_TYPES: Record<string, NavigationType> = { navigate: 'push', reload: '
 
 export function start(telemetry: Telemetry, options: NavigationModuleOptions): () => void {
   const logger = telemetry.getLogger(options.scope);
-  let last = location.href;
-  const emit = (href: string, type: NavigationType, sameDocument: boolean, hashChange: boolean) => {
+  const urlOf = (href: string) => pageUrl(href, options.includeQuery);
+  // Compared as sent: a change of the query string alone (stripped by default, e.g. a page that
+  // keeps its scroll position or filters there) is no navigation.
+  let last = urlOf(location.href);
+  const emit = (url: string, type: NavigationType, sameDocument: boolean, hashChange: boolean) => {
     const attributes: Attributes = {
-      'url.full': pageUrl(href, options.includeQuery),
+      'url.full': url,
       'browser.navigation.same_document': sameDocument,
       'browser.navigation.hash_change': hashChange,
       'browser.navigation.type': type,
@@ -51,10 +54,11 @@ export function start(telemetry: Telemetry, options: NavigationModuleOptions): (
   const changed = (href: string, type: NavigationType, hashChange?: boolean) => {
     queueMicrotask(() => {
       try {
-        if (href === last) return;
-        const hash = hashChange ?? withoutHash(href) === withoutHash(last);
-        last = href;
-        emit(href, type, true, hash);
+        const url = urlOf(href);
+        if (url === last) return;
+        const hash = hashChange ?? withoutHash(url) === withoutHash(last);
+        last = url;
+        emit(url, type, true, hash);
       } catch {
         // Telemetry never breaks navigation.
       }
@@ -62,10 +66,10 @@ export function start(telemetry: Telemetry, options: NavigationModuleOptions): (
   };
 
   const nav = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
-  emit(location.href, LOAD_TYPES[nav?.type ?? 'navigate'] ?? 'push', false, false);
+  emit(last, LOAD_TYPES[nav?.type ?? 'navigate'] ?? 'push', false, false);
   const onPageShow = (event: PageTransitionEvent) => {
     if (!event.persisted) return;
-    last = location.href;
+    last = urlOf(location.href);
     emit(last, 'traverse', false, false);
   };
   addEventListener('pageshow', onPageShow);

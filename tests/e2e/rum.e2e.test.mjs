@@ -51,7 +51,7 @@ const eventsArrived = (service, name, n = 1) => async () => {
 test('page load: a documentLoad trace with a documentFetch child, navigation-timing events, session.id and a browser.navigation event', async () => {
   await env.receiver.reset();
   const service = 'rum-load';
-  const { page, consoleMessages, pageErrors } = await startPage(env.browser, service, {}, { path: '/?token=secret#top' });
+  const { page, consoleMessages, pageErrors } = await startPage(env.browser, service, { resourceTiming: true }, { path: '/?token=secret#top' });
   const startedAt = Date.now();
   const spans = await until(async () => {
     const s = await ofService('spans', service);
@@ -60,6 +60,17 @@ test('page load: a documentLoad trace with a documentFetch child, navigation-tim
   const root = spans.find((s) => s.name === 'documentLoad');
   const fetchSpan = spans.find((s) => s.name === 'documentFetch');
   assert.ok(root && fetchSpan, spans.map((s) => s.name).join());
+  // resourceTiming: a resourceFetch child per resource loaded before the load event (page.js at least).
+  const resources = spans.filter((s) => s.name === 'resourceFetch');
+  const script = resources.find((s) => s.attributes['url.full'].value === `${env.site.url}/page.js`);
+  assert.ok(script, resources.map((s) => s.attributes['url.full'].value).join());
+  assert.ok(resources.every((s) => s.parent_span_id === root.span_id && s.trace_id === root.trace_id));
+  assert.deepEqual(
+    ['fetchStart', 'responseEnd'].filter((n) => !script.events.some((e) => e.name === n)),
+    [],
+    'network events on resourceFetch',
+  );
+  assert.ok(BigInt(script.end_time_unix_nano) <= BigInt(root.end_time_unix_nano));
   assert.equal(root.parent_span_id, '', 'documentLoad starts its own trace');
   assert.equal(fetchSpan.parent_span_id, root.span_id);
   assert.equal(fetchSpan.trace_id, root.trace_id);
@@ -124,11 +135,13 @@ async function navigationScenario(context, service) {
   await sleep(50);
   await page.evaluate(() => history.replaceState({ same: 'url' }, '', '/users/43')); // state only: no navigation
   await sleep(50);
+  await page.evaluate(() => history.replaceState({}, '', '/users/43?sort=asc')); // the query string alone (stripped): none either
+  await sleep(50);
   await page.evaluate(() => history.back());
   const navs = await until(eventsArrived(service, 'browser.navigation', 5), 'five navigation events');
   await sleep(300);
   const all = await events(service, 'browser.navigation');
-  assert.equal(all.length, 5, 'no event for a state-only replaceState');
+  assert.equal(all.length, 5, 'no event for a state-only or query-only replaceState');
   const row = (e) => {
     const a = e.greptime_row.log_attributes;
     return [a['url.full'], a['browser.navigation.type'], a['browser.navigation.same_document'], a['browser.navigation.hash_change'], a['url.template']];
