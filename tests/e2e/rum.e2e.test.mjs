@@ -286,12 +286,24 @@ test('storage that throws (denied, or a full quota): a session kept in memory, o
   }
 });
 
-test('Firefox: SPA navigations and a session shared by two tabs', async () => {
+test('Firefox: SPA navigations, a session shared by two tabs, the page load trace', async () => {
   const firefox = await launchFirefox();
   try {
     await env.receiver.reset();
     await navigationScenario(firefox, 'rum-nav-firefox');
     await twoTabsScenario(firefox, 'rum-tabs-firefox');
+    // The page load trace too (Firefox has Navigation Timing Level 2).
+    const { page, pageErrors } = await startPage(firefox, 'rum-load-firefox', {});
+    const spans = await until(async () => {
+      const found = await ofService('spans', 'rum-load-firefox');
+      return found.length >= 2 ? found : undefined;
+    }, 'the Firefox page load trace');
+    const root = spans.find((s) => s.name === 'documentLoad');
+    const child = spans.find((s) => s.name === 'documentFetch');
+    assert.ok(root && child && child.parent_span_id === root.span_id, spans.map((s) => s.name).join());
+    assert.ok(root.events.some((e) => e.name === 'loadEventEnd') && child.events.some((e) => e.name === 'responseEnd'));
+    assert.deepEqual(pageErrors, []);
+    await page.close();
   } finally {
     await firefox.close();
   }
