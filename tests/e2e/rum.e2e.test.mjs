@@ -361,3 +361,35 @@ test('sampleBySession: sampleRatio is decided once per session (all of its trace
   assert.equal(perSession.length, sampled ? 40 : 0, `session ${id}: all or none`);
   assert.ok(perSession.every((s) => attr(s, 'session.id') === id));
 });
+
+test('maxDurationMillis ends a session however active; storage: sessionStorage gives each tab its own', async () => {
+  await env.receiver.reset();
+  const service = 'rum-max';
+  const { page, pageErrors } = await startPage(env.browser, service, {
+    documentLoad: false,
+    navigation: false,
+    session: { inactivityTimeoutMillis: 60000, maxDurationMillis: 1500 },
+  });
+  for (let i = 0; i < 8; i++) {
+    await page.mouse.click(5, 5);
+    await sleep(250);
+  }
+  const [ended] = await until(eventsArrived(service, 'session.end'), 'session.end at the maximum duration', 5000);
+  const [first] = await events(service, 'session.start');
+  assert.equal(attr(ended, 'session.id'), attr(first, 'session.id'));
+  await page.mouse.click(5, 5); // activity starts the next one
+  const starts = await until(eventsArrived(service, 'session.start', 2), 'the next session');
+  assert.equal(attr(starts[1], 'session.previous_id'), attr(first, 'session.id'));
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+
+  const perTab = 'rum-per-tab';
+  const options = { documentLoad: false, navigation: false, session: { storage: 'sessionStorage' } };
+  const a = await startPage(env.browser, perTab, options);
+  const b = await startPage(env.browser, perTab, options, { keepStorage: true });
+  const tabStarts = await until(eventsArrived(perTab, 'session.start', 2), 'one session per tab');
+  assert.notEqual(attr(tabStarts[0], 'session.id'), attr(tabStarts[1], 'session.id'));
+  assert.deepEqual([...a.pageErrors, ...b.pageErrors], []);
+  await a.page.close();
+  await b.page.close();
+});
