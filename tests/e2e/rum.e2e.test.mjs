@@ -393,3 +393,33 @@ test('maxDurationMillis ends a session however active; storage: sessionStorage g
   await a.page.close();
   await b.page.close();
 });
+
+test('a browser-signal chunk that fails to load: one console line, telemetry works without it', async () => {
+  await env.receiver.reset();
+  const service = 'rum-chunk-lost';
+  const page = await env.browser.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.route(/\/(rum|navigation)-[A-Z0-9]+\.js$/, (route) => route.abort());
+  await page.goto(env.site.url);
+  await page.waitForFunction(() => window.__gwt !== undefined);
+  const enabled = await page.evaluate(
+    async ([endpoint, serviceName, fast]) => {
+      const t = await window.__gwt.initTelemetry({ endpoint, serviceName, rum: {}, ...fast });
+      t.tracer.startSpan('still recorded').end();
+      await t.forceFlush();
+      return t.enabled;
+    },
+    [env.receiver.url, service, FAST],
+  );
+  assert.equal(enabled, true);
+  const span = await until(async () => (await ofService('spans', service)).find((s) => s.name === 'still recorded'), 'the span');
+  assert.equal(attr(span, 'session.id'), undefined, 'no session without its chunk');
+  assert.deepEqual(pageErrors, []);
+  const warnings = sdkWarnings(consoleMessages);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /rum: the browser signals could not be loaded/);
+  await page.close();
+});
