@@ -6,6 +6,8 @@
 export { initTelemetry, startTelemetry, type StartedTelemetry } from './init.js';
 export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
 export { context } from './trace/context_api.js';
+export { currentRoutePattern, setRoutePattern } from './rum/route.js';
+export type { NavigationOptions, RumOptions, SessionOptions } from './api/rum_types.js';
 export type {
   AttributePrimitive,
   AttributeValue,

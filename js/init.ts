@@ -4,13 +4,13 @@
  */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
-import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { describe, warn } from './runtime/diagnostics.js';
+import { bundled } from './runtime/bundled_modules.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
 import { newInstanceId } from './metrics/instance_id.js';
 import { nowMillis } from './trace/clock.js';
-import { TelemetrySdk } from './telemetry.js';
+import { TelemetrySdk, type OpenedCore } from './telemetry.js';
 
 /**
  * Starts telemetry. Resolves to a working `Telemetry` handle, or, when there is no endpoint,
@@ -60,7 +60,7 @@ export function lazyTelemetry(config: TelemetryConfig): StartedTelemetry & { sta
  * Checks the configuration and loads the WASM core; resolves to undefined, after one console
  * warning saying why (none for `enabled: false`), when telemetry stays off. Never rejects.
  */
-async function openCore(config: TelemetryConfig): Promise<TelemetryCore | undefined> {
+async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined> {
   try {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       warn(`telemetry disabled: initTelemetry needs a configuration object, got ${describe(config)}`);
@@ -75,6 +75,9 @@ async function openCore(config: TelemetryConfig): Promise<TelemetryCore | undefi
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return undefined;
     }
+    // The browser signals' loader is a chunk of its own, fetched while the core loads: sessions
+    // must be running before the first span or log record reaches the pipelines.
+    const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
     const { TelemetryCore } = await loadCore(wasmUrlOf(config.wasmUrl));
     // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
     const core = new TelemetryCore(
@@ -87,7 +90,9 @@ async function openCore(config: TelemetryConfig): Promise<TelemetryCore | undefi
     );
     const warnings = core.configWarnings();
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return core;
+    const rumModule = await rum;
+    if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
+    return { core, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, core.rumSettings(), config) : undefined };
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

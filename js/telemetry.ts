@@ -36,14 +36,22 @@ import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
 import type { LogRecordData } from './wire/record_writer.js';
+import { putAttribute, type AttributeList } from './trace/attributes.js';
 import { logChars } from './logs/log_values.js';
 
 const DEFAULT_SCOPE = 'greptime-web-telemetry';
 /** Tracers, meters and loggers are cached by scope; beyond this many, new scopes are not cached. */
 const MAX_CACHED_SCOPES = 64;
 
+/** The constructed WASM core, and the browser signals' start (js/rum/index.ts) when they are on. */
+export interface OpenedCore {
+  readonly core: TelemetryCore;
+  /** Starts sessions and the signals; returns their stop, run at shutdown. */
+  readonly startRum?: ((sdk: TelemetrySdk) => () => void) | undefined;
+}
+
 /** Loads and constructs the WASM core; undefined (after one warning) when telemetry stays off. */
-export type CoreOpener = () => Promise<TelemetryCore | undefined>;
+export type CoreOpener = () => Promise<OpenedCore | undefined>;
 
 /** What runs once the core is attached: the pipelines and what feeds them. */
 interface Attached {
@@ -69,6 +77,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   logsEmitted = 0;
   /** From the configuration until the core is attached (it validates it), then the core's. */
   sampleRatio = 1;
+  /** The current `session.id` (js/rum/session.ts), stamped on every span and log record; unset: sessions off. */
+  sessionOf: (() => string) | undefined = undefined;
   private spansEnded = 0;
   private attached: Attached | undefined;
   private readonly early: BeforeReady<RecordingSpan, LogRecordData>;
@@ -116,7 +126,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const open = this.open ?? (() => Promise.resolve(undefined));
     // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
     void open()
-      .then((core) => (core ? this.attach(core) : this.fail()))
+      .then((opened) => (opened ? this.attach(opened.core, opened.startRum) : this.fail()))
       .catch((error: unknown) => {
         warn(`telemetry stopped: it could not start (${thrownMessage(error)}; please report this as a bug)`);
         this.fail();
@@ -139,11 +149,13 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   onEnd(span: RecordingSpan): void {
     this.spansEnded++;
+    if (this.sessionOf) this.stampSession(span.attributes);
     if (this.attached) this.attached.spans.add(span);
     else this.keepEarly(() => this.early.span(span));
   }
 
   onEmit(record: LogRecordData): void {
+    if (this.sessionOf) this.stampSession(record.attributes);
     if (this.attached) this.attached.logs.add(record);
     else this.keepEarly(() => this.early.log(record));
   }
@@ -169,9 +181,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   /**
    * The core has loaded: reads its settings, starts the pipelines, hands them what waited (in
    * order: instruments, then measurements, spans and log records), then the capture and page
-   * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited.
+   * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited. Sessions
+   * (`startRum`) start before what waited is handed over, so it carries `session.id` too.
    */
-  private attach(core: TelemetryCore): void {
+  private attach(core: TelemetryCore, startRum?: (sdk: TelemetrySdk) => () => void): void {
     const handle = this.handle;
     handle.core = core;
     this.limits = limitsFromCore(core.spanLimits());
@@ -191,10 +204,23 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
       if (!this.shutdownPromise && !handle.broken) sender.start();
     }, 0);
     const waited = this.early.take();
+    if (startRum && !this.closedEarly) {
+      try {
+        this.cleanups.push(startRum(this));
+      } catch (error) {
+        warn(`rum: the browser signals could not start (${thrownMessage(error)})`);
+      }
+    }
     for (const register of waited.instruments) register();
     for (const measurement of waited.measurements) measurement.replay();
-    for (const span of waited.spans) spans.add(span);
-    for (const record of waited.logs) logs.add(record);
+    for (const span of waited.spans) {
+      if (this.sessionOf) this.stampSession(span.attributes);
+      spans.add(span);
+    }
+    for (const record of waited.logs) {
+      if (this.sessionOf) this.stampSession(record.attributes);
+      logs.add(record);
+    }
     if (this.closedEarly) {
       this.resolveReady(this);
       void this.shutdown();
@@ -224,6 +250,16 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
       this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
     } catch {
       // A hostile configuration (a Proxy): the opener reports it and the handle becomes a no-op.
+    }
+  }
+
+  /** `session.id`, unless the record set its own (the `session.end` event names the ended session). */
+  private stampSession(list: AttributeList): void {
+    if (list.keys.indexOf('session.id') >= 0) return;
+    try {
+      putAttribute(list, 'session.id', this.sessionOf?.(), this.limits.attributeCountLimit, this.limits.attributeValueLengthLimit, this.diag);
+    } catch {
+      // A session that cannot be read must not lose the record.
     }
   }
 

@@ -161,6 +161,29 @@ impl TelemetryCore {
         ]
     }
 
+    /// `[session, documentLoad, resourceTiming, navigation, webVitals, longAnimationFrames,
+    /// userActions (0/1 each), sessionInactivityMillis, sessionMaxDurationMillis,
+    /// sessionStoragePerTab (0/1), sampleBySession (0/1), navigationIncludeQuery (0/1)]`.
+    #[wasm_bindgen(js_name = rumSettings)]
+    pub fn rum_settings(&self) -> Vec<f64> {
+        let r = &self.config.rum;
+        let flag = |b: bool| f64::from(u8::from(b));
+        vec![
+            flag(r.session),
+            flag(r.document_load),
+            flag(r.resource_timing),
+            flag(r.navigation),
+            flag(r.web_vitals),
+            flag(r.long_animation_frames),
+            flag(r.user_actions),
+            f64::from(r.session_inactivity_millis),
+            f64::from(r.session_max_duration_millis),
+            flag(r.session_storage_per_tab),
+            flag(r.sample_by_session),
+            flag(r.navigation_include_query),
+        ]
+    }
+
     /// What an answer means, without recording anything: 0 accepted, 1 worth retrying, 2 never
     /// accepted as sent. JS decides on retries with it and records the final answer once.
     #[wasm_bindgen(js_name = classifyResponse)]

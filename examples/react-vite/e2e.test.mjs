@@ -120,10 +120,10 @@ test('production build: user actions, tracked callbacks, lifecycles, renders and
 
     // Logs: the tool failure (correlated) and the boundary's error.
     const logs = await receiver.logs();
-    const failure = logs.find((l) => l.body.value === 'tool broken_tool failed: tool failed: upstream timed out');
+    const failure = logs.find((l) => l.body?.value === 'tool broken_tool failed: tool failed: upstream timed out');
     assert.equal(failure.trace_id, brokenCall.trace_id, 'the log carries the failing call’s trace');
     assert.equal(failure.span_id, brokenCall.span_id, 'emitted after an await, still inside the tracked call');
-    assert.ok(logs.some((l) => /React error boundary "widget" caught: TypeError: widget state is corrupt/.test(l.body.value)));
+    assert.ok(logs.some((l) => /React error boundary "widget" caught: TypeError: widget state is corrupt/.test(l.body?.value ?? '')));
     await page.close();
   } finally {
     await site.close();

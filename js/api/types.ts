@@ -3,6 +3,8 @@
  * written against OpenTelemetry's tracer reads the same here.
  */
 
+import type { RumOptions } from './rum_types.js';
+
 /** A primitive attribute value. Whole numbers are sent as OTLP ints, others as doubles. */
 export type AttributePrimitive = string | number | boolean;
 
@@ -386,7 +388,12 @@ export interface TelemetryConfig {
    * dropped_offline, unconfirmed_offline, unconfirmed_at_unload) and
    * `greptime_web_telemetry.retries`. Default `false`.
    */
-  selfMetrics?: boolean | undefined;
+  selfMetrics?: boolean | undefined;  /**
+   * The browser by itself: sessions, the page load, SPA navigations, Web Vitals, long animation
+   * frames, user actions (see `RumOptions`). Default: all on except `resourceTiming`; `false`
+   * turns them all off.
+   */
+  rum?: false | RumOptions | undefined;
 }
 
 /** Counters describing what happened to telemetry so far. */

@@ -7,6 +7,7 @@ import { activeSpan } from '../trace/context.js';
 import { hexToWords } from '../trace/ids.js';
 import type { ResolvedSpanLimits } from '../trace/limits.js';
 import { RecordingSpan } from '../trace/span.js';
+import { putAttribute } from '../trace/attributes.js';
 import type { LogRecordData } from '../wire/record_writer.js';
 import { logAttributes, toLogValue } from './log_values.js';
 import { severityNumberOf, severityTextOf } from './severity.js';
@@ -42,18 +43,25 @@ export class LoggerImpl implements Logger {
       const [ids, traceFlags] = spanIds(record.span ?? activeSpan());
       const now = nowMillis();
       host.logsEmitted++;
+      const eventName = typeof record.eventName === 'string' ? record.eventName : '';
+      const attributes = logAttributes(record.attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
+      // GreptimeDB's log table has no event_name column (it drops the OTLP field): the name is
+      // also sent as the `event.name` attribute, queryable in `log_attributes`.
+      if (eventName && attributes.keys.indexOf('event.name') < 0) {
+        putAttribute(attributes, 'event.name', eventName, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
+      }
       host.onEmit({
         timeMs: record.timestamp === undefined ? now : toEpochMillis(record.timestamp),
         observedTimeMs: now,
         severityNumber,
         severityText,
         body: toLogValue(record.body, 0, limits.attributeValueLengthLimit, diag),
-        attributes: logAttributes(record.attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag),
+        attributes,
         ids,
         traceFlags,
         scopeName: this.scopeName,
         scopeVersion: this.scopeVersion,
-        eventName: typeof record.eventName === 'string' ? record.eventName : '',
+        eventName,
       });
     } catch {
       // A hostile record (a Proxy, throwing getters): drop it rather than throw into the app.

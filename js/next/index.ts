@@ -9,6 +9,7 @@
 
 import type { Span, Telemetry } from '../api/types.js';
 import { globalTelemetry } from '../react/global.js';
+import { navigationSpan, setNavigationSpan } from '../rum/route.js';
 
 /** `'push' | 'replace' | 'traverse'`, as Next passes it (`RouterTransitionType`). */
 export type NavigationType = 'push' | 'replace' | 'traverse';
@@ -29,7 +30,8 @@ const NAVIGATION_TIMEOUT_MS = 10_000;
  * the query string), `url.path`, `navigation.type` (`push`, `replace`, `traverse`) and
  * `navigation.from` (the path left). The spans go to the telemetry of the mounted
  * `TelemetryProvider`; before it has mounted (no transition can start before hydration) they
- * are no-ops. Never throws.
+ * are no-ops. The `browser.navigation` event of the route change (`rum.navigation`) is emitted
+ * inside this span, so it carries the span's trace and span id. Never throws.
  */
 export const onRouterTransitionStart: (url: string, navigationType: NavigationType) => void = createRouterTransitionTracer();
 
@@ -44,6 +46,7 @@ export function createRouterTransitionTracer(telemetry?: Telemetry): (url: strin
   const finish = (ended: typeof current) => {
     if (!ended || current !== ended) return;
     current = undefined;
+    if (navigationSpan() === ended.span) setNavigationSpan(undefined);
     clearTimeout(ended.timer);
     ended.observer?.disconnect();
     ended.span.end();
@@ -62,6 +65,8 @@ export function createRouterTransitionTracer(telemetry?: Telemetry): (url: strin
         },
       });
       shownPath = target.pathname;
+      // The `browser.navigation` event of this route change (js/rum/navigation.ts) joins this span's trace.
+      setNavigationSpan(span);
       let changed = false;
       const observer = typeof MutationObserver === 'function' ? new MutationObserver(() => (changed = true)) : undefined;
       observer?.observe(document.documentElement, { childList: true, subtree: true, characterData: true });

@@ -15,3 +15,4 @@ export { useTrackedCallback, type TrackedCallbackOptions } from './useTrackedCal
 export { tracedUserAction } from './tracedUserAction.js';
 export { useRenderTracking, traceComponentRender, RenderProfiler, type RenderProfilerProps, type RenderTrackingOptions } from './renderTracking.js';
 export { TelemetryErrorBoundary, type TelemetryErrorBoundaryProps } from './TelemetryErrorBoundary.js';
+export { trackReactRouter, type DataRouterLike } from './router.js';

@@ -7,7 +7,7 @@
  *   plus the attribution people debug with (LCP element and URL, INP target and its three
  *   phases, CLS largest shift target);
  * - a measurement in one histogram per vital (`browser.web_vital.lcp` …, unit `ms`, CLS `1`),
- *   with only `browser.web_vital.rating` and, if known, `http.route` as attributes (bounded
+ *   with only `browser.web_vital.rating` and, if known, `url.template` as attributes (bounded
  *   cardinality), in explicit buckets: GreptimeDB stores those as `_bucket` (tag `le`), `_sum`
  *   and `_count` tables for PromQL's `histogram_quantile` (exponential histograms it drops).
  *   Each page view is its own series holding one value, so aggregate with `max_over_time`,
@@ -39,7 +39,7 @@ export interface WebVitalsOptions {
   reportAllChanges?: boolean | undefined;
   /**
    * The current route pattern (e.g. `/users/:id`), added to histogram measurements and events as
-   * `http.route`. It must be low-cardinality: never a raw URL. Default: none.
+   * `url.template`. It must be low-cardinality: never a raw URL. Default: none.
    */
   routePattern?: (() => string | undefined) | undefined;
 }
@@ -114,7 +114,7 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
           'browser.web_vital.navigation_type': metric.navigationType,
           ...attribution(metric),
         };
-        if (route !== undefined) attributes['http.route'] = route;
+        if (route !== undefined) attributes['url.template'] = route;
         if (background) attributes['browser.page.opened_in_background'] = true;
         emitEvent(logger, 'browser.web_vital', attributes, timeOf(metric));
       }
@@ -123,7 +123,7 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
         if (measured.size >= 1000) measured.clear();
         measured.add(metric.id);
         const labels: Record<string, string> = { 'browser.web_vital.rating': metric.rating };
-        if (route !== undefined) labels['http.route'] = route;
+        if (route !== undefined) labels['url.template'] = route;
         histograms[metric.name].record(metric.value, labels);
       }
     };

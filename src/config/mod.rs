@@ -7,10 +7,12 @@ pub mod attribute_value;
 pub mod js_reader;
 pub mod raw_value;
 pub mod trace_model;
+pub mod rum;
 
 use crate::export::greptime_contract::basic_auth_header;
 pub use attribute_value::{attribute_value, AttributeValue};
 pub use raw_value::RawValue;
+pub use rum::RumConfig;
 use std::fmt;
 pub use trace_model::TraceModel;
 
@@ -143,6 +145,8 @@ pub struct Config {
     pub propagation: PropagationConfig,
     /// Export the SDK's own counters (exported, dropped by reason, retries) as metrics.
     pub self_metrics: bool,
+    /// The browser signals recorded by the SDK itself (`rum.rs`).
+    pub rum: RumConfig,
 }
 
 /// How exports survive failures (applied by the JS transport).
@@ -266,6 +270,7 @@ const KNOWN_KEYS: &[&str] = &[
     "propagateTraceHeaderCorsUrls",
     "selfMetrics",
     "spanLimits",
+    "rum",
     "enabled",
     // Read in JS before the core exists (js/runtime/wasm_url.ts), known here so it is not warned.
     "wasmUrl",
@@ -377,6 +382,7 @@ impl Validator {
             delivery: self.delivery(get("retry"), get("offline"), get("compression")),
             propagation: self.propagation(entries),
             self_metrics: self.bool("selfMetrics", get("selfMetrics")).unwrap_or(false),
+            rum: self.rum(get("rum")),
         })
     }
 

@@ -139,7 +139,7 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
       const [v] = vital(logs, name);
       assert.ok(v, `a ${name} event arrived (got ${events(logs, 'browser.web_vital').map((l) => l.attributes['browser.web_vital.name'])}; ${logs.map((l) => l.event_name)})`);
       for (const key of ['value', 'delta', 'id', 'rating', 'navigation_type']) assert.notEqual(v.attributes[`browser.web_vital.${key}`], undefined, `${name}: ${key}`);
-      assert.equal(v.attributes['http.route'], '/rum/:page');
+      assert.equal(v.attributes['url.template'], '/rum/:page');
     }
     const lcp = vital(logs, 'lcp')[0].attributes;
     assert.equal(lcp['browser.web_vital.lcp.element'], '#hero');
@@ -161,7 +161,7 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     const lcpBuckets = await rows('browser_web_vital_lcp_milliseconds_bucket');
     assert.ok(lcpBuckets.length > 0, 'browser_web_vital_lcp_milliseconds_bucket has rows');
     for (const row of lcpBuckets) {
-      assert.equal(row.tags['http_route'], '/rum/:page');
+      assert.equal(row.tags['url_template'], '/rum/:page');
       assert.equal(row.tags['browser_web_vital_rating'], lcp['browser.web_vital.rating']);
       assert.ok(!Object.values(row.tags).some((t) => String(t).startsWith('http')), `no URL in the tags: ${JSON.stringify(row.tags)}`);
     }
@@ -288,10 +288,10 @@ test('Chromium: a soft navigation (click, new content, pushState) gets its own v
     console.log(`[rum] soft-navigation vitals: ${soft.map((a) => a['browser.web_vital.name'])}`);
     assert.ok(soft.length > 0, `vitals of the soft navigation: ${vitals.map((a) => `${a['browser.web_vital.name']}/${a['browser.web_vital.navigation_type']}`)}`);
     assert.ok(!soft.some((a) => a['browser.web_vital.name'] === 'ttfb'), 'no TTFB for a soft navigation');
-    for (const a of soft) assert.equal(a['http.route'], '/next/:id', `${a['browser.web_vital.name']}: the new route`);
+    for (const a of soft) assert.equal(a['url.template'], '/next/:id', `${a['browser.web_vital.name']}: the new route`);
     const first = vitals.filter((a) => a['browser.web_vital.navigation_type'] !== 'soft-navigation');
     assert.ok(first.some((a) => a['browser.web_vital.name'] === 'inp'), 'the first page’s INP');
-    for (const a of first) assert.equal(a['http.route'], '/rum/:page', `${a['browser.web_vital.name']} of the first page: its route, though reported after the navigation`);
+    for (const a of first) assert.equal(a['url.template'], '/rum/:page', `${a['browser.web_vital.name']} of the first page: its route, though reported after the navigation`);
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

@@ -71,3 +71,18 @@ test('never throws: bad arguments record nothing, and without a provider the hoo
   expect(() => onRouterTransitionStart('/x', 'traverse')).not.toThrow();
   expect(spans).toHaveLength(0);
 });
+
+test('while a transition runs its span is the navigation span the browser.navigation event joins (rum/navigation.ts)', async () => {
+  const { navigationSpan } = await import('../../build/pkg/dist/rum/route.js');
+  const { telemetry, byName } = fakeTelemetry();
+  const hook = createRouterTransitionTracer(telemetry);
+  hook('/orders', 'push');
+  const running = navigationSpan();
+  expect(running?.isRecording()).toBe(true);
+  history.pushState(null, '', '/orders');
+  document.body.append(document.createElement('section'));
+  for (let i = 0; i < 4; i++) await frame();
+  const [span] = byName('navigation');
+  expect(span).toBe(running);
+  expect(navigationSpan()).toBeUndefined();
+});

@@ -17,6 +17,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 
 import otlp_json
+from log_table import greptime_log_row
 from greptime_contract import (
     Refused,
     Reply,
@@ -223,7 +224,16 @@ def _ingest_logs(request, context: IngestContext) -> Outcome:
     records: list[dict] = []
     for resource_logs in request.resource_logs:
         for scope_logs, base in _contexts(resource_logs, "scope_logs", context, warnings):
-            records.extend(otlp_json.log_json(record, base) for record in scope_logs.log_records)
+            resource = resource_logs.resource if resource_logs.HasField("resource") else None
+            scope = scope_logs.scope if scope_logs.HasField("scope") else None
+            records.extend(
+                {
+                    **otlp_json.log_json(record, base),
+                    # What GreptimeDB stores (no event_name column): log_table.py.
+                    "greptime_row": greptime_log_row(record, resource, scope, resource_logs.schema_url, scope_logs.schema_url),
+                }
+                for record in scope_logs.log_records
+            )
     return _all_or_nothing(
         records,
         context,

@@ -1022,7 +1022,7 @@ def test_logs_are_flattened(url):
     )
     assert send(url, LOGS, request.SerializeToString(), PROTO_HEADERS).status == 200
     [log] = api(url, "logs")
-    assert {k: v for k, v in log.items() if k not in ("scope", "resource", "request_seq")} == {
+    assert {k: v for k, v in log.items() if k not in ("scope", "resource", "request_seq", "greptime_row")} == {
         "time_unix_nano": "0",
         "observed_time_unix_nano": "1700000000000000042",
         "timestamp_unix_nano": "1700000000000000042",
@@ -1040,6 +1040,49 @@ def test_logs_are_flattened(url):
         "database": "public",
     }
     assert log["scope"]["name"] == "console"
+
+
+def test_the_greptime_row_of_an_event_has_no_event_name_column(url):
+    """GreptimeDB's log table drops the OTLP event_name (log_table.py): only an attribute keeps it."""
+    request = ExportLogsServiceRequest(
+        resource_logs=[
+            {
+                "resource": {"attributes": key_values({"service.name": "web-demo"})},
+                "scope_logs": [
+                    {
+                        "scope": {"name": "rum", "version": "1"},
+                        "log_records": [
+                            {"time_unix_nano": 5, "event_name": "session.start", "attributes": key_values({"session.id": "a"})},
+                            {
+                                "time_unix_nano": 6,
+                                "event_name": "browser.navigation",
+                                "attributes": key_values({"event.name": "browser.navigation", "n": 1}),
+                            },
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
+    assert send(url, LOGS, request.SerializeToString(), PROTO_HEADERS).status == 200
+    first, second = api(url, "logs")
+    assert first["event_name"] == "session.start", "the wire field is decoded as sent"
+    assert first["greptime_row"] == {
+        "timestamp": "5",
+        "trace_id": "",
+        "span_id": "",
+        "severity_text": "",
+        "severity_number": 0,
+        "log_attributes": {"session.id": "a"},
+        "trace_flags": 0,
+        "scope_name": "rum",
+        "scope_version": "1",
+        "scope_attributes": {},
+        "scope_schema_url": "",
+        "resource_attributes": {"service.name": "web-demo"},
+        "resource_schema_url": "",
+    }
+    assert second["greptime_row"]["log_attributes"] == {"event.name": "browser.navigation", "n": 1}
 
 
 # -------------------------------- query API: requests, stats, wait, reset

@@ -10,6 +10,8 @@ import {
   useTelemetry,
   useTrackedCallback,
   type TrackedCallbackOptions,
+  trackReactRouter,
+  type DataRouterLike,
 } from 'greptime-web-telemetry/react';
 import { SpanKind, type Telemetry } from 'greptime-web-telemetry';
 
@@ -63,3 +65,15 @@ export function App(): ReactElement {
     </TelemetryProvider>
   );
 }
+
+// React Router data routers (v6.4+, v7): what createBrowserRouter returns fits DataRouterLike.
+declare const router: {
+  state: { matches: { route: { path?: string; id: string } }[]; location: { pathname: string } };
+  subscribe(fn: (state: { matches: { route: { path?: string; id: string } }[]; location: { pathname: string } }) => void): () => void;
+  navigate(to: string): Promise<void>;
+};
+export const stopRouter: () => void = trackReactRouter(router);
+const routerLike: DataRouterLike = router;
+void routerLike;
+// @ts-expect-error not a router
+trackReactRouter({ routes: [] });

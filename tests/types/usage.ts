@@ -1,6 +1,7 @@
 // Type tests of the main entry (compiled, never run): what a strict TypeScript user writes must
 // compile, and each `@ts-expect-error` marks a mistake the shipped types must reject.
-import { initTelemetry, startTelemetry, SpanKind, SpanStatusCode, SeverityNumber } from 'greptime-web-telemetry';
+import { initTelemetry, startTelemetry, SpanKind, SpanStatusCode, SeverityNumber, setRoutePattern, currentRoutePattern } from 'greptime-web-telemetry';
+import type { RumOptions } from 'greptime-web-telemetry';
 import type { Span, SpanOptions, Telemetry, TelemetryConfig, TelemetryStats, MetricOptions, LogRecord } from 'greptime-web-telemetry';
 
 declare const maybeSpan: Span | undefined;
@@ -51,6 +52,20 @@ export async function main(): Promise<void> {
   await initTelemetry({ endpoint: '/greptime', traceModel: 'v2' });
   // @ts-expect-error GreptimeDB has trace models 'v1' and 'v2' only
   await initTelemetry({ endpoint: '/greptime', traceModel: 'v3' });
+  // The browser signals (rum): off, defaults, or per signal.
+  await initTelemetry({ endpoint: '/greptime', rum: false });
+  const rum: RumOptions = { session: { inactivityTimeoutMillis: maybeNumber, storage: 'sessionStorage', sampleBySession: true }, resourceTiming: true, navigation: { includeQuery: false } };
+  await initTelemetry({ endpoint: '/greptime', rum });
+  setRoutePattern('/users/:id');
+  setRoutePattern(undefined);
+  const route: string | undefined = currentRoutePattern();
+  void route;
+  // @ts-expect-error sessions are kept in localStorage or sessionStorage, nothing else
+  await initTelemetry({ endpoint: '/greptime', rum: { session: { storage: 'cookie' } } });
+  // @ts-expect-error `rum: true` is not a setting (the signals are on by default; false turns them off)
+  await initTelemetry({ endpoint: '/greptime', rum: true });
+  // @ts-expect-error a timeout is a number of milliseconds
+  await initTelemetry({ endpoint: '/greptime', rum: { session: { maxDurationMillis: '4h' } } });
   // @ts-expect-error an attribute value must be a primitive or an array of one primitive type
   span.setAttribute('user', { id: 1 });
   // @ts-expect-error SpanKind, not a string

@@ -21,7 +21,7 @@ if (params.has('preregistered')) {
   globalThis[Symbol.for('opentelemetry.js.api.1')] = { version: '1.11.0', trace: { getTracer: () => tracer } };
 }
 
-const telemetry = await initTelemetry({ endpoint: params.get('endpoint'), serviceName: 'otel-bridge-page', metrics: { exportIntervalMillis: 600000 } });
+const telemetry = await initTelemetry({ endpoint: params.get('endpoint'), serviceName: 'otel-bridge-page', metrics: { exportIntervalMillis: 600000 }, rum: false }); // the browser signals are rum.e2e's
 const registered = registerGlobals(telemetry);
 registerInstrumentations({ instrumentations: [new FetchInstrumentation()] });
 
