@@ -55,6 +55,8 @@ async function openRumPage(browser, webVitalsOptions = {}) {
     const telemetry = await window.__gwt.initTelemetry({
       endpoint,
       serviceName: 'rum-e2e',
+      // The modules are started by hand below, with test options: the loader's copies stay off.
+      rum: false,
       instrumentFetch: true,
       batch: { scheduledDelayMillis: 200 },
       logBatch: { scheduledDelayMillis: 200 },
@@ -311,7 +313,7 @@ test('Chromium: a page opened in a background tab says so on its vitals (web-vit
     const firstVisibility = await page.evaluate(() => performance.getEntriesByType('visibility-state')[0]?.name);
     assert.equal(firstVisibility, 'hidden', 'the browser saw the page start hidden');
     await page.evaluate(async (endpoint) => {
-      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-background' });
+      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-background', rum: false });
       window.__rum.startWebVitals(telemetry, {});
       await new Promise((r) => setTimeout(r, 300));
       await telemetry.forceFlush();
@@ -339,7 +341,7 @@ test('Chromium: bad options, a throwing routePattern and a broken telemetry hand
     await page.goto(server.site);
     await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
     const result = await page.evaluate(async (endpoint) => {
-      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-bad', batch: { scheduledDelayMillis: 100 } });
+      const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-bad', rum: false, batch: { scheduledDelayMillis: 100 } });
       window.__t = telemetry;
       telemetry.tracer.startSpan('marker').end();
       const broken = new Proxy({}, { get: () => { throw new Error('broken handle'); } });
