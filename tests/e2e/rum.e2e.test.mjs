@@ -423,3 +423,36 @@ test('a browser-signal chunk that fails to load: one console line, telemetry wor
   assert.match(warnings[0], /rum: the browser signals could not be loaded/);
   await page.close();
 });
+
+test('the default signals all load through the loader: web vitals, a long animation frame and a user action arrive', async () => {
+  await env.receiver.reset();
+  const service = 'rum-defaults';
+  const { page, pageErrors } = await startPage(env.browser, service, {});
+  await page.evaluate(() => {
+    const button = document.createElement('button');
+    button.id = 'busy';
+    button.textContent = 'Busy';
+    button.addEventListener('click', () => {
+      const until = performance.now() + 150;
+      while (performance.now() < until) {
+        // A long animation frame.
+      }
+    });
+    document.body.append(button);
+  });
+  await page.click('#busy');
+  const flush = () => page.evaluate(() => window.__t.forceFlush());
+  const vitals = await until(async () => {
+    await flush();
+    const found = await events(service, 'browser.web_vital');
+    const names = new Set(found.map((e) => attr(e, 'browser.web_vital.name')));
+    return names.has('ttfb') && names.has('fcp') ? found : undefined;
+  }, 'TTFB and FCP');
+  assert.ok(vitals.every((e) => attr(e, 'session.id')), 'vitals carry session.id');
+  const [frame] = await until(eventsArrived(service, 'browser.long_animation_frame'), 'a long animation frame');
+  assert.ok(frame.greptime_row.log_attributes['event.name'] === 'browser.long_animation_frame');
+  const action = await until(async () => (await ofService('spans', service)).find((s) => s.name === 'click Busy'), 'the click action');
+  assert.equal(action.scope.name, 'greptime-web-telemetry/user-actions');
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
