@@ -1,35 +1,41 @@
 // Speed in headless Chromium, ours against OpenTelemetry JS in the same run, both exporting to
-// the local receiver: S1 (10,000 spans: create, then flush until acknowledged; JS heap after
-// creating), encoding alone, S2 (100,000 metric recordings, then export). Seven runs of each in
-// fresh pages; medians, min and max; the receiver's count checks that both did the same work.
+// the local receiver: S1 (10,000 spans: setup, create, then flush until acknowledged; JS heap
+// after), encoding alone, S2 (100,000 metric recordings, then export). S1 runs again against
+// the fast sink (bench/fast_sink.mjs), where the flush figure is the SDKs' own cost rather than
+// the receiver's. Seven runs of each in fresh pages; medians, min and max; the receiver's (and
+// the sink's) count checks that both did the same work.
 import { execFileSync } from 'node:child_process';
 import { launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
+import { startFastSink } from './fast_sink.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
-const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2').split(',');
+// S1 is the receiver's, S1fast the fast sink's.
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,S1fast,encode,S2').split(',');
 const STAGES = ['write', 'ingest', 'request'];
 const receiver = await startReceiver(['--quiet']);
+const fastSink = await startFastSink();
 const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
 const browser = await launchBrowser();
 const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
 
 async function run(sdk, scenario) {
-  await receiver.reset();
+  const sink = scenario === 'S1fast' ? fastSink : receiver;
+  await sink.reset();
   const page = await browser.newPage();
   await page.goto(site.url);
   await page.waitForFunction(() => typeof window.runS1 === 'function');
   const cdp = await browser.newCDPSession(page);
   await cdp.send('Performance.enable');
   let out;
-  if (scenario === 'S1') {
-    out = await page.evaluate(([s, e]) => window.runS1(s, e), [sdk, receiver.url]);
+  if (scenario === 'S1' || scenario === 'S1fast') {
+    out = await page.evaluate(([s, e]) => window.runS1(s, e), [sdk, sink.url]);
     await cdp.send('HeapProfiler.collectGarbage');
     out.heapMb = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1048576;
-    const spans = await receiver.waitFor('traces', 10000, 10000);
-    if (spans.count !== 10000) throw new Error(`${sdk} S1: the receiver decoded ${spans.count} spans, not 10000`);
+    const spans = await sink.waitFor('traces', 10000, 10000);
+    if (spans.count !== 10000) throw new Error(`${sdk} ${scenario}: the sink counted ${spans.count} spans, not 10000`);
   } else if (scenario === 'S2') {
     out = await page.evaluate(([s, e]) => window.runS2(s, e), [sdk, receiver.url]);
     const points = (await receiver.metrics()).filter((p) => p.name.startsWith('bench.'));
@@ -46,12 +52,15 @@ async function run(sdk, scenario) {
 try {
   for (let i = 0; i < RUNS; i++) {
     for (const sdk of ['ours', 'opentelemetry']) {
-      if (SCENARIOS.includes('S1')) {
-        const s1 = await run(sdk, 'S1');
-        add(`${sdk} S1 create (ms)`, s1.createMs);
-        add(`${sdk} S1 flush until acknowledged (ms)`, s1.flushMs);
-        add(`${sdk} S1 JS heap after (MB)`, s1.heapMb);
-        add(`${sdk} S1 JS heap + WASM memory after (MB)`, s1.heapMb + s1.wasmMb);
+      for (const [scenario, tag] of [['S1', 'S1'], ['S1fast', 'S1 fast sink']]) {
+        if (!SCENARIOS.includes(scenario)) continue;
+        const s1 = await run(sdk, scenario);
+        add(`${sdk} ${tag} setup (ms)`, s1.setupMs);
+        add(`${sdk} ${tag} create (ms)`, s1.createMs);
+        add(`${sdk} ${tag} flush until acknowledged (ms)`, s1.flushMs);
+        add(`${sdk} ${tag} create + flush (ms)`, s1.createMs + s1.flushMs);
+        add(`${sdk} ${tag} JS heap after (MB)`, s1.heapMb);
+        add(`${sdk} ${tag} JS heap + WASM memory after (MB)`, s1.heapMb + s1.wasmMb);
       }
       if (SCENARIOS.includes('encode')) {
         const enc = await run(sdk, 'encode');
@@ -72,6 +81,7 @@ try {
   await browser.close();
   await site.close();
   await receiver.stop();
+  await fastSink.stop();
 }
 
 const stat = (xs) => {
@@ -80,12 +90,12 @@ const stat = (xs) => {
 };
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement:`);
+console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement, or (S1 fast sink) to bench/fast_sink.mjs, which counted every span:`);
 for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|opentelemetry) /.test(k)).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
   console.log(
-    `  ${metric.padEnd(40)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
+    `  ${metric.padEnd(50)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
   );
 }
 if (SCENARIOS.includes('encode')) {
