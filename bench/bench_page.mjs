@@ -6,8 +6,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, installPackedTarball } from '../tests/e2e/harness.mjs';
 
-/** Returns the folder to serve. Run after scripts/build-package.sh. */
-export async function buildBenchPage(name, page) {
+/**
+ * Returns the folder to serve. Run after scripts/build-package.sh. `minify: false` keeps
+ * function names for a profile (bench/profile_flush.mjs).
+ */
+export async function buildBenchPage(name, page, { minify = true } = {}) {
   const work = join(ROOT, 'build', name);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'dist'), { recursive: true });
@@ -18,7 +21,7 @@ export async function buildBenchPage(name, page) {
     outdir: join(work, 'dist'),
     entryNames: 'page',
     bundle: true,
-    minify: true,
+    minify,
     format: 'esm',
     splitting: true,
     platform: 'browser',

@@ -59,7 +59,12 @@ export function countItems(buf) {
 export async function startFastSink() {
   const counts = { traces: 0, metrics: 0, logs: 0 };
   const waiters = new Set();
+  /** Per request since the last reset: [method, ms its headers arrived, ms it was answered] (bench/profile_flush.mjs). */
+  let log = [];
   const server = createServer((req, res) => {
+    const entry = [req.method, performance.now(), 0];
+    log.push(entry);
+    res.on('finish', () => (entry[2] = performance.now()));
     if (req.method === 'OPTIONS') return res.writeHead(200, PREFLIGHT).end();
     const signal = SIGNALS[new URL(req.url, 'http://x').pathname];
     if (req.method !== 'POST' || !signal) return res.writeHead(404, { ...CORS, 'content-length': '0' }).end();
@@ -85,7 +90,9 @@ export async function startFastSink() {
     url: `http://127.0.0.1:${server.address().port}`,
     reset: async () => {
       counts.traces = counts.metrics = counts.logs = 0;
+      log = [];
     },
+    requestLog: () => log,
     /** Resolves with `{ count }` once `min` items of `signal` arrived, or after `timeoutMs` with what did. */
     waitFor: (signal, min, timeoutMs = 10000) =>
       new Promise((resolve) => {
