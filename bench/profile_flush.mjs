@@ -3,7 +3,8 @@
 // profiler runs (CDP Profiler, 50 µs). Prints self time by function and by kind (our JS, the
 // WASM core, the browser's native work, GC, idle), summed over BENCH_RUNS fresh pages, and the
 // requests' timeline as the sink saw them (when each arrived and was answered, concurrency).
-// Run after scripts/build-package.sh; BENCH_SDK=opentelemetry profiles OpenTelemetry JS instead.
+// Run after scripts/build-package.sh; BENCH_SDK=opentelemetry profiles OpenTelemetry JS instead,
+// BENCH_COMPRESSION=gzip has ours compress, BENCH_TIMELINE=1 prints what ran in each 5 ms.
 import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
 import { startFastSink } from './fast_sink.mjs';
@@ -35,7 +36,7 @@ try {
     const page = await browser.newPage();
     await page.goto(site.url);
     await page.waitForFunction(() => typeof window.setupS1 === 'function');
-    await page.evaluate(([s, e]) => window.setupS1(s, e), [SDK, sink.url]);
+    await page.evaluate(([s, e, c]) => window.setupS1(s, e, c), [SDK, sink.url, process.env.BENCH_COMPRESSION || 'none']);
     await sink.reset();
     const cdp = await browser.newCDPSession(page);
     await cdp.send('Profiler.enable');
@@ -45,12 +46,22 @@ try {
     const { profile } = await cdp.send('Profiler.stop');
     flushes.push(out);
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const windows = [];
+    let at = 0;
     for (let s = 0; s < profile.samples.length; s++) {
       const { key, kind } = classify(nodes.get(profile.samples[s]).callFrame);
       const us = profile.timeDeltas[s + 1] ?? 0;
       bump(byFunction, key, us);
       bump(byKind, kind, us);
       total += us;
+      at += profile.timeDeltas[s];
+      const w = (windows[Math.floor(at / 5000)] ??= new Map());
+      bump(w, key, us);
+    }
+    if (process.env.BENCH_TIMELINE) {
+      // What ran in each 5 ms of the profile (its two largest self times), for finding gaps.
+      console.log(`Timeline of run ${i + 1} (5 ms windows: the two largest self times):`);
+      windows.forEach((w, k) => w && console.log(`  ${String(k * 5).padStart(4)} ms  ${[...w].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([f, us]) => `${f} ${(us / 1000).toFixed(1)}`).join(' | ')}`));
     }
     if (i === RUNS - 1) {
       const log = sink.requestLog();

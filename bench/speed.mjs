@@ -14,9 +14,17 @@ const RUNS = Number(process.env.BENCH_RUNS || 7);
 // S1 is the receiver's, S1fast the fast sink's.
 const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,S1fast,encode,S2').split(',');
 const STAGES = ['write', 'ingest', 'request'];
+// BENCH_BASELINE=<a packed .tgz of another build>: that build runs too ("baseline"), in the same
+// session and alternating with this one, for before → after comparisons on a noisy machine.
+const BASELINE = process.env.BENCH_BASELINE;
 const receiver = await startReceiver(['--quiet']);
 const fastSink = await startFastSink();
 const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
+const baselineSite = BASELINE ? await serveStatic(await buildBenchPage('bench-speed-baseline', 'speed.page.js', { tarball: BASELINE })) : undefined;
+// BENCH_COMPRESSION=gzip: ours compresses S1's requests as it does by default (OpenTelemetry's
+// browser exporters cannot), e.g. to measure what keepalive costs: gzipped batches fit its budget.
+const COMPRESSION = process.env.BENCH_COMPRESSION || 'none';
+const SDKS = BASELINE ? ['ours', 'baseline', 'opentelemetry'] : ['ours', 'opentelemetry'];
 const browser = await launchBrowser();
 const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
@@ -25,13 +33,14 @@ async function run(sdk, scenario) {
   const sink = scenario === 'S1fast' ? fastSink : receiver;
   await sink.reset();
   const page = await browser.newPage();
-  await page.goto(site.url);
+  await page.goto(sdk === 'baseline' ? baselineSite.url : site.url);
+  if (sdk === 'baseline') sdk = 'ours';
   await page.waitForFunction(() => typeof window.runS1 === 'function');
   const cdp = await browser.newCDPSession(page);
   await cdp.send('Performance.enable');
   let out;
   if (scenario === 'S1' || scenario === 'S1fast') {
-    out = await page.evaluate(([s, e]) => window.runS1(s, e), [sdk, sink.url]);
+    out = await page.evaluate(([s, e, c]) => window.runS1(s, e, c), [sdk, sink.url, COMPRESSION]);
     await cdp.send('HeapProfiler.collectGarbage');
     out.heapMb = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1048576;
     const spans = await sink.waitFor('traces', 10000, 10000);
@@ -51,7 +60,7 @@ async function run(sdk, scenario) {
 
 try {
   for (let i = 0; i < RUNS; i++) {
-    for (const sdk of ['ours', 'opentelemetry']) {
+    for (const sdk of SDKS) {
       for (const [scenario, tag] of [['S1', 'S1'], ['S1fast', 'S1 fast sink']]) {
         if (!SCENARIOS.includes(scenario)) continue;
         const s1 = await run(sdk, scenario);
@@ -80,6 +89,7 @@ try {
 } finally {
   await browser.close();
   await site.close();
+  await baselineSite?.close();
   await receiver.stop();
   await fastSink.stop();
 }
@@ -94,8 +104,10 @@ console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; me
 for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|opentelemetry) /.test(k)).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
+  const base = results[`baseline ${metric}`] && stat(results[`baseline ${metric}`]);
   console.log(
-    `  ${metric.padEnd(50)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
+    `  ${metric.padEnd(50)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}` +
+      (base ? `   baseline ${f(base.median)} (${f(base.min)}–${f(base.max)}), ratio ${(base.median / otel.median).toFixed(2)}` : ''),
   );
 }
 if (SCENARIOS.includes('encode')) {

@@ -43,14 +43,16 @@ function makeSpans(tracer, n) {
   }
 }
 
-async function setup(sdk, endpoint) {
+/** `gzip`: ours compresses as by default (bench/speed.mjs BENCH_COMPRESSION=gzip); otherwise neither side does. */
+async function setup(sdk, endpoint, compression) {
   if (sdk === 'ours') {
     const t = await initTelemetry({
       endpoint,
       serviceName: 'ours-bench',
       batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 },
       metrics: { exportIntervalMillis: 3600000 },
-      compression: 'none', // OpenTelemetry's browser exporters do not compress
+      // OpenTelemetry's browser exporters do not compress.
+      compression: compression === 'gzip' ? { thresholdBytes: 1024 } : 'none',
     });
     if (!t.enabled) throw new Error('telemetry did not start');
     return { tracer: t.tracer, meter: t.meter, flush: () => t.forceFlush(), wasmBytes: () => t.stats().wasmMemoryBytes };
@@ -74,16 +76,16 @@ async function setup(sdk, endpoint) {
  * S1: 10,000 spans; ms to set the SDK up (ours: initTelemetry, WASM init included), to create
  * them, from flush to every export acknowledged, and our WASM memory afterwards (it never shrinks, and the JS heap figure does not include it).
  */
-window.runS1 = async (sdk, endpoint) => {
-  const setupMs = await window.setupS1(sdk, endpoint);
+window.runS1 = async (sdk, endpoint, compression) => {
+  const setupMs = await window.setupS1(sdk, endpoint, compression);
   return { setupMs, ...(await window.createAndFlushS1()) };
 };
 
 /** S1 in two steps, so that bench/profile_flush.mjs can profile the second alone. */
 let s1;
-window.setupS1 = async (sdk, endpoint) => {
+window.setupS1 = async (sdk, endpoint, compression) => {
   const t = performance.now();
-  s1 = await setup(sdk, endpoint);
+  s1 = await setup(sdk, endpoint, compression);
   return performance.now() - t;
 };
 window.createAndFlushS1 = async () => {
