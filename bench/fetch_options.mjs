@@ -4,11 +4,12 @@
 // shared machine's noise hits both alike:
 //   keepalive: one request at a time, each answer awaited, with and without `keepalive`;
 //   body type: 20 requests at once (a flush), the body as a Uint8Array or as a Blob.
-// Prints medians, and for the body type the median of the per-round ratios.
+// Prints medians, and for the body type the median of the per-round ratios. BENCH_BROWSER=firefox
+// runs it in Firefox ESR (whose clock is coarser: 1 ms).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
+import { launchNamedBrowser, serveStatic, waitForPageFunction } from '../tests/e2e/harness.mjs';
 import { startFastSink } from './fast_sink.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 10);
@@ -27,8 +28,12 @@ writeFileSync(
     const payload = body(size);
     for (let i = 0; i < n; i++) {
       const t = performance.now();
-      await (await fetch(url, init(payload, keepalive))).arrayBuffer();
-      times.push(performance.now() - t);
+      try {
+        await (await fetch(url, init(payload, keepalive))).arrayBuffer();
+        times.push(performance.now() - t);
+      } catch (error) {
+        window.failures = (window.failures || []).concat(\`\${keepalive ? 'keepalive' : 'plain'} \${size} B: \${error}\`);
+      }
     }
     return times;
   };
@@ -42,30 +47,37 @@ writeFileSync(
 );
 const sink = await startFastSink();
 const site = await serveStatic(dir);
-const browser = await launchBrowser();
+const BROWSER = process.env.BENCH_BROWSER || 'chromium';
+const browser = await launchNamedBrowser(BROWSER);
+/** Calls `window[fn](...args)` in the page; an expression string works in Playwright and puppeteer alike. */
+const call = (page, fn, ...args) => page.evaluate(`window.${fn}(${args.map((a) => JSON.stringify(a)).join(', ')})`);
 const results = {};
 const push = (key, ...values) => (results[key] ??= []).push(...values);
 const url = `${sink.url}/v1/otlp/v1/traces`;
 try {
   const page = await browser.newPage();
   await page.goto(site.url);
-  await page.evaluate((u) => window.roundTrips(u, false, 5, 1024), url); // connections and preflight cache warm
+  await waitForPageFunction(page, () => typeof window.flush === 'function', null);
+  await call(page, 'roundTrips', url, false, 5, 1024); // connections and preflight cache warm
   for (let r = 0; r < ROUNDS; r++) {
     for (const size of KEEPALIVE_SIZES) {
       for (const keepalive of r % 2 ? [true, false] : [false, true]) {
-        push(`keepalive ${size} ${keepalive}`, ...(await page.evaluate(([u, k, s]) => window.roundTrips(u, k, 20, s), [url, keepalive, size])));
+        push(`keepalive ${size} ${keepalive}`, ...(await call(page, 'roundTrips', url, keepalive, 20, size)));
       }
     }
     for (const size of BODY_SIZES) {
-      for (const blob of r % 2 ? [true, false] : [false, true]) push(`body ${size} ${blob}`, await page.evaluate(([u, b, s]) => window.flush(u, b, 20, s), [url, blob, size]));
+      for (const blob of r % 2 ? [true, false] : [false, true]) push(`body ${size} ${blob}`, await call(page, 'flush', url, blob, 20, size));
     }
   }
+  const failures = await page.evaluate('window.failures || []');
+  if (failures.length) console.log(`${failures.length} requests failed:\n  ${[...new Set(failures)].join('\n  ')}`);
 } finally {
   await browser.close();
   await site.close();
   await sink.stop();
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+console.log(`${BROWSER}:`);
 console.log(`keepalive: round trip of one export to the fast sink, ${ROUNDS * 20} requests each, median ms:`);
 for (const size of KEEPALIVE_SIZES) {
   const k = median(results[`keepalive ${size} true`]);

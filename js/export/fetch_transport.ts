@@ -39,8 +39,9 @@ let keepaliveRequestsInFlight = 0;
  * Bodies larger than this go to `fetch` as a Blob: Chromium 156 uploads a typed array this large
  * more slowly. 20 exports at once (a flush) were all answered in 0.55–0.86× the time as Blobs at
  * 104 KB and 0.72–0.82× at 72 KB, but 0.96–1.19× at 15 KB (bench/fetch_options.mjs, four
- * sessions); Firefox ESR 153: 0.85× at 104 KB, 0.99× at 15 KB. Keepalive bodies (at most 60 KiB)
- * stay below it.
+ * sessions). Firefox ESR 153 is about even either way (0.83–1.11× at 104 KB, 1.09–1.17× at 72 KB,
+ * 0.89–1.02× at 15 KB, three sessions, timed to its 1 ms clock). Keepalive bodies (at most
+ * 60 KiB) stay below it.
  */
 const BLOB_BODY_BYTES = 64 * 1024;
 /** Error bodies are short; never buffer a large one. */
