@@ -27,7 +27,7 @@ function timeAdds(counter, n, fresh) {
 window.runBenchmark = async (sdk, endpoint, n, fresh) => {
   let counter;
   if (sdk === 'ours') {
-    const telemetry = await initTelemetry({ endpoint, serviceName: 'bench', metrics: { exportIntervalMillis: 3600000 } });
+    const telemetry = await initTelemetry({ endpoint, serviceName: 'bench', metrics: { exportIntervalMillis: 3600000 }, rum: false });
     if (!telemetry.enabled) throw new Error('telemetry did not start');
     counter = telemetry.meter.createCounter('bench.calls');
   } else {

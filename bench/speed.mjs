@@ -1,36 +1,51 @@
 // Speed in headless Chromium, ours against OpenTelemetry JS in the same run, both exporting to
-// the local receiver: S1 (10,000 spans: create, then flush until acknowledged; JS heap after
-// creating), encoding alone, S2 (100,000 metric recordings, then export), setup (until a handle
-// records, until it exports, main-thread time). Seven runs of each in
-// fresh pages; medians, min and max; the receiver's count checks that both did the same work.
+// the local receiver: S1 (10,000 spans: setup, create, then flush until acknowledged; JS heap
+// after), encoding alone, S2 (100,000 metric recordings, then export), setup (until a handle
+// records, until it exports, main-thread time). S1 runs again against the fast sink
+// (bench/fast_sink.mjs), where the flush figure is the SDKs' own cost rather than the
+// receiver's. Seven runs of each in fresh pages; medians, min and max; the receiver's (and the
+// sink's) count checks that both did the same work.
 import { execFileSync } from 'node:child_process';
 import { launchBrowser, serveStatic, startReceiver } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
+import { startFastSink } from './fast_sink.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
-const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,encode,S2,setup').split(',');
+// S1 is the receiver's, S1fast the fast sink's.
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,S1fast,encode,S2,setup').split(',');
 const STAGES = ['write', 'ingest', 'request'];
+// BENCH_BASELINE=<a packed .tgz of another build>: that build runs too ("baseline"), in the same
+// session and alternating with this one, for before → after comparisons on a noisy machine.
+const BASELINE = process.env.BENCH_BASELINE;
 const receiver = await startReceiver(['--quiet']);
+const fastSink = await startFastSink();
 const site = await serveStatic(await buildBenchPage('bench-speed', 'speed.page.js'));
+const baselineSite = BASELINE ? await serveStatic(await buildBenchPage('bench-speed-baseline', 'speed.page.js', { tarball: BASELINE })) : undefined;
+// BENCH_COMPRESSION=gzip: ours compresses S1's requests as it does by default (OpenTelemetry's
+// browser exporters cannot), e.g. to measure what keepalive costs: gzipped batches fit its budget.
+const COMPRESSION = process.env.BENCH_COMPRESSION || 'none';
+const SDKS = BASELINE ? ['ours', 'baseline', 'opentelemetry'] : ['ours', 'opentelemetry'];
 const browser = await launchBrowser();
 const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
 
 async function run(sdk, scenario) {
-  await receiver.reset();
+  const sink = scenario === 'S1fast' ? fastSink : receiver;
+  await sink.reset();
   const page = await browser.newPage();
-  await page.goto(site.url);
+  await page.goto(sdk === 'baseline' ? baselineSite.url : site.url);
+  if (sdk === 'baseline') sdk = 'ours';
   await page.waitForFunction(() => typeof window.runS1 === 'function');
   const cdp = await browser.newCDPSession(page);
   await cdp.send('Performance.enable');
   let out;
-  if (scenario === 'S1') {
-    out = await page.evaluate(([s, e]) => window.runS1(s, e), [sdk, receiver.url]);
+  if (scenario === 'S1' || scenario === 'S1fast') {
+    out = await page.evaluate(([s, e, c]) => window.runS1(s, e, c), [sdk, sink.url, COMPRESSION]);
     await cdp.send('HeapProfiler.collectGarbage');
     out.heapMb = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1048576;
-    const spans = await receiver.waitFor('traces', 10000, 10000);
-    if (spans.count !== 10000) throw new Error(`${sdk} S1: the receiver decoded ${spans.count} spans, not 10000`);
+    const spans = await sink.waitFor('traces', 10000, 10000);
+    if (spans.count !== 10000) throw new Error(`${sdk} ${scenario}: the sink counted ${spans.count} spans, not 10000`);
   } else if (scenario === 'S2') {
     out = await page.evaluate(([s, e]) => window.runS2(s, e), [sdk, receiver.url]);
     const points = (await receiver.metrics()).filter((p) => p.name.startsWith('bench.'));
@@ -53,13 +68,18 @@ async function run(sdk, scenario) {
 
 try {
   for (let i = 0; i < RUNS; i++) {
-    for (const sdk of ['ours', 'opentelemetry']) {
-      if (SCENARIOS.includes('S1')) {
-        const s1 = await run(sdk, 'S1');
-        add(`${sdk} S1 create (ms)`, s1.createMs);
-        add(`${sdk} S1 flush until acknowledged (ms)`, s1.flushMs);
-        add(`${sdk} S1 JS heap after (MB)`, s1.heapMb);
-        add(`${sdk} S1 JS heap + WASM memory after (MB)`, s1.heapMb + s1.wasmMb);
+    // The order rotates run by run: a page's place in the sequence moved its figures (GC and
+    // compile caches of the page before it), which would otherwise favour one side.
+    for (const sdk of [...SDKS.slice(i % SDKS.length), ...SDKS.slice(0, i % SDKS.length)]) {
+      for (const [scenario, tag] of [['S1', 'S1'], ['S1fast', 'S1 fast sink']]) {
+        if (!SCENARIOS.includes(scenario)) continue;
+        const s1 = await run(sdk, scenario);
+        add(`${sdk} ${tag} setup (ms)`, s1.setupMs);
+        add(`${sdk} ${tag} create (ms)`, s1.createMs);
+        add(`${sdk} ${tag} flush until acknowledged (ms)`, s1.flushMs);
+        add(`${sdk} ${tag} create + flush (ms)`, s1.createMs + s1.flushMs);
+        add(`${sdk} ${tag} JS heap after (MB)`, s1.heapMb);
+        add(`${sdk} ${tag} JS heap + WASM memory after (MB)`, s1.heapMb + s1.wasmMb);
       }
       if (SCENARIOS.includes('encode')) {
         const enc = await run(sdk, 'encode');
@@ -85,7 +105,9 @@ try {
 } finally {
   await browser.close();
   await site.close();
+  await baselineSite?.close();
   await receiver.stop();
+  await fastSink.stop();
 }
 
 const stat = (xs) => {
@@ -94,12 +116,16 @@ const stat = (xs) => {
 };
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement:`);
+console.log(`Speed, ${RUNS} runs each in fresh pages of headless ${chromium}; median (min–max); both SDKs export to the local receiver, which decoded every span and measurement, or (S1 fast sink) to bench/fast_sink.mjs, which counted every span:`);
 for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|opentelemetry) /.test(k)).map((k) => k.replace(/^(ours|opentelemetry) /, '')))]) {
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
+  const base = results[`baseline ${metric}`] && stat(results[`baseline ${metric}`]);
   console.log(
-    `  ${metric.padEnd(40)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}`,
+    `  ${metric.padEnd(50)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}` +
+      (base
+        ? `   baseline ${f(base.median)} (${f(base.min)}–${f(base.max)}), ratio ${(base.median / otel.median).toFixed(2)}; ours / baseline, median of the runs' ratios ${stat(results[`ours ${metric}`].map((x, i) => x / results[`baseline ${metric}`][i])).median.toFixed(2)}`
+        : ''),
   );
 }
 if (SCENARIOS.includes('encode')) {

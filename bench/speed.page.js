@@ -43,19 +43,23 @@ function makeSpans(tracer, n) {
   }
 }
 
-function ourConfig(endpoint) {
+/** `gzip`: ours compresses as by default (bench/speed.mjs BENCH_COMPRESSION=gzip); otherwise neither side does. */
+function ourConfig(endpoint, compression) {
   return {
     endpoint,
     serviceName: 'ours-bench',
     batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 },
     metrics: { exportIntervalMillis: 3600000 },
-    compression: 'none', // OpenTelemetry's browser exporters do not compress
+    // OpenTelemetry's browser exporters do not compress.
+    compression: compression === 'gzip' ? { thresholdBytes: 1024 } : 'none',
+    // The browser signals (page load, vitals, sessions) have no counterpart on OpenTelemetry's side here.
+    rum: false,
   };
 }
 
-async function setup(sdk, endpoint) {
+async function setup(sdk, endpoint, compression) {
   if (sdk === 'ours') {
-    const t = await initTelemetry(ourConfig(endpoint));
+    const t = await initTelemetry(ourConfig(endpoint, compression));
     if (!t.enabled) throw new Error('telemetry did not start');
     return { tracer: t.tracer, meter: t.meter, flush: () => t.forceFlush(), wasmBytes: () => t.stats().wasmMemoryBytes };
   }
@@ -75,11 +79,23 @@ async function setup(sdk, endpoint) {
 }
 
 /**
- * S1: 10,000 spans; ms to create them, ms from flush to every export acknowledged, and our WASM
- * memory afterwards (it never shrinks, and the JS heap figure does not include it).
+ * S1: 10,000 spans; ms to set the SDK up (ours: initTelemetry, WASM init included), to create
+ * them, from flush to every export acknowledged, and our WASM memory afterwards (it never shrinks, and the JS heap figure does not include it).
  */
-window.runS1 = async (sdk, endpoint) => {
-  const { tracer, flush, wasmBytes } = await setup(sdk, endpoint);
+window.runS1 = async (sdk, endpoint, compression) => {
+  const setupMs = await window.setupS1(sdk, endpoint, compression);
+  return { setupMs, ...(await window.createAndFlushS1()) };
+};
+
+/** S1 in two steps, so that bench/profile_flush.mjs can profile the second alone. */
+let s1;
+window.setupS1 = async (sdk, endpoint, compression) => {
+  const t = performance.now();
+  s1 = await setup(sdk, endpoint, compression);
+  return performance.now() - t;
+};
+window.createAndFlushS1 = async () => {
+  const { tracer, flush, wasmBytes } = s1;
   const t0 = performance.now();
   makeSpans(tracer, SPANS);
   const createMs = performance.now() - t0;

@@ -3,7 +3,7 @@
 #   1. Rust format, lints, unit tests   7. end-to-end tests against the receiver: Chromium, and Firefox ESR where it matters
 #   2. receiver, agent backend (pytest) 8. the React example, built by Vite from the packed tarball, in Chromium
 #   3. WASM tests in headless Chrome    9. type tests of the packed .d.ts (strict, bundler and nodenext)
-#   4. package build (load check, sizes) 10. the Next.js App Router example (build, start, dev) in Chromium
+#   4. package build (load check), size budgets 10. the Next.js App Router example (build, start, dev) in Chromium
 #   5. JS unit tests (Node)             11. the packaging matrix (every bundler; the README's table checked)
 #   6. React hook tests (Vitest; React 19, then 18)
 set -euo pipefail
@@ -26,8 +26,9 @@ step "2/11 receiver contract tests, then the agent backend's observability (pyte
 step "3/11 WASM tests in headless Chrome (wasm-bindgen-test)"
 wasm-pack test --headless --chrome -- --locked
 
-step "4/11 build the npm package"
+step "4/11 build the npm package; size budgets (size-budgets.json, the README's size table)"
 bash scripts/build-package.sh
+node scripts/size-budgets.mjs   # size-budgets.json and the README's size table (about 1 s)
 
 step "5/11 JS unit tests (node --test)"
 node --test tests/js/

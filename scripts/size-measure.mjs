@@ -1,0 +1,98 @@
+// What the package costs a page, measured the way a user's bundler ships it: esbuild, minified
+// ESM for the browser with code splitting, each output file gzipped (-9) and brotli'd (-q 11)
+// on its own, as a server sends each file. Used by scripts/size-budgets.mjs (the budgets in the
+// test command and the README's size table).
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { brotliCompressSync, constants, gzipSync, inflateRawSync } from 'node:zlib';
+
+/**
+ * The entries a page imports. `main` alone; every other one with `main`, as an app that uses it
+ * ships both (its peers external, as the app provides them).
+ */
+export const ENTRIES = {
+  main: { label: '`import { initTelemetry }`', code: (d) => `import { initTelemetry } from '${d}/index.js';\nwindow.t = [initTelemetry];\n` },
+  react: { label: 'with `greptime-web-telemetry/react` too (React external)', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as r from '${d}/react/index.js';\nwindow.t = [initTelemetry, r];\n` },
+  next: { label: 'with `greptime-web-telemetry/next` too', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as n from '${d}/next/index.js';\nwindow.t = [initTelemetry, n];\n` },
+  otel: { label: 'with `greptime-web-telemetry/otel` too (`@opentelemetry/api` external)', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as o from '${d}/otel/index.js';\nwindow.t = [initTelemetry, o];\n` },
+};
+const EXTERNAL = ['react', 'react/*', '@opentelemetry/api'];
+
+/** `{ raw, gzip, brotli }` of one buffer. */
+export function sizesOf(buf) {
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+const ZERO = { raw: 0, gzip: 0, brotli: 0 };
+
+/**
+ * Measures the built package in `pkgDir` (build/pkg). Returns
+ * `{ wasm, entries: { main: { initial, all }, react: { initial, all }, … }, lazy: { '<dist path>': sizes } }`:
+ * `initial` is the entry's file plus every chunk it imports statically (what the page waits
+ * for), `all` adds the lazily loaded chunks; `lazy` names each lazily loaded chunk by the
+ * package file its `import()` loads (its path under dist/), over all entries.
+ */
+export async function measurePackage(pkgDir) {
+  const dist = join(resolve(pkgDir), 'dist');
+  const tmp = mkdtempSync(join(tmpdir(), 'gwt-sizes-'));
+  const result = { wasm: undefined, entries: {}, lazy: {} };
+  try {
+    const { WASM_DEFLATE_BASE64 } = await import(pathToFileURL(join(dist, 'wasm/inline_wasm.js')).href);
+    result.wasm = sizesOf(inflateRawSync(Buffer.from(WASM_DEFLATE_BASE64, 'base64')));
+    for (const [name, entry] of Object.entries(ENTRIES)) {
+      const file = join(tmp, `${name}.js`);
+      writeFileSync(file, entry.code(dist));
+      const out = await build({
+        entryPoints: [file],
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        platform: 'browser',
+        splitting: true,
+        outdir: join(tmp, 'out', name),
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        external: EXTERNAL,
+        absWorkingDir: tmp,
+      });
+      const files = new Map(out.outputFiles.map((f) => [relative(tmp, f.path), sizesOf(Buffer.from(f.contents))]));
+      const outputs = out.metafile.outputs;
+      // The entry's file and what it imports statically, transitively.
+      const initial = new Set();
+      const visit = (path) => {
+        if (initial.has(path)) return;
+        initial.add(path);
+        for (const i of outputs[path].imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+      };
+      visit(Object.keys(outputs).find((p) => outputs[p].entryPoint === `${name}.js`));
+      let init = ZERO;
+      let all = ZERO;
+      for (const [path, meta] of Object.entries(outputs)) {
+        const s = files.get(path);
+        all = add(all, s);
+        if (initial.has(path)) {
+          init = add(init, s);
+          continue;
+        }
+        // A lazily loaded chunk: named by the file its import() loads, or (a chunk esbuild
+        // split out of several) by the package files in it.
+        const inputs = meta.entryPoint ? [meta.entryPoint] : Object.keys(meta.inputs);
+        const lazyName = inputs.map((p) => relative(dist, resolve(tmp, p))).sort().join(' + ') || '(esbuild runtime)';
+        const seen = result.lazy[lazyName];
+        if (!seen || seen.gzip < s.gzip) result.lazy[lazyName] = s;
+      }
+      result.entries[name] = { initial: init, all };
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return result;
+}
