@@ -34,13 +34,20 @@ const LAZY_LABELS = {
   'wasm/inline_wasm.js': 'the `.wasm`, deflate + base64',
   'wasm/greptime_web_telemetry.js': 'wasm-bindgen glue',
   'export/offline_store.js': 'the offline store',
+  'rum/index.js': 'the browser signals\' loader and sessions',
+  'rum/document_load.js': 'page load',
+  'rum/navigation.js': 'SPA navigations',
+  'rum/web_vitals.js': 'Web Vitals, with the `web-vitals` library',
+  'rum/long_animation_frames.js': 'long animation frames',
+  'rum/user_actions.js': 'user actions',
 };
 
 /** Rows in the README's order: `[budget key, README label, sizes]`. */
 function rows(m) {
   const out = [['.wasm', '`.wasm` (the WASM core as built; ships inside `wasm/inline_wasm.js`)', m.wasm]];
   out.push(['initial chunk', `initial chunk: ${ENTRIES.main.label}, esbuild minified`, m.entries.main.initial]);
-  out.push(['all chunks', 'all chunks (initial + lazily loaded)', m.entries.main.all]);
+  out.push(['all chunks', 'all chunks (initial + lazily loaded; browser signals apart)', m.entries.main.all]);
+  out.push(['rum: all chunks', 'browser signals (`rum`): all their lazily loaded chunks, each loaded only when on', m.entries.main.rum]);
   for (const name of Object.keys(m.lazy).sort()) {
     out.push([`lazy: ${name}`, `lazily loaded: \`${name}\`${LAZY_LABELS[name] ? ` (${LAZY_LABELS[name]})` : ''}`, m.lazy[name]]);
   }

@@ -34,9 +34,10 @@ const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 
 /**
  * Measures the built package in `pkgDir` (build/pkg). Returns
- * `{ wasm, entries: { main: { initial, all }, react: { initial, all }, … }, lazy: { '<dist path>': sizes } }`:
+ * `{ wasm, entries: { main: { initial, all, rum }, react: { initial, all, rum }, … }, lazy: { '<dist path>': sizes } }`:
  * `initial` is the entry's file plus every chunk it imports statically (what the page waits
- * for), `all` adds the lazily loaded chunks; `lazy` names each lazily loaded chunk by the
+ * for), `all` adds the core's lazily loaded chunks, `rum` is the browser signals' chunks (js/rum/,
+ * each loaded only when its signal is on), counted apart from the core's budget; `lazy` names each lazily loaded chunk by the
  * package file its `import()` loads (its path under dist/), over all entries.
  */
 export async function measurePackage(pkgDir) {
@@ -75,21 +76,25 @@ export async function measurePackage(pkgDir) {
       visit(Object.keys(outputs).find((p) => outputs[p].entryPoint === `${name}.js`));
       let init = ZERO;
       let all = ZERO;
+      let rum = ZERO;
       for (const [path, meta] of Object.entries(outputs)) {
         const s = files.get(path);
-        all = add(all, s);
         if (initial.has(path)) {
           init = add(init, s);
+          all = add(all, s);
           continue;
         }
         // A lazily loaded chunk: named by the file its import() loads, or (a chunk esbuild
         // split out of several) by the package files in it.
         const inputs = meta.entryPoint ? [meta.entryPoint] : Object.keys(meta.inputs);
-        const lazyName = inputs.map((p) => relative(dist, resolve(tmp, p))).sort().join(' + ') || '(esbuild runtime)';
+        const parts = inputs.map((p) => relative(dist, resolve(tmp, p))).sort();
+        const lazyName = parts.join(' + ') || '(esbuild runtime)';
+        if (parts.length > 0 && parts.every((p) => p.startsWith('rum/'))) rum = add(rum, s);
+        else all = add(all, s);
         const seen = result.lazy[lazyName];
         if (!seen || seen.gzip < s.gzip) result.lazy[lazyName] = s;
       }
-      result.entries[name] = { initial: init, all };
+      result.entries[name] = { initial: init, all, rum };
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
