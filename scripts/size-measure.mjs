@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync, inflateRawSync } from 'node:zlib';
 
 /**
@@ -20,6 +20,9 @@ export const ENTRIES = {
   otel: { label: 'with `greptime-web-telemetry/otel` too (`@opentelemetry/api` external)', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as o from '${d}/otel/index.js';\nwindow.t = [initTelemetry, o];\n` },
 };
 const EXTERNAL = ['react', 'react/*', '@opentelemetry/api'];
+// The package's own dependencies (web-vitals) resolve from the repository's node_modules, also
+// for a copy of the package elsewhere (tests/js/size_budgets.test.mjs).
+const NODE_PATHS = [join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules')];
 
 /** `{ raw, gzip, brotli }` of one buffer. */
 export function sizesOf(buf) {
@@ -62,6 +65,7 @@ export async function measurePackage(pkgDir) {
         metafile: true,
         logLevel: 'silent',
         external: EXTERNAL,
+        nodePaths: NODE_PATHS,
         absWorkingDir: tmp,
       });
       const files = new Map(out.outputFiles.map((f) => [relative(tmp, f.path), sizesOf(Buffer.from(f.contents))]));
