@@ -128,7 +128,8 @@ describe('packaging matrix', { concurrency: 2 }, () => {
         assert.deepEqual(sdkWarnings(consoleMessages), []);
         assert.equal(outcome.error, undefined, outcome.error);
         assert.equal(outcome.enabled, true, 'the WASM core loaded');
-        const rum = (r) => r.scope.name === 'greptime-web-telemetry/rum';
+        // The browser signals' scopes: greptime-web-telemetry/rum, …/web-vitals, …/user-actions, …
+        const rum = (r) => r.scope.name.startsWith('greptime-web-telemetry/');
         assert.deepEqual(spans.filter((s) => !rum(s)).map((s) => [s.name, s.attributes['app.setup']?.value]), [['packaging check', setup.service]]);
         // The lazily loaded browser-signal chunks worked in this bundler: the page load trace and the session.
         assert.ok(spans.some((s) => rum(s) && s.name === 'documentLoad'), `documentLoad arrived: ${JSON.stringify(spans.map((s) => s.name))}`);
