@@ -1,6 +1,10 @@
 /** `initTelemetry`: validates the configuration, loads the WASM core, returns the handle. */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
+import { coreLimits } from './config/core_args.js';
+import { resolveConfig } from './config/resolve.js';
+import { resourceAttributes } from './config/resource.js';
+import { RecordWriter } from './wire/record_writer.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { newInstanceId } from './metrics/instance_id.js';
@@ -32,19 +36,22 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return NOOP_TELEMETRY;
     }
+    // Validated before the core loads: a configuration that cannot work costs no download.
+    const { settings, error, warnings } = resolveConfig(config);
+    if (!settings) {
+      warn(`telemetry disabled: ${error}${warnings.length > 0 ? ` (configuration also: ${warnings.join('; ')})` : ''}`);
+      return NOOP_TELEMETRY;
+    }
     const { TelemetryCore } = await loadCore();
-    // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
-    const core = new TelemetryCore(
-      config,
-      browserFact(() => navigator.userAgent),
-      browserFact(() => navigator.language),
-      browserFact(() => location.href),
-      nowMillis(),
-      newInstanceId(),
-    );
-    const warnings = core.configWarnings();
+    const resource = resourceAttributes(settings, {
+      userAgent: browserFact(() => navigator.userAgent),
+      language: browserFact(() => navigator.language),
+      pageUrl: browserFact(() => location.href),
+      instanceId: newInstanceId(),
+    });
+    const core = new TelemetryCore(coreLimits(settings), new RecordWriter().encodeAttributes(resource), nowMillis());
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return new TelemetrySdk(core, undefined, config);
+    return new TelemetrySdk(core, settings);
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return NOOP_TELEMETRY;

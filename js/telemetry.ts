@@ -4,14 +4,17 @@
  * `forceFlush()`, `shutdown()` and when the page is hidden.
  */
 
-import type { Logger, Meter, Telemetry, TelemetryConfig, TelemetryStats, Tracer } from './api/types.js';
+import type { Logger, Meter, Telemetry, TelemetryStats, Tracer } from './api/types.js';
+import type { Settings } from './config/schema.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { BatchPipeline } from './export/batch_pipeline.js';
 import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
 import { observeSelf } from './export/self_metrics.js';
-import { Sender, deliverySettingsFromCore } from './export/sender.js';
+import { coreStats } from './export/core_stats.js';
+import { exportUrl } from './export/greptime_contract.js';
+import { Sender, deliverySettings } from './export/sender.js';
 import { LOGS, METRICS, TRACES } from './export/signals.js';
 import { instrumentFetch } from './instrumentation/fetch.js';
 import { propagationPolicy } from './instrumentation/propagation.js';
@@ -24,7 +27,7 @@ import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics } from './runtime/diagnostics.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
-import { limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
+import type { ResolvedSpanLimits } from './trace/limits.js';
 import { emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
@@ -60,12 +63,12 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   /** The core's counters as they were when it was freed. */
   private finalCoreStats: Record<string, number> | undefined;
 
-  constructor(core: TelemetryCore, transport: Transport = fetchTransport, config?: TelemetryConfig) {
-    this.handle = new CoreHandle(core);
-    this.limits = limitsFromCore(core.spanLimits());
-    const delivery = core.deliverySettings();
-    this.sampleRatio = delivery[7];
-    this.sender = new Sender(this.handle, transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
+  /** `settings`: the validated configuration `core` was built from (js/config/). */
+  constructor(core: TelemetryCore, settings: Settings, transport: Transport = fetchTransport) {
+    this.handle = new CoreHandle(core, settings);
+    this.limits = settings.spanLimits;
+    this.sampleRatio = settings.sampleRatio;
+    this.sender = new Sender(this.handle, transport, deliverySettings(settings), () => this.pageHidden);
     const unwritable = (what: string) => () =>
       this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
     this.spans = new BatchPipeline(this.handle, TRACES, this.sender, (w, span) => w.writeSpan(span), unwritable('span'), spanChars);
@@ -76,10 +79,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
-    if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
-    if (core.selfMetrics()) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
-    if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(config, delivery[8] === 1, delivery[9] === 1);
-    this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
+    if (settings.captureErrors) this.cleanups.push(captureErrors(this.logger));
+    if (settings.selfMetrics) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
+    if (settings.instrumentFetch || settings.instrumentXhr) this.instrumentRequests(settings);
+    this.cleanups.push(captureConsole(this.logger, settings.captureConsole));
     this.cleanups.push(this.listenForPageHide());
   }
 
@@ -151,17 +154,17 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   /** Client spans and `traceparent` for fetch and XMLHttpRequest, never for the telemetry endpoint itself. */
-  private instrumentRequests(config: TelemetryConfig | undefined, fetch: boolean, xhr: boolean): void {
-    const propagate = propagationPolicy(config?.propagateTraceHeaderCorsUrls);
-    const endpoints = [TRACES, METRICS, LOGS].map((s) => this.handle.call((c) => c.exportUrl(s), ''));
+  private instrumentRequests(settings: Settings): void {
+    const propagate = propagationPolicy(settings.propagateTraceHeaderCorsUrls);
+    const endpoints = ([TRACES, METRICS, LOGS] as const).map((s) => exportUrl(settings, s));
     const ignore = (url: URL) => endpoints.some((e) => e !== '' && url.href.startsWith(new URL(e, url).href));
     const tracer = this.getTracer(DEFAULT_SCOPE);
-    if (fetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
-    if (xhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
+    if (settings.instrumentFetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
+    if (settings.instrumentXhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
   }
 
   private coreStats(): Record<string, number> {
-    return this.handle.call((c) => c.stats() as Record<string, number>, {});
+    return this.handle.call((c) => coreStats(c) as Record<string, number>, {});
   }
 
   private scoped<T extends Tracer | Meter | Logger>(kind: string, name: unknown, version: unknown, create: (name: string, version: string) => T): T {

@@ -9,7 +9,7 @@
 //!              ──(series, value) pairs──▶ pipeline::metric_aggregator ──────────────────▶ export::otlp_encode
 //!                (one crossing per 1024)   (sums, histograms, gauges)                      (protobuf requests)
 //!                                                                                                 │
-//! JS transport (fetch) ◀── export::greptime_contract (URLs, headers, response meaning) ◀─────────┘
+//! JS transport (fetch, GreptimeDB's URLs, headers and answers: js/export/) ◀── encoded requests ┘
 //! ```
 //!
 //! Ownership across the boundary:
@@ -25,11 +25,11 @@
 //! - The only long-lived WASM object is the one `TelemetryCore` the JS layer creates per
 //!   `initTelemetry`; `shutdown()` calls its `free()`.
 //!
-//! I/O and timers stay in JS (fetch, setTimeout, page-hide); the GreptimeDB contract (URLs,
-//! headers, what a response means), aggregation and all encoding stay here, where they are
-//! tested natively.
+//! Only hot paths are here: transcoding, queues, aggregation and encoding, tested natively.
+//! I/O and timers (fetch, setTimeout, page-hide), configuration validation (js/config/), the
+//! GreptimeDB contract (URLs, headers, what a response means) and every message are JS: cold
+//! code costs a fraction of the bytes there, and no text is formatted in WebAssembly.
 
-pub mod config;
 pub mod diagnostics;
 pub mod export;
 /// The hot path, a crate of its own (crates/ingest) so that it alone is built for speed.
@@ -39,8 +39,3 @@ pub mod resource;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_api;
-
-/// The SDK's version, reported as `telemetry.sdk.version`.
-pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The SDK's name, reported as `telemetry.sdk.name` and as the default instrumentation scope.
-pub const SDK_NAME: &str = "greptime-web-telemetry";

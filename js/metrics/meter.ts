@@ -10,6 +10,7 @@
 import type { Counter, Gauge, Histogram, Meter, MetricOptions, Observable, UpDownCounter } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
 import { CounterImpl, HistogramImpl, Kind, ObservableImpl, type MetricsHost } from './instruments.js';
+import { checkInstrument, warnTooManyInstruments } from './instrument_rules.js';
 
 /** Instruments as the telemetry SDK keeps them: observables are read at each collection. */
 export interface InstrumentRegistry {
@@ -84,7 +85,7 @@ export class MeterImpl implements Meter {
     return instrument;
   }
 
-  /** The core validates the name and unit (warning once per bad instrument); -1 = records nothing. */
+  /** The name and unit are checked here (a warning per bad instrument); -1 = records nothing. */
   private register(kind: Kind, name: unknown, options: MetricOptions | undefined): number {
     if (typeof name !== 'string') {
       this.host.diag.report('invalidArguments', () => `instrument name must be a string, got ${describe(name)}; the instrument records nothing`);
@@ -103,6 +104,12 @@ export class MeterImpl implements Meter {
       // A Proxy or a throwing getter: the instrument is created with the defaults.
       this.host.diag.report('invalidArguments', () => `"${name}": instrument options could not be read; using the defaults`);
     }
-    return this.host.handle.call((c) => c.registerInstrument(kind, name, description, unit, this.scopeName, this.scopeVersion, bounds), -1);
+    const checked = checkInstrument(kind === Kind.Histogram, name, unit, bounds);
+    if (!checked) return -1;
+    const handle = this.host.handle;
+    const id = handle.call((c) => c.registerInstrument(kind, name, description, checked.unit, this.scopeName, this.scopeVersion, checked.bounds), -1);
+    if (id === -2) warnTooManyInstruments(name);
+    else if (id >= 0) handle.instrumentNames[id] = name;
+    return id < 0 ? -1 : id;
   }
 }

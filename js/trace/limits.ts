@@ -1,4 +1,4 @@
-/** Span limits as validated by the WASM core (see src/config/mod.rs for the defaults). */
+/** Span limits as validated with the rest of the configuration (js/config/schema.ts `spanLimits`). */
 export interface ResolvedSpanLimits {
   attributeCountLimit: number;
   attributeValueLengthLimit: number;
@@ -8,7 +8,7 @@ export interface ResolvedSpanLimits {
   attributePerLinkCountLimit: number;
 }
 
-/** The defaults of src/config/mod.rs: used for spans started before the WASM core has loaded. */
+/** The defaults of js/config/schema.ts: used for spans started before the WASM core has loaded. */
 export const DEFAULT_SPAN_LIMITS: ResolvedSpanLimits = {
   attributeCountLimit: 128,
   attributeValueLengthLimit: 8192,
@@ -20,14 +20,3 @@ export const DEFAULT_SPAN_LIMITS: ResolvedSpanLimits = {
 
 /** Longer attribute arrays are cut: a runaway array must not become a multi-megabyte span. */
 export const MAX_ARRAY_LENGTH = 1024;
-
-export function limitsFromCore(values: ArrayLike<number>): ResolvedSpanLimits {
-  return {
-    attributeCountLimit: values[0],
-    attributeValueLengthLimit: values[1],
-    eventCountLimit: values[2],
-    linkCountLimit: values[3],
-    attributePerEventCountLimit: values[4],
-    attributePerLinkCountLimit: values[5],
-  };
-}

@@ -10,7 +10,6 @@
 //!
 //! Past 400 lines because of its tests (half the file): ordering, blocks, scopes and bounds.
 
-use crate::config::BatchConfig;
 use crate::ingest::proto_writer::{framed_len, ProtoWriter};
 use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
 use std::collections::VecDeque;
@@ -124,7 +123,9 @@ fn append_framed(bytes: &mut Vec<u8>, content: &[u8]) -> u32 {
 }
 
 impl BatchQueue {
-    pub fn new(batch: &BatchConfig) -> Self {
+    /// Limits validated in JS (js/config/schema.ts: `batch`, `logBatch`); at least 1 each here too.
+    pub fn new(max_queue_size: u32, max_export_batch_size: u32) -> Self {
+        let (max_queue_size, max_export_batch_size) = (max_queue_size.max(1) as usize, max_export_batch_size.max(1) as usize);
         BatchQueue {
             blocks: VecDeque::new(),
             head: 0,
@@ -132,9 +133,9 @@ impl BatchQueue {
             items: VecDeque::new(),
             scopes: Vec::new(),
             last_scope: None,
-            max_queue_size: batch.max_queue_size as usize,
-            max_export_batch_size: batch.max_export_batch_size as usize,
-            max_queue_bytes: (batch.max_queue_size as usize).saturating_mul(BYTES_PER_QUEUE_SLOT),
+            max_queue_size,
+            max_export_batch_size,
+            max_queue_bytes: max_queue_size.saturating_mul(BYTES_PER_QUEUE_SLOT),
             queued_bytes: 0,
             compact_scopes_at: MAX_SCOPES,
         }
@@ -271,13 +272,7 @@ mod tests {
     }
 
     fn queue(max_queue_size: u32, max_export_batch_size: u32) -> BatchQueue {
-        BatchQueue::new(&BatchConfig { max_queue_size, max_export_batch_size, ..Default::default() })
-    }
-
-    #[test]
-    fn defaults_are_opentelemetry_batch_span_processor_defaults() {
-        let d = BatchConfig::default();
-        assert_eq!((d.max_queue_size, d.max_export_batch_size, d.scheduled_delay_millis, d.export_timeout_millis), (2048, 512, 5000, 30000));
+        BatchQueue::new(max_queue_size, max_export_batch_size)
     }
 
     #[test]

@@ -10,9 +10,15 @@
 use super::batch_queue::Batch;
 use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
-use crate::config::Temporality;
 use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
 use std::collections::HashMap;
+
+/// Cumulative suits PromQL's `rate()` on GreptimeDB (it stores delta points as they come).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporality {
+    Cumulative,
+    Delta,
+}
 
 /// Instruments per SDK; beyond this, new instruments record nothing (with a warning).
 pub const MAX_INSTRUMENTS: usize = 1000;
