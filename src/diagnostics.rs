@@ -3,6 +3,8 @@
 //! only: js/export/core_problems.ts). Telemetry must never spam or throw.
 
 use crate::export::signal::Signal;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// What went wrong, numbered as js/export/core_problems.ts knows them. Counted per kind and
 /// signal.
@@ -71,7 +73,7 @@ impl Diagnostics {
 
     /// The queued first occurrences, oldest first; the queue is then empty.
     pub fn take_fresh(&mut self) -> Vec<u32> {
-        std::mem::take(&mut self.fresh)
+        core::mem::take(&mut self.fresh)
     }
 
     pub fn has_fresh(&self) -> bool {

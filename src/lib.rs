@@ -30,6 +30,19 @@
 //! GreptimeDB contract (URLs, headers, what a response means) and every message are JS: cold
 //! code costs a fraction of the bytes there, and no text is formatted in WebAssembly.
 
+// The release .wasm links no std (src/lean_runtime.rs). Debug builds and tests keep std: test
+// harnesses (wasm-pack test) link it, and its panic handler would clash with ours.
+#![cfg_attr(all(target_arch = "wasm32", not(debug_assertions), not(test)), no_std)]
+extern crate alloc;
+
+/// What the std prelude gives, from `alloc`: the crate is `no_std` in its release `.wasm`.
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 pub mod diagnostics;
 pub mod export;
 /// The hot path, a crate of its own (crates/ingest) so that it alone is built for speed.
@@ -37,5 +50,7 @@ pub use greptime_web_telemetry_ingest as ingest;
 pub mod pipeline;
 pub mod resource;
 
+#[cfg(all(target_arch = "wasm32", not(debug_assertions), not(test)))]
+mod lean_runtime;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_api;

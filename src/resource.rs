@@ -7,6 +7,8 @@
 use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 use crate::ingest::record_reader::Reader;
 use crate::ingest::string_table::StringTable;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// The content of an OTLP `Resource` message (resource.proto: 1 attributes, 2
 /// dropped_attributes_count) from an attribute set with inline strings; `None` when malformed.

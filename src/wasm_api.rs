@@ -20,6 +20,8 @@ use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::{BatchQueue, Refused};
 use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, Temporality};
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::resource::resource_from_attributes;
 use wasm_bindgen::prelude::*;
 

@@ -9,6 +9,8 @@
 
 use super::proto_fields::{fields, Field, LEN};
 use super::signal::Signal;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Field numbers shared by ExportTraceServiceRequest, ExportLogsServiceRequest and
 /// ExportMetricsServiceRequest: request.1 = Resource*, Resource*.2 = Scope*, Scope*.2 = items.

@@ -12,7 +12,9 @@
 
 use crate::ingest::proto_writer::{framed_len, ProtoWriter};
 use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
-use std::collections::VecDeque;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
 
 /// The repeated field items go in: `ScopeSpans.spans`, `ScopeLogs.log_records` and
 /// `ScopeMetrics.metrics` are all field 2.
@@ -116,7 +118,7 @@ impl Batch {
 /// Appends `content` as an entry of [`ITEM_FIELD`]; returns the framed length.
 fn append_framed(bytes: &mut Vec<u8>, content: &[u8]) -> u32 {
     let start = bytes.len();
-    let mut w = ProtoWriter { buf: std::mem::take(bytes) };
+    let mut w = ProtoWriter { buf: core::mem::take(bytes) };
     w.bytes_always(ITEM_FIELD, content);
     *bytes = w.buf;
     (bytes.len() - start) as u32
@@ -250,7 +252,7 @@ impl BatchQueue {
             // Nothing refers to old scopes any more; start afresh so the list cannot grow forever.
             self.last_scope = None;
             self.compact_scopes_at = MAX_SCOPES;
-            return Batch { bytes, items, scopes: std::mem::take(&mut self.scopes) };
+            return Batch { bytes, items, scopes: core::mem::take(&mut self.scopes) };
         }
         Batch { bytes, items, scopes: self.scopes.clone() }
     }

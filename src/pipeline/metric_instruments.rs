@@ -1,6 +1,8 @@
 //! Instrument kinds and the rules an instrument's name, unit and bucket boundaries must follow
 //! (OpenTelemetry metrics API specification).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// The instrument kinds of `@opentelemetry/api`, numbered as js/metrics/meter.ts sends them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstrumentKind {
