@@ -1,10 +1,6 @@
 /** `initTelemetry`: validates the configuration, loads the WASM core, returns the handle. */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
-import { coreLimits } from './config/core_args.js';
-import { resolveConfig } from './config/resolve.js';
-import { resourceAttributes } from './config/resource.js';
-import { RecordWriter } from './wire/record_writer.js';
 import { describe, warn } from './runtime/diagnostics.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { newInstanceId } from './metrics/instance_id.js';
@@ -36,22 +32,21 @@ export async function initTelemetry(config: TelemetryConfig): Promise<Telemetry>
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return NOOP_TELEMETRY;
     }
-    // Validated before the core loads: a configuration that cannot work costs no download.
-    const { settings, error, warnings } = resolveConfig(config);
-    if (!settings) {
-      warn(`telemetry disabled: ${error}${warnings.length > 0 ? ` (configuration also: ${warnings.join('; ')})` : ''}`);
-      return NOOP_TELEMETRY;
-    }
-    const { TelemetryCore } = await loadCore();
-    const resource = resourceAttributes(settings, {
+    // The validator comes in a chunk of its own, loaded with the core's.
+    const [{ buildCore }, { TelemetryCore }] = await Promise.all([import('./config/build_core.js'), loadCore()]);
+    const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
       language: browserFact(() => navigator.language),
       pageUrl: browserFact(() => location.href),
       instanceId: newInstanceId(),
-    });
-    const core = new TelemetryCore(coreLimits(settings), new RecordWriter().encodeAttributes(resource), nowMillis());
+    }), nowMillis());
+    const { warnings } = built;
+    if (built.core === undefined) {
+      warn(`telemetry disabled: ${built.error}${warnings.length > 0 ? ` (configuration also: ${warnings.join('; ')})` : ''}`);
+      return NOOP_TELEMETRY;
+    }
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    return new TelemetrySdk(core, settings);
+    return new TelemetrySdk(built.core, built.settings);
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return NOOP_TELEMETRY;
