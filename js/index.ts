@@ -7,7 +7,7 @@ export { initTelemetry, startTelemetry, type StartedTelemetry } from './init.js'
 export { SeverityNumber, SpanKind, SpanStatusCode } from './api/types.js';
 export { context } from './trace/context_api.js';
 export { currentRoutePattern, setRoutePattern } from './rum/route.js';
-export type { NavigationOptions, RumOptions, SessionOptions } from './api/rum_types.js';
+export type { LongAnimationFramesOptions, NavigationOptions, RumOptions, SessionOptions, UserActionsOptions, WebVitalsOptions } from './api/rum_types.js';
 export type {
   AttributePrimitive,
   AttributeValue,

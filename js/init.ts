@@ -53,7 +53,7 @@ export function startTelemetry(config: TelemetryConfig): StartedTelemetry {
  * must not leave a loading core, timers and listeners behind.
  */
 export function lazyTelemetry(config: TelemetryConfig): StartedTelemetry & { start(): void } {
-  return new TelemetrySdk(undefined, undefined, config, () => openCore(config));
+  return new TelemetrySdk(undefined, undefined, undefined, config, () => openCore(config));
 }
 
 /**
@@ -75,24 +75,28 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return undefined;
     }
-    // The browser signals' loader is a chunk of its own, fetched while the core loads: sessions
-    // must be running before the first span or log record reaches the pipelines.
+    // The browser signals' loader and the configuration's validator are chunks of their own,
+    // fetched while the core loads: sessions must be running before the first span or log record
+    // reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
-    const { TelemetryCore } = await loadCore(wasmUrlOf(config.wasmUrl));
-    // Throws a JS Error with the reason when the configuration cannot work (a bad endpoint).
-    const core = new TelemetryCore(
-      config,
-      browserFact(() => navigator.userAgent),
-      browserFact(() => navigator.language),
-      browserFact(() => location.href),
-      nowMillis(),
-      newInstanceId(),
-    );
-    const warnings = core.configWarnings();
+    const validator = bundled.config ? Promise.resolve(bundled.config) : import('./config/build_core.js');
+    const [{ buildCore }, { TelemetryCore }] = await Promise.all([validator, loadCore(wasmUrlOf(config.wasmUrl))]);
+    const built = buildCore(config, TelemetryCore, () => ({
+      userAgent: browserFact(() => navigator.userAgent),
+      language: browserFact(() => navigator.language),
+      pageUrl: browserFact(() => location.href),
+      instanceId: newInstanceId(),
+    }), nowMillis());
+    const { warnings } = built;
+    if (built.core === undefined) {
+      warn(`telemetry disabled: ${built.error}${warnings.length > 0 ? ` (configuration also: ${warnings.join('; ')})` : ''}`);
+      return undefined;
+    }
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
+    const { core, settings } = built;
     const rumModule = await rum;
     if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
-    return { core, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, core.rumSettings(), config) : undefined };
+    return { core, settings, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

@@ -10,6 +10,7 @@
  */
 
 import type { Logger, Meter, Telemetry, TelemetryConfig, TelemetryStats, Tracer } from './api/types.js';
+import type { Settings } from './config/schema.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
 import { BatchPipeline } from './export/batch_pipeline.js';
 import { BeforeReady, type EarlyMeasurement } from './export/before_ready.js';
@@ -17,7 +18,9 @@ import { CoreHandle } from './export/core_handle.js';
 import { fetchTransport, type Transport } from './export/fetch_transport.js';
 import { MetricReader } from './export/metric_reader.js';
 import { observeSelf } from './export/self_metrics.js';
-import { Sender, deliverySettingsFromCore } from './export/sender.js';
+import { coreStats } from './export/core_stats.js';
+import { exportUrl } from './export/greptime_contract.js';
+import { Sender, deliverySettings } from './export/sender.js';
 import { LOGS, METRICS, TRACES } from './export/signals.js';
 import { instrumentFetch } from './instrumentation/fetch.js';
 import { propagationPolicy } from './instrumentation/propagation.js';
@@ -31,7 +34,7 @@ import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
 import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
-import { DEFAULT_SPAN_LIMITS, limitsFromConfig, limitsFromCore, type ResolvedSpanLimits } from './trace/limits.js';
+import { DEFAULT_SPAN_LIMITS, limitsFromConfig, type ResolvedSpanLimits } from './trace/limits.js';
 import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
 import { spanChars, type RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
@@ -46,6 +49,8 @@ const MAX_CACHED_SCOPES = 64;
 /** The constructed WASM core, and the browser signals' start (js/rum/index.ts) when they are on. */
 export interface OpenedCore {
   readonly core: TelemetryCore;
+  /** The validated configuration the core was built from (js/config/). */
+  readonly settings: Settings;
   /** Starts sessions and the signals; returns their stop, run at shutdown. */
   readonly startRum?: ((sdk: TelemetrySdk) => () => void) | undefined;
 }
@@ -96,13 +101,15 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   private finalCoreStats: Record<string, number> | undefined;
 
   /**
-   * With a core: ready at once. Without one: records at once, and `start()` loads the core
-   * through `open` (nothing is loaded before that).
+   * With a core (and the settings it was built from): ready at once. Without one: records at
+   * once, and `start()` loads the core through `open` (nothing is loaded before that).
    */
   constructor(
     core?: TelemetryCore,
+    /** The validated configuration `core` was built from (js/config/); with `core` only. */
+    settings?: Settings,
     private readonly transport: Transport = fetchTransport,
-    private readonly config?: TelemetryConfig,
+    config?: TelemetryConfig,
     private readonly open?: CoreOpener,
   ) {
     this.handle = new CoreHandle();
@@ -113,9 +120,9 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
-    if (core) {
+    if (core && settings) {
       this.started = true;
-      this.attach(core);
+      this.attach(core, settings);
     }
   }
 
@@ -126,7 +133,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const open = this.open ?? (() => Promise.resolve(undefined));
     // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
     void open()
-      .then((opened) => (opened ? this.attach(opened.core, opened.startRum) : this.fail()))
+      .then((opened) => (opened ? this.attach(opened.core, opened.settings, opened.startRum) : this.fail()))
       .catch((error: unknown) => {
         warn(`telemetry stopped: it could not start (${thrownMessage(error)}; please report this as a bug)`);
         this.fail();
@@ -184,13 +191,13 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
    * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited. Sessions
    * (`startRum`) start before what waited is handed over, so it carries `session.id` too.
    */
-  private attach(core: TelemetryCore, startRum?: (sdk: TelemetrySdk) => () => void): void {
+  private attach(core: TelemetryCore, settings: Settings, startRum?: (sdk: TelemetrySdk) => () => void): void {
     const handle = this.handle;
     handle.core = core;
-    this.limits = limitsFromCore(core.spanLimits());
-    const delivery = core.deliverySettings();
-    this.sampleRatio = delivery[7];
-    const sender = new Sender(handle, this.transport, deliverySettingsFromCore(delivery), () => this.pageHidden);
+    handle.settings = settings;
+    this.limits = settings.spanLimits;
+    this.sampleRatio = settings.sampleRatio;
+    const sender = new Sender(handle, this.transport, deliverySettings(settings), () => this.pageHidden);
     const unwritable = (what: string) => () =>
       this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
     const spans = new BatchPipeline(handle, TRACES, sender, (w, span: RecordingSpan) => w.writeSpan(span), unwritable('span'), spanChars);
@@ -226,10 +233,10 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
       void this.shutdown();
       return;
     }
-    if (core.captureErrors()) this.cleanups.push(captureErrors(this.logger));
-    if (core.selfMetrics()) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
-    if (delivery[8] === 1 || delivery[9] === 1) this.instrumentRequests(this.config, delivery[8] === 1, delivery[9] === 1);
-    this.cleanups.push(captureConsole(this.logger, core.captureConsole()));
+    if (settings.captureErrors) this.cleanups.push(captureErrors(this.logger));
+    if (settings.selfMetrics) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
+    if (settings.instrumentFetch || settings.instrumentXhr) this.instrumentRequests(settings);
+    this.cleanups.push(captureConsole(this.logger, settings.captureConsole));
     this.cleanups.push(this.listenForPageHide());
     this.resolveReady(this);
   }
@@ -331,17 +338,17 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   /** Client spans and `traceparent` for fetch and XMLHttpRequest, never for the telemetry endpoint itself. */
-  private instrumentRequests(config: TelemetryConfig | undefined, fetch: boolean, xhr: boolean): void {
-    const propagate = propagationPolicy(config?.propagateTraceHeaderCorsUrls);
-    const endpoints = [TRACES, METRICS, LOGS].map((s) => this.handle.call((c) => c.exportUrl(s), ''));
+  private instrumentRequests(settings: Settings): void {
+    const propagate = propagationPolicy(settings.propagateTraceHeaderCorsUrls);
+    const endpoints = ([TRACES, METRICS, LOGS] as const).map((s) => exportUrl(settings, s));
     const ignore = (url: URL) => endpoints.some((e) => e !== '' && url.href.startsWith(new URL(e, url).href));
     const tracer = this.getTracer(DEFAULT_SCOPE);
-    if (fetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
-    if (xhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
+    if (settings.instrumentFetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
+    if (settings.instrumentXhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
   }
 
   private coreStats(): Record<string, number> {
-    return this.handle.call((c) => c.stats() as Record<string, number>, {});
+    return this.handle.call((c) => coreStats(c) as Record<string, number>, {});
   }
 
   private scoped<T extends Tracer | Meter | Logger>(kind: string, name: unknown, version: unknown, create: (name: string, version: string) => T): T {

@@ -1,10 +1,13 @@
-//! Counted warnings: every problem the core sees is counted by kind, and the first occurrence
-//! of each kind is written to the console once. Telemetry must never spam or throw.
+//! Counted problems: every problem the core sees is counted by kind, and the first occurrence of
+//! each kind is queued for JS, which writes its one console warning (the messages live in JS
+//! only: js/export/core_problems.ts). Telemetry must never spam or throw.
 
-use crate::export::greptime_contract::Signal;
-use std::collections::BTreeMap;
+use crate::export::signal::Signal;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-/// What went wrong. Counted per kind (and signal); the first of each is written to the console.
+/// What went wrong, numbered as js/export/core_problems.ts knows them. Counted per kind and
+/// signal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
     /// An item arrived while its queue held `maxQueueSize` items; it was dropped.
@@ -13,57 +16,69 @@ pub enum Problem {
     QueueOverBytes(Signal),
     /// A record chunk from JS could not be decoded (a bug: reported, the chunk's rest dropped).
     MalformedRecord(Signal),
-    /// GreptimeDB accepted a request but rejected some of its items (partial success).
-    PartiallyRejected(Signal),
-    /// GreptimeDB (or a proxy) answered with an error status.
-    ExportFailed(Signal),
-    /// The transport could not reach the endpoint at all.
-    NetworkError,
     /// An attribute set past an instrument's cardinality limit went to the overflow series.
     CardinalityOverflow,
     /// A measurement named a series the core does not know (a bug if ever counted).
     UnknownSeries,
 }
 
-#[derive(Default, Debug)]
+impl Problem {
+    /// `[code, signal]` as JS reads them.
+    fn code(self) -> [u32; 2] {
+        match self {
+            Problem::QueueFull(s) => [0, s as u32],
+            Problem::QueueOverBytes(s) => [1, s as u32],
+            Problem::MalformedRecord(s) => [2, s as u32],
+            Problem::CardinalityOverflow => [3, 0],
+            Problem::UnknownSeries => [4, 0],
+        }
+    }
+}
+
+/// Kinds × signals: few enough for a flat array of counters.
+const SLOTS: usize = 5 * 3;
+
+#[derive(Debug)]
 pub struct Diagnostics {
-    counts: BTreeMap<Problem, u64>,
+    counts: [u64; SLOTS],
+    /// First occurrences not yet taken by JS: `[code, signal, detail]` triples.
+    fresh: Vec<u32>,
+}
+
+impl Default for Diagnostics {
+    fn default() -> Self {
+        Diagnostics { counts: [0; SLOTS], fresh: Vec::new() }
+    }
 }
 
 impl Diagnostics {
-    /// Counts `n` occurrences; writes `message` to the console only the first time this kind is seen.
-    pub fn report(&mut self, problem: Problem, n: u64, message: impl FnOnce() -> String) {
+    /// Counts `n` occurrences; the first of a kind is queued for JS's warning with `detail`
+    /// (the instrument for a cardinality overflow, the byte offset of a malformed record).
+    pub fn report(&mut self, problem: Problem, n: u64, detail: u32) {
         if n == 0 {
             return;
         }
-        let count = self.counts.entry(problem).or_insert(0);
+        let [code, signal] = problem.code();
+        let count = &mut self.counts[(code * 3 + signal) as usize];
         if *count == 0 {
-            console_warn(&message());
+            self.fresh.extend_from_slice(&[code, signal, detail]);
         }
         *count += n;
     }
 
     pub fn count(&self, problem: Problem) -> u64 {
-        self.counts.get(&problem).copied().unwrap_or(0)
+        let [code, signal] = problem.code();
+        self.counts[(code * 3 + signal) as usize]
     }
-}
 
-/// Prefix on every console line, so users can filter them.
-pub const LOG_PREFIX: &str = "[greptime-web-telemetry]";
-
-#[cfg(target_arch = "wasm32")]
-pub fn console_warn(message: &str) {
-    #[wasm_bindgen::prelude::wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = console, js_name = warn)]
-        fn warn(s: &str);
+    /// The queued first occurrences, oldest first; the queue is then empty.
+    pub fn take_fresh(&mut self) -> Vec<u32> {
+        core::mem::take(&mut self.fresh)
     }
-    warn(&format!("{LOG_PREFIX} {message}"));
-}
 
-#[cfg(not(target_arch = "wasm32"))]
-pub fn console_warn(message: &str) {
-    eprintln!("{LOG_PREFIX} {message}");
+    pub fn has_fresh(&self) -> bool {
+        !self.fresh.is_empty()
+    }
 }
 
 #[cfg(test)]
@@ -71,17 +86,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_every_occurrence() {
+    fn counts_every_occurrence_and_queues_the_first_of_each_kind() {
         let mut d = Diagnostics::default();
-        let mut built = 0;
         for _ in 0..3 {
-            d.report(Problem::QueueFull(Signal::Logs), 2, || {
-                built += 1;
-                "queue full".into()
-            });
+            d.report(Problem::QueueFull(Signal::Logs), 2, 0);
         }
+        d.report(Problem::CardinalityOverflow, 1, 7);
+        d.report(Problem::QueueFull(Signal::Traces), 0, 0);
         assert_eq!(d.count(Problem::QueueFull(Signal::Logs)), 6);
         assert_eq!(d.count(Problem::QueueFull(Signal::Traces)), 0, "counted per signal");
-        assert_eq!(built, 1, "the message is built (and printed) only once per kind");
+        assert_eq!(d.take_fresh(), [0, 2, 0, 3, 0, 7], "one entry per kind, with its detail");
+        assert!(!d.has_fresh());
+        d.report(Problem::QueueFull(Signal::Logs), 1, 0);
+        assert!(!d.has_fresh(), "a kind is reported once");
     }
 }

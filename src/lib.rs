@@ -9,7 +9,7 @@
 //!              ──(series, value) pairs──▶ pipeline::metric_aggregator ──────────────────▶ export::otlp_encode
 //!                (one crossing per 1024)   (sums, histograms, gauges)                      (protobuf requests)
 //!                                                                                                 │
-//! JS transport (fetch) ◀── export::greptime_contract (URLs, headers, response meaning) ◀─────────┘
+//! JS transport (fetch, GreptimeDB's URLs, headers and answers: js/export/) ◀── encoded requests ┘
 //! ```
 //!
 //! Ownership across the boundary:
@@ -25,11 +25,24 @@
 //! - The only long-lived WASM object is the one `TelemetryCore` the JS layer creates per
 //!   `initTelemetry`; `shutdown()` calls its `free()`.
 //!
-//! I/O and timers stay in JS (fetch, setTimeout, page-hide); the GreptimeDB contract (URLs,
-//! headers, what a response means), aggregation and all encoding stay here, where they are
-//! tested natively.
+//! Only hot paths are here: transcoding, queues, aggregation and encoding, tested natively.
+//! I/O and timers (fetch, setTimeout, page-hide), configuration validation (js/config/), the
+//! GreptimeDB contract (URLs, headers, what a response means) and every message are JS: cold
+//! code costs a fraction of the bytes there, and no text is formatted in WebAssembly.
 
-pub mod config;
+// The release .wasm links no std (src/lean_runtime.rs). Debug builds and tests keep std: test
+// harnesses (wasm-pack test) link it, and its panic handler would clash with ours.
+#![cfg_attr(all(target_arch = "wasm32", not(debug_assertions), not(test)), no_std)]
+extern crate alloc;
+
+/// What the std prelude gives, from `alloc`: the crate is `no_std` in its release `.wasm`.
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 pub mod diagnostics;
 pub mod export;
 /// The hot path, a crate of its own (crates/ingest) so that it alone is built for speed.
@@ -37,10 +50,7 @@ pub use greptime_web_telemetry_ingest as ingest;
 pub mod pipeline;
 pub mod resource;
 
+#[cfg(all(target_arch = "wasm32", not(debug_assertions), not(test)))]
+mod lean_runtime;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_api;
-
-/// The SDK's version, reported as `telemetry.sdk.version`.
-pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The SDK's name, reported as `telemetry.sdk.name` and as the default instrumentation scope.
-pub const SDK_NAME: &str = "greptime-web-telemetry";

@@ -3,21 +3,26 @@
 //! of ended spans or log records, one `takeRequest` + `recordResponse` per export, one
 //! `recordMeasurements` per buffer of metric measurements. Signals are numbered as in
 //! [`Signal`]: 0 traces, 1 metrics, 2 logs.
+//!
+//! Only the hot paths live here. The configuration is validated in JS (js/config/) and arrives
+//! as a few numbers and the resource's attribute set; GreptimeDB's contract (URLs, headers, what
+//! an answer means) and every message are JS too. Problems are counted here and reported to JS
+//! as numbers (`takeProblems`); no text is formatted in WebAssembly.
 
-use crate::config::{self, BatchConfig, Config};
-use crate::diagnostics::{console_warn, Diagnostics, Problem};
-use crate::export::greptime_contract::{export_headers, export_url, interpret_response, ExportOutcome, Signal};
+use crate::diagnostics::{Diagnostics, Problem};
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
 use crate::export::otlp_split::split_request;
+use crate::export::signal::Signal;
 use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::{BatchQueue, Refused};
-use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, MAX_INSTRUMENTS};
+use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, Temporality};
 use crate::pipeline::metric_instruments::{check_boundaries, check_name, check_unit, InstrumentKind, DEFAULT_BOUNDARIES};
-use crate::resource::{build_resource, BrowserFacts};
-use js_sys::{Object, Reflect};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::resource::resource_from_attributes;
 use wasm_bindgen::prelude::*;
 
 /// A batched signal's state: the mirror of JS's string table for its chunks, and its queue.
@@ -27,8 +32,8 @@ struct Batched {
 }
 
 impl Batched {
-    fn new(batch: &BatchConfig) -> Self {
-        Batched { strings: StringTable::default(), queue: BatchQueue::new(batch) }
+    fn new(max_queue_size: u32, max_export_batch_size: u32) -> Self {
+        Batched { strings: StringTable::default(), queue: BatchQueue::new(max_queue_size, max_export_batch_size) }
     }
 }
 
@@ -42,8 +47,6 @@ struct ExportCounters {
 
 #[wasm_bindgen]
 pub struct TelemetryCore {
-    config: Config,
-    config_warnings: Vec<String>,
     /// The content of the Resource message, encoded once: every request starts with it.
     resource: Encoded,
     spans: Batched,
@@ -56,145 +59,23 @@ pub struct TelemetryCore {
 
 #[wasm_bindgen]
 impl TelemetryCore {
-    /// Validates `config` (a plain object). Throws an `Error` whose message says why telemetry
-    /// cannot run (no endpoint, a malformed one, `enabled: false`); the JS layer turns that into
-    /// one console warning and a no-op SDK. `now_ms` starts the metrics' cumulative window.
+    /// `limits`, validated in JS (js/config/schema.ts): `[batch.maxQueueSize,
+    /// batch.maxExportBatchSize, logBatch.maxQueueSize, logBatch.maxExportBatchSize,
+    /// metrics.cardinalityLimit, temporality (0 cumulative, 1 delta)]`. `resource`: the
+    /// Resource's attributes as one attribute set with inline strings (js/config/resource.ts);
+    /// a malformed one leaves the resource empty. `now_ms` starts the metrics' cumulative window.
     #[wasm_bindgen(constructor)]
-    /// `instance_id` becomes `service.instance.id` (JS makes a random UUID per page view).
-    pub fn new(
-        config: &JsValue,
-        user_agent: String,
-        language: String,
-        page_url: String,
-        now_ms: f64,
-        instance_id: Option<String>,
-    ) -> Result<TelemetryCore, JsError> {
-        let report = config::parse(&config::js_reader::read(config));
-        let config = match report.config {
-            Ok(c) => c,
-            Err(e) if report.warnings.is_empty() => return Err(JsError::new(&e.to_string())),
-            Err(e) => return Err(JsError::new(&format!("{e} (configuration also: {})", report.warnings.join("; ")))),
-        };
-        let resource = build_resource(&config, &BrowserFacts { user_agent, language, page_url, instance_id: instance_id.unwrap_or_default() });
-        Ok(TelemetryCore {
-            spans: Batched::new(&config.batch),
-            logs: Batched::new(&config.log_batch),
-            metrics: MetricStore::new(config.metrics.temporality, config.metrics.cardinality_limit, epoch_millis_to_nanos(now_ms)),
-            config,
-            config_warnings: report.warnings,
-            resource,
+    pub fn new(limits: &[u32], resource: &[u8], now_ms: f64) -> TelemetryCore {
+        let limit = |i: usize, default: u32| limits.get(i).copied().unwrap_or(default);
+        let temporality = if limit(5, 0) == 1 { Temporality::Delta } else { Temporality::Cumulative };
+        TelemetryCore {
+            spans: Batched::new(limit(0, 2048), limit(1, 512)),
+            logs: Batched::new(limit(2, 2048), limit(3, 512)),
+            metrics: MetricStore::new(temporality, limit(4, 2000), epoch_millis_to_nanos(now_ms)),
+            resource: resource_from_attributes(resource).unwrap_or(Encoded(Vec::new())),
             diagnostics: Diagnostics::default(),
             last_batch_size: 0,
             counters: [ExportCounters::default(); 3],
-        })
-    }
-
-    /// Problems found in the configuration that did not stop it (unknown keys, wrong types).
-    #[wasm_bindgen(js_name = configWarnings)]
-    pub fn config_warnings(&self) -> Vec<String> {
-        self.config_warnings.clone()
-    }
-
-    /// Traces and logs: `[maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis]`;
-    /// metrics: `[exportIntervalMillis, exportTimeoutMillis]`.
-    pub fn settings(&self, signal: u8) -> Vec<u32> {
-        let batch = |b: &BatchConfig| vec![b.max_queue_size, b.max_export_batch_size, b.scheduled_delay_millis, b.export_timeout_millis];
-        match Signal::from_u8(signal) {
-            Some(Signal::Traces) => batch(&self.config.batch),
-            Some(Signal::Logs) => batch(&self.config.log_batch),
-            Some(Signal::Metrics) => vec![self.config.metrics.export_interval_millis, self.config.metrics.export_timeout_millis],
-            None => Vec::new(),
-        }
-    }
-
-    /// `[attributeCountLimit, attributeValueLengthLimit, eventCountLimit, linkCountLimit,
-    /// attributePerEventCountLimit, attributePerLinkCountLimit]`.
-    #[wasm_bindgen(js_name = spanLimits)]
-    pub fn span_limits(&self) -> Vec<u32> {
-        let l = &self.config.span_limits;
-        vec![
-            l.attribute_count_limit,
-            l.attribute_value_length_limit,
-            l.event_count_limit,
-            l.link_count_limit,
-            l.attribute_per_event_count_limit,
-            l.attribute_per_link_count_limit,
-        ]
-    }
-
-    /// Whether to record uncaught errors and unhandled rejections as logs.
-    #[wasm_bindgen(js_name = captureErrors)]
-    pub fn capture_errors(&self) -> bool {
-        self.config.capture_errors
-    }
-
-    /// Whether to export the SDK's own counters as metrics.
-    #[wasm_bindgen(js_name = selfMetrics)]
-    pub fn self_metrics(&self) -> bool {
-        self.config.self_metrics
-    }
-
-    /// The console methods whose calls become logs.
-    #[wasm_bindgen(js_name = captureConsole)]
-    pub fn capture_console(&self) -> Vec<String> {
-        self.config.capture_console.clone()
-    }
-
-    /// `[maxAttempts, initialBackoffMillis, maxBackoffMillis, offlineEnabled (0/1), offlineMaxBytes,
-    /// offlineMaxAgeMillis, compressionThresholdBytes (0: off), sampleRatio, instrumentFetch (0/1),
-    /// instrumentXhr (0/1)]`.
-    #[wasm_bindgen(js_name = deliverySettings)]
-    pub fn delivery_settings(&self) -> Vec<f64> {
-        let d = &self.config.delivery;
-        let p = &self.config.propagation;
-        vec![
-            f64::from(d.max_attempts),
-            f64::from(d.initial_backoff_millis),
-            f64::from(d.max_backoff_millis),
-            f64::from(u8::from(d.offline_enabled)),
-            f64::from(d.offline_max_bytes),
-            f64::from(d.offline_max_age_millis),
-            f64::from(d.compression_threshold_bytes),
-            p.sample_ratio,
-            f64::from(u8::from(p.instrument_fetch)),
-            f64::from(u8::from(p.instrument_xhr)),
-        ]
-    }
-
-    /// `[session, documentLoad, resourceTiming, navigation, webVitals, longAnimationFrames,
-    /// userActions (0/1 each), sessionInactivityMillis, sessionMaxDurationMillis,
-    /// sessionStoragePerTab (0/1), sampleBySession (0/1), navigationIncludeQuery (0/1)]`.
-    #[wasm_bindgen(js_name = rumSettings)]
-    pub fn rum_settings(&self) -> Vec<f64> {
-        let r = &self.config.rum;
-        let flag = |b: bool| f64::from(u8::from(b));
-        vec![
-            flag(r.session),
-            flag(r.document_load),
-            flag(r.resource_timing),
-            flag(r.navigation),
-            flag(r.web_vitals),
-            flag(r.long_animation_frames),
-            flag(r.user_actions),
-            f64::from(r.session_inactivity_millis),
-            f64::from(r.session_max_duration_millis),
-            flag(r.session_storage_per_tab),
-            flag(r.sample_by_session),
-            flag(r.navigation_include_query),
-        ]
-    }
-
-    /// What an answer means, without recording anything: 0 accepted, 1 worth retrying, 2 never
-    /// accepted as sent. JS decides on retries with it and records the final answer once.
-    #[wasm_bindgen(js_name = classifyResponse)]
-    pub fn classify_response(&self, signal: u8, status: u16, body: &[u8]) -> u8 {
-        if Signal::from_u8(signal).is_none() {
-            return 2;
-        }
-        match interpret_response(status, body) {
-            ExportOutcome::Accepted { .. } => 0,
-            ExportOutcome::Retryable { .. } => 1,
-            ExportOutcome::Rejected { .. } => 2,
         }
     }
 
@@ -212,15 +93,17 @@ impl TelemetryCore {
         out
     }
 
-    #[wasm_bindgen(js_name = exportUrl)]
-    pub fn export_url(&self, signal: u8) -> String {
-        Signal::from_u8(signal).map(|s| export_url(&self.config, s)).unwrap_or_default()
+    /// Whether problems were counted whose first occurrence JS has not yet reported.
+    #[wasm_bindgen(js_name = problemsPending)]
+    pub fn problems_pending(&self) -> bool {
+        self.diagnostics.has_fresh()
     }
 
-    /// Header names and values, flattened: `[name0, value0, name1, value1, …]`.
-    #[wasm_bindgen(js_name = exportHeaders)]
-    pub fn export_headers(&self, signal: u8) -> Vec<String> {
-        Signal::from_u8(signal).map(|s| export_headers(&self.config, s).into_iter().flat_map(|(n, v)| [n, v]).collect()).unwrap_or_default()
+    /// The first occurrences of problem kinds since the last call, as `[code, signal, detail]`
+    /// triples (codes in src/diagnostics.rs, messages in js/export/core_problems.ts).
+    #[wasm_bindgen(js_name = takeProblems)]
+    pub fn take_problems(&mut self) -> Vec<u32> {
+        self.diagnostics.take_fresh()
     }
 
     /// Takes a chunk of ended spans or log records (js/wire/record_writer.ts) into their queue.
@@ -229,11 +112,10 @@ impl TelemetryCore {
     /// signal, and JS must forget its own (`RecordWriter.resetStrings`) before the next chunk.
     pub fn ingest(&mut self, signal: u8, chunk: &[u8]) -> i32 {
         let Some(signal @ (Signal::Traces | Signal::Logs)) = Signal::from_u8(signal) else { return -1 };
-        let (Batched { strings, queue }, max) = match signal {
-            Signal::Logs => (&mut self.logs, self.config.log_batch.max_queue_size),
-            _ => (&mut self.spans, self.config.batch.max_queue_size),
+        let Batched { strings, queue } = match signal {
+            Signal::Logs => &mut self.logs,
+            _ => &mut self.spans,
         };
-        let max_bytes = queue.max_queue_bytes();
         let (mut dropped, mut over_bytes) = (0u64, 0u64);
         let sink = |item: Transcoded<'_>| match queue.push(item.scope, item.message) {
             Ok(()) => {}
@@ -244,29 +126,13 @@ impl TelemetryCore {
             Signal::Logs => log_records::decode_chunk(chunk, strings, sink),
             _ => span_records::decode_chunk(chunk, strings, sink),
         };
-        self.diagnostics.report(Problem::QueueFull(signal), dropped, || {
-            format!(
-                "{} queue full ({max}, `{}.maxQueueSize`): dropping {} until an export makes room",
-                signal.items(),
-                if signal == Signal::Logs { "logBatch" } else { "batch" },
-                signal.items()
-            )
-        });
-        self.diagnostics.report(Problem::QueueOverBytes(signal), over_bytes, || {
-            format!(
-                "{} queue over {} KiB of encoded data (2 KiB per `maxQueueSize` slot): dropping {} until an export makes room (counted in stats().{}DroppedQueueFull)",
-                signal.items(),
-                // Integer formatting: float formatting would add about 10 KB gzip to the .wasm.
-                max_bytes >> 10,
-                signal.items(),
-                if signal == Signal::Logs { "logs" } else { "spans" }
-            )
-        });
+        self.diagnostics.report(Problem::QueueFull(signal), dropped, 0);
+        self.diagnostics.report(Problem::QueueOverBytes(signal), over_bytes, 0);
         if let Err(e) = result {
             // The JS writer and this decoder disagree: a bug. Both sides start their string
             // tables afresh so that the next chunk decodes cleanly.
             strings.reset();
-            self.diagnostics.report(Problem::MalformedRecord(signal), 1, || format!("{e}; the rest of that chunk was dropped"));
+            self.diagnostics.report(Problem::MalformedRecord(signal), 1, e.offset as u32);
             return -1;
         }
         queue.len() as i32
@@ -318,50 +184,28 @@ impl TelemetryCore {
         self.last_batch_size
     }
 
-    /// Records what GreptimeDB answered for a request of `items` items (`status` 0: no answer,
-    /// `body` then holds the network error's text). Returns 0 accepted, 1 retryable, 2 rejected.
+    /// Counts the final outcome of a request of `items` items, as js/export/response.ts read
+    /// GreptimeDB's answer: `verdict` 0 accepted (`rejected` of them refused individually,
+    /// partial success), 1 retryable and 2 rejected (both: every item failed).
     #[wasm_bindgen(js_name = recordResponse)]
-    pub fn record_response(&mut self, signal: u8, items: u32, status: u16, body: &[u8]) -> u8 {
-        let Some(signal) = Signal::from_u8(signal) else { return 2 };
+    pub fn record_response(&mut self, signal: u8, items: u32, verdict: u8, rejected: u32) {
+        let Some(signal) = Signal::from_u8(signal) else { return };
         let counters = &mut self.counters[signal as usize];
         counters.requests += 1;
         let items = u64::from(items);
-        let what = signal.items();
-        match interpret_response(status, body) {
-            ExportOutcome::Accepted { rejected, message } => {
-                let rejected = rejected.min(items);
-                counters.exported += items - rejected;
-                counters.rejected += rejected;
-                self.diagnostics.report(Problem::PartiallyRejected(signal), rejected, || {
-                    format!("GreptimeDB stored the request but rejected {rejected} of {items} {what}: {message}")
-                });
-                0
-            }
-            ExportOutcome::Retryable { status: 0, message } => {
-                counters.failed += items;
-                let endpoint = &self.config.endpoint;
-                self.diagnostics.report(Problem::NetworkError, items, || format!("could not reach {endpoint} ({message}); {items} {what} dropped"));
-                1
-            }
-            ExportOutcome::Retryable { status, message } => {
-                counters.failed += items;
-                self.diagnostics.report(Problem::ExportFailed(signal), items, || {
-                    format!("export of {what} failed with HTTP {status} ({message}); {items} {what} dropped")
-                });
-                1
-            }
-            ExportOutcome::Rejected { status, message } => {
-                counters.failed += items;
-                self.diagnostics
-                    .report(Problem::ExportFailed(signal), items, || format!("GreptimeDB rejected {items} {what} with HTTP {status}: {message}"));
-                2
-            }
+        if verdict == 0 {
+            let rejected = u64::from(rejected).min(items);
+            counters.exported += items - rejected;
+            counters.rejected += rejected;
+        } else {
+            counters.failed += items;
         }
     }
 
-    /// Adds a metric instrument (kind numbered as `InstrumentKind`). Returns its id, or -1 when
-    /// the name is invalid or there are too many instruments (with a console warning): the JS
-    /// instrument then records nothing.
+    /// Adds a metric instrument (kind numbered as `InstrumentKind`; name, unit and boundaries
+    /// checked in JS first, with its warnings). Returns its id, -1 for an invalid kind or name,
+    /// -2 when there are too many instruments: the JS instrument then records nothing. A bad
+    /// unit is left out; bad boundaries become the defaults.
     #[wasm_bindgen(js_name = registerInstrument)]
     #[allow(clippy::too_many_arguments)]
     pub fn register_instrument(
@@ -375,36 +219,19 @@ impl TelemetryCore {
         boundaries: Vec<f64>,
     ) -> i32 {
         let Some(kind) = InstrumentKind::from_u8(kind) else { return -1 };
-        if let Err(message) = check_name(&name) {
-            console_warn(&message);
+        if !check_name(&name) {
             return -1;
         }
-        let unit = match check_unit(&unit) {
-            Ok(()) => unit,
-            Err(message) => {
-                console_warn(&format!("instrument \"{name}\": {message}"));
-                String::new()
-            }
-        };
+        let unit = if check_unit(&unit) { unit } else { String::new() };
         let boundaries = if kind != InstrumentKind::Histogram {
             Vec::new()
-        } else if boundaries.is_empty() {
+        } else if boundaries.is_empty() || !check_boundaries(&boundaries) {
             DEFAULT_BOUNDARIES.to_vec()
-        } else if check_boundaries(&boundaries) {
-            boundaries
         } else {
-            console_warn(&format!("histogram \"{name}\": explicitBucketBoundaries must be finite and strictly increasing; using the defaults"));
-            DEFAULT_BOUNDARIES.to_vec()
+            boundaries
         };
         let spec = InstrumentSpec { kind, name, description, unit, scope: ScopeKey { name: scope_name, version: scope_version }, boundaries };
-        let instrument_name = spec.name.clone();
-        match self.metrics.add_instrument(spec) {
-            Some(id) => id as i32,
-            None => {
-                console_warn(&format!("instrument \"{instrument_name}\" not created: over {MAX_INSTRUMENTS} instruments"));
-                -1
-            }
-        }
+        self.metrics.add_instrument(spec).map_or(-2, |id| id as i32)
     }
 
     /// The series id of an attribute set (written as `attrs` by js/wire/record_writer.ts, with
@@ -412,16 +239,12 @@ impl TelemetryCore {
     #[wasm_bindgen(js_name = registerSeries)]
     pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ms: f64) -> i32 {
         let Ok((attributes, _)) = Reader::new(attributes).keyed_attributes(&mut StringTable::default()) else {
-            self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, || "malformed metric attributes; measurement dropped".into());
+            self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, 0);
             return -1;
         };
         let before = self.metrics.overflowed;
         let id = self.metrics.register_series(instrument, attributes, epoch_millis_to_nanos(now_ms));
-        let limit = self.config.metrics.cardinality_limit;
-        let name = self.metrics.instrument_name(instrument).unwrap_or_default();
-        self.diagnostics.report(Problem::CardinalityOverflow, self.metrics.overflowed - before, || {
-            format!("metric instrument \"{name}\" reached {limit} attribute sets (`metrics.cardinalityLimit`); further sets are counted in one series marked otel.metric.overflow=\"true\"")
-        });
+        self.diagnostics.report(Problem::CardinalityOverflow, self.metrics.overflowed - before, instrument);
         id.map_or(-1, |id| id as i32)
     }
 
@@ -429,33 +252,33 @@ impl TelemetryCore {
     #[wasm_bindgen(js_name = recordMeasurements)]
     pub fn record_measurements(&mut self, pairs: &[f64]) {
         let outcome = self.metrics.record(pairs);
-        self.diagnostics.report(Problem::UnknownSeries, outcome.unknown_series, || "measurements for an unknown metric series were dropped".into());
+        self.diagnostics.report(Problem::UnknownSeries, outcome.unknown_series, 0);
     }
 
-    /// Counters for `telemetry.stats()`.
-    pub fn stats(&self) -> Object {
-        let out = Object::new();
-        let set = |k: &str, v: u64| {
-            let _ = Reflect::set(&out, &k.into(), &(v as f64).into());
-        };
+    /// Counters for `telemetry.stats()`, in the order of `CORE_STATS` in js/export/core_stats.ts.
+    pub fn stats(&self) -> Vec<f64> {
         let d = &self.diagnostics;
-        for (signal, prefix, items) in [(Signal::Traces, "span", "spans"), (Signal::Logs, "log", "logs")] {
+        let mut out = Vec::with_capacity(18);
+        for signal in [Signal::Traces, Signal::Logs] {
             let c = self.counters[signal as usize];
-            set(&format!("{items}Exported"), c.exported);
-            set(&format!("{items}RejectedByServer"), c.rejected);
-            set(&format!("{items}FailedExport"), c.failed);
-            set(&format!("{items}DroppedQueueFull"), d.count(Problem::QueueFull(signal)) + d.count(Problem::QueueOverBytes(signal)));
-            set(&format!("{prefix}ExportRequests"), c.requests);
+            let dropped = d.count(Problem::QueueFull(signal)) + d.count(Problem::QueueOverBytes(signal));
+            out.extend([c.exported, c.rejected, c.failed, dropped, c.requests].map(|v| v as f64));
         }
-        set("spansQueued", self.spans.queue.len() as u64);
-        set("logsQueued", self.logs.queue.len() as u64);
         let m = self.counters[Signal::Metrics as usize];
-        set("metricPointsExported", m.exported);
-        set("metricPointsFailedExport", m.failed);
-        set("metricExportRequests", m.requests);
-        set("metricSeries", self.metrics.series_count() as u64);
-        set("metricSeriesOverflowed", self.metrics.overflowed);
-        set("malformedRecordChunks", [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum());
+        let malformed: u64 = [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum();
+        out.extend(
+            [
+                self.spans.queue.len() as u64,
+                self.logs.queue.len() as u64,
+                m.exported,
+                m.failed,
+                m.requests,
+                self.metrics.series_count() as u64,
+                self.metrics.overflowed,
+                malformed,
+            ]
+            .map(|v| v as f64),
+        );
         out
     }
 }

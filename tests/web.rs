@@ -1,90 +1,42 @@
-//! Browser tests of the WASM interface (run with `wasm-pack test --headless --chrome`): reading
-//! real JS configuration objects (functions, cycles, throwing getters), errors as JS `Error`s,
-//! and a span chunk through ingest → encode, decoded with prost on the way out.
+//! Browser tests of the WASM interface (run with `wasm-pack test --headless --chrome`): a span
+//! chunk through ingest → encode, decoded with prost on the way out, the resource built from
+//! its attribute set, problems reported as numbers, and metrics. (Configuration is validated in
+//! JS: tests/js/config.test.mjs.)
 #![cfg(target_arch = "wasm32")]
 
 use greptime_web_telemetry::wasm_api::TelemetryCore;
-use js_sys::{Array, Function, Object, Reflect};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use prost::Message;
-use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn js(source: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({source});")).call0(&JsValue::NULL).unwrap()
-}
-
-fn core(config: &str) -> Result<TelemetryCore, JsValue> {
-    TelemetryCore::new(&js(config), "UA/1.0".into(), "en-US".into(), "https://app.example/page?secret=1".into(), 1.7e12, None).map_err(JsValue::from)
-}
-
-fn error_message(err: JsValue) -> String {
-    err.dyn_into::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default()
-}
-
-#[wasm_bindgen_test]
-fn reads_a_real_config_object() {
-    let c = core(
-        "{ endpoint: 'http://localhost:4000/', database: 'web', username: 'u', password: 'p', serviceName: 'shop',
-           batch: { maxQueueSize: 100, maxExportBatchSize: 10 }, spanLimits: { attributeValueLengthLimit: 64 },
-           resourceAttributes: { 'deployment.environment.name': 'test', 'app.build': 42, flags: [true, false] } }",
-    )
-    .unwrap();
-    assert_eq!(c.export_url(0), "http://localhost:4000/v1/otlp/v1/traces");
-    assert_eq!(c.export_url(1), "http://localhost:4000/v1/otlp/v1/metrics");
-    assert_eq!(c.export_url(2), "http://localhost:4000/v1/otlp/v1/logs");
-    assert_eq!(c.settings(0), vec![100, 10, 5000, 30000]);
-    assert_eq!(c.settings(1), vec![15000, 30000]);
-    assert_eq!(c.settings(2), vec![2048, 512, 1000, 30000]);
-    assert_eq!(c.span_limits()[1], 64);
-    assert!(!c.capture_errors());
-    assert!(c.capture_console().is_empty());
-    let headers = c.export_headers(0);
-    let pairs: Vec<(String, String)> = headers.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
-    assert!(pairs.contains(&("x-greptime-auth".into(), "Basic dTpw".into())), "{pairs:?}");
-    assert!(pairs.contains(&("x-greptime-db-name".into(), "web".into())));
-    assert!(pairs.contains(&("x-greptime-pipeline-name".into(), "greptime_trace_v1".into())));
-    assert!(c.config_warnings().is_empty(), "{:?}", c.config_warnings());
-}
-
-#[wasm_bindgen_test]
-fn hostile_config_values_are_reported_not_fatal() {
-    let cyclic = js("(() => { const o = { a: 1 }; o.self = o; return o; })()");
-    let throwing = js("Object.defineProperty({}, 'boom', { enumerable: true, get() { throw new Error('x'); } })");
-    let config = Object::new();
-    Reflect::set(&config, &"endpoint".into(), &"http://localhost:4000".into()).unwrap();
-    Reflect::set(&config, &"serviceName".into(), &js("() => 'svc'")).unwrap();
-    Reflect::set(&config, &"resourceAttributes".into(), &cyclic).unwrap();
-    Reflect::set(&config, &"headers".into(), &throwing).unwrap();
-    Reflect::set(&config, &"database".into(), &js("Symbol('db')")).unwrap();
-    Reflect::set(&config, &"traceTable".into(), &js("10n")).unwrap();
-    let c = TelemetryCore::new(&config, String::new(), String::new(), String::new(), 1.7e12, None).unwrap();
-    let warnings = c.config_warnings().join("\n");
-    for expected in [
-        "`serviceName` must be a string, got function",
-        "`resourceAttributes.self`: object is not an attribute value",
-        "header `boom` must be a string, got throwing getter",
-        "`database` must be a string, got symbol",
-        "`traceTable` must be a string, got bigint",
-    ] {
-        assert!(warnings.contains(expected), "missing {expected:?} in\n{warnings}");
+/// The resource attribute set as js/config/resource.ts writes it (inline strings).
+fn resource(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut b = vec![entries.len() as u8];
+    for (k, v) in entries {
+        b.push(((k.len() as u8) << 2) | 1);
+        b.extend_from_slice(k.as_bytes());
+        b.push(0);
+        b.push(((v.len() as u8) << 2) | 1);
+        b.extend_from_slice(v.as_bytes());
     }
+    b.push(0);
+    b
 }
 
-#[wasm_bindgen_test]
-fn unusable_configs_throw_js_errors_with_the_reason() {
-    let msg = |config: &str| error_message(core(config).err().expect("should fail"));
-    assert!(msg("{ endpoint: 'localhost:4000' }").contains("is not an http(s) URL"));
-    assert!(msg("{ serviceName: 'x' }").contains("no `endpoint` configured"));
-    assert!(msg("{ endpoint: 4000 }").contains("`endpoint` must be a string such as `http://localhost:4000`, got number"));
-    assert!(msg("'http://localhost:4000'").contains("must be an object, got string"));
-    assert!(msg("{ endpoint: 'http://x', enabled: false }").contains("disabled"));
-    let with_typo = msg("{ endpont: 'http://x' }");
-    assert!(with_typo.contains("did you mean `endpoint`"), "{with_typo}");
+/// `limits`: [span queue, span batch, log queue, log batch, cardinality limit, delta].
+fn core(limits: [u32; 6]) -> TelemetryCore {
+    TelemetryCore::new(&limits, &resource(&[("service.name", "shop"), ("page.url", "https://app.example/page")]), 1.7e12)
 }
+
+/// Index of a counter in `stats()` (CORE_STATS in js/export/core_stats.ts).
+const SPANS_EXPORTED: usize = 0;
+const SPANS_FAILED: usize = 2;
+const SPANS_DROPPED_QUEUE_FULL: usize = 3;
+const SPAN_REQUESTS: usize = 4;
+const MALFORMED: usize = 17;
 
 /// One root span with an attribute, written as js/wire/record_writer.ts writes it.
 fn one_span_chunk(name: &str) -> Vec<u8> {
@@ -115,12 +67,14 @@ fn one_span_chunk(name: &str) -> Vec<u8> {
 
 #[wasm_bindgen_test]
 fn spans_go_through_the_queue_into_an_otlp_request() {
-    let mut c = core("{ endpoint: 'http://localhost:4000', serviceName: 'shop', batch: { maxQueueSize: 3, maxExportBatchSize: 2 } }").unwrap();
+    let mut c = core([3, 2, 2048, 512, 2000, 0]);
     let chunk: Vec<u8> = [one_span_chunk("a"), one_span_chunk("b"), one_span_chunk("c"), one_span_chunk("d")].concat();
     // Strings were defined by the first span; later spans redefine "a"… as new strings, which is fine.
     assert_eq!(c.ingest(0, &chunk), 3, "queue holds maxQueueSize spans");
-    let stats = c.stats();
-    assert_eq!(Reflect::get(&stats, &"spansDroppedQueueFull".into()).unwrap().as_f64(), Some(1.0));
+    assert_eq!(c.stats()[SPANS_DROPPED_QUEUE_FULL], 1.0);
+    assert!(c.problems_pending());
+    assert_eq!(c.take_problems(), [0, 0, 0], "queue full, traces: reported once, as numbers");
+    assert!(!c.problems_pending());
 
     let first = c.take_request(0, 0.0).expect("a batch");
     assert_eq!(c.last_batch_size(), 2);
@@ -147,28 +101,26 @@ fn spans_go_through_the_queue_into_an_otlp_request() {
     assert_eq!(c.take_request(0, 0.0).map(|_| c.last_batch_size()), Some(1));
     assert!(c.take_request(0, 0.0).is_none());
 
-    assert_eq!(c.record_response(0, 2, 200, &[]), 0);
-    assert_eq!(c.record_response(0, 1, 503, b"{\"error\":\"busy\"}"), 1);
-    assert_eq!(c.record_response(0, 1, 401, b"{\"code\":7003,\"error\":\"Not found\"}"), 2);
+    c.record_response(0, 2, 0, 0);
+    c.record_response(0, 1, 1, 0);
+    c.record_response(0, 1, 2, 0);
     let stats = c.stats();
-    let get = |k: &str| Reflect::get(&stats, &k.into()).unwrap().as_f64().unwrap();
-    assert_eq!((get("spansExported"), get("spansFailedExport"), get("spanExportRequests")), (2.0, 2.0, 3.0));
+    assert_eq!((stats[SPANS_EXPORTED], stats[SPANS_FAILED], stats[SPAN_REQUESTS]), (2.0, 2.0, 3.0));
 }
 
 #[wasm_bindgen_test]
 fn a_malformed_chunk_is_counted_and_the_core_keeps_working() {
-    let mut c = core("{ endpoint: 'http://localhost:4000', serviceName: 'shop' }").unwrap();
+    let mut c = core([2048, 512, 2048, 512, 2000, 0]);
     assert_eq!(c.ingest(0, &[1, 2, 3]), -1, "malformed: JS must reset its string table");
-    let stats = c.stats();
-    assert_eq!(Reflect::get(&stats, &"malformedRecordChunks".into()).unwrap().as_f64(), Some(1.0));
+    assert_eq!(c.stats()[MALFORMED], 1.0);
+    assert_eq!(c.take_problems()[..2], [2, 0], "malformed record, traces");
     assert_eq!(c.ingest(0, &one_span_chunk("after")), 1);
-    let keys = Object::keys(&stats);
-    assert!(Array::from(&keys).length() >= 7);
+    assert_eq!(c.stats().len(), 18);
 }
 
 #[wasm_bindgen_test]
 fn metrics_register_record_and_collect() {
-    let mut c = core("{ endpoint: 'http://localhost:4000', serviceName: 'shop', metrics: { cardinalityLimit: 3 } }").unwrap();
+    let mut c = core([2048, 512, 2048, 512, 3, 0]);
     assert_eq!(c.register_instrument(0, "9bad".into(), String::new(), String::new(), "m".into(), String::new(), vec![]), -1);
     let counter = c.register_instrument(0, "tool.calls".into(), "calls".into(), "{call}".into(), "m".into(), "1".into(), vec![]);
     assert_eq!(counter, 0);

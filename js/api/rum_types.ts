@@ -4,6 +4,12 @@
  * `boolean | { …options }`; a signal's code is loaded (dynamic `import()`) only when enabled.
  */
 
+import type { WebVitalsOptions } from '../rum/web_vitals.js';
+import type { LongAnimationFramesOptions } from '../rum/long_animation_frames.js';
+import type { UserActionsOptions } from '../rum/user_actions.js';
+
+export type { WebVitalsOptions, LongAnimationFramesOptions, UserActionsOptions };
+
 /** Sessions: a `session.id` on every span and log record (not on metric series: cardinality). */
 export interface SessionOptions {
   /** The session ends after this long without user activity (pointer, key, scroll, tab shown), in ms. Default 900000 (15 min); 1000 to 7 days. */
@@ -42,10 +48,14 @@ export interface RumOptions {
   resourceTiming?: boolean | undefined;
   /** Default on. */
   navigation?: boolean | NavigationOptions | undefined;
-  /** Default on. (Options: see js/rum/web_vitals.ts; filled in at merge.) */
-  webVitals?: boolean | Record<string, unknown> | undefined;
-  /** (Default and options: see js/rum/long_animation_frames.ts; filled in at merge.) */
-  longAnimationFrames?: boolean | Record<string, unknown> | undefined;
-  /** Default on. (Options: see js/rum/user_actions.ts; filled in at merge.) */
-  userActions?: boolean | Record<string, unknown> | undefined;
+  /**
+   * Web Vitals (LCP, INP, CLS, FCP, TTFB) through the `web-vitals` library: `browser.web_vital`
+   * events and a histogram per vital. Default on. `routePattern` defaults to the route set by
+   * `setRoutePattern` / the router integrations.
+   */
+  webVitals?: boolean | WebVitalsOptions | undefined;
+  /** Long animation frames (over 50 ms by default) as `browser.long_animation_frame` events; Chromium only. Default on. */
+  longAnimationFrames?: boolean | LongAnimationFramesOptions | undefined;
+  /** Clicks and keyboard activations as `click <name>` spans, the fetches they cause as children. Default on. */
+  userActions?: boolean | UserActionsOptions | undefined;
 }

@@ -17,7 +17,7 @@ import { backgroundTimeout } from '../runtime/timers.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
-import type { SignalNumber } from './signals.js';
+import { LOGS, type SignalNumber } from './signals.js';
 
 /**
  * Hand a chunk over before it grows past this, whatever the item count. The core copies each
@@ -73,7 +73,7 @@ export class BatchPipeline<T> {
     /** Approximate size of an item in characters (its strings); cheap, an upper bound is fine. */
     private readonly weigh: (item: T) => number = () => 0,
   ) {
-    const [maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis] = handle.call((c) => c.settings(signal), new Uint32Array(4));
+    const { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis } = handle.settings[signal === LOGS ? 'logBatch' : 'batch'];
     this.maxQueueSize = maxQueueSize;
     this.maxPendingChars = maxQueueSize * BYTES_PER_QUEUE_SLOT;
     this.maxExportBatchSize = maxExportBatchSize;

@@ -1,26 +1,48 @@
 /**
  * Every call into the WASM core goes through here. A throw from the core (a bug, or a trap
  * after a panic) means it is unusable: telemetry stops for the page with one warning, and the
- * exception never reaches the app.
+ * exception never reaches the app. Problems the core counted are turned into their one warning
+ * each here (the core has no words of its own).
  */
 
+import type { Settings } from '../config/schema.js';
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
 import { warn } from '../runtime/diagnostics.js';
+import { warnCoreProblems } from './core_problems.js';
 
 export class CoreHandle {
   broken = false;
+  /** Metric instrument names by core id, for the core's cardinality warning. */
+  readonly instrumentNames: string[] = [];
 
-  /** `core` is undefined while the WASM core loads (`startTelemetry`): calls return their fallback. */
-  constructor(public core?: TelemetryCore) {}
+  /** Undefined while the WASM core loads (`startTelemetry`): calls return their fallback. */
+  core: TelemetryCore | undefined;
+  /** The validated configuration `core` was built from; set with it, read only by what is created after. */
+  settings!: Settings;
+
+  constructor(core?: TelemetryCore, settings?: Settings) {
+    this.core = core;
+    if (settings) this.settings = settings;
+  }
 
   call<T>(fn: (core: TelemetryCore) => T, fallback: T): T {
     if (this.broken || this.core === undefined) return fallback;
     try {
-      return fn(this.core);
+      const result = fn(this.core);
+      this.reportProblems();
+      return result;
     } catch (error) {
       this.broken = true;
       warn(`telemetry stopped after an internal error in the WASM core: ${String(error)}`);
       return fallback;
+    }
+  }
+
+  private reportProblems(): void {
+    try {
+      if (this.core?.problemsPending()) warnCoreProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
+    } catch {
+      // The core was just freed (shutdown): nothing more to report.
     }
   }
 }

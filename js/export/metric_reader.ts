@@ -30,8 +30,8 @@ export class MetricReader {
     private readonly sender: Sender,
     private readonly diag: Diagnostics,
   ) {
-    const [intervalMillis, timeoutMillis] = handle.call((c) => c.settings(METRICS), new Uint32Array(2));
-    this.intervalMillis = intervalMillis;
+    const { exportIntervalMillis, exportTimeoutMillis: timeoutMillis } = handle.settings.metrics;
+    this.intervalMillis = exportIntervalMillis;
     this.timeoutMillis = timeoutMillis;
     sender.setTimeout(METRICS, timeoutMillis);
     this.schedule();

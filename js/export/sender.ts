@@ -19,14 +19,18 @@
  * The drain of stored requests is in offline_drain.ts, access to the store in store_access.ts.
  */
 
+import type { Settings } from '../config/schema.js';
 import { transformBytes } from '../runtime/streams.js';
 import type { CoreHandle } from './core_handle.js';
+import { exportHeaders, exportUrl } from './greptime_contract.js';
+import { ACCEPTED, interpretResponse, REJECTED } from './response.js';
 import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './fetch_transport.js';
 import { isOffline, OfflineDrain } from './offline_drain.js';
 import type { OfflineCounters } from './offline_store.js';
 import { StoreAccess } from './store_access.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
+import { warnAnswer } from './answer_warnings.js';
 
 export interface DeliverySettings {
   maxAttempts: number;
@@ -44,23 +48,17 @@ export interface DeliveryCounters extends OfflineCounters {
   itemsUnconfirmedAtUnload: number;
 }
 
-export function deliverySettingsFromCore(values: ArrayLike<number>): DeliverySettings {
+/** The delivery part of the validated configuration (`retry`, `offline`, `compression`). */
+export function deliverySettings(s: Settings): DeliverySettings {
   return {
-    maxAttempts: values[0],
-    initialBackoffMillis: values[1],
-    maxBackoffMillis: values[2],
-    offlineEnabled: values[3] === 1,
-    offlineMaxBytes: values[4],
-    offlineMaxAgeMillis: values[5],
-    compressionThresholdBytes: values[6],
+    maxAttempts: s.retry.maxAttempts,
+    initialBackoffMillis: s.retry.initialBackoffMillis,
+    maxBackoffMillis: s.retry.maxBackoffMillis,
+    offlineEnabled: s.offline.enabled,
+    offlineMaxBytes: s.offline.maxBytes,
+    offlineMaxAgeMillis: s.offline.maxAgeMillis,
+    compressionThresholdBytes: s.compression,
   };
-}
-
-/** `[name0, value0, name1, value1, …]` as fetch headers. */
-export function headerObject(pairs: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
-  return headers;
 }
 
 const BACKOFF_MULTIPLIER = 1.5;
@@ -222,8 +220,8 @@ export class Sender {
     let t = this.targets.get(signal);
     if (!t) {
       t = {
-        url: this.handle.call((c) => c.exportUrl(signal), ''),
-        headers: headerObject(this.handle.call((c) => c.exportHeaders(signal), [])),
+        url: exportUrl(this.handle.settings, signal),
+        headers: exportHeaders(this.handle.settings, signal),
         timeoutMillis: 30000,
       };
       this.targets.set(signal, t);
@@ -268,13 +266,13 @@ export class Sender {
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
-      const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
-      if (verdict === 0) {
+      const verdict = interpretResponse(response.status, response.body).verdict;
+      if (verdict === ACCEPTED) {
         this.record(signal, items, response);
         return { done: true, accepted: true };
       }
       if (response.status === 413) return this.deliverHalves(signal, body, items, response, options);
-      if (verdict === 2) {
+      if (verdict === REJECTED) {
         this.record(signal, items, response);
         return { done: true, accepted: false };
       }
@@ -382,8 +380,8 @@ export class Sender {
         return;
       }
     }
-    const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
-    if (verdict === 1) await this.keepForLater(signal, body, items, response);
+    const verdict = interpretResponse(response.status, response.body).verdict;
+    if (verdict !== ACCEPTED && verdict !== REJECTED) await this.keepForLater(signal, body, items, response);
     else this.record(signal, items, response);
   }
 
@@ -429,9 +427,11 @@ export class Sender {
     this.record(signal, items, response ?? { status: 0, body: new TextEncoder().encode('the browser is offline') });
   }
 
-  /** Records the final answer for these items in the core (its counters and its one warning). */
+  /** Records the final answer for these items: counted in the core, one warning per kind here. */
   private record(signal: SignalNumber, items: number, response: TransportResponse): void {
-    this.handle.call((c) => c.recordResponse(signal, items, response.status, response.body), 0);
+    const answer = interpretResponse(response.status, response.body);
+    this.handle.call((c) => c.recordResponse(signal, items, answer.verdict, answer.rejected), undefined);
+    warnAnswer(this.warnings, this.handle.settings.endpoint, signal, items, response.status, answer);
   }
 
   /** Sends the stored requests of this page's configuration (see offline_drain.ts). */

@@ -1,4 +1,4 @@
-/** Signal numbers as the WASM core knows them (src/export/greptime_contract.rs `Signal`). */
+/** Signal numbers as the WASM core knows them (src/export/signal.rs `Signal`). */
 export const TRACES = 0;
 export const METRICS = 1;
 export const LOGS = 2;

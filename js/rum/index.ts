@@ -12,6 +12,7 @@
  */
 
 import type { Telemetry, TelemetryConfig } from '../api/types.js';
+import type { RumSettings } from '../config/rum.js';
 import { bundled } from '../runtime/bundled_modules.js';
 import { warn } from '../runtime/diagnostics.js';
 import { currentRoutePattern } from './route.js';
@@ -20,56 +21,39 @@ import { startSession, type SessionHost } from './session.js';
 /** The instrumentation scope of the browser signals' spans and events. */
 export const RUM_SCOPE = 'greptime-web-telemetry/rum';
 
-/** The order of `TelemetryCore.rumSettings()` (src/config/rum.rs). */
-const enum Setting {
-  Session,
-  DocumentLoad,
-  ResourceTiming,
-  Navigation,
-  WebVitals,
-  LongAnimationFrames,
-  UserActions,
-  SessionInactivityMillis,
-  SessionMaxDurationMillis,
-  SessionPerTab,
-  SampleBySession,
-  NavigationIncludeQuery,
-}
 
 type Stop = () => void;
+/** The signals loaded by module (sessions start in this one). */
+type SignalKey = 'documentLoad' | 'navigation' | 'webVitals' | 'longAnimationFrames' | 'userActions';
 type SignalModule = { start(telemetry: Telemetry, options: never): Stop };
 /** The signal's raw `rum.<key>` option object (`{}` for `true`), for modules that read their own options. */
 type RawOptions = Record<string, unknown>;
 
-/**
- * The signals: [its `rumSettings()` flag, its module, its options]. Adding one is one line.
- */
-const SIGNALS: [Setting, () => Promise<SignalModule>, (s: ArrayLike<number>, raw: RawOptions) => object][] = [
-  [Setting.DocumentLoad, () => (bundled.documentLoad ? Promise.resolve(bundled.documentLoad) : import('./document_load.js')), (s) => ({ scope: RUM_SCOPE, resourceTiming: s[Setting.ResourceTiming] === 1, includeQuery: s[Setting.NavigationIncludeQuery] === 1 })],
-  [Setting.Navigation, () => (bundled.navigation ? Promise.resolve(bundled.navigation) : import('./navigation.js')), (s) => ({ scope: RUM_SCOPE, includeQuery: s[Setting.NavigationIncludeQuery] === 1 })],
-  [Setting.WebVitals, () => (bundled.webVitals ? Promise.resolve(bundled.webVitals) : import('./web_vitals.js')), (_s, raw) => ({ ...raw, routePattern: currentRoutePattern })],
-  [Setting.LongAnimationFrames, () => (bundled.longAnimationFrames ? Promise.resolve(bundled.longAnimationFrames) : import('./long_animation_frames.js')), (_s, raw) => raw],
-  [Setting.UserActions, () => (bundled.userActions ? Promise.resolve(bundled.userActions) : import('./user_actions.js')), (_s, raw) => raw],
+/** The signals: [its `rum.<key>`, its module, its options]. Adding one is one line. */
+const SIGNALS: [SignalKey, () => Promise<SignalModule>, (s: RumSettings, raw: RawOptions) => object][] = [
+  ['documentLoad', () => (bundled.documentLoad ? Promise.resolve(bundled.documentLoad) : import('./document_load.js')), (s) => ({ scope: RUM_SCOPE, resourceTiming: s.resourceTiming, includeQuery: s.navigationIncludeQuery })],
+  ['navigation', () => (bundled.navigation ? Promise.resolve(bundled.navigation) : import('./navigation.js')), (s) => ({ scope: RUM_SCOPE, includeQuery: s.navigationIncludeQuery })],
+  ['webVitals', () => (bundled.webVitals ? Promise.resolve(bundled.webVitals) : import('./web_vitals.js')), (_s, raw) => ({ routePattern: currentRoutePattern, ...raw })],
+  ['longAnimationFrames', () => (bundled.longAnimationFrames ? Promise.resolve(bundled.longAnimationFrames) : import('./long_animation_frames.js')), (_s, raw) => raw],
+  ['userActions', () => (bundled.userActions ? Promise.resolve(bundled.userActions) : import('./user_actions.js')), (_s, raw) => raw],
 ];
-/** `rum.<key>` of each setting, for the raw options. */
-const KEYS = ['session', 'documentLoad', 'resourceTiming', 'navigation', 'webVitals', 'longAnimationFrames', 'userActions'];
 
 /** Starts every enabled signal; returns the function that stops them all. Never throws. */
-export function startRum(telemetry: Telemetry & SessionHost, settings: ArrayLike<number>, config: TelemetryConfig): Stop {
+export function startRum(telemetry: Telemetry & SessionHost, settings: RumSettings, config: TelemetryConfig): Stop {
   const stops: Stop[] = [];
   let stopped = false;
   // Only in a browser window (not a worker, not a test stand-in for `document`).
   if (typeof document === 'undefined' || typeof addEventListener !== 'function' || typeof location === 'undefined') return () => {};
   try {
-    if (settings[Setting.Session] === 1) {
+    if (settings.session) {
       stops.push(
         startSession(
           telemetry,
           {
-            inactivityMillis: settings[Setting.SessionInactivityMillis],
-            maxDurationMillis: settings[Setting.SessionMaxDurationMillis],
-            perTab: settings[Setting.SessionPerTab] === 1,
-            sampleBySession: settings[Setting.SampleBySession] === 1,
+            inactivityMillis: settings.sessionInactivityMillis,
+            maxDurationMillis: settings.sessionMaxDurationMillis,
+            perTab: settings.sessionPerTab,
+            sampleBySession: settings.sampleBySession,
           },
           RUM_SCOPE,
         ),
@@ -80,18 +64,18 @@ export function startRum(telemetry: Telemetry & SessionHost, settings: ArrayLike
   }
   const rum = config.rum;
   for (const [setting, load, options] of SIGNALS) {
-    if (settings[setting] !== 1) continue;
-    const raw = rum && typeof rum === 'object' ? (rum as Record<string, unknown>)[KEYS[setting]] : undefined;
+    if (!settings[setting]) continue;
+    const raw = rum && typeof rum === 'object' ? (rum as Record<string, unknown>)[setting] : undefined;
     load().then(
       (module) => {
         if (stopped) return;
         try {
           stops.push(module.start(telemetry, options(settings, raw && typeof raw === 'object' ? (raw as RawOptions) : {}) as never));
         } catch {
-          warn(`rum.${KEYS[setting]} could not start`);
+          warn(`rum.${setting} could not start`);
         }
       },
-      () => warn(`rum.${KEYS[setting]}: its module could not be loaded (a network error or a missing chunk)`),
+      () => warn(`rum.${setting}: its module could not be loaded (a network error or a missing chunk)`),
     );
   }
   return () => {

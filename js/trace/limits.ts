@@ -1,4 +1,4 @@
-/** Span limits as validated by the WASM core (see src/config/mod.rs for the defaults). */
+/** Span limits as validated with the rest of the configuration (js/config/schema.ts `spanLimits`). */
 export interface ResolvedSpanLimits {
   attributeCountLimit: number;
   attributeValueLengthLimit: number;
@@ -8,7 +8,7 @@ export interface ResolvedSpanLimits {
   attributePerLinkCountLimit: number;
 }
 
-/** The defaults of src/config/mod.rs: used for spans started before the WASM core has loaded. */
+/** The defaults of js/config/schema.ts: used for spans started before the WASM core has loaded. */
 export const DEFAULT_SPAN_LIMITS: ResolvedSpanLimits = {
   attributeCountLimit: 128,
   attributeValueLengthLimit: 8192,
@@ -21,24 +21,13 @@ export const DEFAULT_SPAN_LIMITS: ResolvedSpanLimits = {
 /** Longer attribute arrays are cut: a runaway array must not become a multi-megabyte span. */
 export const MAX_ARRAY_LENGTH = 1024;
 
-export function limitsFromCore(values: ArrayLike<number>): ResolvedSpanLimits {
-  return {
-    attributeCountLimit: values[0],
-    attributeValueLengthLimit: values[1],
-    eventCountLimit: values[2],
-    linkCountLimit: values[3],
-    attributePerEventCountLimit: values[4],
-    attributePerLinkCountLimit: values[5],
-  };
-}
-
-/** The largest limit the core accepts (src/config/mod.rs, `span_limits`). */
+/** The largest limit the configuration accepts (js/config/schema.ts, `spanLimits`). */
 const MAX_LIMIT = 1 << 24;
 
 /**
- * The configured `spanLimits`, read as the core reads them (a whole number from 0, or 1 for the
- * value length, to 2^24; anything else is the default, and the core warns once it loads), for
- * what is recorded before the core is ready. Never throws.
+ * The configured `spanLimits`, read as the validator reads them (a whole number from 0, or 1
+ * for the value length, to 2^24; anything else is the default, and the validator, a lazily
+ * loaded chunk, warns once it loads), for what is recorded before the core is ready. Never throws.
  */
 export function limitsFromConfig(spanLimits: unknown): ResolvedSpanLimits {
   const limits = { ...DEFAULT_SPAN_LIMITS };
@@ -51,7 +40,7 @@ export function limitsFromConfig(spanLimits: unknown): ResolvedSpanLimits {
       if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= MAX_LIMIT) limits[key] = n;
     }
   } catch {
-    // A Proxy or a throwing getter: the defaults (the core reports the configuration).
+    // A Proxy or a throwing getter: the defaults (the validator reports the configuration).
   }
   return limits;
 }

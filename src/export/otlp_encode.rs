@@ -3,6 +3,8 @@
 
 use crate::ingest::proto_writer::{framed_len, Encoded, ProtoWriter};
 use crate::pipeline::batch_queue::Batch;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Spans arrive already encoded (`ingest::span_records`) and framed as `ScopeSpans.spans`
 /// entries (`pipeline::batch_queue`), so a trace request is the envelope

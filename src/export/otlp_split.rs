@@ -7,8 +7,10 @@
 //! items: spans, log records or metrics), so one small splitter serves them all, and no decoder
 //! for the requests has to be linked into the .wasm (that cost 18 KB gzipped).
 
-use super::greptime_contract::Signal;
 use super::proto_fields::{fields, Field, LEN};
+use super::signal::Signal;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Field numbers shared by ExportTraceServiceRequest, ExportLogsServiceRequest and
 /// ExportMetricsServiceRequest: request.1 = Resource*, Resource*.2 = Scope*, Scope*.2 = items.

@@ -1,7 +1,9 @@
 //! Reading the protobuf wire format without generated decoders: a message as its fields with
-//! raw values. Enough for splitting requests (`otlp_split`) and reading GreptimeDB's answers
-//! (`response_decode`); linking prost's decoders for that cost far more.
+//! raw values. Enough for splitting requests (`otlp_split`); linking prost's decoders for that
+//! cost far more. (GreptimeDB's answers are read in JS: js/export/response.ts.)
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 pub const VARINT: u8 = 0;
 const I64: u8 = 1;
 pub const LEN: u8 = 2;

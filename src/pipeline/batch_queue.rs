@@ -10,10 +10,11 @@
 //!
 //! Past 400 lines because of its tests (half the file): ordering, blocks, scopes and bounds.
 
-use crate::config::BatchConfig;
 use crate::ingest::proto_writer::{framed_len, ProtoWriter};
 use crate::ingest::record_reader::{Scope, ScopeKey, ScopeToken};
-use std::collections::VecDeque;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
 
 /// The repeated field items go in: `ScopeSpans.spans`, `ScopeLogs.log_records` and
 /// `ScopeMetrics.metrics` are all field 2.
@@ -117,14 +118,16 @@ impl Batch {
 /// Appends `content` as an entry of [`ITEM_FIELD`]; returns the framed length.
 fn append_framed(bytes: &mut Vec<u8>, content: &[u8]) -> u32 {
     let start = bytes.len();
-    let mut w = ProtoWriter { buf: std::mem::take(bytes) };
+    let mut w = ProtoWriter { buf: core::mem::take(bytes) };
     w.bytes_always(ITEM_FIELD, content);
     *bytes = w.buf;
     (bytes.len() - start) as u32
 }
 
 impl BatchQueue {
-    pub fn new(batch: &BatchConfig) -> Self {
+    /// Limits validated in JS (js/config/schema.ts: `batch`, `logBatch`); at least 1 each here too.
+    pub fn new(max_queue_size: u32, max_export_batch_size: u32) -> Self {
+        let (max_queue_size, max_export_batch_size) = (max_queue_size.max(1) as usize, max_export_batch_size.max(1) as usize);
         BatchQueue {
             blocks: VecDeque::new(),
             head: 0,
@@ -132,9 +135,9 @@ impl BatchQueue {
             items: VecDeque::new(),
             scopes: Vec::new(),
             last_scope: None,
-            max_queue_size: batch.max_queue_size as usize,
-            max_export_batch_size: batch.max_export_batch_size as usize,
-            max_queue_bytes: (batch.max_queue_size as usize).saturating_mul(BYTES_PER_QUEUE_SLOT),
+            max_queue_size,
+            max_export_batch_size,
+            max_queue_bytes: max_queue_size.saturating_mul(BYTES_PER_QUEUE_SLOT),
             queued_bytes: 0,
             compact_scopes_at: MAX_SCOPES,
         }
@@ -249,7 +252,7 @@ impl BatchQueue {
             // Nothing refers to old scopes any more; start afresh so the list cannot grow forever.
             self.last_scope = None;
             self.compact_scopes_at = MAX_SCOPES;
-            return Batch { bytes, items, scopes: std::mem::take(&mut self.scopes) };
+            return Batch { bytes, items, scopes: core::mem::take(&mut self.scopes) };
         }
         Batch { bytes, items, scopes: self.scopes.clone() }
     }
@@ -271,13 +274,7 @@ mod tests {
     }
 
     fn queue(max_queue_size: u32, max_export_batch_size: u32) -> BatchQueue {
-        BatchQueue::new(&BatchConfig { max_queue_size, max_export_batch_size, ..Default::default() })
-    }
-
-    #[test]
-    fn defaults_are_opentelemetry_batch_span_processor_defaults() {
-        let d = BatchConfig::default();
-        assert_eq!((d.max_queue_size, d.max_export_batch_size, d.scheduled_delay_millis, d.export_timeout_millis), (2048, 512, 5000, 30000));
+        BatchQueue::new(max_queue_size, max_export_batch_size)
     }
 
     #[test]

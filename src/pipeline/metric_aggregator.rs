@@ -10,9 +10,17 @@
 use super::batch_queue::Batch;
 use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
-use crate::config::Temporality;
 use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
-use std::collections::HashMap;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+
+/// Cumulative suits PromQL's `rate()` on GreptimeDB (it stores delta points as they come).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporality {
+    Cumulative,
+    Delta,
+}
 
 /// Instruments per SDK; beyond this, new instruments record nothing (with a warning).
 pub const MAX_INSTRUMENTS: usize = 1000;
@@ -39,7 +47,7 @@ struct Instrument {
     spec: InstrumentSpec,
     series: Vec<Series>,
     /// Canonical attribute set (as encoded for the series' data points) → index in `series`.
-    index: HashMap<Vec<u8>, u32>,
+    index: BTreeMap<Vec<u8>, u32>,
     overflow: Option<u32>,
 }
 
@@ -131,7 +139,7 @@ impl MetricStore {
         if self.instruments.len() >= MAX_INSTRUMENTS {
             return None;
         }
-        self.instruments.push(Instrument { spec, series: Vec::new(), index: HashMap::new(), overflow: None });
+        self.instruments.push(Instrument { spec, series: Vec::new(), index: BTreeMap::new(), overflow: None });
         Some(self.instruments.len() as u32 - 1)
     }
 

@@ -6,6 +6,8 @@
 use super::metric_instruments::InstrumentKind;
 use crate::ingest::proto_writer::{Encoded, ProtoWriter};
 use crate::ingest::record_reader::KeyedAttribute;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 // Metric fields: 1 name, 2 description, 3 unit, then its data: 5 gauge, 7 sum, 9 histogram.
 const NAME: u32 = 1;

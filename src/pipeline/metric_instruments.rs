@@ -1,6 +1,8 @@
 //! Instrument kinds and the rules an instrument's name, unit and bucket boundaries must follow
 //! (OpenTelemetry metrics API specification).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// The instrument kinds of `@opentelemetry/api`, numbered as js/metrics/meter.ts sends them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstrumentKind {
@@ -32,28 +34,18 @@ impl InstrumentKind {
 /// OpenTelemetry's default explicit bucket boundaries.
 pub const DEFAULT_BOUNDARIES: [f64; 15] = [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
 
-/// `^[A-Za-z][A-Za-z0-9_./-]{0,254}$`, the instrument name syntax of the specification.
-pub fn check_name(name: &str) -> Result<(), String> {
-    let valid = !name.is_empty()
+/// `^[A-Za-z][A-Za-z0-9_./-]{0,254}$`, the instrument name syntax of the specification. JS checks
+/// it first with a warning (js/metrics/instrument_rules.ts); here it only guards the core.
+pub fn check_name(name: &str) -> bool {
+    !name.is_empty()
         && name.len() <= 255
         && name.as_bytes()[0].is_ascii_alphabetic()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/'));
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "instrument name \"{name}\" is invalid (a letter, then up to 254 letters, digits, '_', '.', '-' or '/'); the instrument records nothing"
-        ))
-    }
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/'))
 }
 
-/// Units are ASCII, at most 63 characters; a bad unit is dropped, the instrument kept.
-pub fn check_unit(unit: &str) -> Result<(), String> {
-    if unit.len() <= 63 && unit.is_ascii() {
-        Ok(())
-    } else {
-        Err(format!("unit \"{unit}\" is not ASCII of at most 63 characters; sent without a unit"))
-    }
+/// Units are ASCII, at most 63 characters (checked in JS first, as names are).
+pub fn check_unit(unit: &str) -> bool {
+    unit.len() <= 63 && unit.is_ascii()
 }
 
 /// Boundaries must be finite and strictly increasing; otherwise the defaults are used.
@@ -73,10 +65,10 @@ mod tests {
     #[test]
     fn names_follow_the_specification() {
         for ok in ["a", "agent.tool_calls", "http.client.request.duration", "a/b-c_d", &"x".repeat(255)] {
-            assert!(check_name(ok).is_ok(), "{ok}");
+            assert!(check_name(ok), "{ok}");
         }
         for bad in ["", "1abc", "_x", "has space", "ünicode", "a:b", &"x".repeat(256)] {
-            assert!(check_name(bad).is_err(), "{bad}");
+            assert!(!check_name(bad), "{bad}");
         }
     }
 
@@ -100,9 +92,9 @@ mod tests {
         assert!(!check_boundaries(&[1.0, 1.0]));
         assert!(!check_boundaries(&[2.0, 1.0]));
         assert!(!check_boundaries(&[f64::NAN]));
-        assert!(check_unit("ms").is_ok());
-        assert!(check_unit("{call}").is_ok());
-        assert!(check_unit("µs").is_err());
+        assert!(check_unit("ms"));
+        assert!(check_unit("{call}"));
+        assert!(!check_unit("µs"));
         assert_eq!(InstrumentKind::from_u8(6), Some(InstrumentKind::ObservableGauge));
         assert_eq!(InstrumentKind::from_u8(7), None);
     }

@@ -4,7 +4,7 @@
 // one warning, and the app must never see the error. (Its own file: the memory stays exhausted.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { DIST, newSdk, fakeTransport } from './load_core.mjs';
 
 const glue = await import(`${DIST}wasm/greptime_web_telemetry.js`);
 
@@ -23,7 +23,7 @@ function exhaustCoreMemory() {
 
 test('the WASM core trapping (out of memory) stops telemetry with one warning, never reaching the app', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ batch: { maxQueueSize: 100000, scheduledDelayMillis: 60000 } }), transport);
+  const t = newSdk({ batch: { maxQueueSize: 100000, scheduledDelayMillis: 60000 } }, transport);
   t.tracer.startSpan('before').end();
   await t.forceFlush();
   assert.equal(calls.length, 1);

@@ -13,11 +13,27 @@ export const { TelemetrySdk } = await import(`${DIST}telemetry.js`);
 export const { RecordWriter, MAX_INTERNED_STRINGS } = await import(`${DIST}wire/record_writer.js`);
 export const { newAttributeList, putAttribute, putAttributes } = await import(`${DIST}trace/attributes.js`);
 export const { Diagnostics } = await import(`${DIST}runtime/diagnostics.js`);
-export const { Sender, deliverySettingsFromCore, retryDelay } = await import(`${DIST}export/sender.js`);
+export const { Sender, deliverySettings, retryDelay } = await import(`${DIST}export/sender.js`);
 export const { CoreHandle } = await import(`${DIST}export/core_handle.js`);
+export const { coreStats } = await import(`${DIST}export/core_stats.js`);
+export const { resolveConfig } = await import(`${DIST}config/resolve.js`);
+const { coreLimits } = await import(`${DIST}config/core_args.js`);
+const { resourceAttributes } = await import(`${DIST}config/resource.js`);
 
+/** A core built as initTelemetry builds it, from a validated configuration (also on `core.settings`). */
 export function newCore(extra = {}) {
-  return new TelemetryCore({ endpoint: 'http://127.0.0.1:4000', serviceName: 'node-test', ...extra }, 'UA', 'en', 'http://page/', Date.now());
+  const { settings, error } = resolveConfig({ endpoint: 'http://127.0.0.1:4000', serviceName: 'node-test', ...extra });
+  if (!settings) throw new Error(error);
+  const resource = resourceAttributes(settings, { userAgent: 'UA', language: 'en', pageUrl: 'http://page/', instanceId: '' });
+  const core = new TelemetryCore(coreLimits(settings), new RecordWriter().encodeAttributes(resource), Date.now());
+  core.settings = settings;
+  return core;
+}
+
+/** The SDK over a new core (`newCore(extra)`), exporting through `transport`. */
+export function newSdk(extra = {}, transport) {
+  const core = newCore(extra);
+  return new TelemetrySdk(core, core.settings, transport);
 }
 
 /**

@@ -3,7 +3,7 @@
 // collection does not stop later ones, and creating an instrument again reuses it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
 
 function capturingWarnings() {
   const original = console.warn;
@@ -13,7 +13,7 @@ function capturingWarnings() {
 }
 
 test('an overflowed attribute set is counted once, however often the JS cache starts over', async () => {
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000, cardinalityLimit: 10 } }), fakeTransport().transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000, cardinalityLimit: 10 } }, fakeTransport().transport);
   const { warnings, restore } = capturingWarnings();
   try {
     const wide = t.meter.createCounter('wide');
@@ -31,7 +31,7 @@ test('an overflowed attribute set is counted once, however often the JS cache st
 
 test('boolean and array metric attributes are sent as strings GreptimeDB keeps, warned once', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
   const { warnings, restore } = capturingWarnings();
   try {
     const flags = t.meter.createCounter('feature.uses');
@@ -58,7 +58,7 @@ test('boolean and array metric attributes are sent as strings GreptimeDB keeps, 
 
 test('a failed collection does not stop metric collection for the rest of the page', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
   const { warnings, restore } = capturingWarnings();
   try {
     // A callback throwing a value that cannot even be turned into a string.
@@ -86,7 +86,7 @@ test('a failed collection does not stop metric collection for the rest of the pa
 
 test('a collection that throws is counted and warned once, and the next one runs', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
   const { warnings, restore } = capturingWarnings();
   try {
     t.meter.createCounter('c').add(1);
@@ -110,7 +110,7 @@ test('a collection that throws is counted and warned once, and the next one runs
 });
 
 test('creating the same instrument again returns it: observables do not pile up', async () => {
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), fakeTransport().transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, fakeTransport().transport);
   const meter = t.getMeter('widgets');
   let runs = 0;
   for (let i = 0; i < 5000; i++) {
@@ -138,7 +138,7 @@ test('creating the same instrument again returns it: observables do not pile up'
 });
 
 test('hostile attribute values on the metric hot path never throw into the app', async () => {
-  const t = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), fakeTransport().transport);
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, fakeTransport().transport);
   const { warnings, restore } = capturingWarnings();
   const counter = t.meter.createCounter('hostile.attrs');
   try {

@@ -2,7 +2,7 @@
 // WASM again, and measurements cross in bulk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
 
 function countingCore(extra) {
   const core = newCore(extra);
@@ -24,7 +24,7 @@ function countingCore(extra) {
 test('a known attribute set is registered once; measurements cross in bulk', async () => {
   const { core, calls } = countingCore({ metrics: { exportIntervalMillis: 600000 } });
   const { transport, calls: sent } = fakeTransport();
-  const t = new TelemetrySdk(core, transport);
+  const t = new TelemetrySdk(core, core.settings, transport);
   const counter = t.meter.createCounter('tool_calls');
   const sets = Array.from({ length: 10 }, (_, i) => ({ tool: `tool-${i}`, status: 'ok' }));
   for (let i = 0; i < 10000; i++) counter.add(1, sets[i % 10]);
@@ -41,7 +41,7 @@ test('a known attribute set is registered once; measurements cross in bulk', asy
 
 test('invalid instruments and values record nothing and never throw', async () => {
   const { core, calls } = countingCore();
-  const t = new TelemetrySdk(core, fakeTransport().transport);
+  const t = new TelemetrySdk(core, core.settings, fakeTransport().transport);
   const original = console.warn;
   const warnings = [];
   console.warn = (m) => warnings.push(String(m));
@@ -69,7 +69,7 @@ test('invalid instruments and values record nothing and never throw', async () =
 
 test('an observable callback that never settles is cut off at the export timeout', async () => {
   const { core } = countingCore({ metrics: { exportTimeoutMillis: 50, exportIntervalMillis: 600000 } });
-  const t = new TelemetrySdk(core, fakeTransport().transport);
+  const t = new TelemetrySdk(core, core.settings, fakeTransport().transport);
   t.meter.createObservableGauge('stuck').addCallback(() => new Promise(() => {}));
   t.meter.createObservableGauge('fine').addCallback((r) => r.observe(1));
   const original = console.warn;

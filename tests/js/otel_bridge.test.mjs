@@ -7,7 +7,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, logs, metrics, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
-import { DIST, TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { DIST, newSdk, fakeTransport } from './load_core.mjs';
 
 const { registerGlobals } = await import(`${DIST}otel/index.js`);
 const { context: ourContext } = await import(`${DIST}index.js`);
@@ -16,7 +16,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
 function setup() {
-  const sdk = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), fakeTransport().transport);
+  const sdk = newSdk({ metrics: { exportIntervalMillis: 600000 } }, fakeTransport().transport);
   const ended = [];
   const emitted = [];
   const onEnd = sdk.onEnd.bind(sdk);
@@ -191,7 +191,7 @@ test('W3C propagation: inject our active span, extract a remote parent for API a
 
 test('API instruments, observables and batch observables record into our meters', async () => {
   const { transport, calls } = fakeTransport();
-  sdk = new TelemetrySdk(newCore({ metrics: { exportIntervalMillis: 600000 } }), transport);
+  sdk = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
   registered = registerGlobals(sdk);
   const meter = metrics.getMeter('lib', '1.0');
   meter.createCounter('api.calls', { unit: '{call}', valueType: 1 }).add(2, { route: '/a' });

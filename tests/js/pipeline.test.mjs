@@ -2,13 +2,13 @@
 // flush and shutdown, bounded memory. (A core failure: core_failure.test.mjs, a real trap.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('a full batch exports at once; the rest waits for the scheduled delay', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ batch: { maxExportBatchSize: 4, scheduledDelayMillis: 100 } }), transport);
+  const t = newSdk({ batch: { maxExportBatchSize: 4, scheduledDelayMillis: 100 } }, transport);
   for (let i = 0; i < 6; i++) t.tracer.startSpan(`s${i}`).end();
   await sleep(30);
   assert.equal(calls.length, 1, 'the first full batch went out without waiting');
@@ -26,7 +26,7 @@ test('a full batch exports at once; the rest waits for the scheduled delay', asy
 
 test('forceFlush exports everything and concurrent flushes all wait for it', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60000 } }), transport);
+  const t = newSdk({ batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60000 } }, transport);
   for (let i = 0; i < 25; i++) t.tracer.startSpan('x').end();
   const flushes = [t.forceFlush(), t.forceFlush()];
   t.tracer.startSpan('late').end();
@@ -41,7 +41,7 @@ test('forceFlush exports everything and concurrent flushes all wait for it', asy
 
 test('memory stays bounded when the backend is down: the queue drops and counts', async () => {
   const { transport } = fakeTransport(new Array(1000).fill(503));
-  const t = new TelemetrySdk(newCore({ batch: { maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMillis: 60000 }, retry: { maxAttempts: 1 } }), transport);
+  const t = newSdk({ batch: { maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMillis: 60000 }, retry: { maxAttempts: 1 } }, transport);
   for (let i = 0; i < 5000; i++) t.tracer.startSpan('burst').end();
   const s = t.stats();
   assert.ok(s.spansQueued <= 100, `queued ${s.spansQueued}`);
@@ -55,7 +55,7 @@ test('memory stays bounded when the backend is down: the queue drops and counts'
 
 test('shutdown flushes, frees the core, and later calls are harmless no-ops', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ batch: { scheduledDelayMillis: 60000 } }), transport);
+  const t = newSdk({ batch: { scheduledDelayMillis: 60000 } }, transport);
   t.tracer.startSpan('before').end();
   await t.shutdown();
   assert.equal(calls.length, 1);

@@ -4,7 +4,7 @@
 // (decode_otlp.py; expectations in record_expectations.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordWriter, MAX_INTERNED_STRINGS, newAttributeList, newCore, DIST } from './load_core.mjs';
+import { RecordWriter, MAX_INTERNED_STRINGS, newAttributeList, newCore, coreStats, DIST } from './load_core.mjs';
 import { decodeRequests, expectedLog, expectedSpan } from './record_expectations.mjs';
 
 const { KeyValueList } = await import(`${DIST}wire/record_writer.js`);
@@ -118,7 +118,7 @@ test('every span and log record the writer produces arrives exactly as written, 
     }
     assert.equal(exported, total);
   }
-  assert.equal(core.stats().malformedRecordChunks, 0);
+  assert.equal(coreStats(core).malformedRecordChunks, 0);
   assert.ok(MAX_INTERNED_STRINGS < 12000);
   core.free();
 
@@ -151,11 +151,11 @@ test('a malformed chunk is rejected cleanly and the writer recovers after resetS
   assert.equal(core.ingest(0, chunk), 1);
   // Cut in the middle: the decoder reports it and resets its table.
   assert.equal(core.ingest(0, chunk.subarray(0, chunk.length - 3)), -1);
-  assert.equal(core.stats().malformedRecordChunks, 1);
+  assert.equal(coreStats(core).malformedRecordChunks, 1);
   writer.resetStrings();
   writer.writeSpan(randomSpan(2));
   assert.equal(core.ingest(0, writer.take()), 2);
-  assert.equal(core.stats().malformedRecordChunks, 1);
+  assert.equal(coreStats(core).malformedRecordChunks, 1);
   core.free();
 });
 
@@ -183,7 +183,7 @@ test('a span that throws while being written leaves no half record and no stray 
   const next = { ...randomSpan(12), name: 'never interned before' };
   assert.equal(writer.writeSpan(next), true);
   assert.equal(core.ingest(0, writer.take()), 2, 'both good spans decode');
-  assert.equal(core.stats().malformedRecordChunks, 0);
+  assert.equal(coreStats(core).malformedRecordChunks, 0);
   assert.equal(writer.writeLog({ timeMs: 1, observedTimeMs: 1, severityNumber: 9, severityText: 'INFO', body: new Proxy([], { get() { throw new Error('trap'); } }), attributes: newAttributeList(), ids: [0, 0, 0, 0, 0, 0], traceFlags: 0, scopeName: 's', scopeVersion: '', eventName: '' }), false);
   assert.equal(writer.length, 0, 'the failed log record left nothing behind');
   core.free();

@@ -3,11 +3,11 @@
 // per component instance gets working, uncached ones beyond that, never an ever-growing map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetrySdk, newCore, fakeTransport } from './load_core.mjs';
+import { TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
 
 test('tracers, meters and loggers are cached up to a bound; beyond it they work uncached', async () => {
   const { transport, calls } = fakeTransport();
-  const t = new TelemetrySdk(newCore({ batch: { scheduledDelayMillis: 60000 } }), transport);
+  const t = newSdk({ batch: { scheduledDelayMillis: 60000 } }, transport);
   const early = { tracer: t.getTracer('early', '1'), meter: t.getMeter('early'), logger: t.getLogger('early') };
   assert.equal(t.getTracer('early', '1'), early.tracer, 'a scope seen before is the same object');
   assert.notEqual(t.getTracer('early', '2'), early.tracer, 'the version is part of the scope');

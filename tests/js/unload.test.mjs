@@ -15,7 +15,7 @@ globalThis.fetch = async (url, init) => {
   return answer(init);
 };
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
-const { CoreHandle, RecordWriter, Sender, TelemetrySdk, deliverySettingsFromCore, fakeTransport, newCore, newAttributeList } = await import('./load_core.mjs');
+const { CoreHandle, RecordWriter, Sender, TelemetrySdk, deliverySettings, coreStats, fakeTransport, newCore, newSdk, newAttributeList } = await import('./load_core.mjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,7 +39,7 @@ function spans(core, n, bytes = 0) {
 }
 
 function sender(core, transport, { hidden = () => false, sleep: sleepFn } = {}) {
-  return new Sender(new CoreHandle(core), transport, deliverySettingsFromCore(core.deliverySettings()), hidden, sleepFn);
+  return new Sender(new CoreHandle(core, core.settings), transport, deliverySettings(core.settings), hidden, sleepFn);
 }
 
 test('fetchTransport: keepalive while the bytes in flight stay within the budget, and exactly the bytes it was given', async () => {
@@ -74,7 +74,7 @@ test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothi
   assert.ok(fetched.length >= 1);
   assert.ok(fetched.every((f) => f.keepalive), 'no plain request, which a closing page would cancel');
   assert.ok(fetched.reduce((n, f) => n + f.bytes, 0) <= 64 * 1024, fetched.map((f) => f.bytes).join(', '));
-  const stats = core.stats();
+  const stats = coreStats(core);
   // No IndexedDB in Node: the rest could not be kept, and says so in the counters.
   assert.equal(stats.spansExported + stats.spansFailedExport, 400);
   assert.ok(stats.spansExported > 0 && stats.spansFailedExport > 0);
@@ -118,7 +118,7 @@ test('a batch in flight as a plain request was split while visible: page hide ca
   const pieces = fetched.slice(1);
   assert.ok(pieces.length > 1 && pieces.every((f) => f.bytes <= KEEPALIVE_BODY_LIMIT), pieces.map((f) => f.bytes).join(', '));
   assert.equal(s.counters.requestsSplit, pieces.length - 1);
-  assert.equal(core.stats().spansExported, 400);
+  assert.equal(coreStats(core).spansExported, 400);
 });
 
 test('a retry sleeping in backoff when the page hides goes at once with keepalive', async () => {
@@ -134,7 +134,7 @@ test('a retry sleeping in backoff when the page hides goes at once with keepaliv
   await Promise.race([sent, sleep(1000).then(() => assert.fail('the batch still sleeps after page hide'))]);
   assert.equal(calls.length, 2);
   assert.equal(calls[1].keepalive, true);
-  assert.equal(core.stats().spansExported, 5);
+  assert.equal(coreStats(core).spansExported, 5);
 });
 
 test('page hide during compression: the raw body goes at once with keepalive', async () => {
@@ -150,7 +150,7 @@ test('page hide during compression: the raw body goes at once with keepalive', a
   assert.equal(calls.length, 1);
   assert.equal(calls[0].headers['content-encoding'], undefined);
   assert.equal(calls[0].bytes, body.byteLength);
-  assert.equal(core.stats().spansExported, 50);
+  assert.equal(coreStats(core).spansExported, 50);
 });
 
 test('a 413 while the page is hidden is split, not dropped', async () => {
@@ -160,8 +160,8 @@ test('a 413 while the page is hidden is split, not dropped', async () => {
   await s.send(0, spans(core, 6), 6);
   assert.equal(calls.length, 3);
   assert.equal(s.counters.requestsSplit, 1);
-  assert.equal(core.stats().spansExported, 6);
-  assert.equal(core.stats().spansFailedExport, 0);
+  assert.equal(coreStats(core).spansExported, 6);
+  assert.equal(coreStats(core).spansFailedExport, 0);
 });
 
 test('a keepalive request failing after pagehide is counted, not sent again', async () => {
@@ -181,7 +181,7 @@ test('metrics at page hide are collected and sent without waiting behind an expo
     calls.push({ url, keepalive });
     return new Promise((resolve) => release.push(() => resolve({ status: 200, body: new Uint8Array(0) })));
   };
-  const t = new TelemetrySdk(newCore({ offline: false, metrics: { exportIntervalMillis: 60000 } }), transport);
+  const t = newSdk({ offline: false, metrics: { exportIntervalMillis: 60000 } }, transport);
   const counter = t.getMeter('m').createCounter('clicks');
   counter.add(1);
   void t.forceFlush(); // a metrics export that hangs: its answer comes after the page is gone

@@ -8,6 +8,7 @@
 //! proto3 as prost applies them (defaults left out, oneof members always written), and tests
 //! check the output against prost's decoder.
 
+use alloc::vec::Vec;
 const WIRE_VARINT: u32 = 0;
 const WIRE_FIXED64: u32 = 1;
 const WIRE_LEN: u32 = 2;
@@ -72,7 +73,7 @@ impl ProtoWriter {
         // SAFETY: room was made for `bytes` (see `put`); `bytes` cannot be part of `self.buf`,
         // which is borrowed mutably here.
         unsafe {
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(len), bytes.len());
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(len), bytes.len());
             self.buf.set_len(len + bytes.len());
         }
     }

@@ -18,7 +18,10 @@
 
 use super::proto_writer::{Encoded, ProtoWriter};
 use super::string_table::StringTable;
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 pub const OP_RESET_STRINGS: u8 = 2;
 
@@ -134,8 +137,6 @@ impl fmt::Display for DecodeError {
     }
 }
 
-impl std::error::Error for DecodeError {}
-
 pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -213,7 +214,7 @@ impl<'a> Reader<'a> {
                 write(w, s);
             }
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
                 write(w, s);
                 if form == STR_DEFINE {
                     strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
@@ -318,7 +319,7 @@ impl<'a> Reader<'a> {
             STR_INTERNED if (n as usize) < strings.len() => Ok(StrRef::Interned(n)),
             STR_INTERNED => Err(self.error("unknown string number")),
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = std::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
                 if form == STR_DEFINE {
                     strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
                 }
@@ -388,8 +389,11 @@ pub fn epoch_millis_to_nanos(ms: f64) -> u64 {
         let ms = ms.min(MAX_MS);
         // Split so the fraction keeps its precision: ms alone is ~1.7e12, and ms * 1e6 as one
         // f64 product would round to 256 ns steps.
-        let whole = ms.trunc();
-        (whole as u64) * 1_000_000 + ((ms - whole) * 1e6).round() as u64
+        // (Casts truncate positive numbers; `f64::trunc`/`round` are std-only before Rust 1.90.)
+        let whole = ms as u64;
+        let fraction = (ms - whole as f64) * 1e6;
+        let nanos = fraction as u64;
+        whole * 1_000_000 + nanos + u64::from(fraction - nanos as f64 >= 0.5)
     } else {
         0
     }

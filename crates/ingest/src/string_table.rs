@@ -2,6 +2,8 @@
 //! an attribute key) once, marked "define", and then refers to it by number, so hot strings are
 //! UTF-8 encoded and copied across the boundary once, not once per span.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 /// Must equal `MAX_INTERNED_STRINGS` in js/wire/record_writer.ts: JS resets both tables when full,
 /// so memory stays bounded whatever names the app invents.
 pub const MAX_INTERNED_STRINGS: usize = 4096;

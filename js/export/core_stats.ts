@@ -1,0 +1,32 @@
+/** The WASM core's counters for `telemetry.stats()`, named: the core returns them as numbers only. */
+
+import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
+
+/** In the order `TelemetryCore::stats` in src/wasm_api.rs writes them. */
+export const CORE_STATS = [
+  'spansExported',
+  'spansRejectedByServer',
+  'spansFailedExport',
+  'spansDroppedQueueFull',
+  'spanExportRequests',
+  'logsExported',
+  'logsRejectedByServer',
+  'logsFailedExport',
+  'logsDroppedQueueFull',
+  'logExportRequests',
+  'spansQueued',
+  'logsQueued',
+  'metricPointsExported',
+  'metricPointsFailedExport',
+  'metricExportRequests',
+  'metricSeries',
+  'metricSeriesOverflowed',
+  'malformedRecordChunks',
+] as const;
+
+export function coreStats(core: TelemetryCore): Record<(typeof CORE_STATS)[number], number> {
+  const values = core.stats();
+  const out = {} as Record<(typeof CORE_STATS)[number], number>;
+  CORE_STATS.forEach((name, i) => (out[name] = values[i] ?? 0));
+  return out;
+}

@@ -1,0 +1,106 @@
+// The settings added with the browser signals (`rum`, issue 14), GreptimeDB's trace model
+// (`traceModel`) and `wasmUrl`, validated in TypeScript (js/config/rum.ts, trace_model.ts): the
+// rules their first (Rust) validators had, carried over when configuration moved out of the core.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIST, resolveConfig } from './load_core.mjs';
+
+const { exportHeaders } = await import(`${DIST}export/greptime_contract.js`);
+const { TRACES, LOGS } = await import(`${DIST}export/signals.js`);
+
+const withEndpoint = (extra = {}) => resolveConfig({ endpoint: 'http://localhost:4000', serviceName: 'web', ...extra });
+const traceHeader = (report, name) => exportHeaders(report.settings, TRACES)[name];
+
+test('traceModel: v1 by default in GreptimeDB\'s default table (no table header)', () => {
+  for (const r of [withEndpoint(), withEndpoint({ traceModel: 'v1' })]) {
+    assert.deepEqual(r.warnings, []);
+    assert.equal(traceHeader(r, 'x-greptime-pipeline-name'), 'greptime_trace_v1');
+    assert.equal(traceHeader(r, 'x-greptime-trace-table-name'), undefined);
+  }
+});
+
+test('traceModel v2: its pipeline, its own default table, or the configured one; logs carry no pipeline', () => {
+  const r = withEndpoint({ traceModel: 'v2' });
+  assert.deepEqual(r.warnings, []);
+  assert.equal(traceHeader(r, 'x-greptime-pipeline-name'), 'greptime_trace_v2');
+  assert.equal(traceHeader(r, 'x-greptime-trace-table-name'), 'opentelemetry_traces_v2');
+  assert.equal(traceHeader(withEndpoint({ traceModel: 'v2', traceTable: 'web_spans' }), 'x-greptime-trace-table-name'), 'web_spans');
+  assert.equal(exportHeaders(r.settings, LOGS)['x-greptime-pipeline-name'], undefined);
+});
+
+test('traceModel v2 into the v1 default table is flagged but sent as configured', () => {
+  const r = withEndpoint({ traceModel: 'v2', traceTable: 'opentelemetry_traces' });
+  assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
+  assert.match(r.warnings[0], /opentelemetry_traces.*v1/);
+  assert.equal(traceHeader(r, 'x-greptime-trace-table-name'), 'opentelemetry_traces');
+});
+
+test('an unknown traceModel warns once and keeps v1', () => {
+  for (const [value, shown] of [['v3', '"v3"'], [2, 'number'], ['V2', '"V2"']]) {
+    const r = withEndpoint({ traceModel: value });
+    assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
+    assert.ok(r.warnings[0].includes('traceModel') && r.warnings[0].includes(shown) && r.warnings[0].includes("'v1'"), r.warnings[0]);
+    assert.equal(traceHeader(r, 'x-greptime-pipeline-name'), 'greptime_trace_v1');
+  }
+});
+
+test('wasmUrl is a known key (read before the core loads), not reported as unknown', () => {
+  assert.deepEqual(withEndpoint({ wasmUrl: '/core.wasm' }).warnings, []);
+});
+
+test('rum: every signal on by default except resource timing; false turns all off', () => {
+  const on = withEndpoint().settings.rum;
+  assert.deepEqual(on, {
+    session: true,
+    documentLoad: true,
+    resourceTiming: false,
+    navigation: true,
+    webVitals: true,
+    longAnimationFrames: true,
+    userActions: true,
+    sessionInactivityMillis: 900000,
+    sessionMaxDurationMillis: 14400000,
+    sessionPerTab: false,
+    sampleBySession: false,
+    navigationIncludeQuery: false,
+  });
+  const off = withEndpoint({ rum: false }).settings.rum;
+  for (const key of ['session', 'documentLoad', 'resourceTiming', 'navigation', 'webVitals', 'longAnimationFrames', 'userActions']) assert.equal(off[key], false, key);
+});
+
+test('rum: options per signal are read, with ranges and unknown keys reported (did you mean)', () => {
+  const r = withEndpoint({
+    rum: {
+      session: { inactivityTimeoutMillis: 60000, maxDurationMillis: 120000, storage: 'sessionStorage', sampleBySession: true },
+      resourceTiming: true,
+      navigation: { includeQuery: true },
+      webVitals: { reportAllChanges: true },
+      userActions: false,
+    },
+  });
+  assert.deepEqual(r.warnings, []);
+  const s = r.settings.rum;
+  assert.equal(s.sessionInactivityMillis, 60000);
+  assert.equal(s.sessionMaxDurationMillis, 120000);
+  assert.equal(s.sessionPerTab, true);
+  assert.equal(s.sampleBySession, true);
+  assert.equal(s.resourceTiming, true);
+  assert.equal(s.navigationIncludeQuery, true);
+  assert.equal(s.webVitals, true);
+  assert.equal(s.userActions, false);
+
+  const bad = withEndpoint({
+    rum: { sesion: true, session: { inactivityTimeoutMillis: 10, storage: 'cookie', sampleBySesion: true }, navigation: 'yes', documentLoad: { x: 1 } },
+  });
+  const text = bad.warnings.join('\n');
+  assert.match(text, /unknown configuration key `rum\.sesion` ignored \(did you mean `rum\.session`\?\)/);
+  assert.match(text, /`rum\.session\.inactivityTimeoutMillis` must be a whole number from 1000 to 604800000, got 10; using 900000/);
+  assert.match(text, /`rum\.session\.storage` must be "localStorage" or "sessionStorage", got "cookie"; using localStorage/);
+  assert.match(text, /unknown configuration key `rum\.session\.sampleBySesion` ignored \(did you mean `rum\.session\.sampleBySession`\?\)/);
+  assert.match(text, /`rum\.navigation` must be a boolean or an object, got string; using the default \(on\)/);
+  assert.match(text, /unknown configuration key `rum\.documentLoad\.x` ignored/);
+  assert.equal(bad.warnings.length, 6, text);
+  assert.equal(bad.settings.rum.navigation, true);
+  assert.equal(withEndpoint({ rum: 'all' }).warnings.length, 1);
+});
