@@ -165,7 +165,29 @@ export class BatchPipeline<T> {
       if (this.writer.length >= CHUNK_BYTES) this.ingest();
     }
     this.ingest();
-    if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
+    if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
+    // A full queue sheds load instead (tailBytes then counts what it dropped, too).
+    if (this.draining) {
+      if (this.queued() < this.maxQueueSize) this.sendTailAside();
+    }
+    else void this.drain(true);
+  }
+
+  /**
+   * A large tail handed over while an export is running (its answer may take long): sent now
+   * too, so it is compressed and on its way (with keepalive, if it fits) while the page is
+   * visible, instead of waiting in the queue behind that export, where page hide would find
+   * it. At most as many batches at once as setFullBatchesAside; the rest waits as before.
+   */
+  private sendTailAside(): void {
+    const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
+    while (this.setAside.size < limit) {
+      const body = this.take();
+      if (!body) break;
+      const items = this.handle.call((c) => c.lastBatchSize(), 0);
+      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(sent));
+      this.setAside.add(sent);
+    }
   }
 
   private ingest(): void {
