@@ -261,21 +261,14 @@ for (const browserName of ['chromium', 'firefox']) {
       });
       assertAllOnce(f);
     });
+
+    // Chromium only: CDP kills the renderer (Firefox over BiDi has no such call).
+    if (browserName === 'chromium') {
+      test('renderer killed with 400 spans of random 1 KiB queued (nothing of page hide runs): all arrive, each once', { timeout: 60000 }, async () => {
+        const f = await unloadAndReload(browser, 'crash', { service: 'unload-crash-random', count: 400, payload: { kind: 'random', size: 1024 } });
+        assertAllOnce(f);
+        assert.ok(f.atUnload > 0 && f.restored > 0, `part went with keepalive while visible, the rest from IndexedDB: ${JSON.stringify(f)}`);
+      });
+    }
   });
 }
-
-describe('page unload in chromium, the renderer killed (nothing of page hide runs)', () => {
-  let browser;
-  before(async () => {
-    browser = await launchNamedBrowser('chromium');
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  test('400 spans of random 1 KiB: what keepalive cannot carry was kept while visible; all arrive, each once', { timeout: 60000 }, async () => {
-    const f = await unloadAndReload(browser, 'crash', { service: 'unload-crash-random', count: 400, payload: { kind: 'random', size: 1024 } });
-    assertAllOnce(f);
-    assert.ok(f.atUnload > 0 && f.restored > 0, `part went with keepalive while visible, the rest from IndexedDB: ${JSON.stringify(f)}`);
-  });
-});
