@@ -139,7 +139,10 @@ export class Sender {
       timeoutMillis: (signal) => this.target(signal).timeoutMillis,
       pageHidden: () => this.pageHidden(),
     });
-    this.backups = new TailBackups(this.offline, this.drain.owner, (items) => (this.counters.itemsPersistedOffline += items));
+    this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.drain.owner, (items) => {
+      this.counters.itemsPersistedOffline += items;
+      this.drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
+    });
   }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */

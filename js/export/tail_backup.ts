@@ -34,11 +34,15 @@ export const BACKUP_DELAY_MILLIS = 100;
 /** How long a copy is held for its page (the next page load waits at most this long for it). */
 const HOLD_MILLIS = 3000;
 const RENEW_MILLIS = 1000;
+/** StoreAccess gives up opening the store after 5 s. */
+const STORE_WAIT_MILLIS = 6000;
 
 type Piece = [Uint8Array, number];
 
 interface Backup {
   signal: SignalNumber;
+  /** Looks at a store that was not open yet, so far. */
+  waits: number;
   pieces: Piece[];
   timer?: ReturnType<typeof setTimeout>;
   write?: { abort: () => boolean; done: Promise<number[] | undefined> };
@@ -55,6 +59,8 @@ export class TailBackups {
   transactions = 0;
 
   constructor(
+    /** The offline store is on (`offline` is not false). */
+    private readonly enabled: boolean,
     private readonly offline: StoreAccess,
     private readonly owner: string,
     /** Items handed over to the store (counted as persisted) at page hide or for later. */
@@ -67,8 +73,8 @@ export class TailBackups {
    * after `delayMillis` (once per body; 0: now), or as soon as the store is open after that.
    */
   watch(signal: SignalNumber, body: Uint8Array, pieces: Piece[], delayMillis = BACKUP_DELAY_MILLIS): void {
-    if (this.live.has(body)) return;
-    const backup: Backup = { signal, pieces };
+    if (!this.enabled || this.live.has(body)) return;
+    const backup: Backup = { signal, pieces, waits: 0 };
     this.live.set(body, backup);
     if (delayMillis > 0) backup.timer = setTimeout(() => this.write(body, backup), delayMillis);
     else this.write(body, backup);
@@ -79,8 +85,10 @@ export class TailBackups {
     if (this.live.get(body) !== backup) return;
     const ready = this.offline.ready(backup.signal);
     if (!ready) {
-      // The store is still opening (a batch sent right after init): look again shortly.
-      backup.timer = setTimeout(() => this.write(body, backup), BACKUP_DELAY_MILLIS);
+      // The store is still opening (a batch sent right after init): look again shortly, for
+      // as long as the store may take to open (it fails or times out by then).
+      if (++backup.waits * BACKUP_DELAY_MILLIS <= STORE_WAIT_MILLIS) backup.timer = setTimeout(() => this.write(body, backup), BACKUP_DELAY_MILLIS);
+      else this.live.delete(body);
       return;
     }
     this.transactions++;
