@@ -39,15 +39,25 @@ const STORE_WAIT_MILLIS = 6000;
 
 type Piece = [Uint8Array, number];
 
+/** One transaction writing the copies of every batch that came due together. */
+interface SharedWrite {
+  done: Promise<number[] | undefined>;
+  /** Memoized: every batch of the write asks, and the first answer is the answer. */
+  aborted?: boolean;
+  abort: () => boolean;
+}
+
 interface Backup {
   signal: SignalNumber;
-  /** Looks at a store that was not open yet, so far. */
-  waits: number;
   pieces: Piece[];
-  timer?: ReturnType<typeof setTimeout>;
-  write?: { abort: () => boolean; done: Promise<number[] | undefined> };
+  /** When its copies are due (Date.now() time). */
+  dueAt: number;
+  write?: SharedWrite;
   ids?: number[];
 }
+
+/** Batches due within this much of each other share one transaction. */
+const SLACK_MILLIS = 50;
 
 export class TailBackups {
   /** Per batch body, its copies (or the timer that will write them). */
@@ -55,8 +65,11 @@ export class TailBackups {
   /** Per batch body, the pieces whose copies page hide found written: they are not sent at hide. */
   private readonly relinquished = new WeakMap<Uint8Array, Set<Uint8Array>>();
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
-  /** IndexedDB transactions started for copies (writes, renewals, deletes, hand-overs), for tests and measurements. */
-  transactions = 0;
+  private dueTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when copies are due while the store is not open yet. */
+  private waitingSince = 0;
+  /** Copies to delete, in one transaction a task later. */
+  private deleting: { ids: number[]; done: Promise<void> } | undefined;
 
   constructor(
     /** The offline store is on (`offline` is not false). */
@@ -71,39 +84,69 @@ export class TailBackups {
    * `body` is being sent as `pieces` (each small enough for keepalive) and page hide could
    * not send it with keepalive: copies of the pieces are written if it is still unanswered
    * after `delayMillis` (once per body; 0: now), or as soon as the store is open after that.
+   * Batches due together are written in one transaction.
    */
   watch(signal: SignalNumber, body: Uint8Array, pieces: Piece[], delayMillis = BACKUP_DELAY_MILLIS): void {
     if (!this.enabled || this.live.has(body)) return;
-    const backup: Backup = { signal, pieces, waits: 0 };
-    this.live.set(body, backup);
-    if (delayMillis > 0) backup.timer = setTimeout(() => this.write(body, backup), delayMillis);
-    else this.write(body, backup);
+    this.live.set(body, { signal, pieces, dueAt: Date.now() + delayMillis });
+    if (delayMillis <= 0) this.writeDue();
+    else this.armDueTimer(delayMillis);
   }
 
-  private write(body: Uint8Array, backup: Backup): void {
-    backup.timer = undefined;
-    if (this.live.get(body) !== backup) return;
-    const ready = this.offline.ready(backup.signal);
-    if (!ready) {
-      // The store is still opening (a batch sent right after init): look again shortly, for
-      // as long as the store may take to open (it fails or times out by then).
-      if (++backup.waits * BACKUP_DELAY_MILLIS <= STORE_WAIT_MILLIS) backup.timer = setTimeout(() => this.write(body, backup), BACKUP_DELAY_MILLIS);
-      else this.live.delete(body);
-      return;
+  private armDueTimer(delayMillis: number): void {
+    if (this.dueTimer !== undefined) return;
+    this.dueTimer = setTimeout(() => {
+      this.dueTimer = undefined;
+      this.writeDue();
+    }, delayMillis);
+  }
+
+  /** Writes the copies of every batch now due, in one transaction; re-arms for the next. */
+  private writeDue(): void {
+    const now = Date.now();
+    const due: [Uint8Array, Backup][] = [];
+    let next = Infinity;
+    for (const entry of this.live) {
+      const backup = entry[1];
+      if (backup.write || backup.ids) continue;
+      if (backup.dueAt <= now + SLACK_MILLIS) due.push(entry);
+      else next = Math.min(next, backup.dueAt);
     }
-    this.transactions++;
-    const requests = backup.pieces.map(([piece, items]) => ({ destination: ready.destination as Destination, signal: backup.signal, body: piece, items }));
-    backup.write = ready.store.hold(this.owner, Date.now() + HOLD_MILLIS, requests);
-    void backup.write.done.then((ids) => {
-      backup.write = undefined;
-      if (!ids) {
-        if (this.live.get(body) === backup) this.live.delete(body);
+    if (next !== Infinity) this.armDueTimer(next - now);
+    if (due.length === 0) return;
+    const store = this.offline.opened;
+    const requests: { destination: Destination; signal: number; body: Uint8Array; items: number }[] = [];
+    for (const [, backup] of due) {
+      const ready = this.offline.ready(backup.signal);
+      if (!store || !ready) {
+        // The store is still opening (a batch sent right after init): look again shortly, for
+        // as long as the store may take to open (it fails or times out by then).
+        this.waitingSince ||= now;
+        if (now - this.waitingSince <= STORE_WAIT_MILLIS) this.armDueTimer(BACKUP_DELAY_MILLIS);
+        else for (const [body] of due) this.live.delete(body);
         return;
       }
-      backup.ids = ids;
-      // Settled, kept or relinquished meanwhile: whoever took it finishes with the ids.
-      if (this.live.get(body) === backup) this.scheduleRenewal();
-    });
+      for (const [piece, items] of backup.pieces) requests.push({ destination: ready.destination, signal: backup.signal, body: piece, items });
+    }
+    this.waitingSince = 0;
+    const raw = store!.hold(this.owner, now + HOLD_MILLIS, requests);
+    const write: SharedWrite = { done: raw.done, abort: () => (write.aborted ??= raw.abort()) };
+    let offset = 0;
+    for (const [body, backup] of due) {
+      backup.write = write;
+      const from = offset;
+      offset += backup.pieces.length;
+      void write.done.then((ids) => {
+        backup.write = undefined;
+        if (!ids) {
+          if (this.live.get(body) === backup) this.live.delete(body);
+          return;
+        }
+        backup.ids = ids.slice(from, from + backup.pieces.length);
+        // Settled, kept or relinquished meanwhile: whoever took it finishes with the ids.
+        if (this.live.get(body) === backup) this.scheduleRenewal();
+      });
+    }
   }
 
   /** Renews the holds of every live copy in one transaction, while any is live. */
@@ -114,7 +157,6 @@ export class TailBackups {
       const store = this.offline.opened;
       const ids = [...this.live.values()].flatMap((b) => b.ids ?? []);
       if (!store || ids.length === 0) return;
-      this.transactions++;
       store.rehold(this.owner, ids, Date.now() + HOLD_MILLIS).catch(() => {});
       this.scheduleRenewal();
     }, RENEW_MILLIS);
@@ -141,7 +183,6 @@ export class TailBackups {
     const store = this.offline.opened;
     if (!backup.ids || !store) return false;
     try {
-      this.transactions++;
       await store.rehold(this.owner, backup.ids, undefined);
     } catch {
       await this.drop(backup);
@@ -158,12 +199,10 @@ export class TailBackups {
    */
   relinquishAll(): void {
     if (this.renewTimer !== undefined) clearTimeout(this.renewTimer);
-    this.renewTimer = undefined;
+    if (this.dueTimer !== undefined) clearTimeout(this.dueTimer);
+    this.renewTimer = this.dueTimer = undefined;
     for (const [body, backup] of this.live) {
-      if (backup.timer !== undefined) {
-        clearTimeout(backup.timer);
-        continue;
-      }
+      if (!backup.write && !backup.ids) continue; // not written yet
       if (backup.write && backup.write.abort()) continue;
       this.relinquished.set(body, new Set(backup.pieces.map(([piece]) => piece)));
       this.handedOver(backup.pieces.reduce((n, [, items]) => n + items, 0));
@@ -180,19 +219,23 @@ export class TailBackups {
     const backup = this.live.get(body);
     if (!backup) return undefined;
     this.live.delete(body);
-    if (backup.timer !== undefined) {
-      clearTimeout(backup.timer);
-      return undefined;
-    }
-    return backup;
+    return backup.write || backup.ids ? backup : undefined;
   }
 
-  /** Deletes a backup's copies (after its write, if that is still on its way). */
+  /** Deletes a backup's copies (after its write, if that is still on its way), with others of the same task. */
   private async drop(backup: Backup): Promise<void> {
     if (backup.write) await backup.write.done;
     const store = this.offline.opened;
     if (!backup.ids || !store) return;
-    this.transactions++;
-    await store.deleteAll(backup.ids).catch(() => {});
+    if (!this.deleting) {
+      const deleting: { ids: number[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+      deleting.done = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+        this.deleting = undefined;
+        return store.deleteAll(deleting.ids).catch(() => {});
+      });
+      this.deleting = deleting;
+    }
+    this.deleting.ids.push(...backup.ids);
+    await this.deleting.done;
   }
 }
