@@ -166,11 +166,9 @@ export class BatchPipeline<T> {
     }
     this.ingest();
     if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
+    if (!this.draining) void this.drain(true);
     // A full queue sheds load instead (tailBytes then counts what it dropped, too).
-    if (this.draining) {
-      if (this.queued() < this.maxQueueSize) this.sendTailAside();
-    }
-    else void this.drain(true);
+    else if (this.queued() < this.maxQueueSize) this.sendTailAside();
   }
 
   /**
