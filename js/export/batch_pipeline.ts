@@ -167,8 +167,9 @@ export class BatchPipeline<T> {
     this.ingest();
     if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
     if (!this.draining) void this.drain(true);
-    // A full queue sheds load instead (tailBytes then counts what it dropped, too).
-    else if (this.queued() < this.maxQueueSize) this.sendTailAside();
+    // A full queue sheds load instead (tailBytes then counts what it dropped, too), and a
+    // failing backend gets no more requests at once (see setFullBatchesAside).
+    else if (this.queued() < this.maxQueueSize && !this.sender.lastAnswerFailed(this.signal)) this.sendTailAside();
   }
 
   /**

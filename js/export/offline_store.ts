@@ -366,11 +366,18 @@ export class OfflineStore {
         const add = store.add({ ...r.destination, signal: r.signal, body: r.body, items: r.items, createdAt, hold: { owner, until } });
         add.onsuccess = () => ids.push(add.result as number);
       }
-      const done = committed(tx).then(
-        () => ids,
+      const commit = committed(tx);
+      void commit.then(
+        () => (finished = true),
+        () => (finished = true),
+      );
+      const done = commit.then(
+        async () => {
+          await this.trim(); // copies count against maxBytes like any record
+          return ids;
+        },
         () => undefined,
       );
-      void done.then(() => (finished = true));
       return {
         done,
         abort: () => {

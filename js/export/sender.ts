@@ -105,6 +105,8 @@ export class Sender {
   private readonly drain: OfflineDrain;
   /** Copies, written while visible, of batches page hide could not send with keepalive (tail_backup.ts). */
   readonly backups: TailBackups;
+  /** Per signal: whether the last answer was a failure (no answer, or not accepted). */
+  private readonly lastFailed = new Map<number, boolean>();
   /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
   private readonly retrying = new Map<number, number>();
   private readonly lastFailure = new Map<number, TransportResponse>();
@@ -174,6 +176,11 @@ export class Sender {
    */
   failing(signal: SignalNumber): boolean {
     return this.settings.offlineEnabled && (this.retrying.get(signal) ?? 0) > 0;
+  }
+
+  /** Whether the last answer for `signal` was a failure: more requests at once would only add load. */
+  lastAnswerFailed(signal: SignalNumber): boolean {
+    return this.lastFailed.get(signal) ?? false;
   }
 
   /** Sends `body` (holding `items` items) until it is accepted, rejected for good, or kept for later. */
@@ -294,6 +301,7 @@ export class Sender {
       if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
       const verdict = this.handle.call((c) => c.classifyResponse(signal, response.status, response.body), 2);
+      this.lastFailed.set(signal, verdict !== 0);
       if (verdict === 0) {
         this.record(signal, items, response);
         return { done: true, accepted: true };
