@@ -123,7 +123,10 @@ export class TailBackups {
         // as long as the store may take to open (it fails or times out by then).
         this.waitingSince ||= now;
         if (now - this.waitingSince <= STORE_WAIT_MILLIS) this.armDueTimer(BACKUP_DELAY_MILLIS);
-        else for (const [body] of due) this.live.delete(body);
+        else {
+          for (const [body] of due) this.live.delete(body);
+          this.waitingSince = 0; // the next batch waits again
+        }
         return;
       }
       for (const [piece, items] of backup.pieces) requests.push({ destination: ready.destination, signal: backup.signal, body: piece, items });
