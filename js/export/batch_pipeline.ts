@@ -44,6 +44,8 @@ const BYTES_PER_QUEUE_SLOT = 2048;
  */
 const TAIL_BYTES_SENT_AT_ONCE = 32 * 1024;
 const HAND_OVER_EVERY = 64;
+/** A tail up to this large is sent aside while an export runs (see sendTailAside). */
+const TAIL_ASIDE_MAX_BYTES = 1024 * 1024;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
@@ -167,9 +169,17 @@ export class BatchPipeline<T> {
     this.ingest();
     if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
     if (!this.draining) void this.drain(true);
-    // A full queue sheds load instead (tailBytes then counts what it dropped, too), and a
-    // failing backend gets no more requests at once (see setFullBatchesAside).
-    else if (this.queued() < this.maxQueueSize && !this.sender.lastAnswerFailed(this.signal)) this.sendTailAside();
+    // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
+    // (huge spans wait in the bounded queue as before). A full queue sheds load instead
+    // (tailBytes then counts what it dropped, too), and a failing backend gets no more
+    // requests at once (see setFullBatchesAside).
+    else if (
+      this.tailBytes <= TAIL_ASIDE_MAX_BYTES &&
+      this.setAside.size === 0 &&
+      this.queued() < this.maxQueueSize &&
+      !this.sender.lastAnswerFailed(this.signal)
+    )
+      this.sendTailAside();
   }
 
   /**
