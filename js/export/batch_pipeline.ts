@@ -44,6 +44,8 @@ const BYTES_PER_QUEUE_SLOT = 2048;
  */
 const TAIL_BYTES_SENT_AT_ONCE = 32 * 1024;
 const HAND_OVER_EVERY = 64;
+/** A tail up to this large is sent aside while an export runs (see sendTailAside). */
+const TAIL_ASIDE_MAX_BYTES = 1024 * 1024;
 
 export class BatchPipeline<T> {
   private readonly writer = new RecordWriter();
@@ -165,7 +167,36 @@ export class BatchPipeline<T> {
       if (this.writer.length >= CHUNK_BYTES) this.ingest();
     }
     this.ingest();
-    if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
+    if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
+    if (!this.draining) void this.drain(true);
+    // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
+    // (huge spans wait in the bounded queue as before). A full queue sheds load instead
+    // (tailBytes then counts what it dropped, too), and a failing backend gets no more
+    // requests at once (see setFullBatchesAside).
+    else if (
+      this.tailBytes <= TAIL_ASIDE_MAX_BYTES &&
+      this.setAside.size === 0 &&
+      this.queued() < this.maxQueueSize &&
+      !this.sender.lastAnswerFailed(this.signal)
+    )
+      this.sendTailAside();
+  }
+
+  /**
+   * A large tail handed over while an export is running (its answer may take long): sent now
+   * too, so it is compressed and on its way (with keepalive, if it fits) while the page is
+   * visible, instead of waiting in the queue behind that export, where page hide would find
+   * it. At most as many batches at once as setFullBatchesAside; the rest waits as before.
+   */
+  private sendTailAside(): void {
+    const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
+    while (this.setAside.size < limit) {
+      const body = this.take();
+      if (!body) break;
+      const items = this.handle.call((c) => c.lastBatchSize(), 0);
+      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(sent));
+      this.setAside.add(sent);
+    }
   }
 
   private ingest(): void {

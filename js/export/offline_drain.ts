@@ -28,7 +28,7 @@ export interface DrainDelivery {
 
 export class OfflineDrain {
   /** Identifies this page's claims on stored records. */
-  private readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   /** Stored records this page has the answer for, whose delete did not commit: never sent again. */
   private readonly settled = new Set<number>();
   private draining = false;

@@ -16,6 +16,9 @@
  *   request, sent with keepalive, most likely landed; if it did not, it is lost and counted).
  * - A write counts only once its transaction commits: a quota error at commit is a loss
  *   (counted, one warning), never "kept".
+ * - **Copies held by their page** (`hold`, tail_backup.ts) are skipped by every page until the
+ *   hold lapses, then sent like any other record.
+ * (Over 400 lines: every transaction on the one object store is here, next to its schema.)
  */
 
 import type { WarnOnce } from './warn_once.js';
@@ -40,6 +43,12 @@ export interface StoredRequest extends Destination {
   createdAt: number;
   /** Set while a page sends the request: which page, and until when the others leave it alone. */
   claim?: { owner: string; until: number };
+  /**
+   * Set on a copy written while the page still sends the request itself (tail_backup.ts):
+   * nobody sends it until `until`, which that page renews while it is visible and sending.
+   * Once it has lapsed (the page went away or was hidden first) it is an ordinary record.
+   */
+  hold?: { owner: string; until: number };
 }
 
 export interface OfflineCounters {
@@ -309,13 +318,16 @@ export class OfflineStore {
           expired += record.items;
           cursor.delete();
         } else if (mine(record)) {
-          if (record.claim && record.claim.until > now) {
+          if (record.hold && record.hold.until > now) {
+            claimedUntil = Math.max(claimedUntil, record.hold.until); // its page still sends it itself
+          } else if (record.claim && record.claim.until > now) {
             claimedUntil = Math.max(claimedUntil, record.claim.until); // another page is sending it
           } else if (record.claim) {
             if (!settled(record.id)) unconfirmed += record.items;
             cursor.delete();
           } else {
             claimed = { ...record, claim: { owner, until: now + leaseMillis(record) } };
+            delete claimed.hold;
             cursor.update(claimed);
             return resolve();
           }
@@ -334,6 +346,80 @@ export class OfflineStore {
       );
     }
     return { record: claimed, claimedUntil };
+  }
+
+  /**
+   * Copies of requests this page still sends itself (see `hold` on StoredRequest), written in
+   * one transaction started in this call. `abort()` stops the write if it has not committed
+   * yet (true: nothing will be written); `done` resolves with the records' ids once committed,
+   * or undefined if the write failed. Not counted as persisted: the page counts them if it
+   * hands them over (page hide, or the backend failing past every retry).
+   */
+  hold(owner: string, until: number, requests: { destination: Destination; signal: number; body: Uint8Array; items: number }[]): { abort: () => boolean; done: Promise<number[] | undefined> } {
+    let finished = false;
+    try {
+      const tx = this.db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      const createdAt = Date.now();
+      const ids: number[] = [];
+      for (const r of requests) {
+        const add = store.add({ ...r.destination, signal: r.signal, body: r.body, items: r.items, createdAt, hold: { owner, until } });
+        add.onsuccess = () => ids.push(add.result as number);
+      }
+      const commit = committed(tx);
+      void commit.then(
+        () => (finished = true),
+        () => (finished = true),
+      );
+      const done = commit.then(
+        async () => {
+          await this.trim(); // copies count against maxBytes like any record
+          return ids;
+        },
+        () => undefined,
+      );
+      return {
+        done,
+        abort: () => {
+          if (finished) return false;
+          try {
+            tx.abort();
+            return true;
+          } catch {
+            return false; // committing already: it will most likely land
+          }
+        },
+      };
+    } catch {
+      return { abort: () => true, done: Promise.resolve(undefined) };
+    }
+  }
+
+  /**
+   * For records `ids` still held by `owner`: a new `until` (renewal), or no hold at all
+   * (`until` undefined: handed over to whoever drains the store). One transaction.
+   */
+  async rehold(owner: string, ids: number[], until: number | undefined): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(STORE);
+    const records = await Promise.all(ids.map((id) => request(store.get(id)) as Promise<StoredRequest | undefined>));
+    for (const record of records) {
+      if (!record || record.hold?.owner !== owner) continue;
+      if (until === undefined) delete record.hold;
+      else record.hold = { owner, until };
+      store.put(record);
+    }
+    await done;
+  }
+
+  /** Deletes several records in one transaction; resolves when that has committed. */
+  async deleteAll(ids: number[]): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(STORE);
+    for (const id of ids) store.delete(id);
+    await done;
   }
 
   /** Deletes a record once its answer is known; resolves when that has committed. */

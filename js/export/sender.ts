@@ -16,7 +16,9 @@
  * What is in flight comes out of the core's bounded queues (see BatchPipeline: one request per
  * signal while batches fill, every queued batch on a flush), so what waits is bounded by them.
  *
- * The drain of stored requests is in offline_drain.ts, access to the store in store_access.ts.
+ * The drain of stored requests is in offline_drain.ts, access to the store in store_access.ts,
+ * copies written while visible of what page hide could not send in tail_backup.ts. (Over 400
+ * lines: delivery and page hide share per-batch state, split pieces and their copies.)
  */
 
 import type { Settings } from '../config/schema.js';
@@ -28,6 +30,7 @@ import { KEEPALIVE_BODY_LIMIT, type Transport, type TransportResponse } from './
 import { isOffline, OfflineDrain } from './offline_drain.js';
 import type { OfflineCounters } from './offline_store.js';
 import { StoreAccess } from './store_access.js';
+import { TailBackups } from './tail_backup.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
 import { warnAnswer } from './answer_warnings.js';
@@ -98,6 +101,10 @@ export class Sender {
   private readonly warnings = new WarnOnce();
   private readonly offline: StoreAccess;
   private readonly drain: OfflineDrain;
+  /** Copies, written while visible, of batches page hide could not send with keepalive (tail_backup.ts). */
+  readonly backups: TailBackups;
+  /** Per signal: whether the last answer was a failure (no answer, or not accepted). */
+  private readonly lastFailed = new Map<number, boolean>();
   /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
   private readonly retrying = new Map<number, number>();
   private readonly lastFailure = new Map<number, TransportResponse>();
@@ -110,6 +117,8 @@ export class Sender {
    * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
    */
   private readonly preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
+  /** Bodies made by deliverHeadAndRest: not split that way again. */
+  private readonly headAndRest = new WeakSet<Uint8Array>();
   /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
   private readonly onHide = new Set<() => void>();
   private closed = false;
@@ -129,6 +138,10 @@ export class Sender {
       deliverStored: (signal, body, items) => this.deliver(signal, body, items, { maxAttempts: 1, unloadOnHide: false }),
       timeoutMillis: (signal) => this.target(signal).timeoutMillis,
       pageHidden: () => this.pageHidden(),
+    });
+    this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.drain.owner, (items) => {
+      this.counters.itemsPersistedOffline += items;
+      this.drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
     });
   }
 
@@ -163,6 +176,11 @@ export class Sender {
     return this.settings.offlineEnabled && (this.retrying.get(signal) ?? 0) > 0;
   }
 
+  /** Whether the last answer for `signal` was a failure: more requests at once would only add load. */
+  lastAnswerFailed(signal: SignalNumber): boolean {
+    return this.lastFailed.get(signal) ?? false;
+  }
+
   /** Sends `body` (holding `items` items) until it is accepted, rejected for good, or kept for later. */
   async send(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
     if (this.pageHidden()) return this.sendOnUnload(signal, body, items);
@@ -171,12 +189,15 @@ export class Sender {
     // store (and follow it once it is accepted) instead of filling the queue behind it.
     if (this.failing(signal)) return this.keepForLater(signal, body, items, this.lastFailure.get(signal));
     const outcome = await this.deliver(signal, body, items);
-    if (!outcome.done) {
-      if (this.pageHidden()) await this.sendOnUnload(signal, body, items);
-      else await this.keepForLater(signal, body, items, outcome.response);
-    } else if (outcome.accepted) {
-      this.drain.nudge();
-    }
+    await this.afterDelivery(signal, body, items, outcome);
+    if (outcome.done && outcome.accepted) this.drain.nudge();
+  }
+
+  /** What follows a delivery: its copies deleted once answered, else the unload way or the store. */
+  private async afterDelivery(signal: SignalNumber, body: Uint8Array, items: number, outcome: Outcome, unloadOnHide = true): Promise<void> {
+    if (outcome.done) await this.backups.settled(body);
+    else if (this.pageHidden() && unloadOnHide) await this.sendOnUnload(signal, body, items);
+    else await this.keepForLater(signal, body, items, outcome.response);
   }
 
   /**
@@ -185,6 +206,8 @@ export class Sender {
    */
   pageHiding(unloading: boolean): void {
     if (unloading) this.unloading = true;
+    // First: what already has copies in the store is not sent again by the interrupts below.
+    this.backups.relinquishAll();
     for (const interrupt of [...this.onHide]) interrupt();
   }
 
@@ -258,6 +281,15 @@ export class Sender {
       };
       if (abort) {
         if (unload && !this.preparedPieces.has(body)) this.preparePieces(signal, body, items);
+        const pieces = unload ? this.preparedPieces.get(body) : undefined;
+        if (pieces) {
+          // The pieces that fit the keepalive budget now go as a keepalive request of their own
+          // while the page is visible (it outlives a close); the rest, a plain request, gets
+          // copies in the store if it is not answered soon (TailBackups).
+          const head = attempt === 1 && !this.headAndRest.has(body) ? keepaliveHead(pieces, this.transport.keepaliveRoom?.() ?? 0) : 0;
+          if (head > 0 && head < pieces.length) return this.deliverHeadAndRest(signal, pieces, head, options);
+          this.backups.watch(signal, body, pieces);
+        }
         this.onHide.add(onHide);
       }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
@@ -267,6 +299,7 @@ export class Sender {
       if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
       const verdict = interpretResponse(response.status, response.body).verdict;
+      this.lastFailed.set(signal, verdict !== ACCEPTED);
       if (verdict === ACCEPTED) {
         this.record(signal, items, response);
         return { done: true, accepted: true };
@@ -278,6 +311,8 @@ export class Sender {
       }
       if (attempt >= maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
       this.counters.exportRetries++;
+      // Sleeping in backoff, the batch would be sent at page hide: copies now instead.
+      if (unload) this.backups.watch(signal, body, this.preparedPieces.get(body) ?? [[body, items]], 0);
       this.lastFailure.set(signal, response);
       this.retrying.set(signal, (this.retrying.get(signal) ?? 0) + 1);
       try {
@@ -293,6 +328,7 @@ export class Sender {
 
   /** 413: the body is over the server's limit; each half is sent (and halved again if needed). */
   private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse, options: DeliverOptions): Promise<Outcome> {
+    await this.backups.settled(body); // the halves get copies of their own
     const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
     if (parts.length !== 4) {
       this.record(signal, items, response); // one item over the limit can never be sent
@@ -304,9 +340,28 @@ export class Sender {
       [parts[2], parts[3]],
     ] as [Uint8Array, number][]) {
       const outcome = await this.deliver(signal, part, n, options);
-      if (!outcome.done && this.pageHidden() && options.unloadOnHide !== false) await this.sendOnUnload(signal, part, n);
-      else if (!outcome.done) await this.keepForLater(signal, part, n, outcome.response);
+      await this.afterDelivery(signal, part, n, outcome, options.unloadOnHide !== false);
     }
+    return { done: true, accepted: true };
+  }
+
+  /**
+   * A batch too large for the keepalive budget, already split in keepalive-sized `pieces`:
+   * the first `head` pieces as one request and the rest as another, concurrently (an OTLP
+   * request's only field is repeated, so pieces concatenated are a valid request).
+   */
+  private async deliverHeadAndRest(signal: SignalNumber, pieces: [Uint8Array, number][], head: number, options: DeliverOptions): Promise<Outcome> {
+    this.counters.requestsSplit++;
+    await Promise.all(
+      [pieces.slice(0, head), pieces.slice(head)].map(async (group) => {
+        const body = group.length === 1 ? group[0][0] : concatBytes(group.map(([b]) => b));
+        const items = group.reduce((n, [, i]) => n + i, 0);
+        this.preparedPieces.set(body, group);
+        this.headAndRest.add(body);
+        const outcome = await this.deliver(signal, body, items, options);
+        await this.afterDelivery(signal, body, items, outcome, options.unloadOnHide !== false);
+      }),
+    );
     return { done: true, accepted: true };
   }
 
@@ -322,12 +377,16 @@ export class Sender {
     // the page hidden): it goes once.
     if (this.unloadedBodies.has(body)) return;
     this.unloadedBodies.add(body);
+    // Pieces with copies in the store already (written while visible) stay there.
+    const inStore = this.backups.inStore(body);
+    if (inStore?.has(body)) return;
     let room = this.transport.keepaliveRoom?.() ?? Infinity;
     const send: [Uint8Array, number][] = [];
     const keep: [Uint8Array, number][] = [];
     const prepared = this.preparedPieces.get(body);
     if (prepared) this.counters.requestsSplit += prepared.length - 1;
     for (const piece of prepared ?? this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+      if (inStore?.has(piece[0])) continue;
       if (piece[0].byteLength <= room || !this.settings.offlineEnabled) {
         send.push(piece);
         room -= piece[0].byteLength;
@@ -416,6 +475,8 @@ export class Sender {
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
+    // Its copies, if it has them, become the kept requests.
+    if (await this.backups.keep(body)) return this.drain.kept();
     const store = await this.offline.open();
     const destination = store ? await this.offline.destination(signal) : undefined;
     if (store && destination) {
@@ -460,6 +521,27 @@ export function retryDelay(retryAfter: string | null | undefined, attempt: numbe
   }
   const base = Math.min(s.initialBackoffMillis * BACKOFF_MULTIPLIER ** (attempt - 1), s.maxBackoffMillis);
   return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER));
+}
+
+/** How many leading `pieces` fit `room` bytes together. */
+function keepaliveHead(pieces: [Uint8Array, number][], room: number): number {
+  let n = 0;
+  for (const [piece] of pieces) {
+    if (piece.byteLength > room) break;
+    room -= piece.byteLength;
+    n++;
+  }
+  return n;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 function gzip(body: Uint8Array): Promise<Uint8Array> {
