@@ -80,7 +80,10 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     // reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
     const validator = bundled.config ? Promise.resolve(bundled.config) : import('./config/build_core.js');
-    const [{ buildCore }, { TelemetryCore }] = await Promise.all([validator, loadCore(wasmUrlOf(config.wasmUrl))]);
+    // The pipelines (sender, batching, capture, instrumentation) only run once the core is
+    // attached: a chunk of their own too, out of the page's initial chunk.
+    const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/pipelines.js');
+    const [{ buildCore }, { TelemetryCore }, pipelinesModule] = await Promise.all([validator, loadCore(wasmUrlOf(config.wasmUrl)), pipelines]);
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
       language: browserFact(() => navigator.language),
@@ -96,7 +99,7 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     const { core, settings } = built;
     const rumModule = await rum;
     if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
-    return { core, settings, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
+    return { core, settings, pipelines: pipelinesModule, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

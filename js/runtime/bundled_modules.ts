@@ -14,6 +14,8 @@ export interface BundledModules {
   fetch?: typeof import('./wasm_fetch.js');
   /** The configuration's validator (js/config/). */
   config?: typeof import('../config/build_core.js');
+  /** The pipelines and what feeds them, started once the core is attached. */
+  pipelines?: typeof import('../export/pipelines.js');
   /** The browser signals' loader and its signals (js/rum/). */
   rum?: typeof import('../rum/index.js');
   documentLoad?: typeof import('../rum/document_load.js');
