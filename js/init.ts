@@ -75,15 +75,13 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return undefined;
     }
-    // The browser signals' loader and the configuration's validator are chunks of their own,
-    // fetched while the core loads: sessions must be running before the first span or log record
-    // reaches the pipelines.
+    // The browser signals' loader and the configuration's validator with the pipelines are chunks
+    // of their own, fetched while the core loads: sessions must be running before the first span
+    // or log record reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
-    const validator = bundled.config ? Promise.resolve(bundled.config) : import('./config/build_core.js');
-    // The pipelines (sender, batching, capture, instrumentation) only run once the core is
-    // attached: a chunk of their own too, out of the page's initial chunk.
     const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/pipelines.js');
-    const [{ buildCore }, { TelemetryCore }, pipelinesModule] = await Promise.all([validator, loadCore(wasmUrlOf(config.wasmUrl)), pipelines]);
+    const [pipelinesModule, { TelemetryCore }] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl))]);
+    const { buildCore } = pipelinesModule;
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
       language: browserFact(() => navigator.language),

