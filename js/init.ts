@@ -75,12 +75,13 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return undefined;
     }
-    // The browser signals' loader and the configuration's validator are chunks of their own,
-    // fetched while the core loads: sessions must be running before the first span or log record
-    // reaches the pipelines.
+    // The browser signals' loader and the configuration's validator with the pipelines are chunks
+    // of their own, fetched while the core loads: sessions must be running before the first span
+    // or log record reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
-    const validator = bundled.config ? Promise.resolve(bundled.config) : import('./config/build_core.js');
-    const [{ buildCore }, { TelemetryCore }] = await Promise.all([validator, loadCore(wasmUrlOf(config.wasmUrl))]);
+    const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/pipelines.js');
+    const [pipelinesModule, { TelemetryCore }] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl))]);
+    const { buildCore } = pipelinesModule;
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
       language: browserFact(() => navigator.language),
@@ -96,7 +97,7 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     const { core, settings } = built;
     const rumModule = await rum;
     if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
-    return { core, settings, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
+    return { core, settings, pipelines: pipelinesModule, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
   } catch (error) {
     warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

@@ -12,35 +12,28 @@
 import type { Logger, Meter, Telemetry, TelemetryConfig, TelemetryStats, Tracer } from './api/types.js';
 import type { Settings } from './config/schema.js';
 import type { TelemetryCore } from './wasm/greptime_web_telemetry.js';
-import { BatchPipeline } from './export/batch_pipeline.js';
 import { BeforeReady, type EarlyMeasurement } from './export/before_ready.js';
 import { CoreHandle } from './export/core_handle.js';
-import { fetchTransport, type Transport } from './export/fetch_transport.js';
-import { MetricReader } from './export/metric_reader.js';
-import { observeSelf } from './export/self_metrics.js';
-import { coreStats } from './export/core_stats.js';
-import { exportUrl } from './export/greptime_contract.js';
-import { Sender, deliverySettings } from './export/sender.js';
-import { LOGS, METRICS, TRACES } from './export/signals.js';
-import { instrumentFetch } from './instrumentation/fetch.js';
-import { propagationPolicy } from './instrumentation/propagation.js';
-import { instrumentXhr } from './instrumentation/xhr.js';
-import { captureConsole, captureErrors } from './logs/capture.js';
+import type { Transport } from './export/fetch_transport.js';
+import type { Attached } from './export/pipelines.js';
 import { LoggerImpl, type LoggerHost } from './logs/logger.js';
 import { MeasurementBuffer } from './metrics/measurement_buffer.js';
 import type { ObservableImpl } from './metrics/instruments.js';
 import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
+import { nativeFetch } from './runtime/native_fetch.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
 import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
 import { DEFAULT_SPAN_LIMITS, limitsFromConfig, type ResolvedSpanLimits } from './trace/limits.js';
 import { NOOP_TELEMETRY, emptyStats } from './trace/noop.js';
-import { spanChars, type RecordingSpan } from './trace/span.js';
+import type { RecordingSpan } from './trace/span.js';
 import { TracerImpl, type TracerHost } from './trace/tracer.js';
 import type { LogRecordData } from './wire/record_writer.js';
 import { putAttribute, type AttributeList } from './trace/attributes.js';
-import { logChars } from './logs/log_values.js';
+
+/** What runs once the core is attached (export/pipelines.ts): a chunk loaded with the core. */
+export type Pipelines = typeof import('./export/pipelines.js');
 
 const DEFAULT_SCOPE = 'greptime-web-telemetry';
 /** Tracers, meters and loggers are cached by scope; beyond this many, new scopes are not cached. */
@@ -53,18 +46,12 @@ export interface OpenedCore {
   readonly settings: Settings;
   /** Starts sessions and the signals; returns their stop, run at shutdown. */
   readonly startRum?: ((sdk: TelemetrySdk) => () => void) | undefined;
+  /** The pipelines' module, loaded with the core. */
+  readonly pipelines: Pipelines;
 }
 
 /** Loads and constructs the WASM core; undefined (after one warning) when telemetry stays off. */
 export type CoreOpener = () => Promise<OpenedCore | undefined>;
-
-/** What runs once the core is attached: the pipelines and what feeds them. */
-interface Attached {
-  readonly spans: BatchPipeline<RecordingSpan>;
-  readonly logs: BatchPipeline<LogRecordData>;
-  readonly metrics: MetricReader;
-  readonly sender: Sender;
-}
 
 export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   readonly tracer: Tracer;
@@ -86,6 +73,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   sessionOf: (() => string) | undefined = undefined;
   private spansEnded = 0;
   private attached: Attached | undefined;
+  /** The pipelines' module, once attached (its `coreStats` reads the core's counters). */
+  private pipelines: Pipelines | undefined;
   private readonly early: BeforeReady<RecordingSpan, LogRecordData>;
   private readonly scopes = new Map<string, Tracer | Meter | Logger>();
   private readonly cleanups: (() => void)[] = [];
@@ -101,16 +90,19 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   private finalCoreStats: Record<string, number> | undefined;
 
   /**
-   * With a core (and the settings it was built from): ready at once. Without one: records at
-   * once, and `start()` loads the core through `open` (nothing is loaded before that).
+   * With a core (the settings it was built from, and the pipelines' module): ready at once.
+   * Without one: records at once, and `start()` loads the core through `open` (nothing is
+   * loaded before that). Without `transport`, exports go through the page's `fetch`.
    */
   constructor(
     core?: TelemetryCore,
     /** The validated configuration `core` was built from (js/config/); with `core` only. */
     settings?: Settings,
-    private readonly transport: Transport = fetchTransport,
+    private readonly transport?: Transport,
     config?: TelemetryConfig,
     private readonly open?: CoreOpener,
+    /** export/pipelines.ts; with `core` only (`open` brings its own). */
+    pipelines?: Pipelines,
   ) {
     this.handle = new CoreHandle();
     this.early = new BeforeReady(this.diag);
@@ -120,9 +112,9 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
-    if (core && settings) {
+    if (core && settings && pipelines) {
       this.started = true;
-      this.attach(core, settings);
+      this.attach(pipelines, core, settings);
     }
   }
 
@@ -133,7 +125,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const open = this.open ?? (() => Promise.resolve(undefined));
     // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
     void open()
-      .then((opened) => (opened ? this.attach(opened.core, opened.settings, opened.startRum) : this.fail()))
+      .then((opened) => (opened ? this.attach(opened.pipelines, opened.core, opened.settings, opened.startRum) : this.fail()))
       .catch((error: unknown) => {
         warn(`telemetry stopped: it could not start (${thrownMessage(error)}; please report this as a bug)`);
         this.fail();
@@ -191,19 +183,16 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
    * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited. Sessions
    * (`startRum`) start before what waited is handed over, so it carries `session.id` too.
    */
-  private attach(core: TelemetryCore, settings: Settings, startRum?: (sdk: TelemetrySdk) => () => void): void {
+  private attach(pipelines: Pipelines, core: TelemetryCore, settings: Settings, startRum?: (sdk: TelemetrySdk) => () => void): void {
     const handle = this.handle;
     handle.core = core;
     handle.settings = settings;
     this.limits = settings.spanLimits;
     this.sampleRatio = settings.sampleRatio;
-    const sender = new Sender(handle, this.transport, deliverySettings(settings), () => this.pageHidden);
-    const unwritable = (what: string) => () =>
-      this.diag.report('unwritableRecords', () => `a ${what} could not be written and was dropped (please report this as a bug)`);
-    const spans = new BatchPipeline(handle, TRACES, sender, (w, span: RecordingSpan) => w.writeSpan(span), unwritable('span'), spanChars);
-    const logs = new BatchPipeline<LogRecordData>(handle, LOGS, sender, (w, log) => w.writeLog(log), unwritable('log record'), logChars);
-    const metrics = new MetricReader(handle, this.buffer, this, sender, this.diag);
-    this.attached = { spans, logs, metrics, sender };
+    this.pipelines = pipelines;
+    const attached = pipelines.startPipelines(this, settings, this.transport, nativeFetch, () => this.pageHidden);
+    this.attached = attached;
+    const { sender, spans, logs } = attached;
     // Off setup's path, in a task of its own: loading the offline store's chunk, opening
     // IndexedDB and sending what an earlier page left there cost 1-3 ms of the TelemetrySdk
     // phase (bench/setup_phases.mjs). A send failing before then opens the store on demand.
@@ -233,11 +222,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
       void this.shutdown();
       return;
     }
-    if (settings.captureErrors) this.cleanups.push(captureErrors(this.logger));
-    if (settings.selfMetrics) observeSelf(this.getMeter(DEFAULT_SCOPE), () => this.stats());
-    if (settings.instrumentFetch || settings.instrumentXhr) this.instrumentRequests(settings);
-    this.cleanups.push(captureConsole(this.logger, settings.captureConsole));
-    this.cleanups.push(this.listenForPageHide());
+    this.cleanups.push(...pipelines.startCapture(this, settings, (hidden, unloading) => this.pageVisibility(hidden, unloading)));
     this.resolveReady(this);
   }
 
@@ -337,18 +322,9 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     return stats;
   }
 
-  /** Client spans and `traceparent` for fetch and XMLHttpRequest, never for the telemetry endpoint itself. */
-  private instrumentRequests(settings: Settings): void {
-    const propagate = propagationPolicy(settings.propagateTraceHeaderCorsUrls);
-    const endpoints = ([TRACES, METRICS, LOGS] as const).map((s) => exportUrl(settings, s));
-    const ignore = (url: URL) => endpoints.some((e) => e !== '' && url.href.startsWith(new URL(e, url).href));
-    const tracer = this.getTracer(DEFAULT_SCOPE);
-    if (settings.instrumentFetch) this.cleanups.push(instrumentFetch(tracer, propagate, ignore));
-    if (settings.instrumentXhr) this.cleanups.push(instrumentXhr(tracer, propagate, ignore));
-  }
-
   private coreStats(): Record<string, number> {
-    return this.handle.call((c) => coreStats(c) as Record<string, number>, {});
+    const read = this.pipelines?.coreStats;
+    return read ? this.handle.call((c) => read(c) as Record<string, number>, {}) : {};
   }
 
   private scoped<T extends Tracer | Meter | Logger>(kind: string, name: unknown, version: unknown, create: (name: string, version: string) => T): T {
@@ -364,32 +340,17 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   /**
-   * Flushes every signal when the page is hidden or unloaded: the last chance to send. As
-   * OpenTelemetry JS does, `visibilitychange` (hidden) and `pagehide` (Safari's reliable
-   * signal), never `unload`, which would disable the back/forward cache.
+   * The page was hidden (`unloading`: `pagehide`) or shown again (export/pipelines.ts listens):
+   * hidden, what is left to record is recorded (runtime/page_hide.ts), then everything goes out at once.
    */
-  private listenForPageHide(): () => void {
-    if (typeof document === 'undefined' || typeof addEventListener !== 'function') return () => {};
-    const onVisibility = () => {
-      this.pageHidden = document.visibilityState === 'hidden';
-      if (this.pageHidden) {
-        runBeforeHideFlush();
-        void this.flushOnHide(false);
-      } else {
-        this.attached?.sender.pageShown();
-        this.attached?.metrics.pageShown();
-      }
-    };
-    const onPageHide = () => {
-      this.pageHidden = true;
+  private pageVisibility(hidden: boolean, unloading: boolean): void {
+    this.pageHidden = hidden;
+    if (hidden) {
       runBeforeHideFlush();
-      void this.flushOnHide(true);
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    addEventListener('pagehide', onPageHide);
-    return () => {
-      document.removeEventListener('visibilitychange', onVisibility);
-      removeEventListener('pagehide', onPageHide);
-    };
+      void this.flushOnHide(unloading);
+    } else {
+      this.attached?.sender.pageShown();
+      this.attached?.metrics.pageShown();
+    }
   }
 }

@@ -39,6 +39,7 @@ const LAZY_LABELS = {
   'wasm/inline_wasm.js': 'the `.wasm`, deflate + base64',
   'wasm/greptime_web_telemetry.js': 'wasm-bindgen glue',
   'export/offline_store.js': 'the offline store',
+  'export/pipelines.js': 'loaded with the core: the configuration validator, the sender, batching, capture, instrumentation',
   'rum/index.js': 'the browser signals\' loader and sessions',
   'rum/document_load.js': 'page load',
   'rum/navigation.js': 'SPA navigations',

@@ -8,7 +8,22 @@
 import type { Settings } from '../config/schema.js';
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
 import { warn } from '../runtime/diagnostics.js';
-import { warnCoreProblems } from './core_problems.js';
+import type { AttributeList } from '../trace/attributes.js';
+import type { checkInstrument, warnTooManyInstruments } from '../metrics/instrument_rules.js';
+import type { warnCoreProblems } from './core_problems.js';
+
+/**
+ * What calls into the core need besides it, and only once it is attached: loaded with the
+ * pipelines (export/pipelines.ts `coreServices`), out of the page's initial chunk.
+ */
+export interface CoreServices {
+  /** Turns the core's problems into warnings. */
+  readonly warnProblems: typeof warnCoreProblems;
+  /** A metric attribute set as the core registers it (wire/record_writer.ts). */
+  readonly encodeAttributes: (list: AttributeList) => Uint8Array;
+  readonly checkInstrument: typeof checkInstrument;
+  readonly warnTooManyInstruments: typeof warnTooManyInstruments;
+}
 
 export class CoreHandle {
   broken = false;
@@ -19,6 +34,8 @@ export class CoreHandle {
   core: TelemetryCore | undefined;
   /** The validated configuration `core` was built from; set with it, read only by what is created after. */
   settings!: Settings;
+  /** Set with `core` when it is attached (export/pipelines.ts). */
+  services: CoreServices | undefined;
 
   constructor(core?: TelemetryCore, settings?: Settings) {
     this.core = core;
@@ -40,7 +57,7 @@ export class CoreHandle {
 
   private reportProblems(): void {
     try {
-      if (this.core?.problemsPending()) warnCoreProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
+      if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
     } catch {
       // The core was just freed (shutdown): nothing more to report.
     }

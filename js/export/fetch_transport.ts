@@ -1,7 +1,9 @@
 /**
- * Sends one encoded request with the browser's own `fetch`, captured when this module loads so
- * that fetch instrumentation (ours or another library's) never sees, or traces, the exporter.
+ * Sends one encoded request with the browser's own `fetch`, captured when the SDK's initial
+ * chunk loads (runtime/native_fetch.ts) so that fetch instrumentation (ours or another library's) never sees, or traces, the exporter.
  */
+
+import { nativeFetch } from '../runtime/native_fetch.js';
 
 export interface TransportResponse {
   /** HTTP status, or 0 when no response arrived (network error, CORS refusal, timeout). */
@@ -47,10 +49,23 @@ const BLOB_BODY_BYTES = 64 * 1024;
 /** Error bodies are short; never buffer a large one. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-const nativeFetch: typeof fetch | undefined = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
 const encoder = new TextEncoder();
 
-export const fetchTransport: Transport = async (url, headers, body, timeoutMillis, keepalive, abort) => {
+/**
+ * A transport over `nativeFetch`: the page's `fetch` as the SDK's initial chunk found it
+ * (runtime/native_fetch.ts), since this module loads later, with the pipelines.
+ */
+export const transportOver = (nativeFetch: typeof fetch | undefined): Transport => {
+  const transport: Transport = (url, headers, body, timeoutMillis, keepalive, abort) =>
+    send(nativeFetch, url, headers, body, timeoutMillis, keepalive, abort);
+  transport.keepaliveRoom = keepaliveRoom;
+  return transport;
+};
+
+async function send(
+  nativeFetch: typeof fetch | undefined,
+  ...[url, headers, body, timeoutMillis, keepalive, abort]: Parameters<Transport>
+): Promise<TransportResponse> {
   if (!nativeFetch) return { status: 0, body: encoder.encode('fetch is not available') };
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
   let timedOut = false;
@@ -126,10 +141,14 @@ export const fetchTransport: Transport = async (url, headers, body, timeoutMilli
     if (draining) void draining.then(release);
     else release();
   }
-};
+}
 
-fetchTransport.keepaliveRoom = () =>
-  keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS ? Math.max(0, KEEPALIVE_BODY_LIMIT - keepaliveBytesInFlight) : 0;
+function keepaliveRoom(): number {
+  return keepaliveRequestsInFlight < KEEPALIVE_MAX_REQUESTS ? Math.max(0, KEEPALIVE_BODY_LIMIT - keepaliveBytesInFlight) : 0;
+}
+
+/** The transport over `fetch` as the page has it when this module loads (tests). */
+export const fetchTransport: Transport = transportOver(nativeFetch);
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

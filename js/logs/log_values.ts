@@ -7,7 +7,7 @@
 
 import { describe, type Diagnostics } from '../runtime/diagnostics.js';
 import { attributeChars, newAttributeList, type AttributeList } from '../trace/attributes.js';
-import { KeyValueList, MAX_VALUE_DEPTH } from '../wire/record_writer.js';
+import { KeyValueList, MAX_VALUE_DEPTH } from '../wire/key_value_list.js';
 
 /** Entries per object and per array in a log value. */
 const MAX_ENTRIES = 128;

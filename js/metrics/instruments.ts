@@ -18,10 +18,9 @@ import type {
 import type { EarlyMeasurement } from '../export/before_ready.js';
 import type { CoreHandle } from '../export/core_handle.js';
 import { describe, thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
-import { newAttributeList, putAttributes } from '../trace/attributes.js';
+import { newAttributeList, putAttributes, type AttributeList } from '../trace/attributes.js';
 import { nowMillis } from '../trace/clock.js';
 import type { ResolvedSpanLimits } from '../trace/limits.js';
-import { RecordWriter } from '../wire/record_writer.js';
 import { convertForGreptime } from './attribute_values.js';
 import type { MeasurementBuffer } from './measurement_buffer.js';
 
@@ -56,7 +55,6 @@ export const PENDING_ID = -2;
 
 /** Attribute sets cached per instrument; past this many the cache starts over. */
 const SERIES_CACHE_LIMIT = 4096;
-const attributeWriter = new RecordWriter();
 /** Where a trie node keeps the series id of the attribute set that ends there. */
 const END = Symbol('series');
 
@@ -160,13 +158,14 @@ class InstrumentBase {
   }
 
   /**
-   * While the core loads: the attribute set is checked and encoded now (later changes to the
-   * app's object do not count), and registered with the measurement's time once the core is ready.
+   * While the core loads: the attribute set is checked and copied now (later changes to the
+   * app's object do not count), then encoded (the writer loads with the core) and registered
+   * with the measurement's time once the core is ready.
    */
   private measureEarly(value: number, attributes: MetricAttributes | undefined): void {
-    let encoded: Uint8Array;
+    let list: AttributeList;
     try {
-      encoded = this.encode(attributes);
+      list = this.attributeList(attributes);
     } catch {
       this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
       return;
@@ -174,7 +173,9 @@ class InstrumentBase {
     const time = nowMillis();
     this.host.onEarlyMeasurement({
       replay: () => {
-        if (this.id < 0) return; // the core refused the instrument (and warned)
+        const services = this.host.handle.services;
+        if (this.id < 0 || !services) return; // the core refused the instrument (and warned)
+        const encoded = services.encodeAttributes(list);
         const series = this.host.handle.call((c) => c.registerSeries(this.id, encoded, time), -1);
         if (series >= 0) this.host.buffer.push(series, value);
       },
@@ -182,17 +183,19 @@ class InstrumentBase {
   }
 
   private register(attributes: MetricAttributes | undefined): number {
-    const encoded = this.encode(attributes);
+    const services = this.host.handle.services;
+    if (!services) return -1; // no core attached (never the case here: measurements wait for it)
+    const encoded = services.encodeAttributes(this.attributeList(attributes));
     return this.host.handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
   }
 
   /** The attribute set as the core registers it: limits applied, values converted for GreptimeDB. */
-  private encode(attributes: MetricAttributes | undefined): Uint8Array {
+  private attributeList(attributes: MetricAttributes | undefined): AttributeList {
     const { limits, diag } = this.host;
     const list = newAttributeList();
     putAttributes(list, attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
     convertForGreptime(list, this.name, diag);
-    return attributeWriter.encodeAttributes(list);
+    return list;
   }
 }
 

@@ -10,7 +10,6 @@
 import type { Counter, Gauge, Histogram, Meter, MetricOptions, Observable, UpDownCounter } from '../api/types.js';
 import { describe } from '../runtime/diagnostics.js';
 import { CounterImpl, HistogramImpl, Kind, ObservableImpl, PENDING_ID, type MetricsHost } from './instruments.js';
-import { checkInstrument, warnTooManyInstruments } from './instrument_rules.js';
 
 /** Instruments as the telemetry SDK keeps them: observables are read at each collection. */
 export interface InstrumentRegistry {
@@ -148,11 +147,14 @@ export class MeterImpl implements Meter {
 
   /** The name and unit are checked here (a warning per bad instrument); -1 = records nothing. */
   private register(kind: Kind, name: string, spec: InstrumentSpec): number {
-    const checked = checkInstrument(kind === Kind.Histogram, name, spec.unit, spec.bounds);
-    if (!checked) return -1;
     const handle = this.host.handle;
+    // The rules load with the core (CoreServices): registering waits for it anyway.
+    const services = handle.services;
+    if (!services) return -1;
+    const checked = services.checkInstrument(kind === Kind.Histogram, name, spec.unit, spec.bounds);
+    if (!checked) return -1;
     const id = handle.call((c) => c.registerInstrument(kind, name, spec.description, checked.unit, this.scopeName, this.scopeVersion, checked.bounds), -1);
-    if (id === -2) warnTooManyInstruments(name);
+    if (id === -2) services.warnTooManyInstruments(name);
     else if (id >= 0) handle.instrumentNames[id] = name;
     return id < 0 ? -1 : id;
   }

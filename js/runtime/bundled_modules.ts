@@ -12,8 +12,8 @@ export interface BundledModules {
   inline?: typeof import('../wasm/inline_wasm.js');
   store?: typeof import('../export/offline_store.js');
   fetch?: typeof import('./wasm_fetch.js');
-  /** The configuration's validator (js/config/). */
-  config?: typeof import('../config/build_core.js');
+  /** The configuration's validator (js/config/), the pipelines and what feeds them. */
+  pipelines?: typeof import('../export/pipelines.js');
   /** The browser signals' loader and its signals (js/rum/). */
   rum?: typeof import('../rum/index.js');
   documentLoad?: typeof import('../rum/document_load.js');

@@ -10,6 +10,7 @@
 
 import type { AttributeList } from '../trace/attributes.js';
 import { sentAsDouble } from '../trace/number_types.js';
+import { KeyValueList, MAX_VALUE_DEPTH } from './key_value_list.js';
 
 /** Must equal MAX_INTERNED_STRINGS in crates/ingest/src/string_table.rs. */
 export const MAX_INTERNED_STRINGS = 4096;
@@ -32,13 +33,7 @@ const TAG_DOUBLE = 4;
 const TAG_ARRAY = 5;
 const TAG_EMPTY = 6;
 const TAG_MAP = 7;
-/** Must equal MAX_VALUE_DEPTH in crates/ingest/src/record_reader.rs. */
-export const MAX_VALUE_DEPTH = 4;
-
-/** A map value (log bodies and log attributes may be structured): entries in order. */
-export class KeyValueList {
-  constructor(readonly entries: [string, unknown][]) {}
-}
+export { KeyValueList, MAX_VALUE_DEPTH };
 
 export interface EventRecord {
   name: string;

@@ -100,6 +100,17 @@ test('a browser without WebAssembly.instantiate: no-op handle, one warning', asy
   );
 });
 
+test('the chunk loaded with the core (validator and pipelines, js/export/pipelines.ts) fails to load: no-op handle, one warning', async () => {
+  let refused = 0;
+  await expectNoOp(env.site.url, /telemetry disabled: .*(dynamically imported module|Failed to fetch)/i, (page) =>
+    page.route(/\/pipelines-[^/]*\.js$/, (route) => {
+      refused++;
+      return route.fulfill({ status: 404, body: 'not found' });
+    }),
+  );
+  assert.ok(refused > 0, 'the chunk was requested and refused');
+});
+
 test('startTelemetry: what was recorded while the core loaded is dropped when it fails, with one warning, and the same objects become no-ops', async () => {
   await env.receiver.reset();
   const site = await servePageWith((base64) => {

@@ -9,12 +9,27 @@ const { WASM_DEFLATE_BASE64 } = await import(`${DIST}wasm/inline_wasm.js`);
 core.initSync({ module: inflateRawSync(Buffer.from(WASM_DEFLATE_BASE64, 'base64')) });
 
 export const { TelemetryCore } = core;
-export const { TelemetrySdk } = await import(`${DIST}telemetry.js`);
+const { TelemetrySdk: Sdk } = await import(`${DIST}telemetry.js`);
+/** The pipelines' chunk, which `openCore` loads with the core. */
+export const pipelines = await import(`${DIST}export/pipelines.js`);
+/** `TelemetrySdk` over a given core, with the pipelines' module as `openCore` passes it. */
+export class TelemetrySdk extends Sdk {
+  constructor(core, settings, transport, config, open) {
+    super(core, settings, transport, config, open, pipelines);
+  }
+}
 export const { RecordWriter, MAX_INTERNED_STRINGS } = await import(`${DIST}wire/record_writer.js`);
 export const { newAttributeList, putAttribute, putAttributes } = await import(`${DIST}trace/attributes.js`);
 export const { Diagnostics } = await import(`${DIST}runtime/diagnostics.js`);
 export const { Sender, deliverySettings, retryDelay } = await import(`${DIST}export/sender.js`);
-export const { CoreHandle } = await import(`${DIST}export/core_handle.js`);
+const { CoreHandle: Handle } = await import(`${DIST}export/core_handle.js`);
+/** `CoreHandle` that warns of the core's problems, as once the pipelines are attached. */
+export class CoreHandle extends Handle {
+  constructor(core, settings) {
+    super(core, settings);
+    this.services = pipelines.coreServices;
+  }
+}
 export const { coreStats } = await import(`${DIST}export/core_stats.js`);
 export const { resolveConfig } = await import(`${DIST}config/resolve.js`);
 const { coreLimits } = await import(`${DIST}config/core_args.js`);
