@@ -9,6 +9,8 @@ window.runPhases = async (endpoint) => {
   mark('import glue chunk');
   const inline = await import('../build/pkg/dist/wasm/inline_wasm.js');
   mark('import inline chunk');
+  const pipelines = await import('../build/pkg/dist/export/pipelines.js');
+  mark('import pipelines + validator chunk');
   const packed = Uint8Array.fromBase64 ? Uint8Array.fromBase64(inline.WASM_DEFLATE_BASE64) : Uint8Array.from(atob(inline.WASM_DEFLATE_BASE64), (c) => c.charCodeAt(0));
   mark('base64 decode');
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
@@ -18,10 +20,11 @@ window.runPhases = async (endpoint) => {
   await core.default({ module_or_path: module });
   mark('instantiate');
   const config = { endpoint, serviceName: 'ours-bench', batch: { maxQueueSize: 20000, maxExportBatchSize: 512, scheduledDelayMillis: 3600000 }, metrics: { exportIntervalMillis: 3600000 }, compression: 'none' };
-  const c = new core.TelemetryCore(config, navigator.userAgent, navigator.language, location.href, nowMillis(), 'abc');
-  c.configWarnings();
-  mark('core constructor');
-  const sdk = new TelemetrySdk(c, undefined, config);
+  const facts = () => ({ userAgent: navigator.userAgent, language: navigator.language, pageUrl: location.href, instanceId: 'abc' });
+  const built = pipelines.buildCore(config, core.TelemetryCore, facts, nowMillis());
+  if (!built.core) throw new Error(built.error);
+  mark('validation + core constructor');
+  const sdk = new TelemetrySdk(built.core, built.settings, undefined, config, undefined, pipelines);
   mark('TelemetrySdk');
   await sdk.forceFlush();
   mark('first forceFlush');
