@@ -2,8 +2,8 @@
  * `rum`: the browser signals the SDK records by itself (js/rum/). Shape: `rum: false | {
  * session, documentLoad, resourceTiming, navigation, webVitals, longAnimationFrames,
  * userActions }`, each `boolean | { …options }`. The options of web vitals, long animation
- * frames and user actions are read by their own modules (js/rum/web_vitals.ts, …); only their
- * on/off shape is checked here.
+ * frames and user actions are read by their own modules (js/rum/web_vitals.ts, …), which clamp
+ * values; here their keys and value types are checked, so a typo is reported like any other.
  */
 
 import { boolean, integer, objectKeys, readKey, typeName, unknownKeys, type Reader, type Warnings } from './values.js';
@@ -31,6 +31,13 @@ export interface RumSettings {
   /** Keep the query string in navigation `url.full` (default: stripped, it often holds tokens). */
   navigationIncludeQuery: boolean;
 }
+
+/** The options each module reads, with their type (js/rum/web_vitals.ts, long_animation_frames.ts, user_actions.ts). */
+const MODULE_OPTIONS: Record<'webVitals' | 'longAnimationFrames' | 'userActions', Record<string, 'boolean' | 'number' | 'function' | 'array'>> = {
+  webVitals: { softNavigations: 'boolean', reportAllChanges: 'boolean', routePattern: 'function' },
+  longAnimationFrames: { thresholdMillis: 'number', maxScripts: 'number', maxFramesPerPage: 'number' },
+  userActions: { nameAttributes: 'array', maxNameLength: 'number', childWindowMillis: 'number', rageClicks: 'boolean', rageClickCount: 'number', rageClickWindowMillis: 'number' },
+};
 
 const SIGNAL_KEYS = ['session', 'documentLoad', 'resourceTiming', 'navigation', 'webVitals', 'longAnimationFrames', 'userActions'] as const;
 
@@ -103,8 +110,16 @@ export const rum: Reader<RumSettings> = (v, key, w) => {
     out.navigationIncludeQuery = boolean(false)(readKey(navigation[1], 'includeQuery'), 'rum.navigation.includeQuery', w);
   }
   for (const k of ['webVitals', 'longAnimationFrames', 'userActions'] as const) {
-    const set = signal(k, get(k), out[k], undefined, w);
-    if (set) out[k] = set[0];
+    const types = MODULE_OPTIONS[k];
+    const set = signal(k, get(k), out[k], Object.keys(types), w);
+    if (!set) continue;
+    out[k] = set[0];
+    for (const [option, type] of Object.entries(types)) {
+      const value = readKey(set[1], option);
+      if (value === undefined) continue;
+      const ok = type === 'array' ? Array.isArray(value) : typeof value === type;
+      if (!ok) w.warn(`\`rum.${k}.${option}\` must be ${type === 'array' ? 'a list' : `a ${type}`}, got ${typeName(value)}; using the default`);
+    }
   }
   return out;
 };

@@ -104,3 +104,15 @@ test('rum: options per signal are read, with ranges and unknown keys reported (d
   assert.equal(bad.settings.rum.navigation, true);
   assert.equal(withEndpoint({ rum: 'all' }).warnings.length, 1);
 });
+
+test('rum: the options of web vitals, long animation frames and user actions are checked too (typos, types)', () => {
+  assert.deepEqual(withEndpoint({ rum: { webVitals: { reportAllChanges: true, routePattern: () => '/x' }, userActions: { rageClicks: true, nameAttributes: ['data-x'] }, longAnimationFrames: { thresholdMillis: 100 } } }).warnings, []);
+  const r = withEndpoint({ rum: { userActions: { rageClick: true, rageClicks: 'yes' }, webVitals: { reportAllChange: true }, longAnimationFrames: { thresholdMillis: '100' } } });
+  const text = r.warnings.join('\n');
+  assert.match(text, /unknown configuration key `rum\.userActions\.rageClick` ignored \(did you mean `rum\.userActions\.rageClicks`\?\)/);
+  assert.match(text, /`rum\.userActions\.rageClicks` must be a boolean, got string; using the default/);
+  assert.match(text, /unknown configuration key `rum\.webVitals\.reportAllChange` ignored \(did you mean `rum\.webVitals\.reportAllChanges`\?\)/);
+  assert.match(text, /`rum\.longAnimationFrames\.thresholdMillis` must be a number, got string; using the default/);
+  assert.equal(r.warnings.length, 4, text);
+  assert.equal(r.settings.rum.userActions, true, 'still on, with its defaults');
+});
