@@ -15,8 +15,11 @@ export function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The first known key within two edits of `key` (case-insensitive), if any. */
+/**
+ * The first known key within two edits of `key` (case-insensitive), else one that starts with it
+ * (a unit suffix left out: `scheduledDelay` for `scheduledDelayMillis`), if any.
+ */
 export function suggestion(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
-  return known.find((k) => editDistance(k.toLowerCase(), lower) <= 2);
+  return known.find((k) => editDistance(k.toLowerCase(), lower) <= 2) ?? (lower.length >= 4 ? known.find((k) => k.toLowerCase().startsWith(lower)) : undefined);
 }

@@ -116,3 +116,9 @@ test('rum: the options of web vitals, long animation frames and user actions are
   assert.equal(r.warnings.length, 4, text);
   assert.equal(r.settings.rum.userActions, true, 'still on, with its defaults');
 });
+
+test('did you mean: a key with its unit suffix left out is pointed to the full name', () => {
+  const text = withEndpoint({ batch: { scheduledDelay: 100 }, rum: { session: { inactivityTimeout: 1000 } } }).warnings.join('\n');
+  assert.match(text, /`batch\.scheduledDelay` ignored \(did you mean `batch\.scheduledDelayMillis`\?\)/);
+  assert.match(text, /`rum\.session\.inactivityTimeout` ignored \(did you mean `rum\.session\.inactivityTimeoutMillis`\?\)/);
+});
