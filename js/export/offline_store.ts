@@ -1,6 +1,7 @@
 /**
  * Encoded requests that could not be sent (offline, or the backend down past every retry),
- * kept in IndexedDB until they can be: bounded by bytes and by age, oldest dropped first.
+ * kept in IndexedDB until they can be: bounded by bytes and by age, oldest dropped first. (Over
+ * 400 lines: puts, claims, holds and sweeps share one transaction discipline and its accounting.)
  *
  * - **Where each request goes**: a record keeps its destination: the URL, GreptimeDB's
  *   non-secret headers (database, table, pipeline) and a fingerprint of the whole destination,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """GreptimeDB-compatible OTLP/HTTP test receiver: the HTTP layer and the command line.
+(Over 400 lines: every inspection endpoint the tests read lives next to the handler it inspects.)
 
     python3 tests/receiver/greptime_receiver.py --port 4000 [--host 127.0.0.1]
         [--auth user:password]... [--cors-origins https://a,https://b]

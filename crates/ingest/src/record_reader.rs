@@ -1,5 +1,6 @@
 //! The parts of the record format shared by every signal (js/wire/record_writer.ts writes them):
-//! integers, strings with interning, ids, attribute values.
+//! integers, strings with interning, ids, attribute values. (Over 400 lines: the decoder of one
+//! format, kept with its bounds checks in one place.)
 //!
 //! ```text
 //! varint := unsigned LEB128 (u32)          f64 := 8 bytes little-endian
