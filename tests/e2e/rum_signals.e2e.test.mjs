@@ -108,10 +108,19 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     await page.click('#rage', { clickCount: 1 });
     await page.click('#rage', { clickCount: 1 });
     // One more long frame, not an interaction: the capped instance surely has one to drop.
-    await page.evaluate(() => {
-      const until = performance.now() + 120;
-      while (performance.now() < until);
-    });
+    // Inside a rendering frame (a requestAnimationFrame callback that also changes the DOM): a
+    // busy task with no rendering is not always reported as a long animation frame.
+    await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const until = performance.now() + 120;
+            while (performance.now() < until);
+            document.body.dataset.longFrame = 'yes';
+            requestAnimationFrame(() => setTimeout(resolve, 0));
+          }),
+        ),
+    );
     // web-vitals processes interactions when idle (at most 1 s later, v6): let it see this one.
     await page.waitForTimeout(1200);
     const hero = await page.evaluate(() => {
@@ -306,11 +315,18 @@ test('Chromium: a page opened in a background tab says so on its vitals (web-vit
   try {
     const front = await browser.newPage();
     const cdp = await browser.newCDPSession(front);
-    const opened = browser.waitForEvent('page');
-    await cdp.send('Target.createTarget', { url: server.site, background: true });
-    const page = await opened;
-    await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
-    const firstVisibility = await page.evaluate(() => performance.getEntriesByType('visibility-state')[0]?.name);
+    // Chromium sometimes shows a background target at once (seen under load): the page must have
+    // started hidden for this test, so a target that did not is closed and opened again (3 tries).
+    let page;
+    let firstVisibility;
+    for (let attempt = 0; attempt < 3 && firstVisibility !== 'hidden'; attempt++) {
+      await page?.close();
+      const opened = browser.waitForEvent('page');
+      await cdp.send('Target.createTarget', { url: server.site, background: true });
+      page = await opened;
+      await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
+      firstVisibility = await page.evaluate(() => performance.getEntriesByType('visibility-state')[0]?.name);
+    }
     assert.equal(firstVisibility, 'hidden', 'the browser saw the page start hidden');
     await page.evaluate(async (endpoint) => {
       const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-background', rum: false });
