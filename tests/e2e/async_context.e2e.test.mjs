@@ -3,7 +3,8 @@
 // two overlapping user actions never adopt each other's work; `context.with` is honoured by
 // instrumented fetch; span times stay on the wall clock with a stale time origin and across a
 // (faked) machine sleep. The page is bundled here from tests/e2e/page/async_context.src.js with
-// the tarball build-page.mjs installed, and served with a tiny same-origin /api.
+// the tarball build-page.mjs installed, and served with a tiny same-origin /api. The browser
+// signals are off (`rum: false`): their page-load spans are not what these tests count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ test('async startActiveSpan: after an await, fetch and startSpan are its childre
   seen.length = 0;
   const { page, errors } = await openPage();
   const ids = await page.evaluate(async (endpoint) => {
-    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true });
+    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true, rum: false });
     const tracer = telemetry.tracer;
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     let ctx;
@@ -87,7 +88,7 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
   const { page, errors } = await openPage();
   const result = await page.evaluate(async (endpoint) => {
     const gwt = window.__gwt;
-    const telemetry = await gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true, instrumentXhr: true });
+    const telemetry = await gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true, instrumentXhr: true, rum: false });
     await window.__mountProvider(telemetry);
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const a = window.__tracedUserAction('action-A', async () => {
@@ -155,7 +156,7 @@ test('clock: span times follow the wall clock with a stale time origin and after
     Object.defineProperty(performance, 'timeOrigin', { value: performance.timeOrigin - 3_600_000, configurable: true });
   });
   const times = await page.evaluate(async (endpoint) => {
-    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'clock' });
+    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'clock', rum: false });
     const tracer = telemetry.tracer;
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const freshAt = Date.now();
@@ -191,7 +192,7 @@ test('numbers: one type per span attribute key; a fraction on a key GreptimeDB t
   await receiver.reset();
   const { page, errors } = await openPage();
   const stats = await page.evaluate(async (endpoint) => {
-    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'numbers' });
+    const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'numbers', rum: false });
     const tracer = telemetry.tracer;
     // One batch: the key flips 0.7 → 0 → 3; a status code with a fraction (from bad arithmetic).
     tracer.startSpan('n1', { attributes: { 'cart.ratio': 0.7, 'cart.items': 2 } }).end();
