@@ -80,7 +80,11 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     // or log record reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
     const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/pipelines.js');
-    const [pipelinesModule, { TelemetryCore }] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl))]);
+    // The offline store's chunk is fetched with the core too (the module map keeps it): a page
+    // that goes offline right after start could not fetch it then, and would lose what it
+    // cannot send instead of keeping it. A failure here is retried when the store is needed.
+    const store = config.offline === false || bundled.store ? undefined : import('./export/offline_store.js').catch(() => undefined);
+    const [pipelinesModule, { TelemetryCore }] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl)), store]);
     const { buildCore } = pipelinesModule;
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
