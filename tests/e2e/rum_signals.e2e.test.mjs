@@ -200,6 +200,7 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     const dropped = events(logs, 'browser.long_animation_frame.dropped');
     assert.equal(dropped.length, 1, 'the capped instance: one dropped event, at page hide');
     assert.equal(dropped[0].attributes['browser.long_animation_frame.dropped_count'], frames.length - 2, 'counting every frame past its cap');
+    assert.equal((await page.evaluate(() => window.__t.stats())).longAnimationFramesDropped, frames.length - 2, 'and in stats(), as every loss is');
 
     // User actions: readable names, new traces, and the fetch the click caused is its child.
     const report = spans.find((s) => s.name === 'click load report');
