@@ -62,6 +62,8 @@ const BOUNDARIES: Record<VitalName, number[]> = {
 };
 
 const SCOPE = 'greptime-web-telemetry/web-vitals';
+/** The performance entries each vital is measured from (FCP and TTFB: every browser has them). */
+const ENTRY_TYPES: Record<string, string> = { LCP: 'largest-contentful-paint', INP: 'event', CLS: 'layout-shift' };
 
 /**
  * Starts reporting web vitals to `telemetry`; returns a function that stops it (`web-vitals`
@@ -75,6 +77,11 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
       warnOnce('webVitals.unsupported', 'web vitals: this browser has no PerformanceObserver; none are recorded');
       return;
     }
+    // web-vitals stays silent about a vital the browser cannot measure (Firefox: CLS; Safari:
+    // LCP and INP too): say so once, as long animation frames do.
+    const types = PerformanceObserver.supportedEntryTypes ?? [];
+    const missing = Object.keys(ENTRY_TYPES).filter((name) => !types.includes(ENTRY_TYPES[name] ?? ''));
+    if (missing.length > 0) warnOnce('webVitals.missing', `web vitals: this browser cannot measure ${missing.join(', ')}; only the others are recorded`);
     const logger = telemetry.getLogger(SCOPE);
     const meter = telemetry.getMeter(SCOPE);
     const histograms = {} as Record<VitalName, Histogram>;
