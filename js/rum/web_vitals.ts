@@ -77,8 +77,8 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
       warnOnce('webVitals.unsupported', 'web vitals: this browser has no PerformanceObserver; none are recorded');
       return;
     }
-    // web-vitals stays silent about a vital the browser cannot measure (Firefox: CLS; Safari:
-    // LCP and INP too): say so once, as long animation frames do.
+    // web-vitals stays silent about a vital the browser cannot measure (Firefox: CLS; older
+    // engines: LCP and INP too): say so once, as long animation frames do.
     const types = PerformanceObserver.supportedEntryTypes ?? [];
     const missing = Object.keys(ENTRY_TYPES).filter((name) => !types.includes(ENTRY_TYPES[name] ?? ''));
     if (missing.length > 0) warnOnce('webVitals.missing', `web vitals: this browser cannot measure ${missing.join(', ')}; only the others are recorded`);
