@@ -301,6 +301,28 @@ test('Chromium: a soft navigation (click, new content, pushState) gets its own v
     assert.deepEqual(pageErrors, []);
   }));
 
+test('Chromium: a page left after an interaction sends its INP and CLS histograms with the unload (reported at visibilitychange, which comes after pagehide)', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
+    const { page, pageErrors } = await openRumPage(browser);
+    await page.waitForFunction(() => document.body.firstChild.textContent === 'late banner', {}, { timeout: 5000 });
+    await page.click('#busy');
+    await page.waitForTimeout(1200);
+    // A real unload (no soft navigation, no forceFlush): web-vitals reports INP and CLS only now.
+    await page.goto('about:blank');
+    const rows = async (table) => (await fetch(`${receiver.url}/_receiver/metric_rows?table=${table}`)).json();
+    let inp = [];
+    let cls = [];
+    for (let i = 0; i < 30 && (inp.length === 0 || cls.length === 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [inp, cls] = await Promise.all([rows('browser_web_vital_inp_milliseconds_count'), rows('browser_web_vital_cls_count')]);
+    }
+    const events = vital(withPlainAttributes(await receiver.logs()), 'inp');
+    assert.equal(events.length, 1, 'the INP event went out with the unload');
+    assert.equal(inp.at(-1)?.value, 1, `the INP histogram too (rows: ${JSON.stringify(inp)})`);
+    assert.equal(cls.at(-1)?.value, 1, `and the CLS histogram (rows: ${JSON.stringify(cls)})`);
+    assert.deepEqual(pageErrors, []);
+  }));
+
 test('Chromium: a page opened in a background tab says so on its vitals (web-vitals reports no LCP or FCP for it)', () =>
   inFreshBrowser(launchBrowser, async (browser) => {
     const front = await browser.newPage();
