@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, sdkWarnings, useTestPage } from './harness.mjs';
+import { openPage, sdkWarnings, useTestPage, waitForPageFunction } from './harness.mjs';
 
 const env = useTestPage();
 
@@ -30,8 +30,13 @@ test('a second start while one runs: the running handle, one warning, each brows
     },
     [env.receiver.url, service],
   );
-  // Let the signals' chunks load and start, then: a click, a fetch, a route change, a hide.
-  await page.waitForTimeout(500);
+  // Let the signals' chunks load and start (each a chunk of its own), then: a click, a fetch, a
+  // route change, a hide.
+  await waitForPageFunction(page, () => {
+    const loaded = performance.getEntriesByType('resource').map((r) => r.name);
+    return ['document_load-', 'navigation-', 'web_vitals-', 'user_actions-'].every((chunk) => loaded.some((n) => n.includes(chunk)));
+  }, null);
+  await page.waitForTimeout(200);
   await page.click('#go');
   await page.evaluate(async () => {
     await (await fetch('/index.html?probe')).text();
