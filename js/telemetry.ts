@@ -124,7 +124,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     if (this.started) return;
     this.started = true;
     // One running telemetry per page (runtime/running.ts): a handle started beside a running one
-    // (a TelemetryProvider whose `config` came after startTelemetry) stays a no-op.
+    // (a TelemetryProvider rendered before startTelemetry ran, mounted after) stays a no-op.
     if (this.open && this.likelyEnabled && !claimRunning(this)) {
       warnSecondStart('this handle is a no-op');
       this.fail();
