@@ -1,11 +1,10 @@
 // Shipped size, as a user's bundler ships it (esbuild, minified, ESM, browser, all chunks,
 // the .wasm included), ours next to OpenTelemetry JS, in the same run. Run after
 // scripts/build-package.sh (bash scripts/bench.sh does both).
-import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { ROOT, installPackedTarball } from '../tests/e2e/harness.mjs';
+import { add, bundleAndMeasure } from '../scripts/size-measure.mjs';
 import { ENTRIES } from './stacks.mjs';
 
 const work = join(ROOT, 'build/bench-sizes');
@@ -18,34 +17,23 @@ const sizes = {};
 for (const [name, source] of Object.entries(ENTRIES)) {
   const file = join(work, `${name.replace(/[/+]/g, '_')}.js`);
   writeFileSync(file, source);
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    splitting: true,
+  // gzip/brotli per chunk, as a server sends each file (scripts/size-measure.mjs, as the budgets).
+  const { files } = await bundleAndMeasure(file, {
     outdir: join(work, 'out', name.replace(/[/+]/g, '_')),
-    write: false,
     logLevel: 'error',
     nodePaths: [join(work, 'node_modules'), join(ROOT, 'node_modules')],
   });
-  // gzip/brotli per chunk, as a server sends each file.
   // Ours: the browser signals' chunks (rum/*, on by default, each loaded only when enabled)
   // are counted apart, as the core's size budget does; OpenTelemetry's setups have none.
   const total = { raw: 0, gzip: 0, brotli: 0, files: 0 };
   const signals = { raw: 0, gzip: 0, brotli: 0, files: 0 };
   const rumChunk = (f) => /^(rum|document_load|navigation|web_vitals|long_animation_frames|user_actions|url|event)-[A-Z0-9]+\.js$/.test(f.path.split('/').pop());
-  for (const f of result.outputFiles) {
-    const b = Buffer.from(f.contents);
+  for (const f of files) {
     const into = rumChunk(f) ? signals : total;
-    into.raw += b.length;
-    into.gzip += gzipSync(b, { level: 9 }).length;
-    into.brotli += brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-    into.files++;
+    Object.assign(into, add(into, f.sizes), { files: into.files + 1 });
   }
   sizes[name] = total;
-  if (signals.files > 0) sizes[`${name} (+ browser signals)`] = { raw: total.raw + signals.raw, gzip: total.gzip + signals.gzip, brotli: total.brotli + signals.brotli, files: total.files + signals.files };
+  if (signals.files > 0) sizes[`${name} (+ browser signals)`] = { ...add(total, signals), files: total.files + signals.files };
 }
 rmSync(work, { recursive: true, force: true });
 

@@ -8,6 +8,7 @@ import { describe, warn } from './runtime/diagnostics.js';
 import { bundled } from './runtime/bundled_modules.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
+import { runningTelemetry, warnSecondStart } from './runtime/running.js';
 import { newInstanceId } from './metrics/instance_id.js';
 import { nowMillis } from './trace/clock.js';
 import { TelemetrySdk, type OpenedCore } from './telemetry.js';
@@ -16,6 +17,11 @@ import { TelemetrySdk, type OpenedCore } from './telemetry.js';
  * Starts telemetry. Resolves to a working `Telemetry` handle, or, when there is no endpoint,
  * `enabled: false`, no browser, or the WASM core cannot load, to a no-op handle after one
  * console warning saying why. Never rejects and never throws.
+ *
+ * Once per page: called again while a handle runs (not shut down), it resolves to that running
+ * handle and ignores the new configuration, with one console warning; the browser signals,
+ * fetch/XHR instrumentation and page-hide listeners are never installed twice. After
+ * `shutdown()`, a new call starts anew.
  *
  * @example
  * const telemetry = await initTelemetry({ endpoint: 'http://localhost:4000', serviceName: 'shop-web' });
@@ -37,11 +43,19 @@ export interface StartedTelemetry extends Telemetry {
  * `stats().droppedBeforeReady`, with one warning) and sent once it is ready. Never throws; a
  * configuration or load problem turns it into a no-op with one warning.
  *
+ * Once per page, like `initTelemetry`: while a handle runs, a second call returns it (the new
+ * configuration is ignored, one console warning).
+ *
  * @example
  * export const telemetry = startTelemetry({ endpoint: 'http://localhost:4000', serviceName: 'shop-web' });
  * telemetry.tracer.startSpan('app start').end(); // fine before the core has loaded
  */
 export function startTelemetry(config: TelemetryConfig): StartedTelemetry {
+  const running = runningTelemetry<StartedTelemetry>();
+  if (running) {
+    warnSecondStart('returning it');
+    return running;
+  }
   const telemetry = lazyTelemetry(config);
   telemetry.start();
   return telemetry;

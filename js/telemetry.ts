@@ -23,6 +23,7 @@ import { MeterImpl } from './metrics/meter.js';
 import { Diagnostics, thrownMessage, warn } from './runtime/diagnostics.js';
 import { nativeFetch } from './runtime/native_fetch.js';
 import { runBeforeHideFlush } from './runtime/page_hide.js';
+import { claimRunning, releaseRunning, warnSecondStart } from './runtime/running.js';
 import { backgroundTimeout } from './runtime/timers.js';
 import { wasmMemoryBytes } from './runtime/wasm_loader.js';
 import { DEFAULT_SPAN_LIMITS, limitsFromConfig, type ResolvedSpanLimits } from './trace/limits.js';
@@ -122,6 +123,13 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // One running telemetry per page (runtime/running.ts): a handle started beside a running one
+    // (a TelemetryProvider rendered before startTelemetry ran, mounted after) stays a no-op.
+    if (this.open && this.likelyEnabled && !claimRunning(this)) {
+      warnSecondStart('this handle is a no-op');
+      this.fail();
+      return;
+    }
     const open = this.open ?? (() => Promise.resolve(undefined));
     // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
     void open()
@@ -228,6 +236,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   /** The core could not load (the opener warned why): a no-op from now on, what waited forgotten. */
   private fail(): void {
+    releaseRunning(this);
     this.handle.broken = true;
     this.early.take();
     this.resolveReady(NOOP_TELEMETRY);
@@ -292,6 +301,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   shutdown(): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
+    releaseRunning(this);
     const a = this.attached;
     if (!a) {
       // Nothing new is recorded; what waits is flushed once the core is attached (see attach).

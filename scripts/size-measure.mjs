@@ -32,8 +32,20 @@ export function sizesOf(buf) {
     brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
 }
-const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+/** The sum of two `sizesOf` results. */
+export const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 const ZERO = { raw: 0, gzip: 0, brotli: 0 };
+
+/**
+ * Bundles `entry` as a user's bundler ships it (esbuild, minified ESM for the browser with code
+ * splitting, nothing written) and measures each output file on its own. `options` go to esbuild
+ * (`outdir` is required; `nodePaths`, `external`, `metafile`…). Resolves to
+ * `{ files: [{ path, sizes }], metafile }`.
+ */
+export async function bundleAndMeasure(entry, options) {
+  const out = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', splitting: true, write: false, ...options });
+  return { files: out.outputFiles.map((f) => ({ path: f.path, sizes: sizesOf(Buffer.from(f.contents)) })), metafile: out.metafile };
+}
 
 /**
  * Measures the built package in `pkgDir` (build/pkg). Returns
@@ -53,22 +65,8 @@ export async function measurePackage(pkgDir) {
     for (const [name, entry] of Object.entries(ENTRIES)) {
       const file = join(tmp, `${name}.js`);
       writeFileSync(file, entry.code(dist));
-      const out = await build({
-        entryPoints: [file],
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        platform: 'browser',
-        splitting: true,
-        outdir: join(tmp, 'out', name),
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-        external: EXTERNAL,
-        nodePaths: NODE_PATHS,
-        absWorkingDir: tmp,
-      });
-      const files = new Map(out.outputFiles.map((f) => [relative(tmp, f.path), sizesOf(Buffer.from(f.contents))]));
+      const out = await bundleAndMeasure(file, { outdir: join(tmp, 'out', name), metafile: true, logLevel: 'silent', external: EXTERNAL, nodePaths: NODE_PATHS, absWorkingDir: tmp });
+      const files = new Map(out.files.map((f) => [relative(tmp, f.path), f.sizes]));
       const outputs = out.metafile.outputs;
       // The entry's file and what it imports statically, transitively.
       const initial = new Set();

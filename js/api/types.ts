@@ -464,6 +464,11 @@ export interface TelemetryStats {
    * instruments together) beyond the 2048 of each kind kept, and instruments beyond 1000. Warned about once.
    */
   droppedBeforeReady: number;
+  /**
+   * Long animation frames past `rum.longAnimationFrames.maxFramesPerPage` on this page, not
+   * recorded (the `browser.long_animation_frame.dropped` event at page hide counts them too).
+   */
+  longAnimationFramesDropped: number;
   /** Requests sent again after a network error or 429/502/503/504. */
   exportRetries: number;
   /** Requests split in two (a 413, or to fit the keepalive budget on page unload). */

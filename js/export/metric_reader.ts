@@ -20,7 +20,10 @@ export class MetricReader {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
-  /** A collection already ran for this page hide (`visibilitychange` and `pagehide` both fire). */
+  /**
+   * A collection already ran for this page hide (`visibilitychange` and `pagehide` both fire).
+   * Measurements made after it still get one more (see collectOnHide).
+   */
   private collectedOnHide = false;
 
   constructor(
@@ -57,7 +60,10 @@ export class MetricReader {
    * With synchronous observable callbacks this all happens in the page-hide task.
    */
   collectOnHide(): Promise<void> {
-    if (this.collectedOnHide) return Promise.resolve();
+    // Once per hide (a second collection re-sends every cumulative point), unless measurements
+    // came in since: an unload fires pagehide first, and web-vitals records INP and CLS at the
+    // visibilitychange after it.
+    if (this.collectedOnHide && !this.buffer.pending) return Promise.resolve();
     this.collectedOnHide = true;
     return this.collectAndExport();
   }

@@ -22,6 +22,11 @@ export class MeasurementBuffer {
     if (this.used === this.pairs.length) this.flush();
   }
 
+  /** Whether measurements wait here (made since the last collection, fewer than fill the buffer). */
+  get pending(): boolean {
+    return this.used > 0;
+  }
+
   /** Hands everything buffered to the core (before a collection, and when full). */
   flush(): void {
     if (this.used === 0) return;

@@ -4,13 +4,18 @@ import { createContext, useContext, useEffect, useRef, type ReactNode } from 're
 import type { Telemetry, TelemetryConfig } from '../api/types.js';
 import { lazyTelemetry, type StartedTelemetry } from '../init.js';
 import { NOOP_TELEMETRY } from '../trace/noop.js';
+import { runningTelemetry, warnSecondStart } from '../runtime/running.js';
 import { globalTelemetry, registerGlobalTelemetry, unregisterGlobalTelemetry } from './global.js';
 import { settlePendingUnmounts } from './lifecycles.js';
 
 export const TelemetryContext = createContext<Telemetry>(NOOP_TELEMETRY);
 
 export interface TelemetryProviderProps {
-  /** Starts telemetry from this configuration (read once, on first render). */
+  /**
+   * Starts telemetry from this configuration (read once, on first render). If telemetry already
+   * runs on the page (`startTelemetry`, another provider), the running handle is used instead
+   * and this configuration is ignored, with one console warning.
+   */
   config?: TelemetryConfig | undefined;
   /** Or use a handle you created yourself (`startTelemetry`, `initTelemetry`); it is not shut down on unmount. */
   telemetry?: Telemetry | undefined;
@@ -38,8 +43,12 @@ export function TelemetryProvider({ config, telemetry, children }: TelemetryProv
   const state = useRef<ProviderState | null>(null);
   if (state.current === null) {
     // Created lazily: a render React discards never starts loading anything.
-    const owned = telemetry || !config || typeof window === 'undefined' ? undefined : lazyTelemetry(config);
-    state.current = { value: telemetry ?? owned ?? NOOP_TELEMETRY, owned, pendingShutdown: undefined };
+    // Telemetry runs once per page (runtime/running.ts): with one already running (startTelemetry
+    // elsewhere, another provider), the provider uses it, and leaves its shutdown to its owner.
+    const running = telemetry || !config || typeof window === 'undefined' ? undefined : runningTelemetry<Telemetry>();
+    if (running) warnSecondStart('TelemetryProvider uses it, ignoring its `config`');
+    const owned = telemetry || !config || running || typeof window === 'undefined' ? undefined : lazyTelemetry(config);
+    state.current = { value: telemetry ?? running ?? owned ?? NOOP_TELEMETRY, owned, pendingShutdown: undefined };
     // Children's effects run before ours: make tracedUserAction see this handle from the start.
     if (typeof window !== 'undefined' && globalTelemetry() === NOOP_TELEMETRY) registerGlobalTelemetry(state.current.value);
   }

@@ -10,6 +10,7 @@
  */
 
 import type { LogAttributes, Telemetry } from '../api/types.js';
+import type { Diagnostics } from '../runtime/diagnostics.js';
 import { SeverityNumber } from '../api/types.js';
 import { onBeforeHideFlush } from '../runtime/page_hide.js';
 import { emitEvent } from './event.js';
@@ -24,7 +25,7 @@ export interface LongAnimationFramesOptions {
   maxScripts?: number | undefined;
   /**
    * At most this many frames are recorded per page view. Later ones are dropped, with one
-   * console line, and counted: each time the page is hidden, one
+   * console line, and counted in `stats().longAnimationFramesDropped`; each time the page is hidden, one
    * `browser.long_animation_frame.dropped` event carries `browser.long_animation_frame.dropped_count`
    * (frames dropped since the last such event). Bounds the volume of a janky long-lived tab: a
    * frame is 0.3-0.5 KB gzip on the wire, so at most ~50 KB per page view. Default 100.
@@ -79,7 +80,8 @@ export function start(telemetry: Telemetry, options: LongAnimationFramesOptions 
         for (const entry of list.getEntries() as unknown as LongAnimationFrame[]) {
           if (!(entry.duration >= threshold)) continue;
           if (recorded >= maxFrames) {
-            if (dropped++ === 0) warnOnce('longAnimationFrames.cap', `long animation frames: over ${maxFrames} on this page; later ones are only counted (browser.long_animation_frame.dropped events)`);
+            dropped++;
+            reportDropped(telemetry, maxFrames);
             continue;
           }
           recorded++;
@@ -107,6 +109,17 @@ export function start(telemetry: Telemetry, options: LongAnimationFramesOptions 
       // Nothing to undo.
     }
   };
+}
+
+/**
+ * Counts a dropped frame in `stats().longAnimationFramesDropped` (one console line), through the
+ * SDK's counters; a handle without them (not this package's) gets the console line only.
+ */
+function reportDropped(telemetry: Telemetry, maxFrames: number): void {
+  const message = () => `long animation frames: over ${maxFrames} on this page; later ones are dropped (counted in browser.long_animation_frame.dropped events too)`;
+  const diag = (telemetry as { diag?: Diagnostics }).diag;
+  if (diag && typeof diag.report === 'function') diag.report('longAnimationFramesDropped', message);
+  else warnOnce('longAnimationFrames.cap', message());
 }
 
 function frameAttributes(entry: LongAnimationFrame, maxScripts: number): LogAttributes {

@@ -62,6 +62,8 @@ const BOUNDARIES: Record<VitalName, number[]> = {
 };
 
 const SCOPE = 'greptime-web-telemetry/web-vitals';
+/** The performance entries each vital is measured from (FCP and TTFB: every browser has them). */
+const ENTRY_TYPES: Record<string, string> = { LCP: 'largest-contentful-paint', INP: 'event', CLS: 'layout-shift' };
 
 /**
  * Starts reporting web vitals to `telemetry`; returns a function that stops it (`web-vitals`
@@ -75,6 +77,11 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
       warnOnce('webVitals.unsupported', 'web vitals: this browser has no PerformanceObserver; none are recorded');
       return;
     }
+    // web-vitals stays silent about a vital the browser cannot measure (Firefox: CLS; older
+    // engines: LCP and INP too): say so once, as long animation frames do.
+    const types = PerformanceObserver.supportedEntryTypes ?? [];
+    const missing = Object.keys(ENTRY_TYPES).filter((name) => !types.includes(ENTRY_TYPES[name] ?? ''));
+    if (missing.length > 0) warnOnce('webVitals.missing', `web vitals: this browser cannot measure ${missing.join(', ')}; only the others are recorded`);
     const logger = telemetry.getLogger(SCOPE);
     const meter = telemetry.getMeter(SCOPE);
     const histograms = {} as Record<VitalName, Histogram>;
@@ -152,64 +159,53 @@ export function start(telemetry: Telemetry, options: WebVitalsOptions = {}): () 
   };
 }
 
-/** The attribution fields worth a column: where the time went, and on which element. */
+/** The attribution object web-vitals gives with vital N. */
+type AttributionOf<N extends VitalName> = Extract<MetricWithAttribution, { name: N }>['attribution'];
+
+/** The attribution fields worth a column, per vital: where the time went, and on which element. */
+const ATTRIBUTION: { [N in VitalName]: (a: AttributionOf<N>) => Record<string, unknown> } = {
+  LCP: (a) => ({
+    'lcp.element': clamp(a.target),
+    'lcp.url': safeUrl(a.url),
+    'lcp.time_to_first_byte': a.timeToFirstByte,
+    'lcp.resource_load_delay': a.resourceLoadDelay,
+    'lcp.resource_load_duration': a.resourceLoadDuration,
+    'lcp.element_render_delay': a.elementRenderDelay,
+  }),
+  INP: (a) => {
+    const script = a.longestScript;
+    return {
+      'inp.target': clamp(a.interactionTarget),
+      'inp.interaction_type': a.interactionType,
+      'inp.input_delay': a.inputDelay,
+      'inp.processing_duration': a.processingDuration,
+      'inp.presentation_delay': a.presentationDelay,
+      'inp.load_state': a.loadState,
+      'inp.total_script_duration': a.totalScriptDuration,
+      'inp.longest_script.source_url': safeUrl(script?.entry.sourceURL),
+      'inp.longest_script.source_function_name': clamp(script?.entry.sourceFunctionName),
+      'inp.longest_script.invoker': clamp(script?.entry.invoker),
+      'inp.longest_script.subpart': script?.subpart,
+      'inp.longest_script.duration': script?.intersectingDuration,
+    };
+  },
+  CLS: (a) => ({ 'cls.largest_shift_target': clamp(a.largestShiftTarget), 'cls.largest_shift_value': a.largestShiftValue, 'cls.load_state': a.loadState }),
+  FCP: (a) => ({ 'fcp.time_to_first_byte': a.timeToFirstByte, 'fcp.first_byte_to_fcp': a.firstByteToFCP, 'fcp.load_state': a.loadState }),
+  TTFB: (a) => ({
+    'ttfb.waiting_duration': a.waitingDuration,
+    'ttfb.dns_duration': a.dnsDuration,
+    'ttfb.connection_duration': a.connectionDuration,
+    'ttfb.request_duration': a.requestDuration,
+  }),
+};
+
+/** `metric`'s attribution fields, without the empty ones (undefined, NaN, infinite). */
 function attribution(metric: MetricWithAttribution): LogAttributes {
   const out: LogAttributes = {};
-  const set = (key: string, value: unknown) => {
+  const fields = (ATTRIBUTION[metric.name] as (a: unknown) => Record<string, unknown>)(metric.attribution);
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     if (typeof value === 'number' ? Number.isFinite(value) : value !== undefined) out[`browser.web_vital.${key}`] = value;
-  };
-  switch (metric.name) {
-    case 'LCP': {
-      const a = metric.attribution;
-      set('lcp.element', clamp(a.target));
-      set('lcp.url', safeUrl(a.url));
-      set('lcp.time_to_first_byte', a.timeToFirstByte);
-      set('lcp.resource_load_delay', a.resourceLoadDelay);
-      set('lcp.resource_load_duration', a.resourceLoadDuration);
-      set('lcp.element_render_delay', a.elementRenderDelay);
-      break;
-    }
-    case 'INP': {
-      const a = metric.attribution;
-      set('inp.target', clamp(a.interactionTarget));
-      set('inp.interaction_type', a.interactionType);
-      set('inp.input_delay', a.inputDelay);
-      set('inp.processing_duration', a.processingDuration);
-      set('inp.presentation_delay', a.presentationDelay);
-      set('inp.load_state', a.loadState);
-      set('inp.total_script_duration', a.totalScriptDuration);
-      const script = a.longestScript?.entry;
-      if (script) {
-        set('inp.longest_script.source_url', safeUrl(script.sourceURL));
-        set('inp.longest_script.source_function_name', clamp(script.sourceFunctionName));
-        set('inp.longest_script.invoker', clamp(script.invoker));
-        set('inp.longest_script.subpart', a.longestScript?.subpart);
-        set('inp.longest_script.duration', a.longestScript?.intersectingDuration);
-      }
-      break;
-    }
-    case 'CLS': {
-      const a = metric.attribution;
-      set('cls.largest_shift_target', clamp(a.largestShiftTarget));
-      set('cls.largest_shift_value', a.largestShiftValue);
-      set('cls.load_state', a.loadState);
-      break;
-    }
-    case 'FCP': {
-      const a = metric.attribution;
-      set('fcp.time_to_first_byte', a.timeToFirstByte);
-      set('fcp.first_byte_to_fcp', a.firstByteToFCP);
-      set('fcp.load_state', a.loadState);
-      break;
-    }
-    case 'TTFB': {
-      const a = metric.attribution;
-      set('ttfb.waiting_duration', a.waitingDuration);
-      set('ttfb.dns_duration', a.dnsDuration);
-      set('ttfb.connection_duration', a.connectionDuration);
-      set('ttfb.request_duration', a.requestDuration);
-      break;
-    }
   }
   return out;
 }

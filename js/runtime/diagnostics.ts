@@ -21,7 +21,8 @@ export type ProblemKind =
   | 'ambiguousParents'
   | 'ambientSpansExpired'
   | 'unwritableRecords'
-  | 'droppedBeforeReady';
+  | 'droppedBeforeReady'
+  | 'longAnimationFramesDropped';
 
 /** Every kind at zero: the starting counts, and the no-op SDK's stats. */
 export function zeroCounts(): Record<ProblemKind, number> {
@@ -41,6 +42,7 @@ export function zeroCounts(): Record<ProblemKind, number> {
     ambientSpansExpired: 0,
     unwritableRecords: 0,
     droppedBeforeReady: 0,
+    longAnimationFramesDropped: 0,
   };
 }
 

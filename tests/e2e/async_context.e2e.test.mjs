@@ -5,53 +5,36 @@
 // (faked) machine sleep. The page is bundled here from tests/e2e/page/async_context.src.js with
 // the tarball build-page.mjs installed, and served with a tiny same-origin /api. The browser
 // signals are off (`rum: false`): their page-load spans are not what these tests count.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, serveBundledPage, startReceiver } from './harness.mjs';
+import { ROOT, useBundledPage } from './harness.mjs';
 
-let receiver;
-let browser;
-let closeServer;
-let site;
-/** What the /api route saw: the query and the traceparent header of every request. */
-let seen = [];
-
-before(async () => {
-  ({ site, seen, close: closeServer } = await serveBundledPage(join(ROOT, 'tests/e2e/page/async_context.src.js'), {
-    define: { 'process.env.NODE_ENV': '"production"' },
-    bodyHtml: '<div id="root"></div>',
-  }));
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-  await closeServer?.();
+const env = useBundledPage(join(ROOT, 'tests/e2e/page/async_context.src.js'), {
+  define: { 'process.env.NODE_ENV': '"production"' },
+  bodyHtml: '<div id="root"></div>',
 });
 
 async function openPage(initScript) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   if (initScript) await page.addInitScript(initScript);
-  await page.goto(site);
+  await page.goto(env.site);
   await page.waitForFunction(() => window.__gwt !== undefined, null, { timeout: 10000 });
   return { page, errors };
 }
 
 async function waitForSpans(min) {
-  await receiver.waitFor('traces', min, 10000);
-  return receiver.spans();
+  await env.receiver.waitFor('traces', min, 10000);
+  return env.receiver.spans();
 }
 
-const traceparentOf = (query) => seen.find((s) => s.query === query)?.traceparent;
+const traceparentOf = (query) => env.seen.find((s) => s.query === query)?.traceparent;
 
 test('async startActiveSpan: after an await, fetch and startSpan are its children; traceparent carries its trace', async () => {
-  await receiver.reset();
-  seen.length = 0;
+  await env.receiver.reset();
+  env.seen.length = 0;
   const { page, errors } = await openPage();
   const ids = await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'async-context', instrumentFetch: true, rum: false });
@@ -67,7 +50,7 @@ test('async startActiveSpan: after an await, fetch and startSpan are its childre
     });
     await telemetry.forceFlush();
     return ctx;
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(errors, []);
   const spans = await waitForSpans(3);
   const checkout = spans.find((s) => s.name === 'checkout');
@@ -83,8 +66,8 @@ test('async startActiveSpan: after an await, fetch and startSpan are its childre
 });
 
 test('two overlapping tracedUserActions: each a root of its own trace, never each other’s parent; context.with is honoured', async () => {
-  await receiver.reset();
-  seen.length = 0;
+  await env.receiver.reset();
+  env.seen.length = 0;
   const { page, errors } = await openPage();
   const result = await page.evaluate(async (endpoint) => {
     const gwt = window.__gwt;
@@ -118,7 +101,7 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
     await Promise.all([c, d]);
     await telemetry.forceFlush();
     return { stats: telemetry.stats(), explicit: explicitParent.spanContext() };
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(errors, []);
   const spans = await waitForSpans(8);
   const byName = (n) => spans.find((s) => s.name === n);
@@ -150,7 +133,7 @@ test('two overlapping tracedUserActions: each a root of its own trace, never eac
 });
 
 test('clock: span times follow the wall clock with a stale time origin and after a sleep; durations stay monotonic', async () => {
-  await receiver.reset();
+  await env.receiver.reset();
   // The tab's time origin is an hour stale (a long-lived tab, a machine that slept).
   const { page, errors } = await openPage(() => {
     Object.defineProperty(performance, 'timeOrigin', { value: performance.timeOrigin - 3_600_000, configurable: true });
@@ -173,7 +156,7 @@ test('clock: span times follow the wall clock with a stale time origin and after
     const monotonicMs = performance.now() - t0;
     await telemetry.forceFlush();
     return { freshAt, afterAt, monotonicMs };
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(errors, []);
   const spans = await waitForSpans(3);
   const ms = (s, field) => Number(BigInt(s[field]) / 1000n) / 1000;
@@ -189,7 +172,7 @@ test('clock: span times follow the wall clock with a stale time origin and after
 });
 
 test('numbers: one type per span attribute key; a fraction on a key GreptimeDB types Int64 is dropped, not its span', async () => {
-  await receiver.reset();
+  await env.receiver.reset();
   const { page, errors } = await openPage();
   const stats = await page.evaluate(async (endpoint) => {
     const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'numbers', rum: false });
@@ -203,7 +186,7 @@ test('numbers: one type per span attribute key; a fraction on a key GreptimeDB t
     tracer.startSpan('n4', { attributes: { 'cart.ratio': 1 } }).end();
     await telemetry.forceFlush();
     return telemetry.stats();
-  }, receiver.url);
+  }, env.receiver.url);
   assert.deepEqual(errors, []);
   const spans = await waitForSpans(4);
   const byName = (n) => spans.find((s) => s.name === n);
@@ -215,7 +198,7 @@ test('numbers: one type per span attribute key; a fraction on a key GreptimeDB t
   assert.deepEqual(byName('n2').attributes['cart.items'], { type: 'int', value: 3 }, 'whole numbers of other keys stay ints');
   assert.equal(byName('n3').attributes['http.response.status_code'], undefined, 'the fraction is dropped');
   assert.equal(stats.invalidAttributes, 1, 'and counted');
-  const columns = await (await fetch(`${receiver.url}/_receiver/columns`)).json();
+  const columns = await (await fetch(`${env.receiver.url}/_receiver/columns`)).json();
   assert.equal(columns['public.opentelemetry_traces']['span_attributes.cart.ratio'], 'Float64');
   assert.equal(columns['public.opentelemetry_traces']['span_attributes.cart.items'], 'Int64');
   await page.close();

@@ -258,3 +258,26 @@ export async function serveBundledPage(entry, { define = {}, bodyHtml = '', apiB
   const close = () => new Promise((r) => (server.closeAllConnections?.(), server.close(r)));
   return { site: `http://127.0.0.1:${server.address().port}`, seen, close };
 }
+
+/**
+ * The fixture of a test file whose page is bundled from `entry` (serveBundledPage, with
+ * `options`): a receiver, that page and Chromium, started before the file's tests and stopped
+ * after them. `env.site` is the page's URL, `env.seen` what its /api route saw; `prepare` runs
+ * first (e.g. installing the packed tarball next to the page).
+ */
+export function useBundledPage(entry, options = {}, prepare = undefined) {
+  const env = {};
+  before(async () => {
+    await prepare?.();
+    const served = await serveBundledPage(entry, options);
+    Object.assign(env, { site: served.site, seen: served.seen, closeSite: served.close });
+    env.receiver = await startReceiver();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.receiver?.stop();
+    await env.closeSite?.();
+  });
+  return env;
+}

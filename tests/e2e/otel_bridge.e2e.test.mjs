@@ -7,54 +7,36 @@
 // error, one warning, a result saying nothing was registered, our own spans still exported.
 // The page (tests/e2e/otel/page.src.js) is bundled with the packed tarball installed into
 // tests/e2e/otel next to the contrib packages (installed there by scripts/setup.sh).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, installPackedTarball, launchBrowser, sdkWarnings, serveBundledPage, startReceiver } from './harness.mjs';
+import { ROOT, installPackedTarball, sdkWarnings, useBundledPage } from './harness.mjs';
 
 const PAGE_DIR = join(ROOT, 'tests/e2e/otel');
-let receiver;
-let browser;
-let closeServer;
-let site;
-/** What the page's /api route saw: the query and the traceparent header of every request. */
-let seen = [];
-
-before(async () => {
-  installPackedTarball(PAGE_DIR);
-  ({ site, seen, close: closeServer } = await serveBundledPage(join(PAGE_DIR, 'page.src.js'), { apiBody: '{"ok":true}' }));
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-  await closeServer?.();
-});
+const env = useBundledPage(join(PAGE_DIR, 'page.src.js'), { apiBody: '{"ok":true}' }, () => installPackedTarball(PAGE_DIR));
 
 async function openPage(query) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = [];
   const consoleMessages = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
-  await page.goto(`${site}/?endpoint=${encodeURIComponent(receiver.url)}${query}`);
+  await page.goto(`${env.site}/?endpoint=${encodeURIComponent(env.receiver.url)}${query}`);
   await page.waitForFunction(() => window.__gwt !== undefined, null, { timeout: 15000 });
   return { page, errors, consoleMessages };
 }
 
 test('contrib instrumentation-fetch and @opentelemetry/api spans, metrics and logs export through us, nested with our spans', async () => {
-  await receiver.reset();
-  seen.length = 0;
+  await env.receiver.reset();
+  env.seen.length = 0;
   const { page, errors, consoleMessages } = await openPage('');
   assert.deepEqual(await page.evaluate(() => window.__gwt.registered), {
     tracerProvider: true, meterProvider: true, loggerProvider: true, contextManager: true, propagator: true,
   });
   await page.evaluate(() => window.__gwt.run());
-  await receiver.waitFor('traces', 6);
-  await receiver.waitFor('logs', 1);
-  const spans = await receiver.spans();
+  await env.receiver.waitFor('traces', 6);
+  await env.receiver.waitFor('logs', 1);
+  const spans = await env.receiver.spans();
   const byName = (name) => spans.filter((s) => s.name === name);
   const one = (name) => {
     const found = byName(name);
@@ -67,7 +49,7 @@ test('contrib instrumentation-fetch and @opentelemetry/api spans, metrics and lo
   const oursInLib = one('ours in lib');
   const gets = byName('GET');
   assert.equal(gets.length, 2, 'two contrib fetch spans');
-  const [first, second] = ['first', 'second'].map((q) => gets.find((s) => s.attributes['url.full']?.value === `${site}/api?${q}`));
+  const [first, second] = ['first', 'second'].map((q) => gets.find((s) => s.attributes['url.full']?.value === `${env.site}/api?${q}`));
   assert.ok(first && second, JSON.stringify(gets.map((g) => g.attributes)));
 
   assert.equal(checkout.parent_span_id, '');
@@ -85,17 +67,17 @@ test('contrib instrumentation-fetch and @opentelemetry/api spans, metrics and lo
   assert.deepEqual(first.attributes['http.response.status_code'], { type: 'int', value: 200 });
   assert.ok(first.events.length > 0, 'network timing events from resource timing');
   // The contrib instrumentation injected traceparent through our propagator: it names its own span.
-  assert.equal(seen.find((r) => r.query === 'first')?.traceparent, `00-${checkout.trace_id}-${first.span_id}-01`);
-  assert.equal(seen.find((r) => r.query === 'second')?.traceparent, `00-${checkout.trace_id}-${second.span_id}-01`);
+  assert.equal(env.seen.find((r) => r.query === 'first')?.traceparent, `00-${checkout.trace_id}-${first.span_id}-01`);
+  assert.equal(env.seen.find((r) => r.query === 'second')?.traceparent, `00-${checkout.trace_id}-${second.span_id}-01`);
 
-  const [log] = (await receiver.logs()).filter((l) => l.body?.value === 'lib done');
+  const [log] = (await env.receiver.logs()).filter((l) => l.body?.value === 'lib done');
   assert.ok(log, 'the API log record arrived');
   assert.equal(log.trace_id, checkout.trace_id);
   assert.equal(log.span_id, libAfter.span_id, 'correlated with the API active span');
   assert.equal(log.scope.name, 'app-lib');
 
-  await receiver.waitFor('metrics', 1);
-  const calls = (await receiver.metrics()).filter((m) => m.name === 'lib.calls');
+  await env.receiver.waitFor('metrics', 1);
+  const calls = (await env.receiver.metrics()).filter((m) => m.name === 'lib.calls');
   assert.equal(calls.length, 1, 'the API counter arrived');
   assert.equal(calls[0].value, 2);
   assert.equal(calls[0].attributes.route.value, '/api');
@@ -106,8 +88,8 @@ test('contrib instrumentation-fetch and @opentelemetry/api spans, metrics and lo
 });
 
 test('another SDK on another @opentelemetry/api version registered first: no error, one warning, ours still exported', async () => {
-  await receiver.reset();
-  seen.length = 0;
+  await env.receiver.reset();
+  env.seen.length = 0;
   const { page, errors, consoleMessages } = await openPage('&preregistered');
   assert.deepEqual(await page.evaluate(() => window.__gwt.registered), {
     tracerProvider: false, meterProvider: false, loggerProvider: false, contextManager: false, propagator: false,
@@ -116,11 +98,11 @@ test('another SDK on another @opentelemetry/api version registered first: no err
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0], /already had a global tracerProvider, meterProvider, loggerProvider, contextManager, propagator/);
   await page.evaluate(() => window.__gwt.run());
-  await receiver.waitFor('traces', 2);
-  const names = (await receiver.spans()).map((s) => s.name).sort();
+  await env.receiver.waitFor('traces', 2);
+  const names = (await env.receiver.spans()).map((s) => s.name).sort();
   assert.deepEqual(names, ['checkout', 'ours in lib'], 'API and contrib spans went to the SDK registered first');
   assert.deepEqual((await page.evaluate(() => window.__gwt.theirs)).sort(), ['GET', 'GET', 'lib after await', 'lib sync']);
-  assert.equal(seen.length, 2, 'the app kept working');
+  assert.equal(env.seen.length, 2, 'the app kept working');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -184,7 +184,10 @@ test('sampling: an unsampled trace records nothing on either side, and says so i
         return { recording, body, traceId: span.spanContext().traceId };
       });
       await telemetry.forceFlush();
-      return { ...result, stats: telemetry.stats() };
+      const stats = telemetry.stats();
+      // Telemetry runs once per page: the next configuration needs this handle shut down first.
+      await telemetry.shutdown();
+      return { ...result, stats };
     },
     [env.receiver.url, listed],
   );

@@ -293,7 +293,7 @@ test('Firefox: SPA navigations, a session shared by two tabs, the page load trac
     await navigationScenario(firefox, 'rum-nav-firefox');
     await twoTabsScenario(firefox, 'rum-tabs-firefox');
     // The page load trace too (Firefox has Navigation Timing Level 2).
-    const { page, pageErrors } = await startPage(firefox, 'rum-load-firefox', {});
+    const { page, pageErrors, consoleMessages } = await startPage(firefox, 'rum-load-firefox', {});
     const spans = await until(async () => {
       const found = await ofService('spans', 'rum-load-firefox');
       return found.length >= 2 ? found : undefined;
@@ -303,6 +303,13 @@ test('Firefox: SPA navigations, a session shared by two tabs, the page load trac
     assert.ok(root && child && child.parent_span_id === root.span_id, spans.map((s) => s.name).join());
     assert.ok(root.events.some((e) => e.name === 'loadEventEnd') && child.events.some((e) => e.name === 'responseEnd'));
     assert.deepEqual(pageErrors, []);
+    // What Firefox cannot report (no long-animation-frame or layout-shift entries): one console
+    // line per signal, saying what is missing, and nothing else.
+    await until(eventsArrived('rum-load-firefox', 'browser.web_vital'), 'a web vital Firefox has (TTFB)');
+    const lines = sdkWarnings(consoleMessages).sort();
+    assert.equal(lines.length, 2, `a line per signal: ${JSON.stringify(lines)}`);
+    assert.match(lines[0], /long animation frames: this browser has no long-animation-frame entries/);
+    assert.match(lines[1], /web vitals: this browser cannot measure CLS; only the others are recorded/);
     await page.close();
   } finally {
     await firefox.close();

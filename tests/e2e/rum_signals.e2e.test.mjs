@@ -4,12 +4,12 @@
 // 200 ms (INP >= 200 ms and a long animation frame with its script), a click whose handler
 // fetches (the fetch is the click action's child and carries its trace), the vitals' histograms
 // as GreptimeDB stores them; a page opened in a background tab marks its vitals. Firefox: no
-// long-animation-frame entries, no error, one console line.
+// long-animation-frame or layout-shift entries, no error, one console line for each.
 // The page (tests/e2e/page/rum_signals.src.js) imports the modules from source.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, launchFirefox, serveBundledPage, startReceiver, sdkWarnings } from './harness.mjs';
+import { ROOT, launchBrowser, launchFirefox, openPage, serveBundledPage, startReceiver, sdkWarnings, waitForPageFunction } from './harness.mjs';
 
 /** How long the server holds the hero image: LCP cannot come before it. */
 const IMAGE_DELAY_MS = 400;
@@ -42,15 +42,21 @@ after(async () => {
   await server?.close();
 });
 
+/** A test's own browser (`launch`: launchBrowser or launchFirefox), closed after `fn`, with the receiver emptied first. */
+async function inFreshBrowser(launch, fn) {
+  await receiver.reset();
+  const browser = await launch();
+  try {
+    await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Opens the page and starts telemetry and the three signals; resolves to the page and what it printed. */
 async function openRumPage(browser, webVitalsOptions = {}) {
-  const page = await browser.newPage();
-  const consoleMessages = [];
-  const pageErrors = [];
-  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(server.site);
-  await page.waitForFunction(() => window.__rum !== undefined && document.getElementById('hero').complete, {}, { timeout: 10000 });
+  const { page, consoleMessages, pageErrors } = await openPage(browser, server.site);
+  await waitForPageFunction(page, () => window.__rum !== undefined && document.getElementById('hero').complete, null);
   await page.evaluate(async ([endpoint, webVitalsOptions]) => {
     const telemetry = await window.__gwt.initTelemetry({
       endpoint,
@@ -82,11 +88,9 @@ const withPlainAttributes = (items) => items.map((i) => ({ ...i, attributes: pla
 const events = (logs, name) => logs.filter((l) => l.event_name === name);
 const vital = (logs, name) => events(logs, 'browser.web_vital').filter((l) => l.attributes['browser.web_vital.name'] === name);
 
-test('Chromium: web vitals, a long animation frame and user actions arrive with their semantic-convention names', async () => {
-  await receiver.reset();
-  server.seen.length = 0;
-  const browser = await launchBrowser();
-  try {
+test('Chromium: web vitals, a long animation frame and user actions arrive with their semantic-convention names', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
+    server.seen.length = 0;
     const { page, consoleMessages, pageErrors } = await openRumPage(browser);
     // Past the late block (inserted 600 ms after load) and out of the 500 ms input exclusion.
     await page.waitForFunction(() => document.body.firstChild.textContent === 'late banner', {}, { timeout: 5000 });
@@ -200,6 +204,7 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
     const dropped = events(logs, 'browser.long_animation_frame.dropped');
     assert.equal(dropped.length, 1, 'the capped instance: one dropped event, at page hide');
     assert.equal(dropped[0].attributes['browser.long_animation_frame.dropped_count'], frames.length - 2, 'counting every frame past its cap');
+    assert.equal((await page.evaluate(() => window.__t.stats())).longAnimationFramesDropped, frames.length - 2, 'and in stats(), as every loss is');
 
     // User actions: readable names, new traces, and the fetch the click caused is its child.
     const report = spans.find((s) => s.name === 'click load report');
@@ -247,15 +252,10 @@ test('Chromium: web vitals, a long animation frame and user actions arrive with 
 
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(sdkWarnings(consoleMessages).map((w) => w.replace(/:.*/, '')), ['[greptime-web-telemetry] long animation frames'], 'one line: the cap');
-  } finally {
-    await browser.close();
-  }
-});
+  }));
 
-test('Chromium: reportAllChanges sends every LCP candidate as an event; the histogram takes only the final LCP', async () => {
-  await receiver.reset();
-  const browser = await launchBrowser();
-  try {
+test('Chromium: reportAllChanges sends every LCP candidate as an event; the histogram takes only the final LCP', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
     // The hero is complete before the signal starts, so both candidates (heading, hero) are buffered.
     const { page, pageErrors } = await openRumPage(browser, { reportAllChanges: true });
     await page.click('#report');
@@ -274,15 +274,10 @@ test('Chromium: reportAllChanges sends every LCP candidate as an event; the hist
     const counts = await table('browser_web_vital_lcp_milliseconds_count');
     assert.equal(counts.at(-1)?.value, 1);
     assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-  }
-});
+  }));
 
-test('Chromium: a soft navigation (click, new content, pushState) gets its own vitals, marked soft-navigation, with the new route', async () => {
-  await receiver.reset();
-  const browser = await launchBrowser();
-  try {
+test('Chromium: a soft navigation (click, new content, pushState) gets its own vitals, marked soft-navigation, with the new route', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
     const { page, pageErrors } = await openRumPage(browser);
     // The first page's interaction, so that it has an INP to report when the soft navigation starts.
     await page.click('#report');
@@ -304,15 +299,32 @@ test('Chromium: a soft navigation (click, new content, pushState) gets its own v
     assert.ok(first.some((a) => a['browser.web_vital.name'] === 'inp'), 'the first page’s INP');
     for (const a of first) assert.equal(a['url.template'], '/rum/:page', `${a['browser.web_vital.name']} of the first page: its route, though reported after the navigation`);
     assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-  }
-});
+  }));
 
-test('Chromium: a page opened in a background tab says so on its vitals (web-vitals reports no LCP or FCP for it)', async () => {
-  await receiver.reset();
-  const browser = await launchBrowser();
-  try {
+test('Chromium: a page left after an interaction sends its INP and CLS histograms with the unload (reported at visibilitychange, which comes after pagehide)', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
+    const { page, pageErrors } = await openRumPage(browser);
+    await page.waitForFunction(() => document.body.firstChild.textContent === 'late banner', {}, { timeout: 5000 });
+    await page.click('#busy');
+    await page.waitForTimeout(1200);
+    // A real unload (no soft navigation, no forceFlush): web-vitals reports INP and CLS only now.
+    await page.goto('about:blank');
+    const rows = async (table) => (await fetch(`${receiver.url}/_receiver/metric_rows?table=${table}`)).json();
+    let inp = [];
+    let cls = [];
+    for (let i = 0; i < 30 && (inp.length === 0 || cls.length === 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [inp, cls] = await Promise.all([rows('browser_web_vital_inp_milliseconds_count'), rows('browser_web_vital_cls_count')]);
+    }
+    const events = vital(withPlainAttributes(await receiver.logs()), 'inp');
+    assert.equal(events.length, 1, 'the INP event went out with the unload');
+    assert.equal(inp.at(-1)?.value, 1, `the INP histogram too (rows: ${JSON.stringify(inp)})`);
+    assert.equal(cls.at(-1)?.value, 1, `and the CLS histogram (rows: ${JSON.stringify(cls)})`);
+    assert.deepEqual(pageErrors, []);
+  }));
+
+test('Chromium: a page opened in a background tab says so on its vitals (web-vitals reports no LCP or FCP for it)', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
     const front = await browser.newPage();
     const cdp = await browser.newCDPSession(front);
     // Chromium sometimes shows a background target at once (seen under load): the page must have
@@ -340,22 +352,11 @@ test('Chromium: a page opened in a background tab says so on its vitals (web-vit
     assert.ok(ttfb, `TTFB arrived: ${logs.map((l) => l.event_name)}`);
     assert.equal(ttfb.attributes['browser.page.opened_in_background'], true);
     assert.deepEqual([...vital(logs, 'lcp'), ...vital(logs, 'fcp')], [], 'no paint vitals for a page painted while hidden');
-  } finally {
-    await browser.close();
-  }
-});
+  }));
 
-test('Chromium: bad options, a throwing routePattern and a broken telemetry handle: no exception, one warning per kind', async () => {
-  await receiver.reset();
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    const consoleMessages = [];
-    const pageErrors = [];
-    page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(server.site);
-    await page.waitForFunction(() => window.__rum !== undefined, null, { timeout: 10000 });
+test('Chromium: bad options, a throwing routePattern and a broken telemetry handle: no exception, one warning per kind', () =>
+  inFreshBrowser(launchBrowser, async (browser) => {
+    const { page, consoleMessages, pageErrors } = await openPage(browser, server.site);
     const result = await page.evaluate(async (endpoint) => {
       const telemetry = await window.__gwt.initTelemetry({ endpoint, serviceName: 'rum-e2e-bad', rum: false, batch: { scheduledDelayMillis: 100 } });
       window.__t = telemetry;
@@ -390,15 +391,10 @@ test('Chromium: bad options, a throwing routePattern and a broken telemetry hand
     assert.equal(new Set(lines).size, lines.length, 'no line twice');
     assert.ok(kinds.every((k) => ['web vitals', 'long animation frames', 'user actions'].includes(k)), JSON.stringify(kinds));
     assert.ok(lines.some((l) => /routePattern\(\) threw/.test(l)) && lines.some((l) => /not an array/.test(l)) && lines.some((l) => /default \(50\)/.test(l)), 'the bad options are named');
-  } finally {
-    await browser.close();
-  }
-});
+  }));
 
-test('Firefox: no long-animation-frame entries: nothing recorded, no error, one console line; vitals it has still arrive', async () => {
-  await receiver.reset();
-  const browser = await launchFirefox();
-  try {
+test('Firefox: no long-animation-frame or layout-shift entries: nothing recorded, no error, one console line each; vitals it has still arrive', () =>
+  inFreshBrowser(launchFirefox, async (browser) => {
     const { page, consoleMessages, pageErrors } = await openRumPage(browser);
     await page.click('#busy');
     await page.evaluate(() => window.__rum.startLongAnimationFrames(window.__t, {}));
@@ -407,11 +403,9 @@ test('Firefox: no long-animation-frame entries: nothing recorded, no error, one 
     const logs = withPlainAttributes(await receiver.logs());
     assert.deepEqual(events(logs, 'browser.long_animation_frame'), []);
     assert.ok(vital(logs, 'ttfb').length + vital(logs, 'fcp').length > 0, `TTFB or FCP arrived: ${logs.map((l) => l.event_name)}`);
-    const lines = sdkWarnings(consoleMessages);
-    assert.equal(lines.length, 1, `one line: ${JSON.stringify(lines)}`);
+    const lines = sdkWarnings(consoleMessages).sort();
+    assert.equal(lines.length, 2, `a line per signal: ${JSON.stringify(lines)}`);
     assert.match(lines[0], /long-animation-frame/);
+    assert.match(lines[1], /web vitals: this browser cannot measure CLS/, 'Firefox has no layout-shift entries');
     assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-  }
-});
+  }));
