@@ -255,11 +255,19 @@ export class BatchPipeline<T> {
         clearTimeout(this.timer);
         this.timer = undefined;
       }
-      this.draining = this.exportBatches(everything).finally(() => {
-        this.draining = undefined;
-        if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
-        else if (this.pending.length > 0 || this.queued() > 0) this.schedule();
-      });
+      // `draining` is set before the export starts: a full batch handed over inside it (see
+      // exportBatches) must join it, not start a second export beside it, which nobody waited
+      // for (forceFlush resolved before its answer: tests/js/force_flush_waits.test.mjs).
+      let settle!: (exported: Promise<void>) => void;
+      const draining = new Promise<void>((resolve) => (settle = resolve));
+      this.draining = draining;
+      settle(
+        this.exportBatches(everything).finally(() => {
+          if (this.draining === draining) this.draining = undefined;
+          if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
+          else if (this.pending.length > 0 || this.queued() > 0) this.schedule();
+        }),
+      );
     }
     return this.draining;
   }
