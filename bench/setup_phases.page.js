@@ -5,12 +5,12 @@ import { nowMillis } from '../build/pkg/dist/trace/clock.js';
 window.runPhases = async (endpoint) => {
   const marks = [['start', performance.now()]];
   const mark = (name) => marks.push([name, performance.now()]);
-  const core = await import('../build/pkg/dist/wasm/greptime_web_telemetry.js');
-  mark('import glue chunk');
+  // The glue, the validator and the pipelines are one chunk (export/core_chunk.ts).
+  const core = await import('../build/pkg/dist/export/core_chunk.js');
+  const pipelines = core;
+  mark('import glue + pipelines chunk');
   const inline = await import('../build/pkg/dist/wasm/inline_wasm.js');
   mark('import inline chunk');
-  const pipelines = await import('../build/pkg/dist/export/pipelines.js');
-  mark('import pipelines + validator chunk');
   const packed = Uint8Array.fromBase64 ? Uint8Array.fromBase64(inline.WASM_DEFLATE_BASE64) : Uint8Array.from(atob(inline.WASM_DEFLATE_BASE64), (c) => c.charCodeAt(0));
   mark('base64 decode');
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());

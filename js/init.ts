@@ -89,11 +89,11 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
       warn('telemetry disabled: not running in a browser (initTelemetry belongs in client-side code)');
       return undefined;
     }
-    // The browser signals' loader and the configuration's validator with the pipelines are chunks
-    // of their own, fetched while the core loads: sessions must be running before the first span
-    // or log record reaches the pipelines.
+    // The browser signals' loader is a chunk of its own, and the configuration's validator with
+    // the pipelines comes in the core's glue chunk (export/core_chunk.ts), fetched while the core
+    // loads: sessions must be running before the first span or log record reaches the pipelines.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
-    const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/pipelines.js');
+    const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/core_chunk.js');
     // The offline store's chunk is fetched with the core too (the module map keeps it): a page
     // that goes offline right after start could not fetch it then, and would lose what it
     // cannot send instead of keeping it. A failure here is retried when the store is needed.

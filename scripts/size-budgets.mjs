@@ -37,9 +37,8 @@ const README = resolve(option('readme', join(ROOT, 'README.md')));
 /** Known lazily loaded chunks, for the README; a new one is listed by its file alone until described here. */
 const LAZY_LABELS = {
   'wasm/inline_wasm.js': 'the `.wasm`, deflate + base64',
-  'wasm/greptime_web_telemetry.js': 'wasm-bindgen glue',
+  'export/core_chunk.js': 'loaded with the core: the wasm-bindgen glue, the configuration validator, the sender, batching, capture, instrumentation',
   'export/offline_store.js': 'the offline store',
-  'export/pipelines.js': 'loaded with the core: the configuration validator, the sender, batching, capture, instrumentation',
   'rum/index.js': 'the browser signals\' loader and sessions',
   'rum/document_load.js': 'page load',
   'rum/navigation.js': 'SPA navigations',

@@ -119,6 +119,13 @@ export class Sender {
   private readonly preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
   /** Bodies made by deliverHeadAndRest: not split that way again. */
   private readonly headAndRest = new WeakSet<Uint8Array>();
+  /**
+   * Bytes of keepalive heads split off and not yet answered: batches sent at once (a flush)
+   * choose their heads before the first head's request has taken its room in the budget, and
+   * without this every batch split off a head that then went as a plain request too (twice
+   * the requests, nothing protected: tests/js/keepalive_heads.test.mjs).
+   */
+  private headBytes = 0;
   /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
   private readonly onHide = new Set<() => void>();
   private closed = false;
@@ -286,7 +293,7 @@ export class Sender {
           // The pieces that fit the keepalive budget now go as a keepalive request of their own
           // while the page is visible (it outlives a close); the rest, a plain request, gets
           // copies in the store if it is not answered soon (TailBackups).
-          const head = attempt === 1 && !this.headAndRest.has(body) ? keepaliveHead(pieces, this.transport.keepaliveRoom?.() ?? 0) : 0;
+          const head = attempt === 1 && !this.headAndRest.has(body) ? keepaliveHead(pieces, (this.transport.keepaliveRoom?.() ?? 0) - this.headBytes) : 0;
           if (head > 0 && head < pieces.length) return this.deliverHeadAndRest(signal, pieces, head, options);
           this.backups.watch(signal, body, pieces);
         }
@@ -352,13 +359,20 @@ export class Sender {
    */
   private async deliverHeadAndRest(signal: SignalNumber, pieces: [Uint8Array, number][], head: number, options: DeliverOptions): Promise<Outcome> {
     this.counters.requestsSplit++;
+    const headBytes = pieces.slice(0, head).reduce((n, [b]) => n + b.byteLength, 0);
+    this.headBytes += headBytes;
     await Promise.all(
-      [pieces.slice(0, head), pieces.slice(head)].map(async (group) => {
+      [pieces.slice(0, head), pieces.slice(head)].map(async (group, i) => {
         const body = group.length === 1 ? group[0][0] : concatBytes(group.map(([b]) => b));
         const items = group.reduce((n, [, i]) => n + i, 0);
         this.preparedPieces.set(body, group);
         this.headAndRest.add(body);
-        const outcome = await this.deliver(signal, body, items, options);
+        let outcome: Outcome;
+        try {
+          outcome = await this.deliver(signal, body, items, options);
+        } finally {
+          if (i === 0) this.headBytes -= headBytes;
+        }
         await this.afterDelivery(signal, body, items, outcome, options.unloadOnHide !== false);
       }),
     );

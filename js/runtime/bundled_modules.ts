@@ -1,13 +1,14 @@
 /**
- * The lazily loaded modules (the WASM core's glue, the inlined module, the offline store, the
- * `wasmUrl` compiler, the browser signals), when the single-file build (`js/single/`) has already put them into the
- * page's one script. The
- * loaders use these instead of their `import()`: Rollup then finds every dynamically imported
+ * The lazily loaded modules (the WASM core's glue and the pipelines, one chunk elsewhere:
+ * export/core_chunk.ts; the inlined module, the offline store, the `wasmUrl` compiler, the
+ * browser signals), when the single-file build (`js/single/`) has already put them into the
+ * page's one script. The loaders use these instead of their `import()`: Rollup then finds every dynamically imported
  * module already in the entry chunk and emits one file, which its `iife` output requires.
  * Empty in the default build, where the `import()`s fetch separate chunks.
  */
 
 export interface BundledModules {
+  /** Glue and pipelines: export/core_chunk.ts in both. */
   core?: typeof import('../wasm/greptime_web_telemetry.js');
   inline?: typeof import('../wasm/inline_wasm.js');
   store?: typeof import('../export/offline_store.js');

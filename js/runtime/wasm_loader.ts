@@ -27,7 +27,8 @@ export function loadCore(wasmUrl?: string): Promise<CoreModule> {
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
     // The single-file build has them already (bundled_modules.ts); otherwise they are chunks.
-    const glue = bundled.core ?? import('../wasm/greptime_web_telemetry.js');
+    // The glue comes in one chunk with the pipelines (export/core_chunk.ts): one request instead of two.
+    const glue = bundled.core ?? import('../export/core_chunk.js');
     const inlined = () => (bundled.inline ? Promise.resolve(bundled.inline) : import('../wasm/inline_wasm.js'));
     const inlineChunk = wasmUrl === undefined ? inlined() : undefined; // with the glue, in parallel
     inlineChunk?.catch(() => undefined); // awaited below; not unhandled if the glue fails first

@@ -5,11 +5,11 @@
  * marked side-effect free), and the assignments are what keeps the imports in the bundle.
  */
 
-import * as core from '../wasm/greptime_web_telemetry.js';
+// The glue and the pipelines are one chunk elsewhere (export/core_chunk.ts), imported as one here.
+import * as coreChunk from '../export/core_chunk.js';
 import * as inline from '../wasm/inline_wasm.js';
 import * as store from '../export/offline_store.js';
 import * as fetch from '../runtime/wasm_fetch.js';
-import * as pipelines from '../export/pipelines.js';
 import * as rum from '../rum/index.js';
 import * as documentLoad from '../rum/document_load.js';
 import * as navigation from '../rum/navigation.js';
@@ -18,11 +18,11 @@ import * as longAnimationFrames from '../rum/long_animation_frames.js';
 import * as userActions from '../rum/user_actions.js';
 import { bundled } from '../runtime/bundled_modules.js';
 
-bundled.core = core;
+bundled.core = coreChunk;
 bundled.inline = inline;
 bundled.store = store;
 bundled.fetch = fetch;
-bundled.pipelines = pipelines;
+bundled.pipelines = coreChunk;
 bundled.rum = rum;
 bundled.documentLoad = documentLoad;
 bundled.navigation = navigation;

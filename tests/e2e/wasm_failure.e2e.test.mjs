@@ -100,10 +100,10 @@ test('a browser without WebAssembly.instantiate: no-op handle, one warning', asy
   );
 });
 
-test('the chunk loaded with the core (validator and pipelines, js/export/pipelines.ts) fails to load: no-op handle, one warning', async () => {
+test('the chunk loaded with the core (glue, validator and pipelines, js/export/core_chunk.ts) fails to load: no-op handle, one warning', async () => {
   let refused = 0;
   await expectNoOp(env.site.url, /telemetry disabled: .*(dynamically imported module|Failed to fetch)/i, (page) =>
-    page.route(/\/pipelines-[^/]*\.js$/, (route) => {
+    page.route(/\/core_chunk-[^/]*\.js$/, (route) => {
       refused++;
       return route.fulfill({ status: 404, body: 'not found' });
     }),
