@@ -299,12 +299,18 @@ fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrume
     id
 }
 
-/// Sorted by key; a repeated key keeps its last value.
-fn canonical(mut attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
-    attributes.reverse();
-    attributes.sort_by(|a, b| a.key.cmp(&b.key)); // stable: the last-written duplicate comes first
-    attributes.dedup_by(|later, first| later.key == first.key);
-    attributes
+/// Sorted by key; a repeated key keeps its last value. Built by binary insertion rather than
+/// `sort_by` + `dedup_by`: an attribute set is small, and the library's stable sort was 3.4 KB
+/// of the `.wasm` (raw; about 1.3 KB gzip).
+fn canonical(attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
+    let mut out: Vec<KeyedAttribute> = Vec::with_capacity(attributes.len());
+    for attribute in attributes {
+        match out.binary_search_by(|a| a.key.cmp(&attribute.key)) {
+            Ok(i) => out[i] = attribute,
+            Err(i) => out.insert(i, attribute),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
