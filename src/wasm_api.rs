@@ -11,7 +11,6 @@
 
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
-use crate::export::otlp_split::split_request;
 use crate::export::signal::Signal;
 use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
@@ -77,20 +76,6 @@ impl TelemetryCore {
             last_batch_size: 0,
             counters: [ExportCounters::default(); 3],
         }
-    }
-
-    /// Splits an encoded request in two: `[first, firstItems, second, secondItems]`, or an empty
-    /// array when it holds a single item.
-    #[wasm_bindgen(js_name = splitRequest)]
-    pub fn split_request(&self, signal: u8, body: &[u8]) -> js_sys::Array {
-        let out = js_sys::Array::new();
-        if let Some(((a, na), (b, nb))) = Signal::from_u8(signal).and_then(|s| split_request(s, body)) {
-            out.push(&js_sys::Uint8Array::from(a.as_slice()));
-            out.push(&na.into());
-            out.push(&js_sys::Uint8Array::from(b.as_slice()));
-            out.push(&nb.into());
-        }
-        out
     }
 
     /// Whether problems were counted whose first occurrence JS has not yet reported.
