@@ -121,7 +121,7 @@ fn a_malformed_chunk_is_counted_and_the_core_keeps_working() {
 #[wasm_bindgen_test]
 fn metrics_register_record_and_collect() {
     let mut c = core([2048, 512, 2048, 512, 3, 0]);
-    assert_eq!(c.register_instrument(0, "9bad".into(), String::new(), String::new(), "m".into(), String::new(), vec![]), -1);
+    assert_eq!(c.register_instrument(9, "bad.kind".into(), String::new(), String::new(), "m".into(), String::new(), vec![]), -1);
     let counter = c.register_instrument(0, "tool.calls".into(), "calls".into(), "{call}".into(), "m".into(), "1".into(), vec![]);
     assert_eq!(counter, 0);
     // attrs: 1 entry "tool" = "search" (inline strings), 0 dropped
