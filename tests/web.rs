@@ -121,8 +121,12 @@ fn a_malformed_chunk_is_counted_and_the_core_keeps_working() {
 #[wasm_bindgen_test]
 fn metrics_register_record_and_collect() {
     let mut c = core([2048, 512, 2048, 512, 3, 0]);
-    assert_eq!(c.register_instrument(0, "9bad".into(), String::new(), String::new(), "m".into(), String::new(), vec![]), -1);
-    let counter = c.register_instrument(0, "tool.calls".into(), "calls".into(), "{call}".into(), "m".into(), "1".into(), vec![]);
+    // name, description, unit, scope name, scope version
+    let texts = b"tool.callscalls{call}m1";
+    assert_eq!(c.register_instrument(9, texts, &[10, 5, 6, 1, 1], vec![]), -1, "an invalid kind");
+    assert_eq!(c.register_instrument(0, texts, &[10, 5, 6, 1, 2], vec![]), -1, "lengths past the texts");
+    assert_eq!(c.register_instrument(0, &[0xff, 0xfe], &[2, 0, 0, 0, 0], vec![]), -1, "not UTF-8");
+    let counter = c.register_instrument(0, texts, &[10, 5, 6, 1, 1], vec![]);
     assert_eq!(counter, 0);
     // attrs: 1 entry "tool" = "search" (inline strings), 0 dropped
     let attrs = [1u8, (4 << 2) | 1, b't', b'o', b'o', b'l', 0, (6 << 2) | 1, b's', b'e', b'a', b'r', b'c', b'h', 0];

@@ -34,6 +34,7 @@ import { TailBackups } from './tail_backup.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
 import { warnAnswer } from './answer_warnings.js';
+import { splitRequest, type CountedRequest } from './split_request.js';
 
 export interface DeliverySettings {
   maxAttempts: number;
@@ -336,16 +337,13 @@ export class Sender {
   /** 413: the body is over the server's limit; each half is sent (and halved again if needed). */
   private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse, options: DeliverOptions): Promise<Outcome> {
     await this.backups.settled(body); // the halves get copies of their own
-    const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
-    if (parts.length !== 4) {
+    const parts = this.halves(signal, body);
+    if (!parts) {
       this.record(signal, items, response); // one item over the limit can never be sent
       return { done: true, accepted: false };
     }
     this.counters.requestsSplit++;
-    for (const [part, n] of [
-      [parts[0], parts[1]],
-      [parts[2], parts[3]],
-    ] as [Uint8Array, number][]) {
+    for (const [part, n] of parts) {
       const outcome = await this.deliver(signal, part, n, options);
       await this.afterDelivery(signal, part, n, outcome, options.unloadOnHide !== false);
     }
@@ -443,13 +441,10 @@ export class Sender {
     if (body.byteLength <= room && this.unconfirmedAtUnload(response, items)) return;
     if (response.status === 413) {
       // Over the server's limit (the page is still there to hear it): halves, as when visible.
-      const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
-      if (parts.length === 4) {
+      const parts = this.halves(signal, body);
+      if (parts) {
         this.counters.requestsSplit++;
-        await Promise.all([
-          this.sendOnUnload(signal, parts[0] as Uint8Array, parts[1] as number),
-          this.sendOnUnload(signal, parts[2] as Uint8Array, parts[3] as number),
-        ]);
+        await Promise.all(parts.map(([part, n]) => this.sendOnUnload(signal, part, n)));
         return;
       }
     }
@@ -479,13 +474,15 @@ export class Sender {
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
   private piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
     if (body.byteLength <= limit) return [[body, items]];
-    const parts = this.handle.call((c) => c.splitRequest(signal, body), []) as unknown[];
-    if (parts.length !== 4) return [[body, items]];
+    const parts = this.halves(signal, body);
+    if (!parts) return [[body, items]];
     this.counters.requestsSplit++;
-    return [
-      ...this.piecesUnder(signal, parts[0] as Uint8Array, parts[1] as number, limit),
-      ...this.piecesUnder(signal, parts[2] as Uint8Array, parts[3] as number, limit),
-    ];
+    return [...this.piecesUnder(signal, parts[0][0], parts[0][1], limit), ...this.piecesUnder(signal, parts[1][0], parts[1][1], limit)];
+  }
+
+  /** `body` in two halves with their item counts (split_request.ts); undefined for a single item. */
+  private halves(signal: SignalNumber, body: Uint8Array): [CountedRequest, CountedRequest] | undefined {
+    return splitRequest(signal, body);
   }
 
   private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {

@@ -26,11 +26,23 @@ export function validBoundaries(b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** An instrument as `TelemetryCore.registerInstrument` takes it (src/wasm_api.rs). */
+export interface CheckedInstrument {
+  /** Name, description, unit, scope name and scope version, UTF-8, back to back. */
+  texts: Uint8Array;
+  /** Their lengths in bytes. */
+  lengths: Uint32Array;
+  /** Empty: the default boundaries. */
+  bounds: Float64Array;
+}
+
 /**
  * What to register, or `undefined` (warned) when the name is invalid: the instrument then
  * records nothing. A bad unit is left out, bad boundaries become the defaults (both warned).
+ * The texts cross into the core as one byte array: wasm-bindgen's glue for five string
+ * arguments cost more bytes than this encoding.
  */
-export function checkInstrument(histogram: boolean, name: string, unit: string, bounds: Float64Array): { unit: string; bounds: Float64Array } | undefined {
+export function checkInstrument(histogram: boolean, name: string, unit: string, bounds: Float64Array, description: string, scopeName: string, scopeVersion: string): CheckedInstrument | undefined {
   if (!validName(name)) {
     warn(`instrument name "${name}" is invalid (a letter, then up to 254 letters, digits, '_', '.', '-' or '/'); the instrument records nothing`);
     return undefined;
@@ -43,8 +55,18 @@ export function checkInstrument(histogram: boolean, name: string, unit: string, 
     warn(`histogram "${name}": explicitBucketBoundaries must be finite and strictly increasing; using the defaults`);
     bounds = new Float64Array(0);
   }
-  return { unit, bounds };
+  const parts = [name, description, unit, scopeName, scopeVersion].map((t) => encoder.encode(t));
+  const lengths = Uint32Array.from(parts, (p) => p.length);
+  const texts = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const p of parts) {
+    texts.set(p, at);
+    at += p.length;
+  }
+  return { texts, lengths, bounds };
 }
+
+const encoder = new TextEncoder();
 
 export function warnTooManyInstruments(name: string): void {
   warn(`instrument "${name}" not created: over ${MAX_INSTRUMENTS} instruments`);

@@ -151,9 +151,9 @@ export class MeterImpl implements Meter {
     // The rules load with the core (CoreServices): registering waits for it anyway.
     const services = handle.services;
     if (!services) return -1;
-    const checked = services.checkInstrument(kind === Kind.Histogram, name, spec.unit, spec.bounds);
+    const checked = services.checkInstrument(kind === Kind.Histogram, name, spec.unit, spec.bounds, spec.description, this.scopeName, this.scopeVersion);
     if (!checked) return -1;
-    const id = handle.call((c) => c.registerInstrument(kind, name, spec.description, checked.unit, this.scopeName, this.scopeVersion, checked.bounds), -1);
+    const id = handle.call((c) => c.registerInstrument(kind, checked.texts, checked.lengths, checked.bounds), -1);
     if (id === -2) services.warnTooManyInstruments(name);
     else if (id >= 0) handle.instrumentNames[id] = name;
     return id < 0 ? -1 : id;

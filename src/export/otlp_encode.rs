@@ -34,18 +34,17 @@ pub fn encode_metrics(resource: &Encoded, metrics: Batch) -> Vec<u8> {
 fn envelope(resource: &Encoded, batch: Batch) -> Vec<u8> {
     // Per scope with items: its InstrumentationScope (1 name, 2 version; present even when both
     // are empty) and the length of its items.
-    let groups: Vec<(u32, Vec<u8>, usize)> = (0..batch.scopes.len() as u32)
-        .filter_map(|index| {
-            let items: usize = batch.items.iter().filter(|&&(s, _)| s == index).map(|&(_, len)| len as usize).sum();
-            (items > 0).then(|| {
-                let key = &batch.scopes[index as usize];
-                let mut scope = ProtoWriter::default();
-                scope.bytes(1, key.name.as_bytes());
-                scope.bytes(2, key.version.as_bytes());
-                (index, scope.buf, items)
-            })
-        })
-        .collect();
+    // A plain loop: `filter_map(…).collect()` was an iterator of its own in the .wasm.
+    let mut groups: Vec<(u32, Vec<u8>, usize)> = Vec::new();
+    for (index, key) in (0u32..).zip(&batch.scopes) {
+        let items: usize = batch.items.iter().filter(|&&(s, _)| s == index).map(|&(_, len)| len as usize).sum();
+        if items > 0 {
+            let mut scope = ProtoWriter::default();
+            scope.bytes(1, key.name.as_bytes());
+            scope.bytes(2, key.version.as_bytes());
+            groups.push((index, scope.buf, items));
+        }
+    }
     let group_len = |scope: &[u8], items: usize| framed_len(1, scope.len()) + items;
     let content = framed_len(1, resource.0.len()) + groups.iter().map(|(_, scope, items)| framed_len(2, group_len(scope, *items))).sum::<usize>();
     let total = framed_len(1, content);

@@ -227,7 +227,9 @@ impl BatchQueue {
     /// Removes up to `maxExportBatchSize` items, oldest first.
     pub fn take_batch(&mut self) -> Batch {
         let n = self.items.len().min(self.max_export_batch_size);
-        let items: Vec<_> = self.items.drain(..n).collect();
+        // pop_front rather than drain(..n): VecDeque's Drain and its drop were 0.8 KB of the .wasm.
+        let mut items = Vec::with_capacity(n);
+        items.extend((0..n).map_while(|_| self.items.pop_front()));
         let mut remaining: usize = items.iter().map(|&(_, len)| len as usize).sum();
         self.queued_bytes -= remaining;
         let mut bytes = Vec::with_capacity(remaining);

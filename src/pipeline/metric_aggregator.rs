@@ -10,10 +10,10 @@
 use super::batch_queue::Batch;
 use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
+use super::set_index::SetIndex;
 use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::collections::BTreeMap;
 
 /// Cumulative suits PromQL's `rate()` on GreptimeDB (it stores delta points as they come).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +47,7 @@ struct Instrument {
     spec: InstrumentSpec,
     series: Vec<Series>,
     /// Canonical attribute set (as encoded for the series' data points) → index in `series`.
-    index: BTreeMap<Vec<u8>, u32>,
+    index: SetIndex,
     overflow: Option<u32>,
 }
 
@@ -139,7 +139,7 @@ impl MetricStore {
         if self.instruments.len() >= MAX_INSTRUMENTS {
             return None;
         }
-        self.instruments.push(Instrument { spec, series: Vec::new(), index: BTreeMap::new(), overflow: None });
+        self.instruments.push(Instrument { spec, series: Vec::new(), index: SetIndex::default(), overflow: None });
         Some(self.instruments.len() as u32 - 1)
     }
 
@@ -149,7 +149,7 @@ impl MetricStore {
         let limit = self.cardinality_limit;
         let inst = self.instruments.get_mut(instrument as usize)?;
         let attributes = point_attributes(inst.spec.kind, &canonical(attributes));
-        if let Some(&local) = inst.index.get(&attributes) {
+        if let Some(local) = inst.index.get(&attributes) {
             return Some(inst.series[local as usize].id);
         }
         if inst.series.len() < limit - 1 {
@@ -299,12 +299,18 @@ fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrume
     id
 }
 
-/// Sorted by key; a repeated key keeps its last value.
-fn canonical(mut attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
-    attributes.reverse();
-    attributes.sort_by(|a, b| a.key.cmp(&b.key)); // stable: the last-written duplicate comes first
-    attributes.dedup_by(|later, first| later.key == first.key);
-    attributes
+/// Sorted by key; a repeated key keeps its last value. Built by binary insertion rather than
+/// `sort_by` + `dedup_by`: an attribute set is small, and the library's stable sort was 3.4 KB
+/// of the `.wasm` (raw; about 1.3 KB gzip).
+fn canonical(attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
+    let mut out: Vec<KeyedAttribute> = Vec::with_capacity(attributes.len());
+    for attribute in attributes {
+        match out.binary_search_by(|a| a.key.cmp(&attribute.key)) {
+            Ok(i) => out[i] = attribute,
+            Err(i) => out.insert(i, attribute),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

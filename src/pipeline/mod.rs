@@ -5,3 +5,4 @@ pub mod batch_queue;
 pub mod metric_aggregator;
 pub mod metric_encode;
 pub mod metric_instruments;
+pub mod set_index;

@@ -2,7 +2,7 @@
 // WASM again, and measurements cross in bulk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
+import { DIST, TelemetrySdk, newCore, newSdk, fakeTransport } from './load_core.mjs';
 
 function countingCore(extra) {
   const core = newCore(extra);
@@ -84,4 +84,14 @@ test('an observable callback that never settles is cut off at the export timeout
   assert.equal(t.stats().callbackErrors, 1);
   assert.equal(t.stats().metricPointsExported, 1);
   await t.shutdown();
+});
+
+test('instrument names, units and bucket boundaries follow the specification (checked in JS only)', async () => {
+  const { validName, validUnit, validBoundaries } = await import(`${DIST}metrics/instrument_rules.js`);
+  for (const ok of ['a', 'agent.tool_calls', 'http.client.request.duration', 'a/b-c_d', 'x'.repeat(255)]) assert.ok(validName(ok), ok);
+  for (const bad of ['', '1abc', '_x', 'has space', 'ünicode', 'a:b', 'x'.repeat(256)]) assert.ok(!validName(bad), bad);
+  assert.ok(validUnit('ms') && validUnit('{call}') && validUnit(''));
+  assert.ok(!validUnit('µs') && !validUnit('x'.repeat(64)));
+  assert.ok(validBoundaries([0, 5, 10, 25]) && validBoundaries([]));
+  for (const bad of [[1, 1], [2, 1], [NaN], [0, Infinity]]) assert.ok(!validBoundaries(bad), String(bad));
 });

@@ -81,19 +81,19 @@ test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothi
   assert.ok(stats.spansExported > 0 && stats.spansFailedExport > 0);
 });
 
-test('a batch in flight as a plain request was split while visible: page hide calls no split in the core', async () => {
+test('a batch in flight as a plain request was split while visible: page hide splits nothing', async () => {
   // Firefox cancels a closing tab's running script: a split at pagehide was cut off mid-call.
   fetched.length = 0;
   const core = newCore({ offline: false, compression: 'none', batch: { maxExportBatchSize: 400, maxQueueSize: 400 } });
   let hiding = false;
   let splitsAtHide = 0;
-  const split = core.splitRequest.bind(core);
-  core.splitRequest = (signal, body) => {
+  let hidden = false;
+  const s = sender(core, fetchTransport, { hidden: () => hidden });
+  const split = s.halves.bind(s);
+  s.halves = (signal, body) => {
     if (hiding) splitsAtHide++;
     return split(signal, body);
   };
-  let hidden = false;
-  const s = sender(core, fetchTransport, { hidden: () => hidden });
   const previous = answer;
   // The plain request stays in flight until page hide aborts it.
   let first = true;

@@ -152,8 +152,11 @@ impl<'a> Reader<'a> {
         self.pos >= self.bytes.len()
     }
 
+    /// The reason is for tests and debugging: JS is told only the offset (a malformed chunk is a
+    /// bug, reported with one message written in JS), so release builds leave the text out of
+    /// the `.wasm`.
     pub fn error(&self, reason: &'static str) -> DecodeError {
-        DecodeError { offset: self.pos, reason }
+        DecodeError { offset: self.pos, reason: if cfg!(debug_assertions) { reason } else { "" } }
     }
 
     #[inline(always)]
