@@ -49,6 +49,7 @@ export interface DeliveryCounters extends OfflineCounters {
   exportRetries: number;
   requestsSplit: number;
   itemsUnconfirmedAtUnload: number;
+  itemsPossiblyDuplicated: number;
 }
 
 /** The delivery part of the validated configuration (`retry`, `offline`, `compression`). */
@@ -92,6 +93,7 @@ export class Sender {
     exportRetries: 0,
     requestsSplit: 0,
     itemsUnconfirmedAtUnload: 0,
+    itemsPossiblyDuplicated: 0,
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
@@ -142,7 +144,7 @@ export class Sender {
     this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.drain.owner, (items) => {
       this.counters.itemsPersistedOffline += items;
       this.drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
-    });
+    }, (items) => (this.counters.itemsPossiblyDuplicated += items));
   }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
