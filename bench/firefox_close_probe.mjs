@@ -6,7 +6,10 @@
 // 'ka-visibility' and 'beacon-visibility'. A sink answers only 1.5 s later and counts a request
 // only if the browser still waits for it then (as the receiver's hold mode does). Afterwards a
 // fresh page of the same origin reads what is left in IndexedDB.
-// Run: node bench/firefox_close_probe.mjs [closes=30] [firefox|chromium]
+// `warm`: one request to the sink completes while the page is visible (an open connection).
+// `preflight`: the fetches carry GreptimeDB's content type and a custom header, as the SDK's do,
+// so each needs a CORS preflight (the sink sends no Access-Control-Max-Age).
+// Run: node bench/firefox_close_probe.mjs [closes=30] [firefox|chromium] [warm|preflight]
 import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +18,14 @@ import { launchNamedBrowser, serveStatic, waitForPageFunction } from '../tests/e
 
 const CLOSES = Number(process.argv[2] ?? 30);
 const BROWSER = process.argv[3] ?? 'firefox';
+const WARM = process.argv[4] === 'warm';
+const PREFLIGHT = process.argv[4] === 'preflight';
 const HOLD_MS = 1500;
 const arrived = new Map(); // run -> Set of kinds
 const sink = createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('access-control-allow-headers', 'content-type');
+  res.setHeader('access-control-allow-headers', 'content-type, x-greptime-pipeline-name');
   if (req.method === 'OPTIONS') return res.end();
   let gone = false;
   req.on('close', () => { if (!req.complete) gone = true; });
@@ -43,6 +48,7 @@ const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gwt-close-probe-'));
 writeFileSync(join(dir, 'index.html'), `<!doctype html><script>
+const HEADERS = ${PREFLIGHT ? "{ 'content-type': 'application/x-protobuf', 'x-greptime-pipeline-name': 'greptime_trace_v1' }" : '{}'};
 window.setup = (sink, run) => new Promise((resolve) => {
   const open = indexedDB.open('probe', 1);
   open.onupgradeneeded = () => open.result.createObjectStore('r');
@@ -53,7 +59,7 @@ window.setup = (sink, run) => new Promise((resolve) => {
     tx.oncomplete = () => {
       const body = () => new Blob([new Uint8Array(2000)], { type: 'text/plain' });
       const del = (key) => { const t = db.transaction('r', 'readwrite'); t.objectStore('r').delete(key); t.commit?.(); };
-      const go = (kind) => fetch(sink + '/?run=' + run + '&kind=' + kind, { method: 'POST', body: body(), keepalive: true, mode: 'cors' }).catch(() => {});
+      const go = (kind) => fetch(sink + '/?run=' + run + '&kind=' + kind, { method: 'POST', body: body(), keepalive: true, mode: 'cors', headers: HEADERS }).catch(() => {});
       const beacon = (kind) => navigator.sendBeacon(sink + '/?run=' + run + '&kind=' + kind, body());
       addEventListener('pagehide', () => { del('A'); go('ka-pagehide'); beacon('beacon-pagehide'); });
       document.addEventListener('visibilitychange', () => { if (document.visibilityState !== 'hidden') return; del('B'); go('ka-visibility'); beacon('beacon-visibility'); });
@@ -76,6 +82,7 @@ for (let run = 1; run <= CLOSES; run++) {
   await page.goto(site.url);
   await waitForPageFunction(page, () => typeof window.setup === 'function', null);
   await page.evaluate(`window.setup(${JSON.stringify(sinkUrl)}, ${run})`);
+  if (WARM) await page.evaluate(`fetch(${JSON.stringify(sinkUrl)} + '/?run=warm&kind=warm', { method: 'POST', body: 'x' }).then((r) => r.text())`);
   await new Promise((r) => setTimeout(r, 300));
   await page.close({ runBeforeUnload: true });
   await new Promise((r) => setTimeout(r, HOLD_MS + 1000));
@@ -91,5 +98,5 @@ for (let run = 1; run <= CLOSES; run++) {
   count(`pagehide idb=${row.idbPagehide ? 1 : 0} ka=${row.kaPagehide ? 1 : 0}`);
   console.log(`close ${run}: ${JSON.stringify(row)}`);
 }
-console.log(`[probe] ${BROWSER}, ${CLOSES} closes:`, JSON.stringify(tally, null, 1));
+console.log(`[probe] ${BROWSER}${WARM ? ' (warm connection)' : ''}${PREFLIGHT ? ' (fetches need a preflight)' : ''}, ${CLOSES} closes:`, JSON.stringify(tally, null, 1));
 await browser.close(); await site.close(); sink.close(); sink.closeAllConnections();
