@@ -9,7 +9,10 @@
 // `warm`: one request to the sink completes while the page is visible (an open connection).
 // `preflight`: the fetches carry GreptimeDB's content type and a custom header, as the SDK's do,
 // so each needs a CORS preflight (the sink sends no Access-Control-Max-Age).
-// Run: node bench/firefox_close_probe.mjs [closes=30] [firefox|chromium] [warm|preflight]
+// `busy=N`: each handler first keeps the main thread busy for N ms (the SDK's page-hide work).
+// `visibility-only`: nothing is started at pagehide.
+// `signal`: the fetches carry an AbortSignal and a pending timeout, as the SDK's transport's do.
+// Run: node bench/firefox_close_probe.mjs [closes=30] [firefox|chromium] [warm|preflight|busy=N|visibility-only|signal]
 import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ const CLOSES = Number(process.argv[2] ?? 30);
 const BROWSER = process.argv[3] ?? 'firefox';
 const WARM = process.argv[4] === 'warm';
 const PREFLIGHT = process.argv[4] === 'preflight';
+const VISIBILITY_ONLY = process.argv[4] === 'visibility-only';
+const SIGNAL = process.argv[4] === 'signal';
+const BUSY_MS = Number(/^busy=(\d+)$/.exec(process.argv[4] ?? '')?.[1] ?? 0);
 const HOLD_MS = 1500;
 const arrived = new Map(); // run -> Set of kinds
 const sink = createServer((req, res) => {
@@ -48,6 +54,8 @@ const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gwt-close-probe-'));
 writeFileSync(join(dir, 'index.html'), `<!doctype html><script>
+const signal = () => { if (!${SIGNAL}) return {}; const c = new AbortController(); setTimeout(() => c.abort(), 30000); return { signal: c.signal }; };
+const busy = () => { const end = performance.now() + ${BUSY_MS}; while (performance.now() < end); };
 const HEADERS = ${PREFLIGHT ? "{ 'content-type': 'application/x-protobuf', 'x-greptime-pipeline-name': 'greptime_trace_v1' }" : '{}'};
 window.setup = (sink, run) => new Promise((resolve) => {
   const open = indexedDB.open('probe', 1);
@@ -59,10 +67,10 @@ window.setup = (sink, run) => new Promise((resolve) => {
     tx.oncomplete = () => {
       const body = () => new Blob([new Uint8Array(2000)], { type: 'text/plain' });
       const del = (key) => { const t = db.transaction('r', 'readwrite'); t.objectStore('r').delete(key); t.commit?.(); };
-      const go = (kind) => fetch(sink + '/?run=' + run + '&kind=' + kind, { method: 'POST', body: body(), keepalive: true, mode: 'cors', headers: HEADERS }).catch(() => {});
+      const go = (kind) => fetch(sink + '/?run=' + run + '&kind=' + kind, { method: 'POST', body: body(), keepalive: true, mode: 'cors', headers: HEADERS, ...signal() }).catch(() => {});
       const beacon = (kind) => navigator.sendBeacon(sink + '/?run=' + run + '&kind=' + kind, body());
-      addEventListener('pagehide', () => { del('A'); go('ka-pagehide'); beacon('beacon-pagehide'); });
-      document.addEventListener('visibilitychange', () => { if (document.visibilityState !== 'hidden') return; del('B'); go('ka-visibility'); beacon('beacon-visibility'); });
+      if (!${VISIBILITY_ONLY}) addEventListener('pagehide', () => { busy(); del('A'); go('ka-pagehide'); beacon('beacon-pagehide'); });
+      document.addEventListener('visibilitychange', () => { if (document.visibilityState !== 'hidden') return; busy(); del('B'); go('ka-visibility'); beacon('beacon-visibility'); });
       resolve(true);
     };
   };
@@ -98,5 +106,5 @@ for (let run = 1; run <= CLOSES; run++) {
   count(`pagehide idb=${row.idbPagehide ? 1 : 0} ka=${row.kaPagehide ? 1 : 0}`);
   console.log(`close ${run}: ${JSON.stringify(row)}`);
 }
-console.log(`[probe] ${BROWSER}${WARM ? ' (warm connection)' : ''}${PREFLIGHT ? ' (fetches need a preflight)' : ''}, ${CLOSES} closes:`, JSON.stringify(tally, null, 1));
+console.log(`[probe] ${BROWSER}${WARM ? ' (warm connection)' : ''}${PREFLIGHT ? ' (fetches need a preflight)' : ''}${BUSY_MS ? ` (${BUSY_MS} ms busy first)` : ''}${VISIBILITY_ONLY ? ' (nothing at pagehide)' : ''}${SIGNAL ? ' (fetches with an AbortSignal)' : ''}, ${CLOSES} closes:`, JSON.stringify(tally, null, 1));
 await browser.close(); await site.close(); sink.close(); sink.closeAllConnections();

@@ -25,7 +25,6 @@ export function observeSelf(meter: Meter, stats: () => TelemetryStats): void {
     observe('all', 'dropped_offline', s.itemsDroppedOffline);
     observe('all', 'unconfirmed_offline', s.itemsUnconfirmedOffline);
     observe('all', 'unconfirmed_at_unload', s.itemsUnconfirmedAtUnload);
-    observe('all', 'possibly_duplicated', s.itemsPossiblyDuplicated);
   });
   meter.createObservableCounter('greptime_web_telemetry.retries', { description: 'Export requests sent again', unit: '{request}' }).addCallback((result) => {
     result.observe(stats().exportRetries);

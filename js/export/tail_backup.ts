@@ -59,11 +59,9 @@ interface Backup {
   ids?: number[];
   /** Until when its copies are held (as last written or renewed). */
   until?: number;
-  /** Already counted as possibly sent twice. */
-  counted?: boolean;
 }
 
-/** Copies to delete, in one transaction a task later (or at once, at page hide). */
+/** Copies to delete, in one transaction a task later (or at once, at page hide: `start`). */
 interface PendingDelete {
   ids: number[];
   items: number;
@@ -181,10 +179,7 @@ export class TailBackups {
       for (const backup of this.live.values()) {
         if (!backup.ids) continue;
         // The main thread stalled past the hold: another page may have sent these copies meanwhile.
-        if (backup.until !== undefined && backup.until <= now && !backup.counted) {
-          backup.counted = true;
-          this.possiblyDuplicated(items(backup));
-        }
+        if (backup.until! <= now) this.possiblyDuplicated(items(backup));
         backup.until = until;
         ids.push(...backup.ids);
       }
@@ -266,30 +261,26 @@ export class TailBackups {
     if (backup.write) await backup.write.done;
     const store = this.offline.opened;
     if (!backup.ids || !store) return;
-    if (!this.deleting) {
-      let started: Promise<void> | undefined;
-      let finish: () => void = () => {};
-      const deleting: PendingDelete = {
+    let deleting = this.deleting;
+    if (!deleting) {
+      let go!: (deleted: Promise<void>) => void;
+      const d: PendingDelete = {
         ids: [],
         items: 0,
+        done: new Promise<void>((resolve) => (go = resolve)),
         // Once: from the timer, or earlier from page hide.
         start: () => {
-          if (started) return;
-          if (this.deleting === deleting) this.deleting = undefined;
-          started = store.deleteAll(deleting.ids).catch(() => {});
-          void started.then(finish);
+          if (this.deleting !== d) return;
+          this.deleting = undefined;
+          go(store.deleteAll(d.ids).catch(() => {}));
         },
-        done: Promise.resolve(),
       };
-      deleting.done = new Promise<void>((resolve) => {
-        finish = resolve;
-        setTimeout(deleting.start, 0);
-      });
-      this.deleting = deleting;
+      deleting = this.deleting = d;
+      setTimeout(d.start, 0);
     }
-    this.deleting.ids.push(...backup.ids);
-    this.deleting.items += items(backup);
-    await this.deleting.done;
+    deleting.ids.push(...backup.ids);
+    deleting.items += items(backup);
+    await deleting.done;
   }
 }
 
