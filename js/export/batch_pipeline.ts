@@ -64,6 +64,14 @@ export class BatchPipeline<T> {
   private closed = false;
   /** Record bytes handed to the core since a request was last taken from it. */
   private tailBytes = 0;
+  /**
+   * Set while items are being handed over, and the batch taken at page hide until the sender
+   * has it: Firefox stops a closing page's script part-way (its page-hide handler included),
+   * and the next hide event (`visibilitychange` after `pagehide`) then finishes the job
+   * instead of losing what was already out of `pending` or out of the core's queue.
+   */
+  private handingOver = false;
+  private unsentAtHide: [Uint8Array, number] | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -129,13 +137,18 @@ export class BatchPipeline<T> {
    */
   async flushOnHide(): Promise<void> {
     if (!this.recording) return;
-    this.handOver();
     const sends: Promise<void>[] = [];
+    const unsent = this.unsentAtHide;
+    this.unsentAtHide = undefined;
+    if (unsent) sends.push(this.sender.resumeOnUnload(this.signal, unsent[0], unsent[1]));
+    this.handOver();
     for (;;) {
       const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      sends.push(this.sender.send(this.signal, body, items));
+      this.unsentAtHide = [body, items];
+      sends.push(this.sender.send(this.signal, body, items)); // calls fetch in this task
+      this.unsentAtHide = undefined;
     }
     await Promise.all(sends);
   }
@@ -159,14 +172,24 @@ export class BatchPipeline<T> {
   /** Writes every waiting item into record chunks and hands them to the core. */
   private handOver(): void {
     if (this.pending.length === 0) return;
+    if (this.handingOver) {
+      // The last hand-over was stopped part-way: its partial chunk never reached the core.
+      this.writer.take();
+      this.writer.resetStrings();
+    }
+    this.handingOver = true;
     const items = this.pending;
-    this.pending = [];
-    this.pendingChars = 0;
     for (let i = 0; i < items.length; i++) {
       if (!this.write(this.writer, items[i])) this.onUnwritable();
-      if (this.writer.length >= CHUNK_BYTES) this.ingest();
+      if (this.writer.length >= CHUNK_BYTES) {
+        this.ingest();
+        this.pending = items.slice(i + 1); // `pending` keeps only what the core has not got
+      }
     }
     this.ingest();
+    this.pending = [];
+    this.pendingChars = 0;
+    this.handingOver = false;
     if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
     if (!this.draining) void this.drain(true);
     // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
