@@ -490,6 +490,14 @@ export interface TelemetryStats {
    * again, since the request most likely arrived (at most once); lost if it did not.
    */
   itemsUnconfirmedOffline: number;
+  /**
+   * Items that may arrive twice, counted by the page that may cause it (copies kept in the
+   * offline store while a batch was on its way, see README "Kept before hide"): its main thread
+   * stalled past the copies' 3 s hold, so another page may have sent them too; or the page was
+   * hidden before the delete of an answered batch's copies had committed, so the next load may
+   * send them again. Usually 0; an upper bound, not a count of duplicates seen.
+   */
+  itemsPossiblyDuplicated: number;
   /** Size of the WASM core's linear memory (it grows, never shrinks: a bound on what the core holds). */
   wasmMemoryBytes: number;
 }

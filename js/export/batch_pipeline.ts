@@ -64,6 +64,14 @@ export class BatchPipeline<T> {
   private closed = false;
   /** Record bytes handed to the core since a request was last taken from it. */
   private tailBytes = 0;
+  /**
+   * Set while items are being handed over, and the batch taken at page hide until the sender
+   * has it: Firefox stops a closing page's script part-way (its page-hide handler included),
+   * and the next hide event (`visibilitychange` after `pagehide`) then finishes the job
+   * instead of losing what was already out of `pending` or out of the core's queue.
+   */
+  private handingOver = false;
+  private unsentAtHide: [Uint8Array, number] | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -129,13 +137,18 @@ export class BatchPipeline<T> {
    */
   async flushOnHide(): Promise<void> {
     if (!this.recording) return;
-    this.handOver();
     const sends: Promise<void>[] = [];
+    const unsent = this.unsentAtHide;
+    this.unsentAtHide = undefined;
+    if (unsent) sends.push(this.sender.resumeOnUnload(this.signal, unsent[0], unsent[1]));
+    this.handOver();
     for (;;) {
       const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      sends.push(this.sender.send(this.signal, body, items));
+      this.unsentAtHide = [body, items];
+      sends.push(this.sender.send(this.signal, body, items)); // calls fetch in this task
+      this.unsentAtHide = undefined;
     }
     await Promise.all(sends);
   }
@@ -162,20 +175,28 @@ export class BatchPipeline<T> {
    */
   private handOver(limit = Infinity): void {
     if (this.pending.length === 0) return;
-    let items = this.pending;
-    if (items.length <= limit) {
-      this.pending = [];
-      this.pendingChars = 0;
-    } else {
-      // From the front in place (V8 trims the array's start): no copy of what still waits.
-      items = items.splice(0, limit);
-      for (let i = 0; i < items.length; i++) this.pendingChars -= this.weigh(items[i]);
+    if (this.handingOver) {
+      // The last hand-over was stopped part-way: its partial chunk never reached the core.
+      this.writer.take();
+      this.writer.resetStrings();
     }
-    for (let i = 0; i < items.length; i++) {
+    this.handingOver = true;
+    const items = this.pending;
+    let count = Math.min(limit, items.length);
+    let i = 0;
+    while (i < count) {
       if (!this.write(this.writer, items[i])) this.onUnwritable();
-      if (this.writer.length >= CHUNK_BYTES) this.ingest();
+      i++;
+      if (this.writer.length >= CHUNK_BYTES) {
+        this.ingest();
+        this.dropHandedOver(i); // `pending` keeps only what the core has not got
+        count -= i;
+        i = 0;
+      }
     }
     this.ingest();
+    this.dropHandedOver(i);
+    this.handingOver = false;
     if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
     if (!this.draining) void this.drain(true);
     // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
@@ -189,6 +210,22 @@ export class BatchPipeline<T> {
       !this.sender.lastAnswerFailed(this.signal)
     )
       this.sendTailAside();
+  }
+
+  /**
+   * Removes the first `count` waiting items, which the core now has. From the front in place
+   * (V8 trims the array's start): no copy of what still waits, which a flush of a long queue
+   * would otherwise pay for each chunk.
+   */
+  private dropHandedOver(count: number): void {
+    if (count === 0) return;
+    if (count >= this.pending.length) {
+      this.pending = [];
+      this.pendingChars = 0;
+      return;
+    }
+    const gone = this.pending.splice(0, count);
+    for (let i = 0; i < gone.length; i++) this.pendingChars -= this.weigh(gone[i]);
   }
 
   /**

@@ -25,6 +25,10 @@ export class MetricReader {
    * Measurements made after it still get one more (see collectOnHide).
    */
   private collectedOnHide = false;
+  /** This hide's collection, once it has got past its first step (see collectOnHide). */
+  private collectingOnHide: Promise<void> | undefined;
+  /** This hide's collection, taken from the core and not yet handed to the sender. */
+  private unsentAtHide: [Uint8Array, number] | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -60,17 +64,25 @@ export class MetricReader {
    * With synchronous observable callbacks this all happens in the page-hide task.
    */
   collectOnHide(): Promise<void> {
-    // Once per hide (a second collection re-sends every cumulative point), unless measurements
-    // came in since: an unload fires pagehide first, and web-vitals records INP and CLS at the
-    // visibilitychange after it.
-    if (this.collectedOnHide && !this.buffer.pending) return Promise.resolve();
-    this.collectedOnHide = true;
-    return this.collectAndExport();
+    // Firefox may stop a closing page's `pagehide` handler part-way; the `visibilitychange`
+    // after it then finishes: the collection already taken is sent (never collected again: a
+    // second collection of the same measurements would be a second row), or, if none was
+    // taken, it collects now.
+    const unsent = this.unsentAtHide;
+    this.unsentAtHide = undefined;
+    const resumed = unsent ? this.sender.resumeOnUnload(METRICS, unsent[0], unsent[1]) : undefined;
+    if (!this.collectedOnHide) return (this.collectingOnHide ??= this.collectAndExport(true));
+    // Once per hide, unless measurements came in since: an unload fires pagehide first, and
+    // web-vitals records INP and CLS at the visibilitychange after it.
+    if (!this.buffer.pending) return resumed ?? Promise.resolve();
+    const again = this.collectAndExport(true);
+    return resumed ? Promise.all([resumed, again]).then(() => undefined) : again;
   }
 
   /** The page is visible again: the next hide collects again. */
   pageShown(): void {
     this.collectedOnHide = false;
+    this.collectingOnHide = undefined;
   }
 
   async shutdown(): Promise<void> {
@@ -88,14 +100,18 @@ export class MetricReader {
     }, this.intervalMillis);
   }
 
-  private async collectAndExport(): Promise<void> {
+  private async collectAndExport(atHide = false): Promise<void> {
     if (this.closed || this.handle.broken) return;
     for (const observable of this.registry.observables) await observable.observe(this.timeoutMillis);
     this.buffer.flush();
     const body = this.handle.call((c) => c.takeRequest(METRICS, nowMillis()), undefined);
+    if (atHide) this.collectedOnHide = true;
     if (!body) return;
     const points = this.handle.call((c) => c.lastBatchSize(), 0);
-    await this.sender.send(METRICS, body, points);
+    if (atHide) this.unsentAtHide = [body, points];
+    const sent = this.sender.send(METRICS, body, points); // calls fetch in this task at hide
+    this.unsentAtHide = undefined;
+    await sent;
   }
 }
 

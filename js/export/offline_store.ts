@@ -178,21 +178,13 @@ export class OfflineStore {
       this.warnEvicted();
       return false;
     }
-    let evicted = 0;
-    let expired = 0;
     try {
-      const tx = this.db.transaction(STORE, 'readwrite');
-      const done = committed(tx);
-      const store = tx.objectStore(STORE);
-      ({ evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], body.byteLength));
-      store.add({ ...destination, signal, body, items, createdAt: Date.now() });
-      await done;
+      await this.sweepInTransaction(body.byteLength, (store) => store.add({ ...destination, signal, body, items, createdAt: Date.now() }));
     } catch (error) {
       this.lost(items, error);
       return false;
     }
     this.counters.itemsPersistedOffline += items;
-    this.countSwept(evicted, expired);
     return true;
   }
 
@@ -233,17 +225,21 @@ export class OfflineStore {
 
   /** After putAll: drops expired records, then the oldest until the store is under `maxBytes`. */
   private async trim(): Promise<void> {
-    let evicted = 0;
-    let expired = 0;
-    try {
-      const tx = this.db.transaction(STORE, 'readwrite');
-      const done = committed(tx);
-      const store = tx.objectStore(STORE);
-      ({ evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], 0));
-      await done;
-    } catch {
-      return; // the next put evicts what this did not
-    }
+    await this.sweepInTransaction(0).catch(() => {}); // the next put evicts what this did not
+  }
+
+  /**
+   * One readwrite transaction: reads every record, sweeps (expired, then oldest until
+   * `extraBytes` more fit), then `add`s in the same transaction. What was swept is counted once
+   * the transaction commits; rejects (nothing counted) if it aborts.
+   */
+  private async sweepInTransaction(extraBytes: number, add?: (store: IDBObjectStore) => void): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(STORE);
+    const { evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], extraBytes);
+    add?.(store);
+    await done;
     this.countSwept(evicted, expired);
   }
 

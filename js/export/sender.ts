@@ -50,6 +50,7 @@ export interface DeliveryCounters extends OfflineCounters {
   exportRetries: number;
   requestsSplit: number;
   itemsUnconfirmedAtUnload: number;
+  itemsPossiblyDuplicated: number;
 }
 
 /** The delivery part of the validated configuration (`retry`, `offline`, `compression`). */
@@ -93,6 +94,7 @@ export class Sender {
     exportRetries: 0,
     requestsSplit: 0,
     itemsUnconfirmedAtUnload: 0,
+    itemsPossiblyDuplicated: 0,
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
@@ -111,6 +113,12 @@ export class Sender {
   private readonly lastFailure = new Map<number, TransportResponse>();
   /** Bodies already sent the unload way. */
   private readonly unloadedBodies = new WeakSet<Uint8Array>();
+  /**
+   * Pieces whose keepalive fetch page hide was about to call: a resumed page hide does not send
+   * them again (Firefox stopped the script in that call and the request went out, in 1 of 30
+   * closes); they are counted as unconfirmed, so nothing is sent twice.
+   */
+  private readonly fetchedAtHide = new WeakSet<Uint8Array>();
   /**
    * Keepalive-sized pieces of a batch sent as a plain request, split while the page is visible:
    * Firefox cancels a closing tab's running script (its pagehide handler included) within a
@@ -150,7 +158,7 @@ export class Sender {
     this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.drain.owner, (items) => {
       this.counters.itemsPersistedOffline += items;
       this.drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
-    });
+    }, (items) => (this.counters.itemsPossiblyDuplicated += items));
   }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
@@ -217,6 +225,15 @@ export class Sender {
     // First: what already has copies in the store is not sent again by the interrupts below.
     this.backups.relinquishAll();
     for (const interrupt of [...this.onHide]) interrupt();
+  }
+
+  /**
+   * A batch whose page-hide send was stopped part-way before its fetch (see BatchPipeline's
+   * unsentAtHide): sent the unload way again, at the next hide event.
+   */
+  resumeOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+    this.unloadedBodies.delete(body);
+    return this.sendOnUnload(signal, body, items);
   }
 
   /** The page is visible again: what was kept while it was hidden can go now. */
@@ -399,6 +416,10 @@ export class Sender {
     if (prepared) this.counters.requestsSplit += prepared.length - 1;
     for (const piece of prepared ?? this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
       if (inStore?.has(piece[0])) continue;
+      if (this.fetchedAtHide.has(piece[0])) {
+        this.counters.itemsUnconfirmedAtUnload += piece[1];
+        continue;
+      }
       if (piece[0].byteLength <= room || !this.settings.offlineEnabled) {
         send.push(piece);
         room -= piece[0].byteLength;
@@ -409,7 +430,13 @@ export class Sender {
     // The IndexedDB write is started before any fetch: Firefox can run the page's microtasks
     // inside a fetch() made during page hide, and a write started after them was lost.
     const kept = keep.length > 0 ? this.keepAllForLater(signal, keep) : undefined;
-    await Promise.all([kept, ...send.map(([part, n]) => this.sendPieceOnUnload(signal, part, n))]);
+    await Promise.all([
+      kept,
+      ...send.map(([part, n]) => {
+        this.fetchedAtHide.add(part);
+        return this.sendPieceOnUnload(signal, part, n);
+      }),
+    ]);
   }
 
   /**

@@ -17,9 +17,12 @@
  *   the pieces that have no committed copy, and a copy still being written is aborted (then its
  *   pieces go the page-hide way). Once the hold lapses, whoever drains the store sends it: the
  *   next page load, or this page when it is shown again.
- * Left open: a page that is still sending but does not run for longer than HOLD_MILLIS (a
- * frozen main thread) may see another tab send the copy too; and a page that goes away between
- * a batch's answer and the commit of its copies' delete leaves copies that are sent again.
+ * Left open, and counted in `stats().itemsPossiblyDuplicated` (by the page that may have caused
+ * it, when it can tell): a page that is still sending but does not run for longer than
+ * HOLD_MILLIS (a frozen main thread) may see another tab send the copy too (counted when the
+ * late renewal finds the hold lapsed); and a page that goes away between a batch's answer and
+ * the commit of its copies' delete leaves copies that are sent again (counted when page hide
+ * finds such a delete not yet committed; it is started at once then, to narrow the window).
  */
 
 import type { Destination } from './offline_store.js';
@@ -54,6 +57,16 @@ interface Backup {
   dueAt: number;
   write?: SharedWrite;
   ids?: number[];
+  /** Until when its copies are held (as last written or renewed). */
+  until?: number;
+}
+
+/** Copies to delete, in one transaction a task later (or at once, at page hide: `start`). */
+interface PendingDelete {
+  ids: number[];
+  items: number;
+  start: () => void;
+  done: Promise<void>;
 }
 
 /** Batches due within this much of each other share one transaction. */
@@ -68,8 +81,7 @@ export class TailBackups {
   private dueTimer: ReturnType<typeof setTimeout> | undefined;
   /** Since when copies are due while the store is not open yet. */
   private waitingSince = 0;
-  /** Copies to delete, in one transaction a task later. */
-  private deleting: { ids: number[]; done: Promise<void> } | undefined;
+  private deleting: PendingDelete | undefined;
 
   constructor(
     /** The offline store is on (`offline` is not false). */
@@ -78,6 +90,8 @@ export class TailBackups {
     private readonly owner: string,
     /** Items handed over to the store (counted as persisted) at page hide or for later. */
     private readonly handedOver: (items: number) => void,
+    /** Items that may be sent twice (see the file comment). */
+    private readonly possiblyDuplicated: (items: number) => void = () => {},
   ) {}
 
   /**
@@ -146,6 +160,7 @@ export class TailBackups {
           return;
         }
         backup.ids = ids.slice(from, from + backup.pieces.length);
+        backup.until = now + HOLD_MILLIS;
         // Settled, kept or relinquished meanwhile: whoever took it finishes with the ids.
         if (this.live.get(body) === backup) this.scheduleRenewal();
       });
@@ -158,9 +173,18 @@ export class TailBackups {
     this.renewTimer = setTimeout(() => {
       this.renewTimer = undefined;
       const store = this.offline.opened;
-      const ids = [...this.live.values()].flatMap((b) => b.ids ?? []);
+      const now = Date.now();
+      const until = now + HOLD_MILLIS;
+      const ids: number[] = [];
+      for (const backup of this.live.values()) {
+        if (!backup.ids) continue;
+        // The main thread stalled past the hold: another page may have sent these copies meanwhile.
+        if (backup.until! <= now) this.possiblyDuplicated(items(backup));
+        backup.until = until;
+        ids.push(...backup.ids);
+      }
       if (!store || ids.length === 0) return;
-      store.rehold(this.owner, ids, Date.now() + HOLD_MILLIS).catch(() => {});
+      store.rehold(this.owner, ids, until).catch(() => {});
       this.scheduleRenewal();
     }, RENEW_MILLIS);
   }
@@ -191,7 +215,7 @@ export class TailBackups {
       await this.drop(backup);
       return false;
     }
-    this.handedOver(backup.pieces.reduce((n, [, items]) => n + items, 0));
+    this.handedOver(items(backup));
     return true;
   }
 
@@ -204,11 +228,18 @@ export class TailBackups {
     if (this.renewTimer !== undefined) clearTimeout(this.renewTimer);
     if (this.dueTimer !== undefined) clearTimeout(this.dueTimer);
     this.renewTimer = this.dueTimer = undefined;
+    // Copies of answered batches whose delete has not committed: the page may be gone before
+    // it does, and the next load would send them again. Started now, and counted.
+    const deleting = this.deleting;
+    if (deleting) {
+      deleting.start();
+      this.possiblyDuplicated(deleting.items);
+    }
     for (const [body, backup] of this.live) {
       if (!backup.write && !backup.ids) continue; // not written yet
       if (backup.write && backup.write.abort()) continue;
       this.relinquished.set(body, new Set(backup.pieces.map(([piece]) => piece)));
-      this.handedOver(backup.pieces.reduce((n, [, items]) => n + items, 0));
+      this.handedOver(items(backup));
     }
     this.live.clear();
   }
@@ -230,15 +261,29 @@ export class TailBackups {
     if (backup.write) await backup.write.done;
     const store = this.offline.opened;
     if (!backup.ids || !store) return;
-    if (!this.deleting) {
-      const deleting: { ids: number[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
-      deleting.done = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
-        this.deleting = undefined;
-        return store.deleteAll(deleting.ids).catch(() => {});
-      });
-      this.deleting = deleting;
+    let deleting = this.deleting;
+    if (!deleting) {
+      let go!: (deleted: Promise<void>) => void;
+      const d: PendingDelete = {
+        ids: [],
+        items: 0,
+        done: new Promise<void>((resolve) => (go = resolve)),
+        // Once: from the timer, or earlier from page hide.
+        start: () => {
+          if (this.deleting !== d) return;
+          this.deleting = undefined;
+          go(store.deleteAll(d.ids).catch(() => {}));
+        },
+      };
+      deleting = this.deleting = d;
+      setTimeout(d.start, 0);
     }
-    this.deleting.ids.push(...backup.ids);
-    await this.deleting.done;
+    deleting.ids.push(...backup.ids);
+    deleting.items += items(backup);
+    await deleting.done;
   }
+}
+
+function items(backup: Backup): number {
+  return backup.pieces.reduce((n, [, count]) => n + count, 0);
 }

@@ -59,6 +59,7 @@ export function emptyStats(): TelemetryStats {
     itemsPersistedOffline: 0,
     itemsRestoredFromOffline: 0,
     itemsUnconfirmedAtUnload: 0,
+    itemsPossiblyDuplicated: 0,
     itemsDroppedOffline: 0,
     itemsUnconfirmedOffline: 0,
     wasmMemoryBytes: 0,

@@ -3,21 +3,13 @@
 // type, every span with its attribute as recorded, as the receiver decodes them. A batch too big
 // for keepalive goes while visible as a keepalive head (at most 60 KiB) and the rest as one
 // plain request (js/export/sender.ts), so the rest is the request over 64 KiB.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, launchNamedBrowser, openPage, sdkWarnings, serveStatic, startReceiver } from './harness.mjs';
-import { join } from 'node:path';
+import { launchNamedBrowser, openPage, sdkWarnings } from './harness.mjs';
+import { useReceiverAndSite } from './receiver_site.mjs';
 
 const SPANS = 1000;
-const env = {};
-before(async () => {
-  env.receiver = await startReceiver();
-  env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-});
-after(async () => {
-  await env.site?.close();
-  await env.receiver?.stop();
-});
+const env = useReceiverAndSite();
 
 for (const name of ['chromium', 'firefox']) {
   test(`${name}: a ${SPANS}-span uncompressed request over 64 KiB arrives whole`, async () => {

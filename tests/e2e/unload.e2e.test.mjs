@@ -7,23 +7,17 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { ROOT, launchNamedBrowser, openPage, serveStatic, startReceiver, waitForPageFunction } from './harness.mjs';
+import { launchNamedBrowser, openPage, waitForPageFunction } from './harness.mjs';
+import { useReceiverAndSite } from './receiver_site.mjs';
 
 const HOLD_MS = 1500;
 const KEEPALIVE_BUDGET = 64 * 1024;
 const STORE_OPEN_MS = 300;
 const COPIES_WAIT_MS = 2000;
-const env = {};
-
-before(async () => {
-  env.receiver = await startReceiver();
-  env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-});
-after(async () => {
-  await env.site?.close();
-  await env.receiver?.stop();
-});
+const REPEAT = Number(process.env.UNLOAD_REPEAT ?? 1);
+/** UNLOAD_BROWSERS=firefox (comma-separated) runs one browser only. */
+const BROWSERS = (process.env.UNLOAD_BROWSERS ?? 'chromium,firefox').split(',');
+const env = useReceiverAndSite();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -174,7 +168,7 @@ function assertAllOnce(f) {
   assert.ok(f.unloadRequests.every((b) => b <= KEEPALIVE_BUDGET), `keepalive bodies within 64 KiB: ${f.unloadRequests}`);
 }
 
-for (const browserName of ['chromium', 'firefox']) {
+for (const browserName of BROWSERS) {
   describe(`page unload in ${browserName}`, () => {
     let browser;
     before(async () => {
@@ -231,26 +225,91 @@ for (const browserName of ['chromium', 'firefox']) {
       assert.equal(spans.length, 10);
     });
 
-    test('tab closed while a metrics export waits for its answer: the page-hide collection still goes', { timeout: 60000 }, async () => {
-      await env.receiver.reset();
-      await env.receiver.hold(HOLD_MS);
-      const service = 'unload-metrics';
-      const { page } = await openPage(browser, env.site.url);
-      await page.evaluate(async (cfg) => {
-        window.__t = await window.__gwt.initTelemetry(cfg);
-        window.__clicks = window.__t.getMeter('unload-test').createCounter('unload.clicks');
-        window.__clicks.add(1);
-        void window.__t.forceFlush(); // held by the receiver: still waiting when the page goes
-      }, { endpoint: env.receiver.url, serviceName: service, metrics: { exportIntervalMillis: 60000 } });
-      await sleep(300);
-      await page.evaluate(() => window.__clicks.add(5));
-      await page.close({ runBeforeUnload: true });
-      await sleep(HOLD_MS + 1500);
-      const points = (await env.receiver.metrics()).filter((m) => m.name === 'unload.clicks' && m.service_name === service);
-      console.log(`[unload] ${browserName} metrics at close: ${points.map((p) => p.value).join(', ')}`);
-      assert.ok(points.some((p) => p.value === 6), `the collection at hide (cumulative 6) arrived: ${JSON.stringify(points.map((p) => p.value))}`);
-      assert.equal(points.filter((p) => p.value === 6).length, 1, 'one collection per hide, though visibilitychange and pagehide both fire');
-    });
+    // The last word, recorded right before a real close (a small tail of spans and log records,
+    // and a counter's last increments): it can only go with the page's hide. UNLOAD_REPEAT runs
+    // each of these N times (the flake hunt). Firefox ESR 153 discards what page hide sends in
+    // some closes (README, Page unload: "Firefox, the last word"): 2 of 30 runs lost the final
+    // metrics and 6 of 30 the spans of the small tail on main's code; 0 and 1 of 30 once page
+    // hide resumes after Firefox stops it part-way. Until the tail's last case is closed,
+    // Firefox's small-tail test is `todo`: it runs and reports, and does not fail the test command.
+    const lastWord = { timeout: 60000 };
+    const lastTail = { timeout: 60000, ...(browserName === 'firefox' ? { todo: 'Firefox lost the whole small tail in 1 of 30 closes (issue 10, still open)' } : {}) };
+    for (let run = 1; run <= REPEAT; run++) {
+      const nth = REPEAT > 1 ? ` (run ${run})` : '';
+      test(`tab closed while a metrics export waits for its answer, 5 added just before: final value 6 stored once${nth}`, lastWord, async () => {
+        await env.receiver.reset();
+        await env.receiver.hold(HOLD_MS);
+        const service = `unload-metrics-${browserName}-${run}`;
+        const config = { endpoint: env.receiver.url, serviceName: service, rum: false, metrics: { exportIntervalMillis: 60000 } };
+        const { page } = await openPage(browser, env.site.url);
+        await page.evaluate(async (cfg) => {
+          window.__t = await window.__gwt.initTelemetry(cfg);
+          window.__clicks = window.__t.getMeter('unload-test').createCounter('unload.clicks');
+          window.__clicks.add(1);
+          void window.__t.forceFlush(); // held by the receiver: still waiting when the page goes
+        }, config);
+        await sleep(STORE_OPEN_MS);
+        await page.evaluate(() => window.__clicks.add(5));
+        await page.close({ runBeforeUnload: true });
+        await sleep(HOLD_MS + 1500);
+        const abandoned = await env.receiver.abandoned();
+        await env.receiver.hold(0);
+        // The next load drains whatever the closed page kept, then its own collection is ignored.
+        const { page: next } = await openPage(browser, env.site.url);
+        await next.evaluate(async (cfg) => {
+          window.__t = await window.__gwt.initTelemetry(cfg);
+        }, { ...config, serviceName: `${service}-next` });
+        await sleep(1000);
+        await next.close();
+        const points = (await env.receiver.metrics()).filter((m) => m.name === 'unload.clicks' && m.service_name === service);
+        const rows = (await (await fetch(`${env.receiver.url}/_receiver/metric_rows?table=unload_clicks_total`)).json()).filter((r) => r.tags?.job === service);
+        console.log(
+          `[unload] ${browserName} metrics at close${nth}: points ${points.map((p) => p.value).join(', ')}; rows ${rows.map((r) => r.value).join(', ')}; ` +
+            `abandoned requests ${JSON.stringify(abandoned.map((a) => [a.path, a.body_bytes]))}`,
+        );
+        assert.equal(points.filter((p) => p.value === 6).length, 1, `the collection at hide (cumulative 6) arrived once: ${JSON.stringify(points.map((p) => p.value))}`);
+        assert.equal(rows.filter((r) => r.value === 6).length, 1, `one stored row holds the final value: ${JSON.stringify(rows)}`);
+        assert.ok(points.every((p) => p.value === 1 || p.value === 6), `no other value: ${JSON.stringify(points.map((p) => p.value))}`);
+      });
+
+      test(`tab closed right after a small tail (20 spans, 5 log records, under 32 KiB) was recorded: each arrives once${nth}`, lastTail, async () => {
+        await env.receiver.reset();
+        await env.receiver.hold(HOLD_MS);
+        const service = `unload-small-tail-${browserName}-${run}`;
+        const config = { endpoint: env.receiver.url, serviceName: service, rum: false };
+        const { page } = await openPage(browser, env.site.url);
+        await page.evaluate(async (cfg) => {
+          window.__t = await window.__gwt.initTelemetry(cfg);
+        }, config);
+        await sleep(STORE_OPEN_MS);
+        await page.evaluate(() => {
+          const tracer = window.__t.getTracer('unload-test');
+          const logger = window.__t.getLogger('unload-test');
+          for (let i = 0; i < 20; i++) tracer.startSpan(`tail ${i}`, { attributes: { i } }).end();
+          for (let i = 0; i < 5; i++) logger.emit({ body: `tail log ${i}` });
+        });
+        await page.close({ runBeforeUnload: true });
+        await sleep(HOLD_MS + 1000);
+        const atUnload = (await arrived(service)).spans.length;
+        const abandoned = await env.receiver.abandoned();
+        await env.receiver.hold(0);
+        const { page: next } = await openPage(browser, env.site.url);
+        await next.evaluate(async (cfg) => {
+          window.__t = await window.__gwt.initTelemetry(cfg);
+        }, config);
+        await waitForSpans(service, 20, 5000);
+        await sleep(500); // anything sent twice would arrive now
+        await next.close();
+        const { spans } = await arrived(service);
+        const logs = (await env.receiver.logs()).filter((l) => l.service_name === service);
+        console.log(
+          `[unload] ${browserName} small tail at close${nth}: created 20 spans + 5 logs, at unload ${atUnload} spans; received ${spans.length} spans, ${logs.length} logs; ` +
+            `abandoned requests ${JSON.stringify(abandoned.map((a) => [a.path, a.body_bytes]))}`,
+        );
+        assert.deepEqual(spans.map((s) => s.name).sort(), Array.from({ length: 20 }, (_, i) => `tail ${i}`).sort(), 'every span, once');
+        assert.deepEqual(logs.map((l) => l.body?.value).sort(), Array.from({ length: 5 }, (_, i) => `tail log ${i}`).sort(), 'every log record, once');
+      });
+    }
 
     test('tab closed with 600 spans queued in one batch: all arrive, each once', { timeout: 60000 }, async () => {
       const f = await unloadAndReload(browser, 'close', {
