@@ -12,6 +12,7 @@ OUT=build/pkg
 
 wasm-pack --quiet build --release --target web --out-dir js/wasm --out-name greptime_web_telemetry --no-pack -- --locked
 rm -f js/wasm/.gitignore
+node scripts/blank-panic-text.mjs js/wasm/greptime_web_telemetry_bg.wasm
 node scripts/wasm-build-id.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 node scripts/inline-wasm.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 

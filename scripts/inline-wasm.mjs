@@ -29,4 +29,27 @@ const gluePath = join(outDir, 'greptime_web_telemetry.js');
 const glue = readFileSync(gluePath, 'utf8');
 const fallback = /module_or_path = new URL\('greptime_web_telemetry_bg\.wasm', import\.meta\.url\);/;
 if (!fallback.test(glue)) throw new Error(`inline-wasm: the wasm-bindgen glue changed shape; update ${import.meta.url}`);
-writeFileSync(gluePath, glue.replace(fallback, "throw new Error('greptime-web-telemetry: the WASM module is passed in by js/runtime/wasm_loader.ts');"));
+// The loader always passes a compiled module or the module's bytes (never a URL, a Response or
+// bare arguments), so the glue's fetch / streaming / deprecated-arguments paths are dead code
+// in the core chunk: replaced by one `WebAssembly.instantiate` (about 0.4 KB gzip).
+const load = /async function __wbg_load\(module, imports\) \{[\s\S]*?\n\}\n\nfunction initSync\(/;
+const initOnce = /async function __wbg_init_once\(module_or_path\) \{[\s\S]*?\n\}\n\nexport \{/;
+if (!fallback.test(glue) || !load.test(glue) || !initOnce.test(glue)) throw new Error(`inline-wasm: the wasm-bindgen glue changed shape; update ${import.meta.url}`);
+writeFileSync(
+  gluePath,
+  glue
+    .replace(fallback, "throw new Error('greptime-web-telemetry: the WASM module is passed in by js/runtime/wasm_loader.ts');")
+    .replace(load, `async function __wbg_load(module, imports) {
+    const instance = await WebAssembly.instantiate(module, imports);
+    return instance instanceof WebAssembly.Instance ? { instance, module } : instance;
+}
+
+function initSync(`)
+    .replace(initOnce, `/** \`{ module_or_path }\`: a \`WebAssembly.Module\` or the module's bytes (js/runtime/wasm_loader.ts). */
+async function __wbg_init_once({ module_or_path }) {
+    const { instance, module } = await __wbg_load(module_or_path, __wbg_get_imports());
+    return __wbg_finalize_init(instance, module);
+}
+
+export {`),
+);

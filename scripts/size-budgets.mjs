@@ -51,7 +51,7 @@ const LAZY_LABELS = {
 function rows(m) {
   const out = [['.wasm', '`.wasm` (the WASM core as built; ships inside `wasm/inline_wasm.js`)', m.wasm]];
   out.push(['initial chunk', `initial chunk: ${ENTRIES.main.label}, esbuild minified`, m.entries.main.initial]);
-  out.push(['all chunks', 'all chunks (initial + lazily loaded; browser signals apart)', m.entries.main.all]);
+  out.push(['all chunks', 'all chunks (initial + lazily loaded, the `.wasm` inlined or, with `wasmUrl`, its compiler, whichever is larger; browser signals apart)', m.entries.main.all]);
   out.push(['rum: all chunks', 'browser signals (`rum`): all their lazily loaded chunks, each loaded only when on', m.entries.main.rum]);
   for (const name of Object.keys(m.lazy).sort()) {
     out.push([`lazy: ${name}`, `lazily loaded: \`${name}\`${LAZY_LABELS[name] ? ` (${LAZY_LABELS[name]})` : ''}`, m.lazy[name]]);

@@ -7,5 +7,5 @@
  * (runtime/bundled_modules.ts).
  */
 
-export { TelemetryCore, initSync, default } from '../wasm/greptime_web_telemetry.js';
+export { TelemetryCore, default } from '../wasm/greptime_web_telemetry.js';
 export * from './pipelines.js';

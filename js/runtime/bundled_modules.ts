@@ -9,7 +9,7 @@
 
 export interface BundledModules {
   /** Glue and pipelines: export/core_chunk.ts in both. */
-  core?: typeof import('../wasm/greptime_web_telemetry.js');
+  core?: typeof import('../export/core_chunk.js');
   inline?: typeof import('../wasm/inline_wasm.js');
   store?: typeof import('../export/offline_store.js');
   fetch?: typeof import('./wasm_fetch.js');

@@ -12,7 +12,7 @@ import { bundled } from './bundled_modules.js';
 import { transformBytes } from './streams.js';
 import { warn } from './diagnostics.js';
 
-type CoreModule = typeof import('../wasm/greptime_web_telemetry.js');
+type CoreModule = typeof import('../export/core_chunk.js');
 
 let loading: Promise<CoreModule> | undefined;
 let memory: WebAssembly.Memory | undefined;
