@@ -29,6 +29,8 @@ export class MetricReader {
   private collectingOnHide: Promise<void> | undefined;
   /** This hide's collection, taken from the core and not yet handed to the sender. */
   private unsentAtHide: [Uint8Array, number] | undefined;
+  /** This hide's collection, handed to the sender: sent once more at the next hide event. */
+  private sentAtHide: Uint8Array | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -74,7 +76,17 @@ export class MetricReader {
     if (!this.collectedOnHide) return (this.collectingOnHide ??= this.collectAndExport(true));
     // Once per hide, unless measurements came in since: an unload fires pagehide first, and
     // web-vitals records INP and CLS at the visibilitychange after it.
-    if (!this.buffer.pending) return resumed ?? Promise.resolve();
+    if (!this.buffer.pending) {
+      // Firefox discards some keepalive requests a closing page starts in `pagehide` and keeps
+      // those started in the `visibilitychange` after it (README, "Firefox, the last word"):
+      // the collection goes once more, byte for byte. GreptimeDB keeps one row per series and
+      // timestamp (its metric tables merge by last row), so a copy that also arrives replaces
+      // itself; spans and log records are never sent twice this way.
+      const sent = this.sentAtHide;
+      this.sentAtHide = undefined;
+      if (sent && !resumed) return this.sender.resendOnUnload(METRICS, sent);
+      return resumed ?? Promise.resolve();
+    }
     const again = this.collectAndExport(true);
     return resumed ? Promise.all([resumed, again]).then(() => undefined) : again;
   }
@@ -83,6 +95,7 @@ export class MetricReader {
   pageShown(): void {
     this.collectedOnHide = false;
     this.collectingOnHide = undefined;
+    this.sentAtHide = undefined;
   }
 
   async shutdown(): Promise<void> {
@@ -111,6 +124,7 @@ export class MetricReader {
     if (atHide) this.unsentAtHide = [body, points];
     const sent = this.sender.send(METRICS, body, points); // calls fetch in this task at hide
     this.unsentAtHide = undefined;
+    if (atHide) this.sentAtHide = body;
     await sent;
   }
 }

@@ -236,6 +236,15 @@ export class Sender {
     return this.sendOnUnload(signal, body, items);
   }
 
+  /**
+   * Page hide: `body`, already sent at this hide, once more with keepalive. Only for requests
+   * whose second copy GreptimeDB stores as the first (a metrics collection: same series, same
+   * timestamp); its items are counted once, with the first.
+   */
+  resendOnUnload(signal: SignalNumber, body: Uint8Array): Promise<void> {
+    return this.sendPieceOnUnload(signal, body, 0);
+  }
+
   /** The page is visible again: what was kept while it was hidden can go now. */
   pageShown(): void {
     this.unloading = false;

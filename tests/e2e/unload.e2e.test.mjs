@@ -267,7 +267,12 @@ for (const browserName of BROWSERS) {
           `[unload] ${browserName} metrics at close${nth}: points ${points.map((p) => p.value).join(', ')}; rows ${rows.map((r) => r.value).join(', ')}; ` +
             `abandoned requests ${JSON.stringify(abandoned.map((a) => [a.path, a.body_bytes]))}`,
         );
-        assert.equal(points.filter((p) => p.value === 6).length, 1, `the collection at hide (cumulative 6) arrived once: ${JSON.stringify(points.map((p) => p.value))}`);
+        // The collection at hide goes at pagehide and once more, byte for byte, at the
+        // visibilitychange after it (Firefox discards some of the first): one or two copies of
+        // one point (same timestamp), which GreptimeDB stores as one row.
+        const finals = points.filter((p) => p.value === 6);
+        assert.ok(finals.length >= 1 && finals.length <= 2, `the collection at hide (cumulative 6) arrived: ${JSON.stringify(points.map((p) => p.value))}`);
+        assert.equal(new Set(finals.map((p) => p.time_unix_nano)).size, 1, `its copies are the same point: ${JSON.stringify(finals)}`);
         assert.equal(rows.filter((r) => r.value === 6).length, 1, `one stored row holds the final value: ${JSON.stringify(rows)}`);
         assert.ok(points.every((p) => p.value === 1 || p.value === 6), `no other value: ${JSON.stringify(points.map((p) => p.value))}`);
       });
