@@ -12,30 +12,13 @@ globalThis.fetch = async (url, init) => {
   return new Response(null, { status: 200, headers: { 'content-length': '0' } });
 };
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
-const { CoreHandle, RecordWriter, Sender, deliverySettings, coreStats, newCore, newAttributeList } = await import('./load_core.mjs');
-
-/** An encoded trace request with `n` spans of about `bytes` bytes each. */
-function spans(core, n, bytes) {
-  const writer = new RecordWriter();
-  for (let i = 0; i < n; i++) {
-    const attributes = newAttributeList();
-    attributes.keys.push('blob');
-    attributes.values.push(`${i}:${'x'.repeat(bytes)}`);
-    writer.writeSpan({
-      t0: 1, t1: 2, t2: 3, t3: 4, s0: 5, s1: i + 1, p0: 0, p1: 0, traceFlags: 1, kind: 0, name: `s${i}`,
-      scopeName: 'test', scopeVersion: '', traceState: '', startMs: 1.7e12, endMs: 1.7e12 + 1,
-      statusCode: 0, statusMessage: '', attributes, events: undefined, droppedEvents: 0, links: undefined, droppedLinks: 0,
-    });
-  }
-  core.ingest(0, writer.take());
-  return core.takeRequest(0, 0);
-}
+const { CoreHandle, Sender, deliverySettings, coreStats, newCore, encodedSpans } = await import('./load_core.mjs');
 
 test('six batches over the keepalive budget sent at once: every head split off goes with keepalive, the others whole', async () => {
   const BATCHES = 6;
   const core = newCore({ offline: false, compression: 'none', batch: { maxExportBatchSize: 100, maxQueueSize: 2048 } });
   const sender = new Sender(new CoreHandle(core, core.settings), fetchTransport, deliverySettings(core.settings), () => false);
-  const bodies = Array.from({ length: BATCHES }, () => spans(core, 100, 1000));
+  const bodies = Array.from({ length: BATCHES }, () => encodedSpans(core, 100, 1000));
   assert.ok(bodies.every((b) => b.byteLength > KEEPALIVE_BODY_LIMIT), bodies.map((b) => b.byteLength).join(', '));
   await Promise.all(bodies.map((b) => sender.send(0, b, 100)));
   const shown = JSON.stringify(fetched);

@@ -45,6 +45,25 @@ export function newCore(extra = {}) {
   return core;
 }
 
+/** An encoded trace request from `core`: `n` spans, each with a `bytes`-long attribute if given. */
+export function encodedSpans(core, n, bytes = 0) {
+  const writer = new RecordWriter();
+  for (let i = 0; i < n; i++) {
+    const attributes = newAttributeList();
+    if (bytes) {
+      attributes.keys.push('blob');
+      attributes.values.push(`${i}:${'x'.repeat(bytes)}`);
+    }
+    writer.writeSpan({
+      t0: 1, t1: 2, t2: 3, t3: 4, s0: 5, s1: i + 1, p0: 0, p1: 0, traceFlags: 1, kind: 0, name: `s${i}`,
+      scopeName: 'test', scopeVersion: '', traceState: '', startMs: 1.7e12, endMs: 1.7e12 + 1,
+      statusCode: 0, statusMessage: '', attributes, events: undefined, droppedEvents: 0, links: undefined, droppedLinks: 0,
+    });
+  }
+  core.ingest(0, writer.take());
+  return core.takeRequest(0, 0);
+}
+
 /** The SDK over a new core (`newCore(extra)`), exporting through `transport`. */
 export function newSdk(extra = {}, transport) {
   const core = newCore(extra);

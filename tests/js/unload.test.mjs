@@ -16,28 +16,9 @@ globalThis.fetch = async (url, init) => {
   return answer(init);
 };
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
-const { CoreHandle, RecordWriter, Sender, TelemetrySdk, deliverySettings, coreStats, fakeTransport, newCore, newSdk, newAttributeList } = await import('./load_core.mjs');
+const { CoreHandle, Sender, TelemetrySdk, deliverySettings, coreStats, fakeTransport, newCore, newSdk, encodedSpans } = await import('./load_core.mjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** An encoded trace request with `n` spans of `bytes` bytes of attribute each. */
-function spans(core, n, bytes = 0) {
-  const writer = new RecordWriter();
-  for (let i = 0; i < n; i++) {
-    const attributes = newAttributeList();
-    if (bytes) {
-      attributes.keys.push('blob');
-      attributes.values.push(`${i}:${'x'.repeat(bytes)}`);
-    }
-    writer.writeSpan({
-      t0: 1, t1: 2, t2: 3, t3: 4, s0: 5, s1: i + 1, p0: 0, p1: 0, traceFlags: 1, kind: 0, name: `s${i}`,
-      scopeName: 'test', scopeVersion: '', traceState: '', startMs: 1.7e12, endMs: 1.7e12 + 1,
-      statusCode: 0, statusMessage: '', attributes, events: undefined, droppedEvents: 0, links: undefined, droppedLinks: 0,
-    });
-  }
-  core.ingest(0, writer.take());
-  return core.takeRequest(0, 0);
-}
 
 function sender(core, transport, { hidden = () => false, sleep: sleepFn } = {}) {
   return new Sender(new CoreHandle(core, core.settings), transport, deliverySettings(core.settings), hidden, sleepFn);
@@ -69,7 +50,7 @@ test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothi
   fetched.length = 0;
   const core = newCore({ compression: 'none', batch: { maxExportBatchSize: 400, maxQueueSize: 400 } });
   const s = sender(core, fetchTransport, { hidden: () => true });
-  const body = spans(core, 400, 1024);
+  const body = encodedSpans(core, 400, 1024);
   assert.ok(body.byteLength > 400 * 1024);
   await s.send(0, body, 400);
   assert.ok(fetched.length >= 1);
@@ -103,7 +84,7 @@ test('a batch in flight as a plain request was split while visible: page hide sp
     return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
   };
   try {
-    const sent = s.send(0, spans(core, 400, 1024), 400);
+    const sent = s.send(0, encodedSpans(core, 400, 1024), 400);
     await sleep(30);
     // What fits the keepalive budget goes as a keepalive request of its own while visible.
     assert.deepEqual(fetched.map((f) => f.keepalive), [true, false], 'a keepalive head, and the rest as one plain request in flight');
@@ -129,7 +110,7 @@ test('a retry sleeping in backoff when the page hides goes at once with keepaliv
   const { transport, calls } = fakeTransport([503, 200]);
   let hidden = false;
   const s = sender(core, transport, { hidden: () => hidden, sleep: () => new Promise(() => {}) }); // backoff never ends by itself
-  const sent = s.send(0, spans(core, 5), 5);
+  const sent = s.send(0, encodedSpans(core, 5), 5);
   await sleep(30);
   assert.equal(calls.length, 1, 'first attempt answered 503; now sleeping');
   hidden = true;
@@ -145,7 +126,7 @@ test('page hide during compression: the raw body goes at once with keepalive', a
   const { transport, calls } = fakeTransport([200]);
   let hidden = false;
   const s = sender(core, transport, { hidden: () => hidden });
-  const body = spans(core, 50, 200);
+  const body = encodedSpans(core, 50, 200);
   const sent = s.send(0, body, 50);
   hidden = true; // before CompressionStream has answered
   s.pageHiding(false);
@@ -160,7 +141,7 @@ test('a 413 while the page is hidden is split, not dropped', async () => {
   const core = newCore({ offline: false, compression: 'none' });
   const { transport, calls } = fakeTransport([413, 200, 200]);
   const s = sender(core, transport, { hidden: () => true });
-  await s.send(0, spans(core, 6), 6);
+  await s.send(0, encodedSpans(core, 6), 6);
   assert.equal(calls.length, 3);
   assert.equal(s.counters.requestsSplit, 1);
   assert.equal(coreStats(core).spansExported, 6);
@@ -172,7 +153,7 @@ test('a keepalive request failing after pagehide is counted, not sent again', as
   const { transport, calls } = fakeTransport([0, 200]);
   const s = sender(core, transport, { hidden: () => true });
   s.pageHiding(true);
-  await s.send(0, spans(core, 4), 4);
+  await s.send(0, encodedSpans(core, 4), 4);
   assert.equal(calls.length, 1, 'the browser may still deliver it: a second copy could arrive twice');
   assert.equal(s.counters.itemsUnconfirmedAtUnload, 4);
 });
