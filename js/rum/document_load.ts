@@ -23,6 +23,9 @@ export interface DocumentLoadOptions {
   includeQuery: boolean;
 }
 
+/** How often, and how far apart, loadEventEnd is read again while it is still 0 (1 s in all). */
+const LOAD_END_TRIES = 20;
+const LOAD_END_RETRY_MILLIS = 50;
 /** Resource spans per page load at most (a page with thousands of images must not flood). */
 const MAX_RESOURCES = 250;
 const LOAD_EVENTS = [
@@ -52,10 +55,20 @@ const PAINTS: Record<string, string> = { 'first-paint': 'firstPaint', 'first-con
 export function start(telemetry: Telemetry, options: DocumentLoadOptions): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // loadEventEnd is set once the load handlers have run: read it in the next task.
-  const onLoad = () => {
-    timer = setTimeout(() => stopped || record(telemetry, options));
+  // loadEventEnd is set once the load handlers have run: read it in the next task, or a little
+  // later while it is still 0 (a fresh-clone CI run in Firefox recorded a page load without
+  // loadEventEnd or responseEnd, most likely read before Firefox had completed the entry).
+  const read = (tries: number) => {
+    timer = setTimeout(
+      () => {
+        if (stopped) return;
+        if (tries < LOAD_END_TRIES && !loadEnded()) read(tries + 1);
+        else record(telemetry, options);
+      },
+      tries === 0 ? 0 : LOAD_END_RETRY_MILLIS,
+    );
   };
+  const onLoad = () => read(0);
   if (document.readyState === 'complete') onLoad();
   else addEventListener('load', onLoad, { once: true });
   return () => {
@@ -63,6 +76,16 @@ export function start(telemetry: Telemetry, options: DocumentLoadOptions): () =>
     clearTimeout(timer);
     removeEventListener('load', onLoad);
   };
+}
+
+/** Whether the navigation entry has its loadEventEnd (true when there is nothing to wait for). */
+function loadEnded(): boolean {
+  try {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return !nav || nav.loadEventEnd > 0;
+  } catch {
+    return true; // a partial Performance API: record() decides
+  }
 }
 
 function record(telemetry: Telemetry, options: DocumentLoadOptions): void {

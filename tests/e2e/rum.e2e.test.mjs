@@ -301,7 +301,8 @@ test('Firefox: SPA navigations, a session shared by two tabs, the page load trac
     const root = spans.find((s) => s.name === 'documentLoad');
     const child = spans.find((s) => s.name === 'documentFetch');
     assert.ok(root && child && child.parent_span_id === root.span_id, spans.map((s) => s.name).join());
-    assert.ok(root.events.some((e) => e.name === 'loadEventEnd') && child.events.some((e) => e.name === 'responseEnd'));
+    assert.ok(root.events.some((e) => e.name === 'loadEventEnd'), `documentLoad events: ${root.events.map((e) => e.name)}`);
+    assert.ok(child.events.some((e) => e.name === 'responseEnd'), `documentFetch events: ${child.events.map((e) => e.name)}`);
     assert.deepEqual(pageErrors, []);
     // What Firefox cannot report (no long-animation-frame or layout-shift entries): one console
     // line per signal, saying what is missing, and nothing else.
