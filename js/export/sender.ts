@@ -22,7 +22,7 @@
  */
 
 import type { Settings } from '../config/schema.js';
-import { transformBytes } from '../runtime/streams.js';
+import { concatBytes, transformBytes } from '../runtime/streams.js';
 import type { CoreHandle } from './core_handle.js';
 import { exportHeaders, exportUrl } from './greptime_contract.js';
 import { ACCEPTED, interpretResponse, REJECTED } from './response.js';
@@ -579,16 +579,6 @@ function keepaliveHead(pieces: [Uint8Array, number][], room: number): number {
     n++;
   }
   return n;
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 function gzip(body: Uint8Array): Promise<Uint8Array> {

@@ -10,6 +10,7 @@
  * it and its JS-array glue were 2.8 KB gzip of the `.wasm` (2026-11-30).
  */
 
+import { concatBytes } from '../runtime/streams.js';
 import { METRICS, type SignalNumber } from './signals.js';
 
 /** A request body and how many items (data points, for metrics) it holds. */
@@ -86,18 +87,6 @@ function lengthDelimited(number: number, parts: Uint8Array[]): Uint8Array[] {
   return [new Uint8Array(head), ...parts];
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function count(body: Uint8Array, signal: SignalNumber, items: Field[]): number {
   if (signal !== METRICS) return items.length;
   let points = 0;
@@ -159,8 +148,8 @@ export function splitRequest(signal: SignalNumber, body: Uint8Array): [CountedRe
       });
     }
     return [
-      [concat(halves[0]), counts[0]],
-      [concat(halves[1]), counts[1]],
+      [concatBytes(halves[0]), counts[0]],
+      [concatBytes(halves[1]), counts[1]],
     ];
   } catch {
     return undefined;

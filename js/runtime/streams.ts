@@ -9,18 +9,23 @@ export async function transformBytes(bytes: Uint8Array, transform: TransformStre
     .pipeThrough(transform)
     .getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
-    size += value.byteLength;
   }
+  return concatBytes(chunks);
+}
+
+/** The parts, one after the other, in one new array. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
   const out = new Uint8Array(size);
   let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
   }
   return out;
 }
