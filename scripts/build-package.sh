@@ -12,6 +12,8 @@ OUT=build/pkg
 
 # The .wasm is built by a pinned nightly (scripts/wasm-toolchain.sh; scripts/setup.sh installs it).
 . scripts/wasm-toolchain.sh
+rustup component list --toolchain "$WASM_TOOLCHAIN" --installed 2>/dev/null | grep -qx rust-src \
+  || { echo "build-package: $WASM_TOOLCHAIN with rust-src is not installed; run: bash scripts/setup.sh" >&2; exit 1; }
 RUSTUP_TOOLCHAIN="$WASM_TOOLCHAIN" wasm-pack --quiet build --release --target web --out-dir js/wasm --out-name greptime_web_telemetry --no-pack -- --locked "${WASM_CARGO_ARGS[@]}"
 rm -f js/wasm/.gitignore
 node scripts/wasm-build-id.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
