@@ -21,10 +21,14 @@ const SPANS = Number(process.env.AB_SPANS || 10000);
 const BROWSER = process.env.AB_BROWSER;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
+/** Directories extracted from .tgz files, removed at the end. */
+const extracted = [];
+
 /** A dist/ directory: `path` itself, or the package inside a packed .tgz. */
 function distOf(path) {
   if (statSync(path).isDirectory()) return resolve(path);
   const dir = mkdtempSync(join(tmpdir(), 'wasm-ab-'));
+  extracted.push(dir);
   execFileSync('tar', ['-xzf', path, '-C', dir]);
   return join(dir, 'package/dist');
 }
@@ -78,3 +82,4 @@ for (const stage of ['ingest', 'request', 'total']) {
   console.log(`  ${stage.padEnd(8)} ours ${f(o)} (${f(first.ours[stage])})   baseline ${f(b)} (${f(first.baseline[stage])})   ours / baseline, median of the rounds' ratios ${median(ratios).toFixed(2)}`);
 }
 console.log(`  WASM memory after the passes: ours ${memoryBytes.ours} B, baseline ${memoryBytes.baseline} B`);
+for (const dir of extracted) rmSync(dir, { recursive: true });
