@@ -10,9 +10,12 @@ export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 OUT=build/pkg
 
-wasm-pack --quiet build --release --target web --out-dir js/wasm --out-name greptime_web_telemetry --no-pack -- --locked
+# The .wasm is built by a pinned nightly (scripts/wasm-toolchain.sh; scripts/setup.sh installs it).
+. scripts/wasm-toolchain.sh
+rustup component list --toolchain "$WASM_TOOLCHAIN" --installed 2>/dev/null | grep -qx rust-src \
+  || { echo "build-package: $WASM_TOOLCHAIN with rust-src is not installed; run: bash scripts/setup.sh" >&2; exit 1; }
+RUSTUP_TOOLCHAIN="$WASM_TOOLCHAIN" wasm-pack --quiet build --release --target web --out-dir js/wasm --out-name greptime_web_telemetry --no-pack -- --locked "${WASM_CARGO_ARGS[@]}"
 rm -f js/wasm/.gitignore
-node scripts/blank-panic-text.mjs js/wasm/greptime_web_telemetry_bg.wasm
 node scripts/wasm-build-id.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 node scripts/inline-wasm.mjs js/wasm/greptime_web_telemetry_bg.wasm js/wasm
 

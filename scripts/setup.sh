@@ -35,6 +35,14 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 for component in rustfmt clippy; do
   rustup component list --installed | grep -q "^$component-" || rustup component add "$component"
 done
+# The pinned nightly that builds the release .wasm (scripts/wasm-toolchain.sh); rust-src for
+# -Zbuild-std. Minimal profile: about 10 s to download; nothing else uses it.
+. scripts/wasm-toolchain.sh
+if ! rustup component list --toolchain "$WASM_TOOLCHAIN" --installed 2>/dev/null | grep -qx rust-src \
+  || ! rustup target list --toolchain "$WASM_TOOLCHAIN" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "rustup toolchain install $WASM_TOOLCHAIN"
+  rustup toolchain install "$WASM_TOOLCHAIN" --profile minimal -c rust-src -t wasm32-unknown-unknown
+fi
 [ "$(ver wasm-pack)" = "$WASM_PACK_VERSION" ] || cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 # No --locked: wasm-bindgen-cli's own lock names a webpki-roots version the registry does not serve.
 [ "$(ver wasm-bindgen)" = "$WBG_VERSION" ] || cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
@@ -79,4 +87,4 @@ if [ ! -f "$pystamp" ] || ! cat tests/receiver/requirements.txt examples/agent-b
   cat tests/receiver/requirements.txt examples/agent-backend/requirements.txt > "$pystamp"
 fi
 
-log "ok: wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(firefox-esr --version 2>/dev/null), $(.venv/bin/python --version)"
+log "ok: $WASM_TOOLCHAIN for the .wasm, wasm-pack $(ver wasm-pack), wasm-bindgen $(ver wasm-bindgen), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null), $(firefox-esr --version 2>/dev/null), $(.venv/bin/python --version)"
