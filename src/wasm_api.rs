@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostics, Problem};
 use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
 use crate::export::signal::Signal;
 use crate::ingest::proto_writer::Encoded;
-use crate::ingest::record_reader::{epoch_millis_to_nanos, Reader, ScopeKey, Transcoded};
+use crate::ingest::record_reader::{epoch_millis_to_nanos, ScopeKey, Transcoded};
 use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::{BatchQueue, Refused};
@@ -218,15 +218,15 @@ impl TelemetryCore {
     }
 
     /// The series id of an attribute set (written as `attrs` by js/wire/record_writer.ts, with
-    /// inline strings) on `instrument`; -1 for an unknown instrument or malformed attributes.
+    /// inline strings, sorted by key: js/metrics/canonical_set.ts) on `instrument`; -1 for an
+    /// unknown instrument or malformed attributes.
     #[wasm_bindgen(js_name = registerSeries)]
     pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ms: f64) -> i32 {
-        let Ok((attributes, _)) = Reader::new(attributes).keyed_attributes(&mut StringTable::default()) else {
+        let before = self.metrics.overflowed;
+        let Ok(id) = self.metrics.register_series(instrument, attributes, epoch_millis_to_nanos(now_ms)) else {
             self.diagnostics.report(Problem::MalformedRecord(Signal::Metrics), 1, 0);
             return -1;
         };
-        let before = self.metrics.overflowed;
-        let id = self.metrics.register_series(instrument, attributes, epoch_millis_to_nanos(now_ms));
         self.diagnostics.report(Problem::CardinalityOverflow, self.metrics.overflowed - before, instrument);
         id.map_or(-1, |id| id as i32)
     }

@@ -19,7 +19,7 @@ import type { warnCoreProblems } from './core_problems.js';
 export interface CoreServices {
   /** Turns the core's problems into warnings. */
   readonly warnProblems: typeof warnCoreProblems;
-  /** A metric attribute set as the core registers it (wire/record_writer.ts). */
+  /** A metric attribute set as the core registers it: sorted by key (metrics/canonical_set.ts), then written (wire/record_writer.ts). */
   readonly encodeAttributes: (list: AttributeList) => Uint8Array;
   readonly checkInstrument: typeof checkInstrument;
   readonly warnTooManyInstruments: typeof warnTooManyInstruments;

@@ -17,11 +17,10 @@
 //! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
 //! safe integer, so the cast back is exact. Arrays and maps nest at most `MAX_VALUE_DEPTH` deep.
 
-use super::proto_writer::{Encoded, ProtoWriter};
+use super::proto_writer::ProtoWriter;
 use super::string_table::StringTable;
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 pub const OP_RESET_STRINGS: u8 = 2;
@@ -117,13 +116,6 @@ pub struct ScopeToken {
     generation: u64,
     name: u32,
     version: u32,
-}
-
-/// One attribute: its key, and the content of the OTLP `KeyValue` message holding it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct KeyedAttribute {
-    pub key: String,
-    pub key_value: Encoded,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -295,25 +287,6 @@ impl<'a> Reader<'a> {
         self.varint()
     }
 
-    /// Attributes each transcoded as the content of a `KeyValue` message, with its key, for a
-    /// caller that orders or dedupes them by key before writing them (metric series); and the
-    /// count of those dropped before they were written.
-    pub fn keyed_attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyedAttribute>, u32), DecodeError> {
-        let n = self.varint()?;
-        let mut attributes = Vec::with_capacity(n.min(1024) as usize);
-        for _ in 0..n {
-            let key = self.str(strings)?;
-            // KeyValue: 1 key, 2 value.
-            let mut w = ProtoWriter::with_capacity(key.len() + 16);
-            w.bytes(1, key.as_bytes());
-            let value = w.begin(2);
-            self.value_into(strings, &mut w, 0)?;
-            w.end(value);
-            attributes.push(KeyedAttribute { key, key_value: Encoded(w.buf) });
-        }
-        Ok((attributes, self.varint()?))
-    }
-
     /// A string without copying it: where it is (the chunk, or the intern table once a later
     /// read no longer needs the table mutably). Defines it when the record says so.
     pub fn str_ref(&mut self, strings: &mut StringTable) -> Result<StrRef<'a>, DecodeError> {
@@ -400,38 +373,5 @@ pub fn epoch_millis_to_nanos(ms: f64) -> u64 {
         whole * 1_000_000 + nanos + u64::from(fraction - nanos as f64 >= 0.5)
     } else {
         0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, ArrayValue, KeyValue};
-    use prost::Message;
-
-    #[test]
-    fn keyed_attributes_are_keys_and_prost_identical_key_values() {
-        let mut strings = StringTable::default();
-        strings.define("k".into()).unwrap();
-        let mut record = vec![3]; // three attributes
-        record.extend([(1 << 2) | 1, b'a', TAG_STRING, (1 << 2) | 1, b'x']); // "a": "x" (inline strings)
-        record.extend([0 << 2, TAG_INT]); // "k" (interned): -7
-        record.extend((-7.0f64).to_le_bytes());
-        record.extend([(1 << 2) | 1, b'l', TAG_ARRAY, 2, TAG_TRUE, TAG_EMPTY]); // "l": [true, empty]
-        record.push(4); // four dropped
-        let mut r = Reader::new(&record);
-        let (attributes, dropped) = r.keyed_attributes(&mut strings).unwrap();
-        assert!(r.at_end());
-        assert_eq!(dropped, 4);
-        let kv = |key: &str, value: Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
-        let expected = [
-            kv("a", Value::StringValue("x".into())),
-            kv("k", Value::IntValue(-7)),
-            kv("l", Value::ArrayValue(ArrayValue { values: vec![AnyValue { value: Some(Value::BoolValue(true)) }, AnyValue { value: None }] })),
-        ];
-        assert_eq!(attributes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["a", "k", "l"]);
-        for (attribute, expected) in attributes.iter().zip(expected) {
-            assert_eq!(attribute.key_value.0, expected.encode_to_vec(), "{}", attribute.key);
-        }
     }
 }
