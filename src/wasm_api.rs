@@ -198,10 +198,10 @@ impl TelemetryCore {
         // Name, description, unit, scope name and scope version, back to back (one array
         // rather than five strings: less glue on both sides).
         let mut rest = texts;
-        let mut text = |i: usize| -> Option<String> {
+        let mut text = |i: usize| -> Option<Vec<u8>> {
             let (part, after) = rest.split_at_checked(*lengths.get(i)? as usize)?;
             rest = after;
-            String::from_utf8(part.to_vec()).ok()
+            Some(part.to_vec())
         };
         let (Some(name), Some(description), Some(unit), Some(scope_name), Some(scope_version)) = (text(0), text(1), text(2), text(3), text(4)) else {
             return -1;

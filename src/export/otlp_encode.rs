@@ -40,8 +40,8 @@ fn envelope(resource: &Encoded, batch: Batch) -> Vec<u8> {
         let items: usize = batch.items.iter().filter(|&&(s, _)| s == index).map(|&(_, len)| len as usize).sum();
         if items > 0 {
             let mut scope = ProtoWriter::default();
-            scope.bytes(1, key.name.as_bytes());
-            scope.bytes(2, key.version.as_bytes());
+            scope.bytes(1, &key.name);
+            scope.bytes(2, &key.version);
             groups.push((index, scope.buf, items));
         }
     }
@@ -98,9 +98,9 @@ mod tests {
         let mut batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },
-                ScopeKey { name: "b".into(), version: String::new() },
-                ScopeKey { name: "unused".into(), version: String::new() },
-                ScopeKey { name: String::new(), version: String::new() },
+                ScopeKey { name: "b".into(), version: Vec::new() },
+                ScopeKey { name: "unused".into(), version: Vec::new() },
+                ScopeKey { name: Vec::new(), version: Vec::new() },
             ],
             ..Default::default()
         };
@@ -131,7 +131,7 @@ mod tests {
         use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
         use opentelemetry_proto::tonic::logs::v1::LogRecord;
         let resource = Encoded(Vec::new());
-        let mut batch = Batch { scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }], ..Default::default() };
+        let mut batch = Batch { scopes: vec![ScopeKey { name: "logger".into(), version: Vec::new() }], ..Default::default() };
         batch.push(0, &LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec());
         let logs = ExportLogsServiceRequest::decode(encode_logs(&resource, batch).as_slice()).unwrap();
         assert_eq!(logs.resource_logs[0].scope_logs[0].scope.as_ref().unwrap().name, "logger");

@@ -38,9 +38,10 @@ const MAX_OVERFLOWED_REMEMBERED: usize = 8_192;
 #[derive(Debug)]
 pub struct InstrumentSpec {
     pub kind: InstrumentKind,
-    pub name: String,
-    pub description: String,
-    pub unit: String,
+    /// UTF-8 as JS wrote it (never read as `str` here).
+    pub name: Vec<u8>,
+    pub description: Vec<u8>,
+    pub unit: Vec<u8>,
     pub scope: ScopeKey,
     /// Histograms only.
     pub boundaries: Vec<f64>,
@@ -217,8 +218,8 @@ impl MetricStore {
     }
 
     /// The name an instrument was created with (for warnings).
-    pub fn instrument_name(&self, instrument: u32) -> Option<&str> {
-        self.instruments.get(instrument as usize).map(|inst| inst.spec.name.as_str())
+    pub fn instrument_name(&self, instrument: u32) -> Option<&[u8]> {
+        self.instruments.get(instrument as usize).map(|inst| inst.spec.name.as_slice())
     }
 
     pub fn series_count(&self) -> usize {

@@ -67,11 +67,11 @@ pub struct MetricWriter {
 }
 
 impl MetricWriter {
-    pub fn new(kind: InstrumentKind, name: &str, description: &str, unit: &str) -> Self {
+    pub fn new(kind: InstrumentKind, name: &[u8], description: &[u8], unit: &[u8]) -> Self {
         let mut w = ProtoWriter::with_capacity(256);
-        w.bytes(NAME, name.as_bytes());
-        w.bytes(DESCRIPTION, description.as_bytes());
-        w.bytes(UNIT, unit.as_bytes());
+        w.bytes(NAME, name);
+        w.bytes(DESCRIPTION, description);
+        w.bytes(UNIT, unit);
         let data = w.begin(match kind {
             InstrumentKind::Histogram => HISTOGRAM,
             InstrumentKind::Gauge | InstrumentKind::ObservableGauge => GAUGE,
@@ -174,7 +174,7 @@ mod tests {
         for (kind, monotonic) in [(InstrumentKind::Counter, true), (InstrumentKind::UpDownCounter, false), (InstrumentKind::ObservableCounter, true)]
         {
             for temporality in [TEMPORALITY_DELTA, TEMPORALITY_CUMULATIVE] {
-                let mut w = MetricWriter::new(kind, "requests", "", "{request}");
+                let mut w = MetricWriter::new(kind, b"requests", b"", b"{request}");
                 w.number_point(&point_attributes(kind, &attrs), 5, 9, 0.0);
                 w.number_point(&point_attributes(kind, &[]), 0, 9, -1.5);
                 let (encoded, points) = w.finish(temporality).unwrap();
@@ -192,7 +192,7 @@ mod tests {
             }
         }
         for kind in [InstrumentKind::Gauge, InstrumentKind::ObservableGauge] {
-            let mut w = MetricWriter::new(kind, "heap", "bytes in use", "By");
+            let mut w = MetricWriter::new(kind, b"heap", b"bytes in use", b"By");
             w.number_point(&point_attributes(kind, &attrs), 0, 7, 1e9);
             let (encoded, points) = w.finish(TEMPORALITY_CUMULATIVE).unwrap();
             let expected = metric("heap", "bytes in use", "By", Data::Gauge(Gauge { data_points: vec![number(attrs.clone(), 0, 7, 1e9)] }));
@@ -204,7 +204,7 @@ mod tests {
     fn histograms_are_prost_identical() {
         let attrs = vec![kv("route", "/")];
         let kind = InstrumentKind::Histogram;
-        let mut w = MetricWriter::new(kind, "duration", "d", "ms");
+        let mut w = MetricWriter::new(kind, b"duration", b"d", b"ms");
         let full = HistogramPoint { bucket_counts: &[1, 0, 300], explicit_bounds: &[0.0, 5.0], count: 301, sum: 12.5, min: 0.0, max: 9.0 };
         w.histogram_point(&point_attributes(kind, &attrs), 3, 4, &full);
         // Nothing recorded in the window (delta): zeros and infinite min/max, written as they are.
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_metric_without_points_is_not_written() {
-        assert!(MetricWriter::new(InstrumentKind::Counter, "c", "", "").finish(TEMPORALITY_CUMULATIVE).is_none());
+        assert!(MetricWriter::new(InstrumentKind::Counter, b"c", b"", b"").finish(TEMPORALITY_CUMULATIVE).is_none());
     }
 
     #[test]

@@ -19,8 +19,7 @@
 
 use super::proto_writer::ProtoWriter;
 use super::string_table::StringTable;
-use alloc::borrow::ToOwned;
-use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 pub const OP_RESET_STRINGS: u8 = 2;
@@ -41,11 +40,12 @@ const TAG_MAP: u8 = 7;
 /// JS cuts deeper structures (log bodies, log attributes) before writing them.
 pub const MAX_VALUE_DEPTH: u8 = 4;
 
-/// Where a decoded item belongs: its instrumentation scope (tracer or logger name and version).
+/// Where a decoded item belongs: its instrumentation scope (tracer or logger name and version),
+/// as the UTF-8 bytes JS wrote (see string_table.rs: never read as `str`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScopeKey {
-    pub name: String,
-    pub version: String,
+    pub name: Vec<u8>,
+    pub version: Vec<u8>,
 }
 
 /// A string read from a chunk, before it is looked up.
@@ -53,8 +53,8 @@ pub struct ScopeKey {
 pub enum StrRef<'a> {
     /// A number in the intern table (checked to exist when read).
     Interned(u32),
-    /// Inline in the chunk.
-    Chunk(&'a str),
+    /// Inline in the chunk (UTF-8 as JS wrote it).
+    Chunk(&'a [u8]),
 }
 
 impl<'a> StrRef<'a> {
@@ -63,18 +63,18 @@ impl<'a> StrRef<'a> {
     fn number(self) -> Option<u32> {
         match self {
             StrRef::Interned(n) => Some(n),
-            StrRef::Chunk("") => Some(u32::MAX),
+            StrRef::Chunk([]) => Some(u32::MAX),
             StrRef::Chunk(_) => None,
         }
     }
 
-    pub fn resolve<'t>(self, strings: &'t StringTable) -> &'t str
+    pub fn resolve<'t>(self, strings: &'t StringTable) -> &'t [u8]
     where
         'a: 't,
     {
         match self {
             // Checked when read; the table cannot shrink before the record is complete.
-            StrRef::Interned(n) => strings.get(n).unwrap_or(""),
+            StrRef::Interned(n) => strings.get(n).unwrap_or(&[]),
             StrRef::Chunk(s) => s,
         }
     }
@@ -103,8 +103,8 @@ impl<'a> ScopeRef<'a> {
 /// An item's instrumentation scope (tracer or logger name and version).
 #[derive(Clone, Copy, Debug)]
 pub struct Scope<'a> {
-    pub name: &'a str,
-    pub version: &'a str,
+    pub name: &'a [u8],
+    pub version: &'a [u8],
     /// Set when both strings were interned (or empty): items with equal tokens have the same scope, which
     /// the queue then recognises without comparing strings (one tracer's spans, in the usual case).
     pub token: Option<ScopeToken>,
@@ -193,27 +193,23 @@ impl<'a> Reader<'a> {
         Err(self.error("varint too long"))
     }
 
-    pub fn str(&mut self, strings: &mut StringTable) -> Result<String, DecodeError> {
-        Ok(self.str_ref(strings)?.resolve(strings).to_owned())
-    }
-
     /// Transcodes a string straight into protobuf field `field` of `w`, without allocating
     /// (except when the record defines it for the intern table). Empty strings are left out
     /// unless `always` (a oneof member).
     pub fn str_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, field: u32, always: bool) -> Result<(), DecodeError> {
         let v = self.varint()?;
         let n = v >> 2;
-        let write = |w: &mut ProtoWriter, s: &str| if always { w.bytes_always(field, s.as_bytes()) } else { w.bytes(field, s.as_bytes()) };
+        let write = |w: &mut ProtoWriter, s: &[u8]| if always { w.bytes_always(field, s) } else { w.bytes(field, s) };
         match v & 3 {
             STR_INTERNED => {
                 let s = strings.get(n).ok_or_else(|| self.error("unknown string number"))?;
                 write(w, s);
             }
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = self.take(n as usize)?;
                 write(w, s);
                 if form == STR_DEFINE {
-                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                    strings.define(s.to_vec()).map_err(|reason| self.error(reason))?;
                 }
             }
             _ => return Err(self.error("unknown string form")),
@@ -296,9 +292,9 @@ impl<'a> Reader<'a> {
             STR_INTERNED if (n as usize) < strings.len() => Ok(StrRef::Interned(n)),
             STR_INTERNED => Err(self.error("unknown string number")),
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = self.take(n as usize)?;
                 if form == STR_DEFINE {
-                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                    strings.define(s.to_vec()).map_err(|reason| self.error(reason))?;
                 }
                 Ok(StrRef::Chunk(s))
             }

@@ -234,7 +234,7 @@ fn an_overflowed_set_registered_again_is_counted_once() {
         register(&mut store, other, keyed(vec![kv("user", &i.to_string())]), 0).unwrap();
     }
     assert_eq!(store.overflowed, 14);
-    assert_eq!(store.instrument_name(c), Some("requests"));
+    assert_eq!(store.instrument_name(c), Some(&b"requests"[..]));
 }
 
 #[test]
@@ -254,8 +254,8 @@ fn unknown_series_and_instruments_are_counted_not_fatal() {
     let spec = InstrumentSpec {
         kind: InstrumentKind::Counter,
         name: "one.too.many".into(),
-        description: String::new(),
-        unit: String::new(),
+        description: Vec::new(),
+        unit: Vec::new(),
         scope: scope(),
         boundaries: vec![],
     };
@@ -266,13 +266,13 @@ fn unknown_series_and_instruments_are_counted_not_fatal() {
 fn metrics_group_by_scope() {
     let mut store = MetricStore::new(Temporality::Cumulative, 2000, 0);
     let a = instrument(&mut store, InstrumentKind::Counter, "a");
-    let other_scope = ScopeKey { name: "other".into(), version: String::new() };
+    let other_scope = ScopeKey { name: "other".into(), version: Vec::new() };
     let b = store
         .add_instrument(InstrumentSpec {
             kind: InstrumentKind::Counter,
             name: "b".into(),
-            description: String::new(),
-            unit: String::new(),
+            description: Vec::new(),
+            unit: Vec::new(),
             scope: other_scope.clone(),
             boundaries: vec![],
         })
@@ -281,6 +281,7 @@ fn metrics_group_by_scope() {
     let ids: Vec<f64> = [a, b, c].iter().map(|&i| register(&mut store, i, keyed(vec![]), 0).unwrap() as f64).collect();
     store.record(&[ids[0], 1.0, ids[1], 1.0, ids[2], 1.0]);
     let out = collect(&mut store, 1);
-    let shape: Vec<(String, Vec<String>)> = out.iter().map(|(s, m)| (s.name.clone(), m.iter().map(|m| m.name.clone()).collect())).collect();
+    let shape: Vec<(String, Vec<String>)> =
+        out.iter().map(|(s, m)| (String::from_utf8(s.name.clone()).unwrap(), m.iter().map(|m| m.name.clone()).collect())).collect();
     assert_eq!(shape, vec![("test".into(), vec!["a".into(), "c".into()]), ("other".into(), vec!["b".into()])]);
 }
