@@ -10,7 +10,7 @@
 //! as numbers (`takeProblems`); no text is formatted in WebAssembly.
 
 use crate::diagnostics::{Diagnostics, Problem};
-use crate::export::otlp_encode::{encode_logs, encode_metrics, encode_traces};
+use crate::export::otlp_encode::{encode_items, encode_metrics};
 use crate::export::signal::Signal;
 use crate::ingest::proto_writer::Encoded;
 use crate::ingest::record_reader::{epoch_millis_to_nanos, ScopeKey, Transcoded};
@@ -139,28 +139,25 @@ impl TelemetryCore {
     #[wasm_bindgen(js_name = takeRequest)]
     pub fn take_request(&mut self, signal: u8, now_ms: f64) -> Option<Vec<u8>> {
         self.last_batch_size = 0;
-        let body = match Signal::from_u8(signal)? {
-            Signal::Traces if !self.spans.queue.is_empty() => {
-                let batch = self.spans.queue.take_batch();
-                self.last_batch_size = batch.items.len() as u32;
-                encode_traces(&self.resource, batch)
-            }
-            Signal::Logs if !self.logs.queue.is_empty() => {
-                let batch = self.logs.queue.take_batch();
-                self.last_batch_size = batch.items.len() as u32;
-                encode_logs(&self.resource, batch)
-            }
+        // Traces and logs share one path: their requests have the same envelope (otlp_encode.rs).
+        let batch = match Signal::from_u8(signal)? {
+            Signal::Traces => &mut self.spans.queue,
+            Signal::Logs => &mut self.logs.queue,
             Signal::Metrics => {
                 let collection = self.metrics.collect(epoch_millis_to_nanos(now_ms));
                 if collection.metrics.items.is_empty() {
                     return None;
                 }
                 self.last_batch_size = collection.data_points;
-                encode_metrics(&self.resource, collection.metrics)
+                return Some(encode_metrics(&self.resource, collection.metrics));
             }
-            _ => return None,
         };
-        Some(body)
+        if batch.is_empty() {
+            return None;
+        }
+        let batch = batch.take_batch();
+        self.last_batch_size = batch.items.len() as u32;
+        Some(encode_items(&self.resource, batch))
     }
 
     /// How many items (spans, log records, data points) the last `takeRequest` encoded.
