@@ -36,14 +36,6 @@ impl Batched {
     }
 }
 
-#[derive(Default, Clone, Copy)]
-struct ExportCounters {
-    exported: u64,
-    rejected: u64,
-    failed: u64,
-    requests: u64,
-}
-
 #[wasm_bindgen]
 pub struct TelemetryCore {
     /// The content of the Resource message, encoded once: every request starts with it.
@@ -53,7 +45,6 @@ pub struct TelemetryCore {
     metrics: MetricStore,
     diagnostics: Diagnostics,
     last_batch_size: u32,
-    counters: [ExportCounters; 3],
 }
 
 #[wasm_bindgen]
@@ -74,7 +65,6 @@ impl TelemetryCore {
             resource: resource_from_attributes(resource).unwrap_or(Encoded(Vec::new())),
             diagnostics: Diagnostics::default(),
             last_batch_size: 0,
-            counters: [ExportCounters::default(); 3],
         }
     }
 
@@ -166,24 +156,6 @@ impl TelemetryCore {
         self.last_batch_size
     }
 
-    /// Counts the final outcome of a request of `items` items, as js/export/response.ts read
-    /// GreptimeDB's answer: `verdict` 0 accepted (`rejected` of them refused individually,
-    /// partial success), 1 retryable and 2 rejected (both: every item failed).
-    #[wasm_bindgen(js_name = recordResponse)]
-    pub fn record_response(&mut self, signal: u8, items: u32, verdict: u8, rejected: u32) {
-        let Some(signal) = Signal::from_u8(signal) else { return };
-        let counters = &mut self.counters[signal as usize];
-        counters.requests += 1;
-        let items = u64::from(items);
-        if verdict == 0 {
-            let rejected = u64::from(rejected).min(items);
-            counters.exported += items - rejected;
-            counters.rejected += rejected;
-        } else {
-            counters.failed += items;
-        }
-    }
-
     /// Adds a metric instrument (kind numbered as `InstrumentKind`). Its name, unit and
     /// boundaries are checked in JS only (js/metrics/instrument_rules.ts, with the warnings; the
     /// core's own copy of those checks was 302 B gzip of `.wasm`): none of them can harm the
@@ -238,27 +210,18 @@ impl TelemetryCore {
     /// Counters for `telemetry.stats()`, in the order of `CORE_STATS` in js/export/core_stats.ts.
     pub fn stats(&self) -> Vec<f64> {
         let d = &self.diagnostics;
-        let mut out = Vec::with_capacity(18);
-        for signal in [Signal::Traces, Signal::Logs] {
-            let c = self.counters[signal as usize];
-            let dropped = d.count(Problem::QueueFull(signal)) + d.count(Problem::QueueOverBytes(signal));
-            out.extend([c.exported, c.rejected, c.failed, dropped, c.requests].map(|v| v as f64));
-        }
-        let m = self.counters[Signal::Metrics as usize];
+        let dropped = |s| d.count(Problem::QueueFull(s)) + d.count(Problem::QueueOverBytes(s));
         let malformed: u64 = [Signal::Traces, Signal::Metrics, Signal::Logs].iter().map(|&s| d.count(Problem::MalformedRecord(s))).sum();
-        out.extend(
-            [
-                self.spans.queue.len() as u64,
-                self.logs.queue.len() as u64,
-                m.exported,
-                m.failed,
-                m.requests,
-                self.metrics.series_count() as u64,
-                self.metrics.overflowed,
-                malformed,
-            ]
-            .map(|v| v as f64),
-        );
-        out
+        [
+            dropped(Signal::Traces),
+            dropped(Signal::Logs),
+            self.spans.queue.len() as u64,
+            self.logs.queue.len() as u64,
+            self.metrics.series_count() as u64,
+            self.metrics.overflowed,
+            malformed,
+        ]
+        .map(|v| v as f64)
+        .to_vec()
     }
 }

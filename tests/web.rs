@@ -32,11 +32,8 @@ fn core(limits: [u32; 6]) -> TelemetryCore {
 }
 
 /// Index of a counter in `stats()` (CORE_STATS in js/export/core_stats.ts).
-const SPANS_EXPORTED: usize = 0;
-const SPANS_FAILED: usize = 2;
-const SPANS_DROPPED_QUEUE_FULL: usize = 3;
-const SPAN_REQUESTS: usize = 4;
-const MALFORMED: usize = 17;
+const SPANS_DROPPED_QUEUE_FULL: usize = 0;
+const MALFORMED: usize = 6;
 
 /// One root span with an attribute, written as js/wire/record_writer.ts writes it.
 fn one_span_chunk(name: &str) -> Vec<u8> {
@@ -100,12 +97,7 @@ fn spans_go_through_the_queue_into_an_otlp_request() {
 
     assert_eq!(c.take_request(0, 0.0).map(|_| c.last_batch_size()), Some(1));
     assert!(c.take_request(0, 0.0).is_none());
-
-    c.record_response(0, 2, 0, 0);
-    c.record_response(0, 1, 1, 0);
-    c.record_response(0, 1, 2, 0);
-    let stats = c.stats();
-    assert_eq!((stats[SPANS_EXPORTED], stats[SPANS_FAILED], stats[SPAN_REQUESTS]), (2.0, 2.0, 3.0));
+    // What the answers said is counted in JS (js/export/answer_counts.ts).
 }
 
 #[wasm_bindgen_test]
@@ -115,7 +107,7 @@ fn a_malformed_chunk_is_counted_and_the_core_keeps_working() {
     assert_eq!(c.stats()[MALFORMED], 1.0);
     assert_eq!(c.take_problems()[..2], [2, 0], "malformed record, traces");
     assert_eq!(c.ingest(0, &one_span_chunk("after")), 1);
-    assert_eq!(c.stats().len(), 18);
+    assert_eq!(c.stats().len(), 7);
 }
 
 #[wasm_bindgen_test]
@@ -125,7 +117,6 @@ fn metrics_register_record_and_collect() {
     let texts = b"tool.callscalls{call}m1";
     assert_eq!(c.register_instrument(9, texts, &[10, 5, 6, 1, 1], vec![]), -1, "an invalid kind");
     assert_eq!(c.register_instrument(0, texts, &[10, 5, 6, 1, 2], vec![]), -1, "lengths past the texts");
-    assert_eq!(c.register_instrument(0, &[0xff, 0xfe], &[2, 0, 0, 0, 0], vec![]), -1, "not UTF-8");
     let counter = c.register_instrument(0, texts, &[10, 5, 6, 1, 1], vec![]);
     assert_eq!(counter, 0);
     // attrs: 1 entry "tool" = "search" (inline strings), 0 dropped

@@ -1,24 +1,16 @@
-/** The WASM core's counters for `telemetry.stats()`, named: the core returns them as numbers only. */
+/**
+ * The WASM core's counters for `telemetry.stats()`, named: the core returns them as numbers only.
+ * (The export counters are JS's: answer_counts.ts.)
+ */
 
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
 
 /** In the order `TelemetryCore::stats` in src/wasm_api.rs writes them. */
 export const CORE_STATS = [
-  'spansExported',
-  'spansRejectedByServer',
-  'spansFailedExport',
   'spansDroppedQueueFull',
-  'spanExportRequests',
-  'logsExported',
-  'logsRejectedByServer',
-  'logsFailedExport',
   'logsDroppedQueueFull',
-  'logExportRequests',
   'spansQueued',
   'logsQueued',
-  'metricPointsExported',
-  'metricPointsFailedExport',
-  'metricExportRequests',
   'metricSeries',
   'metricSeriesOverflowed',
   'malformedRecordChunks',
