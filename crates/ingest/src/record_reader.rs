@@ -217,9 +217,11 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// An id of N bytes as protobuf field `field`, left out when all zero ("none").
-    pub fn id_into<const N: usize>(&mut self, w: &mut ProtoWriter, field: u32) -> Result<bool, DecodeError> {
-        let raw = self.raw_id::<N>()?;
+    /// An id of `len` bytes (16 a trace id, 8 a span id) as protobuf field `field`, left out
+    /// when all zero ("none"). The length is an argument, not a const generic: one function in
+    /// the `.wasm` instead of one per length.
+    pub fn id_into(&mut self, w: &mut ProtoWriter, field: u32, len: usize) -> Result<bool, DecodeError> {
+        let raw = self.raw_id(len)?;
         let present = raw.iter().any(|&b| b != 0);
         if present {
             w.bytes_always(field, raw);
@@ -227,9 +229,9 @@ impl<'a> Reader<'a> {
         Ok(present)
     }
 
-    /// An id of N bytes as written (all zero: none).
-    pub fn raw_id<const N: usize>(&mut self) -> Result<&'a [u8], DecodeError> {
-        self.take(N)
+    /// An id of `len` bytes as written (all zero: none).
+    pub fn raw_id(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        self.take(len)
     }
 
     /// Transcodes a value as the content of an `AnyValue` message (field numbers from
