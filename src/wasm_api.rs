@@ -18,7 +18,7 @@ use crate::ingest::string_table::StringTable;
 use crate::ingest::{log_records, span_records};
 use crate::pipeline::batch_queue::{BatchQueue, Refused};
 use crate::pipeline::metric_aggregator::{InstrumentSpec, MetricStore, Temporality};
-use crate::pipeline::metric_instruments::{InstrumentKind, DEFAULT_BOUNDARIES};
+use crate::pipeline::metric_instruments::InstrumentKind;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::resource::resource_from_attributes;
@@ -159,8 +159,9 @@ impl TelemetryCore {
     /// Adds a metric instrument (kind numbered as `InstrumentKind`). Its name, unit and
     /// boundaries are checked in JS only (js/metrics/instrument_rules.ts, with the warnings; the
     /// core's own copy of those checks was 302 B gzip of `.wasm`): none of them can harm the
-    /// core. Empty boundaries are the defaults. Returns its id, -1 for an invalid kind or texts, -2
-    /// when there are too many instruments: the JS instrument then records nothing.
+    /// core. A histogram's boundaries come as JS chose them (the defaults are JS's; empty would
+    /// be one bucket); other kinds' are ignored. Returns its id, -1 for an invalid kind or texts,
+    /// -2 when there are too many instruments: the JS instrument then records nothing.
     #[wasm_bindgen(js_name = registerInstrument)]
     pub fn register_instrument(&mut self, kind: u8, texts: &[u8], lengths: &[u32], boundaries: Vec<f64>) -> i32 {
         let Some(kind) = InstrumentKind::from_u8(kind) else { return -1 };
@@ -175,13 +176,7 @@ impl TelemetryCore {
         let (Some(name), Some(description), Some(unit), Some(scope_name), Some(scope_version)) = (text(0), text(1), text(2), text(3), text(4)) else {
             return -1;
         };
-        let boundaries = if kind != InstrumentKind::Histogram {
-            Vec::new()
-        } else if boundaries.is_empty() {
-            DEFAULT_BOUNDARIES.to_vec()
-        } else {
-            boundaries
-        };
+        let boundaries = if kind != InstrumentKind::Histogram { Vec::new() } else { boundaries };
         let spec = InstrumentSpec { kind, name, description, unit, scope: ScopeKey { name: scope_name, version: scope_version }, boundaries };
         self.metrics.add_instrument(spec).map_or(-2, |id| id as i32)
     }
