@@ -31,7 +31,7 @@ export interface CheckedInstrument {
   /** Name, description, unit, scope name and scope version, UTF-8, back to back. */
   texts: Uint8Array;
   /** Their lengths in bytes. */
-  lengths: Uint32Array;
+  lengths: Float64Array;
   /** A histogram's bucket boundaries (the defaults when it has none of its own); empty for other kinds. */
   bounds: Float64Array;
 }
@@ -63,7 +63,7 @@ export function checkInstrument(histogram: boolean, name: string, unit: string, 
   }
   if (histogram && bounds.length === 0) bounds = Float64Array.from(DEFAULT_BOUNDARIES);
   const parts = [name, description, unit, scopeName, scopeVersion].map((t) => encoder.encode(t));
-  const lengths = Uint32Array.from(parts, (p) => p.length);
+  const lengths = Float64Array.from(parts, (p) => p.length);
   const texts = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
   let at = 0;
   for (const p of parts) {
