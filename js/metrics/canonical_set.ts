@@ -7,9 +7,23 @@
 
 import type { AttributeList } from '../trace/attributes.js';
 
-/** A sorted copy of `list` (the app's list is left as it is). */
-export function sortedByKey(list: AttributeList): AttributeList {
+/**
+ * Sorts `list` by key in place (an insertion sort: sets are small, often sorted already, and
+ * nothing is allocated) and returns it. Only for lists made for one registration
+ * (instruments.ts `attributeList`), never the app's.
+ */
+export function sortByKey(list: AttributeList): AttributeList {
   const { keys, values } = list;
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
-  return { keys: order.map((i) => keys[i]), values: order.map((i) => values[i]), dropped: list.dropped, chars: list.chars };
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    const value = values[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) {
+      keys[j + 1] = keys[j];
+      values[j + 1] = values[j];
+    }
+    keys[j + 1] = key;
+    values[j + 1] = value;
+  }
+  return list;
 }
