@@ -31,7 +31,7 @@ fn core(limits: [u32; 6]) -> TelemetryCore {
     TelemetryCore::new(&limits.map(f64::from), &resource(&[("service.name", "shop"), ("page.url", "https://app.example/page")]), 1.7e12)
 }
 
-/// Index of a counter in `stats()` (CORE_STATS in js/export/core_stats.ts).
+/// Index of a counter in `stats(false)` (CORE_STATS in js/export/core_stats.ts).
 const SPANS_DROPPED_QUEUE_FULL: usize = 0;
 const MALFORMED: usize = 6;
 
@@ -68,9 +68,10 @@ fn spans_go_through_the_queue_into_an_otlp_request() {
     let chunk: Vec<u8> = [one_span_chunk("a"), one_span_chunk("b"), one_span_chunk("c"), one_span_chunk("d")].concat();
     // Strings were defined by the first span; later spans redefine "a"… as new strings, which is fine.
     assert_eq!(c.ingest(0, &chunk), 3, "queue holds maxQueueSize spans");
-    assert_eq!(c.stats()[SPANS_DROPPED_QUEUE_FULL], 1.0);
+    assert_eq!(c.stats(false)[SPANS_DROPPED_QUEUE_FULL], 1.0);
     assert!(c.problems_pending());
-    assert_eq!(c.take_problems(), [0.0, 0.0, 0.0], "queue full, traces: reported once, as numbers");
+    assert_eq!(c.stats(true)[..3], [0.0, 0.0, 0.0], "queue full, traces: reported once, as numbers");
+    assert_eq!(c.stats(true).len(), 7, "taken: only the counters are left");
     assert!(!c.problems_pending());
 
     let first = c.take_request(0, 0.0).expect("a batch");
@@ -104,10 +105,10 @@ fn spans_go_through_the_queue_into_an_otlp_request() {
 fn a_malformed_chunk_is_counted_and_the_core_keeps_working() {
     let mut c = core([2048, 512, 2048, 512, 2000, 0]);
     assert_eq!(c.ingest(0, &[1, 2, 3]), -1, "malformed: JS must reset its string table");
-    assert_eq!(c.stats()[MALFORMED], 1.0);
-    assert_eq!(c.take_problems()[..2], [2.0, 0.0], "malformed record, traces");
+    assert_eq!(c.stats(false)[MALFORMED], 1.0);
+    assert_eq!(c.stats(true)[..2], [2.0, 0.0], "malformed record, traces");
     assert_eq!(c.ingest(0, &one_span_chunk("after")), 1);
-    assert_eq!(c.stats().len(), 7);
+    assert_eq!(c.stats(false).len(), 7);
 }
 
 #[wasm_bindgen_test]

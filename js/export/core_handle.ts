@@ -57,7 +57,7 @@ export class CoreHandle {
 
   private reportProblems(): void {
     try {
-      if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
+      if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.stats(true), this.settings, this.instrumentNames);
     } catch {
       // The core was just freed (shutdown): nothing more to report.
     }

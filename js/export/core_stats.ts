@@ -17,7 +17,7 @@ export const CORE_STATS = [
 ] as const;
 
 export function coreStats(core: TelemetryCore): Record<(typeof CORE_STATS)[number], number> {
-  const values = core.stats();
+  const values = core.stats(false); // the problems stay for the CoreHandle to report
   const out = {} as Record<(typeof CORE_STATS)[number], number>;
   CORE_STATS.forEach((name, i) => (out[name] = values[i] ?? 0));
   return out;

@@ -1,4 +1,4 @@
-// Problems the WASM core counts come out as numbers (takeProblems) and become one console
+// Problems the WASM core counts come out as numbers (stats(true)) and become one console
 // warning each in JS (js/export/core_problems.ts, js/export/answer_warnings.ts): the .wasm holds
 // no message text since issue 13. Checked with the real core in Node.
 
