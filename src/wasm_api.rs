@@ -109,15 +109,6 @@ impl TelemetryCore {
         queue.len() as i32
     }
 
-    /// Items waiting for export (traces and logs).
-    pub fn queued(&self, signal: u8) -> u32 {
-        match Signal::from_u8(signal) {
-            Some(Signal::Traces) => self.spans.queue.len() as u32,
-            Some(Signal::Logs) => self.logs.queue.len() as u32,
-            _ => 0,
-        }
-    }
-
     /// The next encoded request for `signal`, or `undefined` when there is nothing to send:
     /// up to a batch of spans or log records, or (metrics) a collection as of `now_ms`. The
     /// bytes are a copy JS owns; what they encode is freed (or, for cumulative metrics, kept

@@ -4,6 +4,7 @@
  */
 
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
+import { LOGS, type SignalNumber } from './signals.js';
 
 /** In the order `TelemetryCore::stats` in src/wasm_api.rs writes them. */
 export const CORE_STATS = [
@@ -21,4 +22,12 @@ export function coreStats(core: TelemetryCore): Record<(typeof CORE_STATS)[numbe
   const out = {} as Record<(typeof CORE_STATS)[number], number>;
   CORE_STATS.forEach((name, i) => (out[name] = values[i] ?? 0));
   return out;
+}
+
+/**
+ * Spans or log records waiting in the core's queue for `signal`, read from its counters: the
+ * core has no `queued` export of its own (0.12 KB gzip of `.wasm`; read a few times per export).
+ */
+export function coreQueued(core: TelemetryCore, signal: SignalNumber): number {
+  return core.stats(false)[CORE_STATS.indexOf(signal === LOGS ? 'logsQueued' : 'spansQueued')] ?? 0;
 }
