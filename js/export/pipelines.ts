@@ -19,7 +19,7 @@ import { propagationPolicy } from '../instrumentation/propagation.js';
 import { instrumentXhr } from '../instrumentation/xhr.js';
 import { captureConsole, captureErrors } from '../logs/capture.js';
 import { BatchPipeline } from './batch_pipeline.js';
-import { checkInstrument, warnTooManyInstruments } from '../metrics/instrument_rules.js';
+import { registerInstrument } from '../metrics/instrument_rules.js';
 import { sortByKey } from '../metrics/canonical_set.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreServices } from './core_handle.js';
@@ -48,8 +48,7 @@ const attributeWriter = new RecordWriter();
 export const coreServices: CoreServices = {
   warnProblems: warnCoreProblems,
   encodeAttributes: (list) => attributeWriter.encodeAttributes(sortByKey(list)),
-  checkInstrument,
-  warnTooManyInstruments,
+  registerInstrument,
 };
 
 /**

@@ -147,11 +147,17 @@ test('creating the same instrument again returns it: observables do not pile up'
   assert.notEqual(gauge, meter.createObservableGauge('widgets.mounted', { unit: 'By' }), 'another unit is another instrument');
   assert.notEqual(gauge, t.getMeter('other').createObservableGauge('widgets.mounted'), 'another scope is another instrument');
   assert.equal(meter.createCounter('c'), meter.createCounter('c'));
+  assert.equal(meter.createCounter('Case.Name'), meter.createCounter('case.NAME'), 'names are case-insensitive');
+  assert.notEqual(meter.createCounter('case.name'), meter.createUpDownCounter('case.name'), 'another kind is another instrument');
+  const counters = t.stats().metricSeries; // nothing recorded yet: instruments are counted by the export below
+  meter.createCounter('case.name').add(1);
+  meter.createCounter('CASE.name').add(2);
+  assert.equal(t.stats().metricSeries, counters + 1, 'one instrument, one series');
   gauge.addCallback((r) => r.observe(2));
   await t.forceFlush();
   assert.equal(runs, 0, 'removed callbacks never run');
   assert.equal(t.observables.length, 3);
-  assert.equal(t.stats().metricPointsExported, 1);
+  assert.equal(t.stats().metricPointsExported, 2, 'the gauge and the one case.name counter');
   await t.shutdown();
 });
 

@@ -242,11 +242,7 @@ fn unknown_series_and_instruments_are_counted_not_fatal() {
     assert_eq!(register(&mut store, 9, keyed(vec![]), 0), None);
     let a = instrument(&mut store, InstrumentKind::Counter, "Same.Name");
     assert!(store.register_series(a, &[1, 5], 0).is_err(), "a malformed set");
-    let b = instrument(&mut store, InstrumentKind::Counter, "same.name");
-    let h = instrument(&mut store, InstrumentKind::Histogram, "same.name");
-    assert_eq!(a, b, "names are case-insensitive");
-    assert_ne!(a, h, "another kind is another instrument");
-    for i in 2..MAX_INSTRUMENTS {
+    for i in 1..MAX_INSTRUMENTS {
         instrument(&mut store, InstrumentKind::Counter, &format!("c{i}"));
     }
     let spec = InstrumentSpec {
