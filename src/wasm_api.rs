@@ -1,13 +1,15 @@
 //! The WebAssembly interface: one `TelemetryCore` per `initTelemetry`, used only by the JS
 //! layer in js/ (it is not the public API). Calls are few and coarse: one `ingest` per chunk
-//! of ended spans or log records, one `takeRequest` + `recordResponse` per export, one
-//! `recordMeasurements` per buffer of metric measurements. Signals are numbered as in
-//! [`Signal`]: 0 traces, 1 metrics, 2 logs.
+//! of ended spans or log records, one `takeRequest` per export, one `recordMeasurements` per
+//! buffer of metric measurements. Signals are numbered as in [`Signal`]: 0 traces, 1 metrics,
+//! 2 logs.
 //!
 //! Only the hot paths live here. The configuration is validated in JS (js/config/) and arrives
 //! as a few numbers and the resource's attribute set; GreptimeDB's contract (URLs, headers, what
-//! an answer means) and every message are JS too. Problems are counted here and reported to JS
-//! as numbers (`takeProblems`); no text is formatted in WebAssembly.
+//! an answer means, the export counters: js/export/answer_counts.ts), instrument identity and
+//! the canonical order of a metric attribute set (js/metrics/) and every message are JS too.
+//! Problems are counted here and reported to JS as numbers (`stats(true)`); no text is
+//! formatted in WebAssembly.
 
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::export::otlp_encode::{encode_items, encode_metrics};
