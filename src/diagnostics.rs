@@ -41,8 +41,9 @@ const SLOTS: usize = 5 * 3;
 #[derive(Debug)]
 pub struct Diagnostics {
     counts: [u64; SLOTS],
-    /// First occurrences not yet taken by JS: `[code, signal, detail]` triples.
-    fresh: Vec<u32>,
+    /// First occurrences not yet taken by JS: `[code, signal, detail]` triples, as f64 like every
+    /// number array that crosses the boundary (one kind of array glue on both sides).
+    fresh: Vec<f64>,
 }
 
 impl Default for Diagnostics {
@@ -61,7 +62,7 @@ impl Diagnostics {
         let [code, signal] = problem.code();
         let count = &mut self.counts[(code * 3 + signal) as usize];
         if *count == 0 {
-            self.fresh.extend_from_slice(&[code, signal, detail]);
+            self.fresh.extend_from_slice(&[code, signal, detail].map(f64::from));
         }
         *count += n;
     }
@@ -72,7 +73,7 @@ impl Diagnostics {
     }
 
     /// The queued first occurrences, oldest first; the queue is then empty.
-    pub fn take_fresh(&mut self) -> Vec<u32> {
+    pub fn take_fresh(&mut self) -> Vec<f64> {
         core::mem::take(&mut self.fresh)
     }
 
@@ -95,7 +96,7 @@ mod tests {
         d.report(Problem::QueueFull(Signal::Traces), 0, 0);
         assert_eq!(d.count(Problem::QueueFull(Signal::Logs)), 6);
         assert_eq!(d.count(Problem::QueueFull(Signal::Traces)), 0, "counted per signal");
-        assert_eq!(d.take_fresh(), [0, 2, 0, 3, 0, 7], "one entry per kind, with its detail");
+        assert_eq!(d.take_fresh(), [0.0, 2.0, 0.0, 3.0, 0.0, 7.0], "one entry per kind, with its detail");
         assert!(!d.has_fresh());
         d.report(Problem::QueueFull(Signal::Logs), 1, 0);
         assert!(!d.has_fresh(), "a kind is reported once");

@@ -37,8 +37,7 @@ extern crate alloc;
 
 /// What the std prelude gives, from `alloc`: the crate is `no_std` in its release `.wasm`.
 pub(crate) mod prelude {
-    pub use alloc::borrow::ToOwned;
-    pub use alloc::string::{String, ToString};
+    pub use alloc::string::ToString;
     pub use alloc::vec;
     pub use alloc::vec::Vec;
 }

@@ -1,4 +1,7 @@
-/** What the WASM core needs of the validated settings: a few numbers, across the boundary once. */
+/**
+ * What the WASM core needs of the validated settings: a few numbers, across the boundary once,
+ * as f64 like every number array the core takes (one kind of array glue).
+ */
 
 import type { Settings } from './schema.js';
 
@@ -7,8 +10,8 @@ import type { Settings } from './schema.js';
  * logBatch.maxExportBatchSize, metrics.cardinalityLimit, temporality (0 cumulative, 1 delta)]`,
  * as `TelemetryCore::new` in src/wasm_api.rs reads them.
  */
-export function coreLimits(s: Settings): Uint32Array {
-  return Uint32Array.of(
+export function coreLimits(s: Settings): Float64Array {
+  return Float64Array.of(
     s.batch.maxQueueSize,
     s.batch.maxExportBatchSize,
     s.logBatch.maxQueueSize,

@@ -1,7 +1,7 @@
 /**
  * The one console warning per kind of lost export: partial success (per signal), a failed or
- * rejected export (per signal), an unreachable endpoint. The counts are the core's
- * (`recordResponse`, in `telemetry.stats()`).
+ * rejected export (per signal), an unreachable endpoint. The counts are JS's
+ * (answer_counts.ts, in `telemetry.stats()`).
  */
 
 import { ACCEPTED, type Interpretation } from './response.js';

@@ -16,6 +16,7 @@
 import { backgroundTimeout } from '../runtime/timers.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreHandle } from './core_handle.js';
+import { coreQueued } from './core_stats.js';
 import type { Sender } from './sender.js';
 import { LOGS, type SignalNumber } from './signals.js';
 
@@ -161,7 +162,7 @@ export class BatchPipeline<T> {
   }
 
   private queued(): number {
-    return this.handle.call((c) => c.queued(this.signal), 0);
+    return this.handle.call((c) => coreQueued(c, this.signal), 0);
   }
 
   private take(): Uint8Array | undefined {

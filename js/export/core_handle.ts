@@ -9,7 +9,7 @@ import type { Settings } from '../config/schema.js';
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
 import { warn } from '../runtime/diagnostics.js';
 import type { AttributeList } from '../trace/attributes.js';
-import type { checkInstrument, warnTooManyInstruments } from '../metrics/instrument_rules.js';
+import type { registerInstrument } from '../metrics/instrument_rules.js';
 import type { warnCoreProblems } from './core_problems.js';
 
 /**
@@ -19,16 +19,18 @@ import type { warnCoreProblems } from './core_problems.js';
 export interface CoreServices {
   /** Turns the core's problems into warnings. */
   readonly warnProblems: typeof warnCoreProblems;
-  /** A metric attribute set as the core registers it (wire/record_writer.ts). */
+  /** A metric attribute set as the core registers it: sorted by key (metrics/canonical_set.ts), then written (wire/record_writer.ts). */
   readonly encodeAttributes: (list: AttributeList) => Uint8Array;
-  readonly checkInstrument: typeof checkInstrument;
-  readonly warnTooManyInstruments: typeof warnTooManyInstruments;
+  /** Checks a metric instrument and registers it once per identity (metrics/instrument_rules.ts). */
+  readonly registerInstrument: typeof registerInstrument;
 }
 
 export class CoreHandle {
   broken = false;
   /** Metric instrument names by core id, for the core's cardinality warning. */
   readonly instrumentNames: string[] = [];
+  /** Metric instrument ids by identity (metrics/instrument_rules.ts `registerInstrument`). */
+  readonly instrumentIds = new Map<string, number>();
 
   /** Undefined while the WASM core loads (`startTelemetry`): calls return their fallback. */
   core: TelemetryCore | undefined;
@@ -57,7 +59,7 @@ export class CoreHandle {
 
   private reportProblems(): void {
     try {
-      if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
+      if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.stats(true), this.settings, this.instrumentNames);
     } catch {
       // The core was just freed (shutdown): nothing more to report.
     }

@@ -1,11 +1,13 @@
 /**
  * The console warnings for problems the WASM core counts: it reports the first of each kind as
- * numbers (`takeProblems`: code, signal, detail; codes in src/diagnostics.rs), the words are here.
+ * numbers (`stats(true)`: code, signal, detail triples before the counters; codes in
+ * src/diagnostics.rs), the words are here.
  * Later ones are only counted, in `telemetry.stats()`.
  */
 
 import type { Settings } from '../config/schema.js';
 import { warn } from '../runtime/diagnostics.js';
+import { CORE_STATS } from './core_stats.js';
 import { LOGS, METRICS } from './signals.js';
 
 const QUEUE_FULL = 0;
@@ -14,9 +16,13 @@ const MALFORMED_RECORD = 2;
 const CARDINALITY_OVERFLOW = 3;
 const UNKNOWN_SERIES = 4;
 
-/** Writes one warning per `[code, signal, detail]` triple. `instrumentNames`: by instrument id. */
+/**
+ * Writes one warning per `[code, signal, detail]` triple of `stats(true)` (the counters after
+ * them are not read here). `instrumentNames`: by instrument id.
+ */
 export function warnCoreProblems(problems: ArrayLike<number>, settings: Settings, instrumentNames: readonly string[]): void {
-  for (let i = 0; i + 2 < problems.length; i += 3) {
+  const end = problems.length - CORE_STATS.length;
+  for (let i = 0; i + 2 < end; i += 3) {
     const message = problemMessage(problems[i], problems[i + 1], problems[i + 2], settings, instrumentNames);
     if (message) warn(message);
   }

@@ -19,7 +19,8 @@ import { propagationPolicy } from '../instrumentation/propagation.js';
 import { instrumentXhr } from '../instrumentation/xhr.js';
 import { captureConsole, captureErrors } from '../logs/capture.js';
 import { BatchPipeline } from './batch_pipeline.js';
-import { checkInstrument, warnTooManyInstruments } from '../metrics/instrument_rules.js';
+import { registerInstrument } from '../metrics/instrument_rules.js';
+import { sortByKey } from '../metrics/canonical_set.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreServices } from './core_handle.js';
 import { warnCoreProblems } from './core_problems.js';
@@ -46,9 +47,8 @@ const attributeWriter = new RecordWriter();
 /** What calls into the core need once it is attached (CoreHandle `services`). */
 export const coreServices: CoreServices = {
   warnProblems: warnCoreProblems,
-  encodeAttributes: (list) => attributeWriter.encodeAttributes(list),
-  checkInstrument,
-  warnTooManyInstruments,
+  encodeAttributes: (list) => attributeWriter.encodeAttributes(sortByKey(list)),
+  registerInstrument,
 };
 
 /**

@@ -35,6 +35,7 @@ import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
 import { warnAnswer } from './answer_warnings.js';
 import { splitRequest, type CountedRequest } from './split_request.js';
+import { countAnswer, newAnswerCounters, type AnswerCounters } from './answer_counts.js';
 
 export interface DeliverySettings {
   maxAttempts: number;
@@ -46,7 +47,7 @@ export interface DeliverySettings {
   compressionThresholdBytes: number;
 }
 
-export interface DeliveryCounters extends OfflineCounters {
+export interface DeliveryCounters extends OfflineCounters, AnswerCounters {
   exportRetries: number;
   requestsSplit: number;
   itemsUnconfirmedAtUnload: number;
@@ -99,6 +100,7 @@ export class Sender {
     itemsRestoredFromOffline: 0,
     itemsDroppedOffline: 0,
     itemsUnconfirmedOffline: 0,
+    ...newAnswerCounters(),
   };
   private readonly targets = new Map<number, Target>();
   private readonly warnings = new WarnOnce();
@@ -531,14 +533,14 @@ export class Sender {
       if (await store.put(destination, signal, body, items)) this.drain.kept();
       return;
     }
-    // Nowhere to keep it: it is lost; the core counts it and warns once with the last answer.
+    // Nowhere to keep it: it is lost; counted, and warned about once with the last answer.
     this.record(signal, items, response ?? { status: 0, body: new TextEncoder().encode('the browser is offline') });
   }
 
-  /** Records the final answer for these items: counted in the core, one warning per kind here. */
+  /** Records the final answer for these items: counted (answer_counts.ts), one warning per kind. */
   private record(signal: SignalNumber, items: number, response: TransportResponse): void {
     const answer = interpretResponse(response.status, response.body);
-    this.handle.call((c) => c.recordResponse(signal, items, answer.verdict, answer.rejected), undefined);
+    countAnswer(this.counters, signal, items, answer);
     warnAnswer(this.warnings, this.handle.settings.endpoint, signal, items, response.status, answer);
   }
 

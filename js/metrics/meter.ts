@@ -1,7 +1,7 @@
 /**
  * A meter: creates instruments in one instrumentation scope. Creating an instrument again with
  * the same name (case-insensitively), kind and unit returns the one already made, as the
- * OpenTelemetry API specifies: the core gives both the same id, and the meter keeps one JS
+ * OpenTelemetry API specifies: both get the same id (instrument_rules.ts), and the meter keeps one JS
  * object per id. So an app that calls `createObservableGauge` on every component mount adds no
  * instrument and no registry entry after the first, and `removeCallback` acts on the callbacks
  * the collection really runs. The core caps instruments at 1000, which bounds both maps.
@@ -33,7 +33,7 @@ export class MeterImpl implements Meter {
   /** Core instrument id → its JS object (ids are unique per name, kind, unit and scope). */
   private readonly instruments = new Map<number, AnyInstrument>();
   /**
-   * Instruments created while the core loads, by the identity the core gives them (kind, name
+   * Instruments created while the core loads, by the identity they are registered under (kind, name
    * ignoring ASCII case, unit): the same object for the same identity, as afterwards.
    */
   private readonly pending = new Map<string, AnyInstrument>();
@@ -145,17 +145,11 @@ export class MeterImpl implements Meter {
     return spec;
   }
 
-  /** The name and unit are checked here (a warning per bad instrument); -1 = records nothing. */
+  /** The core's id for the instrument, the same for the same identity; -1 = records nothing (warned). */
   private register(kind: Kind, name: string, spec: InstrumentSpec): number {
     const handle = this.host.handle;
-    // The rules load with the core (CoreServices): registering waits for it anyway.
+    // The rules and the identities load with the core (CoreServices): registering waits for it anyway.
     const services = handle.services;
-    if (!services) return -1;
-    const checked = services.checkInstrument(kind === Kind.Histogram, name, spec.unit, spec.bounds, spec.description, this.scopeName, this.scopeVersion);
-    if (!checked) return -1;
-    const id = handle.call((c) => c.registerInstrument(kind, checked.texts, checked.lengths, checked.bounds), -1);
-    if (id === -2) services.warnTooManyInstruments(name);
-    else if (id >= 0) handle.instrumentNames[id] = name;
-    return id < 0 ? -1 : id;
+    return services ? services.registerInstrument(handle, kind, name, spec.unit, spec.bounds, spec.description, this.scopeName, this.scopeVersion) : -1;
   }
 }

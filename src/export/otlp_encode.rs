@@ -6,18 +6,14 @@ use crate::pipeline::batch_queue::Batch;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Spans arrive already encoded (`ingest::span_records`) and framed as `ScopeSpans.spans`
-/// entries (`pipeline::batch_queue`), so a trace request is the envelope
-/// (ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
-/// {1 scope, 2 spans}) written around runs of their bytes. `resource` is the content of the
-/// Resource message (`resource::build_resource`).
-pub fn encode_traces(resource: &Encoded, batch: Batch) -> Vec<u8> {
-    envelope(resource, batch)
-}
-
-/// Log records too (`ingest::log_records`); ExportLogsServiceRequest has the same layout
-/// (ResourceLogs {1 resource, 2 scope_logs}, ScopeLogs {1 scope, 2 log_records}).
-pub fn encode_logs(resource: &Encoded, batch: Batch) -> Vec<u8> {
+/// Spans and log records arrive already encoded (`ingest::span_records`, `ingest::log_records`)
+/// and framed as `ScopeSpans.spans` / `ScopeLogs.log_records` entries (`pipeline::batch_queue`),
+/// so a trace or log request is the envelope written around runs of their bytes:
+/// ExportTraceServiceRequest 1 → ResourceSpans {1 resource, 2 scope_spans} → ScopeSpans
+/// {1 scope, 2 spans}, and ExportLogsServiceRequest has the same layout (ResourceLogs
+/// {1 resource, 2 scope_logs}, ScopeLogs {1 scope, 2 log_records}). `resource` is the content of
+/// the Resource message (`resource::resource_from_attributes`).
+pub fn encode_items(resource: &Encoded, batch: Batch) -> Vec<u8> {
     envelope(resource, batch)
 }
 
@@ -40,8 +36,8 @@ fn envelope(resource: &Encoded, batch: Batch) -> Vec<u8> {
         let items: usize = batch.items.iter().filter(|&&(s, _)| s == index).map(|&(_, len)| len as usize).sum();
         if items > 0 {
             let mut scope = ProtoWriter::default();
-            scope.bytes(1, key.name.as_bytes());
-            scope.bytes(2, key.version.as_bytes());
+            scope.bytes(1, &key.name);
+            scope.bytes(2, &key.version);
             groups.push((index, scope.buf, items));
         }
     }
@@ -98,16 +94,16 @@ mod tests {
         let mut batch = Batch {
             scopes: vec![
                 ScopeKey { name: "a".into(), version: "1".into() },
-                ScopeKey { name: "b".into(), version: String::new() },
-                ScopeKey { name: "unused".into(), version: String::new() },
-                ScopeKey { name: String::new(), version: String::new() },
+                ScopeKey { name: "b".into(), version: Vec::new() },
+                ScopeKey { name: "unused".into(), version: Vec::new() },
+                ScopeKey { name: Vec::new(), version: Vec::new() },
             ],
             ..Default::default()
         };
         for (scope, name) in [(0, "w"), (0, "x"), (1, "y"), (0, "z"), (3, "anonymous"), (1, "v")] {
             batch.push(scope, &span(name));
         }
-        let bytes = encode_traces(&Encoded(resource.encode_to_vec()), batch);
+        let bytes = encode_items(&Encoded(resource.encode_to_vec()), batch);
         let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();
         assert_eq!(decoded.encode_to_vec(), bytes, "byte for byte what prost encodes");
         assert_eq!(decoded.resource_spans.len(), 1);
@@ -131,9 +127,9 @@ mod tests {
         use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
         use opentelemetry_proto::tonic::logs::v1::LogRecord;
         let resource = Encoded(Vec::new());
-        let mut batch = Batch { scopes: vec![ScopeKey { name: "logger".into(), version: String::new() }], ..Default::default() };
+        let mut batch = Batch { scopes: vec![ScopeKey { name: "logger".into(), version: Vec::new() }], ..Default::default() };
         batch.push(0, &LogRecord { severity_text: "INFO".into(), ..Default::default() }.encode_to_vec());
-        let logs = ExportLogsServiceRequest::decode(encode_logs(&resource, batch).as_slice()).unwrap();
+        let logs = ExportLogsServiceRequest::decode(encode_items(&resource, batch).as_slice()).unwrap();
         assert_eq!(logs.resource_logs[0].scope_logs[0].scope.as_ref().unwrap().name, "logger");
         assert_eq!(logs.resource_logs[0].scope_logs[0].log_records[0].severity_text, "INFO");
 

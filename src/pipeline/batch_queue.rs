@@ -176,14 +176,14 @@ impl BatchQueue {
         Ok(())
     }
 
-    fn scope_index(&mut self, name: &str, version: &str) -> u32 {
+    fn scope_index(&mut self, name: &[u8], version: &[u8]) -> u32 {
         if let Some(i) = self.scopes.iter().position(|s| s.name == name && s.version == version) {
             return i as u32;
         }
         if self.scopes.len() >= self.compact_scopes_at {
             self.compact_scopes();
         }
-        self.scopes.push(ScopeKey { name: name.to_owned(), version: version.to_owned() });
+        self.scopes.push(ScopeKey { name: name.to_vec(), version: version.to_vec() });
         (self.scopes.len() - 1) as u32
     }
 
@@ -267,7 +267,7 @@ mod tests {
     use crate::ingest::string_table::StringTable;
 
     fn push(q: &mut BatchQueue, name: &str, scope: &str) -> bool {
-        q.push(Scope { name: scope, version: "", token: None }, name.as_bytes()).is_ok()
+        q.push(Scope { name: scope.as_bytes(), version: b"", token: None }, name.as_bytes()).is_ok()
     }
 
     /// The batch's items as the strings they were pushed as.
@@ -296,7 +296,7 @@ mod tests {
         assert!(q.wants_export());
         let b1 = q.take_batch();
         assert_eq!(names(&b1), ["0", "1", "2", "3"]);
-        assert_eq!(b1.scopes.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(b1.scopes.iter().map(|s| s.name.as_slice()).collect::<Vec<_>>(), [b"a", b"b"]);
         assert_eq!(b1.items.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [0, 1, 0, 1]);
         assert!(!q.wants_export());
         let b2 = q.take_batch();
@@ -368,14 +368,16 @@ mod tests {
             assert!(scope.token.is_some());
             q.push(scope, b"x").is_ok()
         };
-        let scopes = |b: &Batch| b.scopes.iter().map(|s| format!("{}/{}", s.name, s.version)).collect::<Vec<_>>();
+        let scopes = |b: &Batch| {
+            b.scopes.iter().map(|s| format!("{}/{}", String::from_utf8_lossy(&s.name), String::from_utf8_lossy(&s.version))).collect::<Vec<_>>()
+        };
         let indices = |b: &Batch| b.items.iter().map(|(s, _)| *s).collect::<Vec<_>>();
         let mut q = queue(100, 100);
 
         define(&mut strings, ["a", "1", "b", "2"]);
-        let unversioned = ScopeRef { name: StrRef::Interned(0), version: StrRef::Chunk("") }.resolve(&strings);
+        let unversioned = ScopeRef { name: StrRef::Interned(0), version: StrRef::Chunk(b"") }.resolve(&strings);
         assert!(unversioned.token.is_some(), "an empty version is as good as an interned one");
-        let inline = ScopeRef { name: StrRef::Chunk("a"), version: StrRef::Chunk("") }.resolve(&strings);
+        let inline = ScopeRef { name: StrRef::Chunk(b"a"), version: StrRef::Chunk(b"") }.resolve(&strings);
         assert!(inline.token.is_none(), "a string written inline has no number");
         push(&mut q, &strings, 0, 1);
         push(&mut q, &strings, 2, 3);
@@ -405,7 +407,7 @@ mod tests {
         let batch = q.take_batch();
         assert_eq!(batch.items.len(), n);
         for (i, &(scope, _)) in batch.items.iter().enumerate() {
-            assert_eq!(batch.scopes[scope as usize].name, format!("tracer-{i}"), "item {i}");
+            assert_eq!(batch.scopes[scope as usize].name, format!("tracer-{i}").into_bytes(), "item {i}");
         }
     }
 
@@ -418,7 +420,7 @@ mod tests {
         let mut taken = Vec::new();
         for i in 0..5_000 {
             assert!(push(&mut q, &format!("{i}"), &format!("tracer-{i}")));
-            expected.push(format!("tracer-{i}"));
+            expected.push(format!("tracer-{i}").into_bytes());
             if q.len() > 20 {
                 let batch = q.take_batch();
                 taken.extend(batch.items.iter().map(|&(s, _)| batch.scopes[s as usize].name.clone()));
@@ -439,7 +441,7 @@ mod tests {
         let big = "x".repeat(1024 * 1024);
         let accepted = (0..6).filter(|_| push(&mut q, &big, "s")).count();
         assert_eq!(accepted, 3, "three 1 MiB items fit under 4 MiB, the fourth does not");
-        assert_eq!(q.push(Scope { name: "s", version: "", token: None }, big.as_bytes()), Err(Refused::OverBytes));
+        assert_eq!(q.push(Scope { name: b"s", version: b"", token: None }, big.as_bytes()), Err(Refused::OverBytes));
         assert!(push(&mut q, "small", "s"), "small items still fit beside them");
         q.take_batch();
         assert_eq!(q.queued_bytes, 0);

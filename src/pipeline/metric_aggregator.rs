@@ -1,17 +1,21 @@
 //! Metric aggregation: every measurement lands here, keyed by instrument and attribute set.
 //!
 //! JS registers an attribute set once per instrument (`register_series`) and from then on sends
-//! only `(series id, value)` pairs, in batches. Attribute sets are canonical (sorted by key, a
-//! repeated key keeps its last value), so `{a, b}` and `{b, a}` are one series. Each instrument
+//! only `(series id, value)` pairs, in batches. JS writes each set canonical (sorted by key, each
+//! key once: js/metrics/canonical_set.ts), so `{a, b}` and `{b, a}` arrive as the same bytes and
+//! are one series; the core identifies a series by those bytes and only transcodes them (sorting
+//! here was 1.4 KB of `.wasm` for a path taken once per new set). Each instrument
 //! holds at most `cardinality_limit` series; later attribute sets share one overflow series
 //! marked `otel.metric.overflow = "true"` (a string: GreptimeDB drops bool attributes, see
 //! `metric_encode::overflow_marker`), as the OpenTelemetry SDK does, so memory stays bounded.
 
 use super::batch_queue::Batch;
-use super::metric_encode::{overflow_marker, point_attributes, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
+use super::metric_encode::{attributes_field, overflow_marker, HistogramPoint, MetricWriter, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA};
 use super::metric_instruments::{bucket_index, InstrumentKind};
 use super::set_index::SetIndex;
-use crate::ingest::record_reader::{KeyedAttribute, ScopeKey};
+use crate::ingest::proto_writer::ProtoWriter;
+use crate::ingest::record_reader::{DecodeError, Reader, ScopeKey};
+use crate::ingest::string_table::StringTable;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -34,9 +38,10 @@ const MAX_OVERFLOWED_REMEMBERED: usize = 8_192;
 #[derive(Debug)]
 pub struct InstrumentSpec {
     pub kind: InstrumentKind,
-    pub name: String,
-    pub description: String,
-    pub unit: String,
+    /// UTF-8 as JS wrote it (never read as `str` here).
+    pub name: Vec<u8>,
+    pub description: Vec<u8>,
+    pub unit: Vec<u8>,
     pub scope: ScopeKey,
     /// Histograms only.
     pub boundaries: Vec<f64>,
@@ -127,15 +132,10 @@ impl MetricStore {
         }
     }
 
-    /// Adds an instrument; `None` when there are too many. An instrument with the same name
-    /// (case-insensitively, as the specification says), kind, unit and scope is returned again.
+    /// Adds an instrument; `None` when there are too many. JS registers each instrument identity
+    /// (kind, name ignoring case, unit, scope: js/metrics/instrument_rules.ts `registerInstrument`)
+    /// once and reuses its id; comparing them here was 0.16 KB gzip of `.wasm`.
     pub fn add_instrument(&mut self, spec: InstrumentSpec) -> Option<u32> {
-        if let Some(i) = self.instruments.iter().position(|inst| {
-            let s = &inst.spec;
-            s.kind == spec.kind && s.unit == spec.unit && s.scope == spec.scope && s.name.eq_ignore_ascii_case(&spec.name)
-        }) {
-            return Some(i as u32);
-        }
         if self.instruments.len() >= MAX_INSTRUMENTS {
             return None;
         }
@@ -143,26 +143,31 @@ impl MetricStore {
         Some(self.instruments.len() as u32 - 1)
     }
 
-    /// The series id of `attributes` on `instrument`, created if new (or the overflow series
-    /// past the cardinality limit). `None` for an unknown instrument.
-    pub fn register_series(&mut self, instrument: u32, attributes: Vec<KeyedAttribute>, now_ns: u64) -> Option<u32> {
+    /// The series id of `attributes` on `instrument` (an attribute set as js/wire/record_writer.ts
+    /// writes it, inline strings, canonical), created if new (or the overflow series past the
+    /// cardinality limit). `Ok(None)` for an unknown instrument, `Err` for a malformed set.
+    pub fn register_series(&mut self, instrument: u32, attributes: &[u8], now_ns: u64) -> Result<Option<u32>, DecodeError> {
         let limit = self.cardinality_limit;
-        let inst = self.instruments.get_mut(instrument as usize)?;
-        let attributes = point_attributes(inst.spec.kind, &canonical(attributes));
+        let Some(inst) = self.instruments.get_mut(instrument as usize) else { return Ok(None) };
+        // As its data points carry it: the repeated attributes field, ready to be copied.
+        let mut w = ProtoWriter::default();
+        Reader::new(attributes).attributes_into(&mut StringTable::default(), &mut w, attributes_field(inst.spec.kind))?;
+        let attributes = w.buf;
         if let Some(local) = inst.index.get(&attributes) {
-            return Some(inst.series[local as usize].id);
+            return Ok(Some(inst.series[local as usize].id));
         }
         if inst.series.len() < limit - 1 {
             let id = push_series(inst, &mut self.series_ids, instrument, attributes.clone(), now_ns);
             inst.index.insert(attributes, inst.series.len() as u32 - 1);
-            return Some(id);
+            return Ok(Some(id));
         }
         self.overflowed += 1;
         let local = match inst.overflow {
             Some(local) => local,
             None => {
-                let overflow = point_attributes(inst.spec.kind, &[overflow_marker(OVERFLOW_ATTRIBUTE)]);
-                push_series(inst, &mut self.series_ids, instrument, overflow, now_ns);
+                let mut overflow = ProtoWriter::default();
+                overflow.bytes_always(attributes_field(inst.spec.kind), &overflow_marker(OVERFLOW_ATTRIBUTE).0);
+                push_series(inst, &mut self.series_ids, instrument, overflow.buf, now_ns);
                 let local = inst.series.len() as u32 - 1;
                 inst.overflow = Some(local);
                 local
@@ -173,7 +178,7 @@ impl MetricStore {
             inst.index.insert(attributes, local);
             self.overflowed_remembered += 1;
         }
-        Some(inst.series[local as usize].id)
+        Ok(Some(inst.series[local as usize].id))
     }
 
     /// Applies `(series id, value)` pairs as JS recorded them, in order.
@@ -208,8 +213,8 @@ impl MetricStore {
     }
 
     /// The name an instrument was created with (for warnings).
-    pub fn instrument_name(&self, instrument: u32) -> Option<&str> {
-        self.instruments.get(instrument as usize).map(|inst| inst.spec.name.as_str())
+    pub fn instrument_name(&self, instrument: u32) -> Option<&[u8]> {
+        self.instruments.get(instrument as usize).map(|inst| inst.spec.name.as_slice())
     }
 
     pub fn series_count(&self) -> usize {
@@ -297,20 +302,6 @@ fn push_series(inst: &mut Instrument, series_ids: &mut Vec<(u32, u32)>, instrume
     series_ids.push((instrument, inst.series.len() as u32));
     inst.series.push(Series { id, attributes, start_ns: now_ns, updated: false, recorded: false, state });
     id
-}
-
-/// Sorted by key; a repeated key keeps its last value. Built by binary insertion rather than
-/// `sort_by` + `dedup_by`: an attribute set is small, and the library's stable sort was 3.4 KB
-/// of the `.wasm` (raw; about 1.3 KB gzip).
-fn canonical(attributes: Vec<KeyedAttribute>) -> Vec<KeyedAttribute> {
-    let mut out: Vec<KeyedAttribute> = Vec::with_capacity(attributes.len());
-    for attribute in attributes {
-        match out.binary_search_by(|a| a.key.cmp(&attribute.key)) {
-            Ok(i) => out[i] = attribute,
-            Err(i) => out.insert(i, attribute),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

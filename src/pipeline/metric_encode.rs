@@ -5,7 +5,6 @@
 
 use super::metric_instruments::InstrumentKind;
 use crate::ingest::proto_writer::{Encoded, ProtoWriter};
-use crate::ingest::record_reader::KeyedAttribute;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -27,7 +26,7 @@ pub const TEMPORALITY_DELTA: u64 = 1;
 pub const TEMPORALITY_CUMULATIVE: u64 = 2;
 
 /// The `attributes` field of a data point: 7 in NumberDataPoint, 9 in HistogramDataPoint.
-fn attributes_field(kind: InstrumentKind) -> u32 {
+pub fn attributes_field(kind: InstrumentKind) -> u32 {
     if kind == InstrumentKind::Histogram {
         9
     } else {
@@ -35,27 +34,17 @@ fn attributes_field(kind: InstrumentKind) -> u32 {
     }
 }
 
-/// A series' attributes as its data points carry them: the repeated `attributes` field of the
-/// data point message for `kind`, ready to be copied into every point of that series.
-pub fn point_attributes(kind: InstrumentKind, attributes: &[KeyedAttribute]) -> Vec<u8> {
-    let mut w = ProtoWriter::default();
-    for attribute in attributes {
-        w.bytes_always(attributes_field(kind), &attribute.key_value.0);
-    }
-    w.buf
-}
-
 /// The content of a `KeyValue` holding the string `"true"` (KeyValue: 1 key, 2 value; AnyValue:
 /// 1 string). The specification's marker is the bool `true`, but GreptimeDB keeps only string,
 /// int and double attributes as tags (src/servers/src/otlp/metrics.rs, `write_attributes`): a
 /// bool marker would vanish and the overflow series would overwrite the attribute-less one.
-pub fn overflow_marker(key: &str) -> KeyedAttribute {
+pub fn overflow_marker(key: &str) -> Encoded {
     let mut w = ProtoWriter::default();
     w.bytes(1, key.as_bytes());
     let value = w.begin(2);
     w.bytes_always(1, b"true");
     w.end(value);
-    KeyedAttribute { key: key.to_owned(), key_value: Encoded(w.buf) }
+    Encoded(w.buf)
 }
 
 /// A histogram data point's aggregate.
@@ -78,11 +67,11 @@ pub struct MetricWriter {
 }
 
 impl MetricWriter {
-    pub fn new(kind: InstrumentKind, name: &str, description: &str, unit: &str) -> Self {
+    pub fn new(kind: InstrumentKind, name: &[u8], description: &[u8], unit: &[u8]) -> Self {
         let mut w = ProtoWriter::with_capacity(256);
-        w.bytes(NAME, name.as_bytes());
-        w.bytes(DESCRIPTION, description.as_bytes());
-        w.bytes(UNIT, unit.as_bytes());
+        w.bytes(NAME, name);
+        w.bytes(DESCRIPTION, description);
+        w.bytes(UNIT, unit);
         let data = w.begin(match kind {
             InstrumentKind::Histogram => HISTOGRAM,
             InstrumentKind::Gauge | InstrumentKind::ObservableGauge => GAUGE,
@@ -155,8 +144,13 @@ mod tests {
         KeyValue { key: key.into(), value: Some(AnyValue { value: Some(any_value::Value::StringValue(value.into())) }), ..Default::default() }
     }
 
-    fn keyed(attributes: &[KeyValue]) -> Vec<KeyedAttribute> {
-        attributes.iter().map(|kv| KeyedAttribute { key: kv.key.clone(), key_value: Encoded(kv.encode_to_vec()) }).collect()
+    /// A series' attributes as its data points carry them (the aggregator transcodes them so).
+    fn point_attributes(kind: InstrumentKind, attributes: &[KeyValue]) -> Vec<u8> {
+        let mut w = ProtoWriter::default();
+        for kv in attributes {
+            w.bytes_always(attributes_field(kind), &kv.encode_to_vec());
+        }
+        w.buf
     }
 
     fn number(attributes: Vec<KeyValue>, start: u64, time: u64, value: f64) -> NumberDataPoint {
@@ -180,8 +174,8 @@ mod tests {
         for (kind, monotonic) in [(InstrumentKind::Counter, true), (InstrumentKind::UpDownCounter, false), (InstrumentKind::ObservableCounter, true)]
         {
             for temporality in [TEMPORALITY_DELTA, TEMPORALITY_CUMULATIVE] {
-                let mut w = MetricWriter::new(kind, "requests", "", "{request}");
-                w.number_point(&point_attributes(kind, &keyed(&attrs)), 5, 9, 0.0);
+                let mut w = MetricWriter::new(kind, b"requests", b"", b"{request}");
+                w.number_point(&point_attributes(kind, &attrs), 5, 9, 0.0);
                 w.number_point(&point_attributes(kind, &[]), 0, 9, -1.5);
                 let (encoded, points) = w.finish(temporality).unwrap();
                 let expected = metric(
@@ -198,8 +192,8 @@ mod tests {
             }
         }
         for kind in [InstrumentKind::Gauge, InstrumentKind::ObservableGauge] {
-            let mut w = MetricWriter::new(kind, "heap", "bytes in use", "By");
-            w.number_point(&point_attributes(kind, &keyed(&attrs)), 0, 7, 1e9);
+            let mut w = MetricWriter::new(kind, b"heap", b"bytes in use", b"By");
+            w.number_point(&point_attributes(kind, &attrs), 0, 7, 1e9);
             let (encoded, points) = w.finish(TEMPORALITY_CUMULATIVE).unwrap();
             let expected = metric("heap", "bytes in use", "By", Data::Gauge(Gauge { data_points: vec![number(attrs.clone(), 0, 7, 1e9)] }));
             assert_eq!((encoded.0, points), (expected.encode_to_vec(), 1));
@@ -210,9 +204,9 @@ mod tests {
     fn histograms_are_prost_identical() {
         let attrs = vec![kv("route", "/")];
         let kind = InstrumentKind::Histogram;
-        let mut w = MetricWriter::new(kind, "duration", "d", "ms");
+        let mut w = MetricWriter::new(kind, b"duration", b"d", b"ms");
         let full = HistogramPoint { bucket_counts: &[1, 0, 300], explicit_bounds: &[0.0, 5.0], count: 301, sum: 12.5, min: 0.0, max: 9.0 };
-        w.histogram_point(&point_attributes(kind, &keyed(&attrs)), 3, 4, &full);
+        w.histogram_point(&point_attributes(kind, &attrs), 3, 4, &full);
         // Nothing recorded in the window (delta): zeros and infinite min/max, written as they are.
         let empty = HistogramPoint { bucket_counts: &[0], explicit_bounds: &[], count: 0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY };
         w.histogram_point(&point_attributes(kind, &[]), 0, 4, &empty);
@@ -253,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_metric_without_points_is_not_written() {
-        assert!(MetricWriter::new(InstrumentKind::Counter, "c", "", "").finish(TEMPORALITY_CUMULATIVE).is_none());
+        assert!(MetricWriter::new(InstrumentKind::Counter, b"c", b"", b"").finish(TEMPORALITY_CUMULATIVE).is_none());
     }
 
     #[test]
@@ -263,7 +257,6 @@ mod tests {
             value: Some(AnyValue { value: Some(any_value::Value::StringValue("true".into())) }),
             ..Default::default()
         };
-        let marker = overflow_marker("otel.metric.overflow");
-        assert_eq!((marker.key.as_str(), marker.key_value.0), ("otel.metric.overflow", expected.encode_to_vec()));
+        assert_eq!(overflow_marker("otel.metric.overflow").0, expected.encode_to_vec());
     }
 }

@@ -1,5 +1,5 @@
-//! Instrument kinds, the default bucket boundaries and bucketing. The rules an instrument's
-//! name, unit and boundaries follow are checked in JS (js/metrics/instrument_rules.ts).
+//! Instrument kinds and bucketing. The rules an instrument's name, unit and boundaries follow,
+//! and the default boundaries, are JS's (js/metrics/instrument_rules.ts).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -30,9 +30,6 @@ impl InstrumentKind {
         matches!(self, Self::Counter | Self::ObservableCounter)
     }
 }
-
-/// OpenTelemetry's default explicit bucket boundaries.
-pub const DEFAULT_BOUNDARIES: [f64; 15] = [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
 
 /// The bucket a value falls in: bucket `i` holds `(b[i-1], b[i]]`; the last holds `(b[n-1], +inf)`.
 pub fn bucket_index(boundaries: &[f64], value: f64) -> usize {

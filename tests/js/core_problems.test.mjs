@@ -1,4 +1,4 @@
-// Problems the WASM core counts come out as numbers (takeProblems) and become one console
+// Problems the WASM core counts come out as numbers (stats(true)) and become one console
 // warning each in JS (js/export/core_problems.ts, js/export/answer_warnings.ts): the .wasm holds
 // no message text since issue 13. Checked with the real core in Node.
 
@@ -48,7 +48,7 @@ test('a full queue and a malformed chunk: one warning per kind, with the setting
   core.free();
 });
 
-test('lost exports: one warning per kind with GreptimeDB\'s words; counted in the core', async () => {
+test('lost exports: one warning per kind with GreptimeDB\'s words; counted (answer_counts.ts)', async () => {
   const core = newCore({ offline: false, compression: 'none', retry: { maxAttempts: 1 } });
   const handle = new CoreHandle(core, core.settings);
   const { transport } = fakeTransport([
@@ -70,7 +70,7 @@ test('lost exports: one warning per kind with GreptimeDB\'s words; counted in th
     '[greptime-web-telemetry] GreptimeDB rejected 3 spans with HTTP 401: Not found http or grpc authorization header',
     '[greptime-web-telemetry] could not reach http://127.0.0.1:4000 (Failed to fetch); 1 spans dropped',
   ]);
-  const stats = coreStats(core);
+  const stats = sender.counters;
   assert.deepEqual([stats.spansFailedExport, stats.spanExportRequests, stats.spansExported], [6, 3, 0]);
   core.free();
 });

@@ -12,7 +12,7 @@ globalThis.fetch = async (url, init) => {
   return new Response(null, { status: 200, headers: { 'content-length': '0' } });
 };
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
-const { CoreHandle, Sender, deliverySettings, coreStats, newCore, encodedSpans } = await import('./load_core.mjs');
+const { CoreHandle, Sender, deliverySettings, newCore, encodedSpans } = await import('./load_core.mjs');
 
 test('six batches over the keepalive budget sent at once: every head split off goes with keepalive, the others whole', async () => {
   const BATCHES = 6;
@@ -26,5 +26,5 @@ test('six batches over the keepalive budget sent at once: every head split off g
   assert.equal(plain.length, BATCHES, `each batch once as a plain request (whole, or the rest after a head): ${shown}`);
   assert.equal(fetched.length - BATCHES, fetched.filter((f) => f.keepalive).length, `every extra request is a keepalive head: ${shown}`);
   assert.ok(fetched.filter((f) => f.keepalive).length >= 1, `the budget's room went to a head: ${shown}`);
-  assert.equal(coreStats(core).spansExported, BATCHES * 100);
+  assert.equal(sender.counters.spansExported, BATCHES * 100);
 });

@@ -56,6 +56,24 @@ test('boolean and array metric attributes are sent as strings GreptimeDB keeps, 
   await t.shutdown();
 });
 
+test('one attribute set is one series whatever the order of its keys (sorted in JS, js/metrics/canonical_set.ts)', async () => {
+  const { transport, calls } = fakeTransport();
+  const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
+  const c = t.meter.createCounter('tool.calls');
+  c.add(1, { a: '1', b: '2', c: 3 });
+  c.add(2, { c: 3, b: '2', a: '1' });
+  c.add(4, { b: '2', c: 3, a: '1' });
+  c.add(8, { b: '2', a: '1' }); // another set
+  assert.equal(t.stats().metricSeries, 2, 'three orders of one set are one series; the fourth set another');
+  await t.forceFlush();
+  const body = Buffer.from(calls.find((call) => call.url.endsWith('/v1/metrics')).body);
+  // Each data point carries its value as a double (field 4, fixed64): 7 for the set, 8 for the other.
+  const doubles = [];
+  for (let i = 0; i + 9 <= body.length; i++) if (body[i] === 0x21) doubles.push(body.readDoubleLE(i + 1));
+  assert.ok(doubles.includes(7) && doubles.includes(8), `sums 7 and 8 in the request (${doubles})`);
+  await t.shutdown();
+});
+
 test('a failed collection does not stop metric collection for the rest of the page', async () => {
   const { transport, calls } = fakeTransport();
   const t = newSdk({ metrics: { exportIntervalMillis: 600000 } }, transport);
@@ -129,11 +147,17 @@ test('creating the same instrument again returns it: observables do not pile up'
   assert.notEqual(gauge, meter.createObservableGauge('widgets.mounted', { unit: 'By' }), 'another unit is another instrument');
   assert.notEqual(gauge, t.getMeter('other').createObservableGauge('widgets.mounted'), 'another scope is another instrument');
   assert.equal(meter.createCounter('c'), meter.createCounter('c'));
+  assert.equal(meter.createCounter('Case.Name'), meter.createCounter('case.NAME'), 'names are case-insensitive');
+  assert.notEqual(meter.createCounter('case.name'), meter.createUpDownCounter('case.name'), 'another kind is another instrument');
+  const counters = t.stats().metricSeries; // nothing recorded yet: instruments are counted by the export below
+  meter.createCounter('case.name').add(1);
+  meter.createCounter('CASE.name').add(2);
+  assert.equal(t.stats().metricSeries, counters + 1, 'one instrument, one series');
   gauge.addCallback((r) => r.observe(2));
   await t.forceFlush();
   assert.equal(runs, 0, 'removed callbacks never run');
   assert.equal(t.observables.length, 3);
-  assert.equal(t.stats().metricPointsExported, 1);
+  assert.equal(t.stats().metricPointsExported, 2, 'the gauge and the one case.name counter');
   await t.shutdown();
 });
 

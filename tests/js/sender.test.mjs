@@ -2,7 +2,7 @@
 // long it waits, what is never retried, and how a 413 is split.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CoreHandle, RecordWriter, Sender, deliverySettings, coreStats, fakeTransport, newCore, newAttributeList, retryDelay } from './load_core.mjs';
+import { CoreHandle, RecordWriter, Sender, deliverySettings, fakeTransport, newCore, newAttributeList, retryDelay } from './load_core.mjs';
 
 function setup(answers, config = {}) {
   const core = newCore({ offline: false, compression: 'none', ...config });
@@ -45,8 +45,8 @@ test('retryable answers are retried with growing, jittered delays until accepted
   assert.equal(sleeps.length, 3);
   [1000, 1500, 2250].forEach((base, i) => assert.ok(sleeps[i] >= base * 0.8 && sleeps[i] <= base * 1.2, `${sleeps[i]} ~ ${base}`));
   assert.equal(sender.counters.exportRetries, 3);
-  assert.equal(coreStats(core).spansExported, 3);
-  assert.equal(coreStats(core).spansFailedExport, 0);
+  assert.equal(sender.counters.spansExported, 3);
+  assert.equal(sender.counters.spansFailedExport, 0);
 });
 
 test('Retry-After, in seconds or as a date, sets the wait', async () => {
@@ -54,7 +54,7 @@ test('Retry-After, in seconds or as a date, sets the wait', async () => {
   await sender.send(0, spans(core, 1), 1);
   assert.equal(sleeps[0], 3000);
   assert.ok(sleeps[1] > 8000 && sleeps[1] <= 10000, String(sleeps[1]));
-  assert.equal(coreStats(core).spansExported, 1);
+  assert.equal(sender.counters.spansExported, 1);
   const s = deliverySettings(core.settings);
   assert.equal(retryDelay('0', 1, s), 0);
   assert.ok(retryDelay('soon', 1, s) >= 800, 'an unreadable value falls back to backoff');
@@ -67,7 +67,7 @@ test('answers that cannot succeed are not retried', async () => {
     const warnings = await quiet(() => sender.send(0, spans(core, 2), 2));
     assert.equal(calls.length, 1, `HTTP ${status}`);
     assert.equal(sleeps.length, 0);
-    assert.equal(coreStats(core).spansFailedExport, 2);
+    assert.equal(sender.counters.spansFailedExport, 2);
     assert.match(warnings[0], new RegExp(`HTTP ${status}`));
   }
 });
@@ -78,7 +78,7 @@ test('a 413 is split in halves, each sent, nothing dropped', async () => {
   // 4 spans → 413 → 2+2; the first half 413 again → 1+1; then the second half.
   assert.equal(calls.length, 5);
   assert.equal(sender.counters.requestsSplit, 2);
-  assert.equal(coreStats(core).spansExported, 4);
+  assert.equal(sender.counters.spansExported, 4);
   assert.ok(calls[2].bytes < calls[1].bytes && calls[1].bytes < calls[0].bytes);
 });
 
@@ -86,7 +86,7 @@ test('past the last attempt, with no offline store, the batch is counted as fail
   const { core, sender, calls } = setup([503, 503, 503], { retry: { maxAttempts: 3 } });
   const warnings = await quiet(() => sender.send(0, spans(core, 5), 5));
   assert.equal(calls.length, 3);
-  assert.equal(coreStats(core).spansFailedExport, 5);
+  assert.equal(sender.counters.spansFailedExport, 5);
   assert.match(warnings[0], /HTTP 503/);
 });
 
@@ -110,5 +110,5 @@ test('while the page is hidden: keepalive, split under 60 KiB, no waiting', asyn
   await sender.send(0, body, 2000);
   assert.ok(calls.length >= 2);
   assert.ok(calls.every((c) => c.keepalive && c.bytes <= 60 * 1024));
-  assert.equal(coreStats(core).spansExported, 2000);
+  assert.equal(sender.counters.spansExported, 2000);
 });

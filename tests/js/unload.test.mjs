@@ -16,7 +16,7 @@ globalThis.fetch = async (url, init) => {
   return answer(init);
 };
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
-const { CoreHandle, Sender, TelemetrySdk, deliverySettings, coreStats, fakeTransport, newCore, newSdk, encodedSpans } = await import('./load_core.mjs');
+const { CoreHandle, Sender, TelemetrySdk, deliverySettings, fakeTransport, newCore, newSdk, encodedSpans } = await import('./load_core.mjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,7 +56,7 @@ test('page hidden: what fetch receives with keepalive stays within 64 KiB; nothi
   assert.ok(fetched.length >= 1);
   assert.ok(fetched.every((f) => f.keepalive), 'no plain request, which a closing page would cancel');
   assert.ok(fetched.reduce((n, f) => n + f.bytes, 0) <= 64 * 1024, fetched.map((f) => f.bytes).join(', '));
-  const stats = coreStats(core);
+  const stats = s.counters;
   // No IndexedDB in Node: the rest could not be kept, and says so in the counters.
   assert.equal(stats.spansExported + stats.spansFailedExport, 400);
   assert.ok(stats.spansExported > 0 && stats.spansFailedExport > 0);
@@ -102,7 +102,7 @@ test('a batch in flight as a plain request was split while visible: page hide sp
   const pieces = fetched.slice(2);
   assert.ok(pieces.length > 1 && pieces.every((f) => f.bytes <= KEEPALIVE_BODY_LIMIT), pieces.map((f) => f.bytes).join(', '));
   assert.equal(s.counters.requestsSplit, 1 + pieces.length - 1);
-  assert.equal(coreStats(core).spansExported, 400);
+  assert.equal(s.counters.spansExported, 400);
 });
 
 test('a retry sleeping in backoff when the page hides goes at once with keepalive', async () => {
@@ -118,7 +118,7 @@ test('a retry sleeping in backoff when the page hides goes at once with keepaliv
   await Promise.race([sent, sleep(1000).then(() => assert.fail('the batch still sleeps after page hide'))]);
   assert.equal(calls.length, 2);
   assert.equal(calls[1].keepalive, true);
-  assert.equal(coreStats(core).spansExported, 5);
+  assert.equal(s.counters.spansExported, 5);
 });
 
 test('page hide during compression: the raw body goes at once with keepalive', async () => {
@@ -134,7 +134,7 @@ test('page hide during compression: the raw body goes at once with keepalive', a
   assert.equal(calls.length, 1);
   assert.equal(calls[0].headers['content-encoding'], undefined);
   assert.equal(calls[0].bytes, body.byteLength);
-  assert.equal(coreStats(core).spansExported, 50);
+  assert.equal(s.counters.spansExported, 50);
 });
 
 test('a 413 while the page is hidden is split, not dropped', async () => {
@@ -144,8 +144,8 @@ test('a 413 while the page is hidden is split, not dropped', async () => {
   await s.send(0, encodedSpans(core, 6), 6);
   assert.equal(calls.length, 3);
   assert.equal(s.counters.requestsSplit, 1);
-  assert.equal(coreStats(core).spansExported, 6);
-  assert.equal(coreStats(core).spansFailedExport, 0);
+  assert.equal(s.counters.spansExported, 6);
+  assert.equal(s.counters.spansFailedExport, 0);
 });
 
 test('a keepalive request failing after pagehide is counted, not sent again', async () => {

@@ -55,8 +55,8 @@ fn read_log<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWrit
     }
     let dropped = r.attributes_into(strings, w, ATTRIBUTES)?;
     w.uint(DROPPED_ATTRIBUTES, u64::from(dropped));
-    let trace_id = r.raw_id::<16>()?;
-    let span_id = r.raw_id::<8>()?;
+    let trace_id = r.raw_id(16)?;
+    let span_id = r.raw_id(8)?;
     let trace_flags = r.u8()?;
     // Correlated only when both ids are there; the flags mean nothing otherwise.
     if trace_id.iter().any(|&b| b != 0) && span_id.iter().any(|&b| b != 0) {

@@ -17,10 +17,8 @@
 //! Integers travel as f64 because a JS number is one; JS only tags a number as int when it is a
 //! safe integer, so the cast back is exact. Arrays and maps nest at most `MAX_VALUE_DEPTH` deep.
 
-use super::proto_writer::{Encoded, ProtoWriter};
+use super::proto_writer::ProtoWriter;
 use super::string_table::StringTable;
-use alloc::borrow::ToOwned;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -42,11 +40,12 @@ const TAG_MAP: u8 = 7;
 /// JS cuts deeper structures (log bodies, log attributes) before writing them.
 pub const MAX_VALUE_DEPTH: u8 = 4;
 
-/// Where a decoded item belongs: its instrumentation scope (tracer or logger name and version).
+/// Where a decoded item belongs: its instrumentation scope (tracer or logger name and version),
+/// as the UTF-8 bytes JS wrote (see string_table.rs: never read as `str`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScopeKey {
-    pub name: String,
-    pub version: String,
+    pub name: Vec<u8>,
+    pub version: Vec<u8>,
 }
 
 /// A string read from a chunk, before it is looked up.
@@ -54,8 +53,8 @@ pub struct ScopeKey {
 pub enum StrRef<'a> {
     /// A number in the intern table (checked to exist when read).
     Interned(u32),
-    /// Inline in the chunk.
-    Chunk(&'a str),
+    /// Inline in the chunk (UTF-8 as JS wrote it).
+    Chunk(&'a [u8]),
 }
 
 impl<'a> StrRef<'a> {
@@ -64,18 +63,18 @@ impl<'a> StrRef<'a> {
     fn number(self) -> Option<u32> {
         match self {
             StrRef::Interned(n) => Some(n),
-            StrRef::Chunk("") => Some(u32::MAX),
+            StrRef::Chunk([]) => Some(u32::MAX),
             StrRef::Chunk(_) => None,
         }
     }
 
-    pub fn resolve<'t>(self, strings: &'t StringTable) -> &'t str
+    pub fn resolve<'t>(self, strings: &'t StringTable) -> &'t [u8]
     where
         'a: 't,
     {
         match self {
             // Checked when read; the table cannot shrink before the record is complete.
-            StrRef::Interned(n) => strings.get(n).unwrap_or(""),
+            StrRef::Interned(n) => strings.get(n).unwrap_or(&[]),
             StrRef::Chunk(s) => s,
         }
     }
@@ -104,8 +103,8 @@ impl<'a> ScopeRef<'a> {
 /// An item's instrumentation scope (tracer or logger name and version).
 #[derive(Clone, Copy, Debug)]
 pub struct Scope<'a> {
-    pub name: &'a str,
-    pub version: &'a str,
+    pub name: &'a [u8],
+    pub version: &'a [u8],
     /// Set when both strings were interned (or empty): items with equal tokens have the same scope, which
     /// the queue then recognises without comparing strings (one tracer's spans, in the usual case).
     pub token: Option<ScopeToken>,
@@ -117,13 +116,6 @@ pub struct ScopeToken {
     generation: u64,
     name: u32,
     version: u32,
-}
-
-/// One attribute: its key, and the content of the OTLP `KeyValue` message holding it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct KeyedAttribute {
-    pub key: String,
-    pub key_value: Encoded,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -201,27 +193,23 @@ impl<'a> Reader<'a> {
         Err(self.error("varint too long"))
     }
 
-    pub fn str(&mut self, strings: &mut StringTable) -> Result<String, DecodeError> {
-        Ok(self.str_ref(strings)?.resolve(strings).to_owned())
-    }
-
     /// Transcodes a string straight into protobuf field `field` of `w`, without allocating
     /// (except when the record defines it for the intern table). Empty strings are left out
     /// unless `always` (a oneof member).
     pub fn str_into(&mut self, strings: &mut StringTable, w: &mut ProtoWriter, field: u32, always: bool) -> Result<(), DecodeError> {
         let v = self.varint()?;
         let n = v >> 2;
-        let write = |w: &mut ProtoWriter, s: &str| if always { w.bytes_always(field, s.as_bytes()) } else { w.bytes(field, s.as_bytes()) };
+        let write = |w: &mut ProtoWriter, s: &[u8]| if always { w.bytes_always(field, s) } else { w.bytes(field, s) };
         match v & 3 {
             STR_INTERNED => {
                 let s = strings.get(n).ok_or_else(|| self.error("unknown string number"))?;
                 write(w, s);
             }
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = self.take(n as usize)?;
                 write(w, s);
                 if form == STR_DEFINE {
-                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                    strings.define(s.to_vec()).map_err(|reason| self.error(reason))?;
                 }
             }
             _ => return Err(self.error("unknown string form")),
@@ -229,9 +217,11 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// An id of N bytes as protobuf field `field`, left out when all zero ("none").
-    pub fn id_into<const N: usize>(&mut self, w: &mut ProtoWriter, field: u32) -> Result<bool, DecodeError> {
-        let raw = self.raw_id::<N>()?;
+    /// An id of `len` bytes (16 a trace id, 8 a span id) as protobuf field `field`, left out
+    /// when all zero ("none"). The length is an argument, not a const generic: one function in
+    /// the `.wasm` instead of one per length.
+    pub fn id_into(&mut self, w: &mut ProtoWriter, field: u32, len: usize) -> Result<bool, DecodeError> {
+        let raw = self.raw_id(len)?;
         let present = raw.iter().any(|&b| b != 0);
         if present {
             w.bytes_always(field, raw);
@@ -239,9 +229,9 @@ impl<'a> Reader<'a> {
         Ok(present)
     }
 
-    /// An id of N bytes as written (all zero: none).
-    pub fn raw_id<const N: usize>(&mut self) -> Result<&'a [u8], DecodeError> {
-        self.take(N)
+    /// An id of `len` bytes as written (all zero: none).
+    pub fn raw_id(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        self.take(len)
     }
 
     /// Transcodes a value as the content of an `AnyValue` message (field numbers from
@@ -295,25 +285,6 @@ impl<'a> Reader<'a> {
         self.varint()
     }
 
-    /// Attributes each transcoded as the content of a `KeyValue` message, with its key, for a
-    /// caller that orders or dedupes them by key before writing them (metric series); and the
-    /// count of those dropped before they were written.
-    pub fn keyed_attributes(&mut self, strings: &mut StringTable) -> Result<(Vec<KeyedAttribute>, u32), DecodeError> {
-        let n = self.varint()?;
-        let mut attributes = Vec::with_capacity(n.min(1024) as usize);
-        for _ in 0..n {
-            let key = self.str(strings)?;
-            // KeyValue: 1 key, 2 value.
-            let mut w = ProtoWriter::with_capacity(key.len() + 16);
-            w.bytes(1, key.as_bytes());
-            let value = w.begin(2);
-            self.value_into(strings, &mut w, 0)?;
-            w.end(value);
-            attributes.push(KeyedAttribute { key, key_value: Encoded(w.buf) });
-        }
-        Ok((attributes, self.varint()?))
-    }
-
     /// A string without copying it: where it is (the chunk, or the intern table once a later
     /// read no longer needs the table mutably). Defines it when the record says so.
     pub fn str_ref(&mut self, strings: &mut StringTable) -> Result<StrRef<'a>, DecodeError> {
@@ -323,9 +294,9 @@ impl<'a> Reader<'a> {
             STR_INTERNED if (n as usize) < strings.len() => Ok(StrRef::Interned(n)),
             STR_INTERNED => Err(self.error("unknown string number")),
             form @ (STR_INLINE | STR_DEFINE) => {
-                let s = core::str::from_utf8(self.take(n as usize)?).map_err(|_| self.error("invalid UTF-8"))?;
+                let s = self.take(n as usize)?;
                 if form == STR_DEFINE {
-                    strings.define(s.to_owned()).map_err(|reason| self.error(reason))?;
+                    strings.define(s.to_vec()).map_err(|reason| self.error(reason))?;
                 }
                 Ok(StrRef::Chunk(s))
             }
@@ -400,38 +371,5 @@ pub fn epoch_millis_to_nanos(ms: f64) -> u64 {
         whole * 1_000_000 + nanos + u64::from(fraction - nanos as f64 >= 0.5)
     } else {
         0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, ArrayValue, KeyValue};
-    use prost::Message;
-
-    #[test]
-    fn keyed_attributes_are_keys_and_prost_identical_key_values() {
-        let mut strings = StringTable::default();
-        strings.define("k".into()).unwrap();
-        let mut record = vec![3]; // three attributes
-        record.extend([(1 << 2) | 1, b'a', TAG_STRING, (1 << 2) | 1, b'x']); // "a": "x" (inline strings)
-        record.extend([0 << 2, TAG_INT]); // "k" (interned): -7
-        record.extend((-7.0f64).to_le_bytes());
-        record.extend([(1 << 2) | 1, b'l', TAG_ARRAY, 2, TAG_TRUE, TAG_EMPTY]); // "l": [true, empty]
-        record.push(4); // four dropped
-        let mut r = Reader::new(&record);
-        let (attributes, dropped) = r.keyed_attributes(&mut strings).unwrap();
-        assert!(r.at_end());
-        assert_eq!(dropped, 4);
-        let kv = |key: &str, value: Value| KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..Default::default() };
-        let expected = [
-            kv("a", Value::StringValue("x".into())),
-            kv("k", Value::IntValue(-7)),
-            kv("l", Value::ArrayValue(ArrayValue { values: vec![AnyValue { value: Some(Value::BoolValue(true)) }, AnyValue { value: None }] })),
-        ];
-        assert_eq!(attributes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["a", "k", "l"]);
-        for (attribute, expected) in attributes.iter().zip(expected) {
-            assert_eq!(attribute.key_value.0, expected.encode_to_vec(), "{}", attribute.key);
-        }
     }
 }

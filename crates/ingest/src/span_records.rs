@@ -51,12 +51,12 @@ const FLAGS: u32 = 16;
 /// Fields are written in the record's order, which is not always field-number order; protobuf
 /// decoders accept any order.
 fn read_span<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWriter) -> Result<ScopeRef<'a>, DecodeError> {
-    let has_trace_id = r.id_into::<16>(w, TRACE_ID)?;
-    let has_span_id = r.id_into::<8>(w, SPAN_ID)?;
+    let has_trace_id = r.id_into(w, TRACE_ID, 16)?;
+    let has_span_id = r.id_into(w, SPAN_ID, 8)?;
     if !has_trace_id || !has_span_id {
         return Err(r.error("span without trace or span id"));
     }
-    r.id_into::<8>(w, PARENT_SPAN_ID)?;
+    r.id_into(w, PARENT_SPAN_ID, 8)?;
     let trace_flags = r.u8()?;
     w.fixed32(FLAGS, u32::from(trace_flags) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
     let kind = r.u8()?;
@@ -100,8 +100,8 @@ fn read_span<'a>(r: &mut Reader<'a>, strings: &mut StringTable, w: &mut ProtoWri
     // Link: 1 trace id, 2 span id, 3 trace state, 4 attributes, 5 dropped attributes, 6 flags.
     for _ in 0..r.varint()? {
         let link = w.begin(LINKS);
-        r.id_into::<16>(w, 1)?;
-        r.id_into::<8>(w, 2)?;
+        r.id_into(w, 1, 16)?;
+        r.id_into(w, 2, 8)?;
         r.str_into(strings, w, 3, false)?;
         let dropped = r.attributes_into(strings, w, 4)?;
         w.uint(5, u64::from(dropped));

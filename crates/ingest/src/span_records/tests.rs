@@ -108,7 +108,10 @@ fn decodes_a_full_span() {
     let (spans, result) = decode(&w.out, &mut strings);
     result.unwrap();
     assert_eq!(spans.len(), 1);
-    assert_eq!((strings.get(0), strings.get(1), strings.get(2), strings.len()), (Some("checkout"), Some("shop-ui"), Some("http.method"), 3));
+    assert_eq!(
+        (strings.get(0), strings.get(1), strings.get(2), strings.len()),
+        (Some(&b"checkout"[..]), Some(&b"shop-ui"[..]), Some(&b"http.method"[..]), 3)
+    );
     let Decoded { scope, span } = &spans[0];
     assert_eq!(scope, &ScopeKey { name: "shop-ui".into(), version: "1.0.0".into() });
     assert_eq!(span.trace_id, vec![0xab; 16]);
