@@ -8,8 +8,9 @@
 //! A panic is a bug; JS sees the trap as an exception from the core (js/export/core_handle.ts:
 //! telemetry stops with one warning, the app goes on).
 //!
-//! The handler must not read its `PanicInfo`: scripts/blank-panic-text.mjs zeroes the panic
-//! messages and source paths in the release module's data section (stable Rust still emits them).
+//! The release `.wasm` is built with `-Cpanic=immediate-abort` (scripts/wasm-toolchain.sh): every
+//! panic site is a bare `unreachable` and this handler never runs there; `no_std` still needs one,
+//! and it must not read its `PanicInfo`, whose texts a stable build would otherwise keep.
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
