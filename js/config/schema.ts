@@ -7,7 +7,6 @@
 
 import { resourceAttributes } from './attributes.js';
 import { endpoint, headerSetting, headers } from './endpoint.js';
-import { rum } from './rum.js';
 import { traceModel, wasmUrl } from './trace_model.js';
 import { boolean, ConfigError, integer, object, string, typeName, type Reader, type Resolved, type Warnings } from './values.js';
 
@@ -135,6 +134,12 @@ const compression: Reader<number> = (v, key, w) => {
   if (v === undefined || v === true || v === 'gzip') return 1024;
   return COMPRESSION(v, key, w).thresholdBytes;
 };
+
+/**
+ * `rum` is checked where the browser signals load (config/rum.ts, run by build_core.ts): a page
+ * with `rum: false` never loads that validator. Here it is only a known key, passed on as set.
+ */
+const rum: Reader<unknown> = (v) => v;
 
 /** The top-level keys, read in this order (`enabled` and `endpoint` first: they can be fatal). */
 export const SCHEMA = {

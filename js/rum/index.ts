@@ -18,6 +18,9 @@ import { warn } from '../runtime/diagnostics.js';
 import { currentRoutePattern } from './route.js';
 import { startSession, type SessionHost } from './session.js';
 
+/** The `rum` setting's validator, loaded with the signals rather than the core's (config/build_core.ts runs it). */
+export { readRum } from '../config/rum.js';
+
 /** The instrumentation scope of the browser signals' spans and events. */
 export const RUM_SCOPE = 'greptime-web-telemetry/rum';
 
