@@ -46,7 +46,7 @@ export class CoreHandle {
     if (this.broken || this.core === undefined) return fallback;
     try {
       const result = fn(this.core);
-      this.reportProblems();
+      this.#reportProblems();
       return result;
     } catch (error) {
       this.broken = true;
@@ -55,7 +55,7 @@ export class CoreHandle {
     }
   }
 
-  private reportProblems(): void {
+  #reportProblems(): void {
     try {
       if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.takeProblems(), this.settings, this.instrumentNames);
     } catch {
