@@ -11,7 +11,7 @@ import { resolveConfig } from './resolve.js';
 import { resourceAttributes, type BrowserFacts } from './resource.js';
 import type { readRum, RumSettings } from './rum.js';
 import type { Settings } from './schema.js';
-import { boolean, integer, objectKeys, readKey, typeName, unknownKeys } from './values.js';
+import { boolean, integer, objectKeys, readKey, shown, typeName, unknownKeys } from './values.js';
 
 export type Built =
   | { core: TelemetryCore; settings: Settings; rum: RumSettings | undefined; warnings: string[] }
@@ -24,7 +24,7 @@ export type Built =
 export function buildCore(config: unknown, Core: typeof TelemetryCore, facts: () => BrowserFacts, nowMs: number, checkRum?: typeof readRum): Built {
   const { settings, error, warnings } = resolveConfig(config);
   if (!settings) return { core: undefined, error: error ?? 'invalid configuration', warnings };
-  const rum = checkRum?.(settings.rum, 'rum', { warn: (m) => warnings.push(m) }, { boolean, integer, objectKeys, readKey, typeName, unknownKeys });
+  const rum = checkRum?.(settings.rum, 'rum', { warn: (m) => warnings.push(m) }, { boolean, integer, objectKeys, readKey, shown, typeName, unknownKeys });
   const resource = new RecordWriter().encodeAttributes(resourceAttributes(settings, facts()));
   return { core: new Core(coreLimits(settings), resource, nowMs), settings, rum, warnings };
 }

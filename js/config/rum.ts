@@ -17,7 +17,7 @@ import type { Warnings } from './values.js';
  * The readers of ./values.js this file uses, handed over by the core's chunk (config/build_core.ts):
  * imported here, values.js would become a third chunk that both need before the core starts.
  */
-export type RumReaders = Pick<typeof Values, 'boolean' | 'integer' | 'objectKeys' | 'readKey' | 'typeName' | 'unknownKeys'>;
+export type RumReaders = Pick<typeof Values, 'boolean' | 'integer' | 'objectKeys' | 'readKey' | 'shown' | 'typeName' | 'unknownKeys'>;
 
 export const DEFAULT_SESSION_INACTIVITY_MILLIS = 15 * 60_000;
 export const DEFAULT_SESSION_MAX_DURATION_MILLIS = 4 * 3_600_000;
@@ -87,7 +87,7 @@ function signal(key: string, v: unknown, on: boolean, known: readonly string[] |
 
 /** Reads the `rum` setting (`key`: its name, for messages); never throws. */
 export function readRum(v: unknown, key: string, w: Warnings, values: RumReaders): RumSettings {
-  const { boolean, integer, objectKeys, readKey, typeName, unknownKeys } = values;
+  const { boolean, integer, objectKeys, readKey, shown, typeName, unknownKeys } = values;
   if (v === undefined || v === true) return defaults(true);
   if (v === false) return defaults(false);
   const out = defaults(true);
@@ -108,8 +108,7 @@ export function readRum(v: unknown, key: string, w: Warnings, values: RumReaders
     const storage = opt('storage');
     if (storage === 'sessionStorage') out.sessionPerTab = true;
     else if (storage !== undefined && storage !== 'localStorage') {
-      const got = typeof storage === 'string' ? `"${storage}"` : typeName(storage);
-      w.warn(`\`rum.session.storage\` must be "localStorage" or "sessionStorage", got ${got}; using localStorage`);
+      w.warn(`\`rum.session.storage\` must be "localStorage" or "sessionStorage", got ${shown(storage)}; using localStorage`);
     }
     out.sampleBySession = boolean(false)(opt('sampleBySession'), 'rum.session.sampleBySession', w);
   }
