@@ -33,7 +33,7 @@ export function settleTraceTable(settings: { traceModel: 'v1' | 'v2'; traceTable
   if (settings.traceTable === undefined) settings.traceTable = V2_DEFAULT_TABLE;
   else if (settings.traceTable === V1_DEFAULT_TABLE) {
     w.warn(
-      `\`traceModel\` 'v2' with \`traceTable\` "${V1_DEFAULT_TABLE}": that is GreptimeDB's default v1 table, and GreptimeDB rejects v2 spans written into a v1 table; leave \`traceTable\` unset to use "${V2_DEFAULT_TABLE}"`,
+      `\`traceModel\` 'v2' with \`traceTable\` "${V1_DEFAULT_TABLE}", GreptimeDB's default v1 table, which rejects v2 spans; leave \`traceTable\` unset to use "${V2_DEFAULT_TABLE}"`,
     );
   }
 }

@@ -27,12 +27,13 @@ function problemMessage(code: number, signal: number, detail: number, settings: 
   const items = logs ? 'log records' : 'spans';
   const key = logs ? 'logBatch' : 'batch';
   const maxQueueSize = settings[key].maxQueueSize;
+  const dropping = `: dropping ${items} until an export makes room (counted in stats().${logs ? 'logs' : 'spans'}DroppedQueueFull)`;
   switch (code) {
     case QUEUE_FULL:
-      return `${items} queue full (${maxQueueSize}, \`${key}.maxQueueSize\`): dropping ${items} until an export makes room`;
+      return `${items} queue full (${maxQueueSize}, \`${key}.maxQueueSize\`)${dropping}`;
     case QUEUE_OVER_BYTES:
       // 2 KiB per slot (BYTES_PER_QUEUE_SLOT in src/pipeline/batch_queue.rs).
-      return `${items} queue over ${maxQueueSize * 2} KiB of encoded data (2 KiB per \`maxQueueSize\` slot): dropping ${items} until an export makes room (counted in stats().${logs ? 'logs' : 'spans'}DroppedQueueFull)`;
+      return `${items} queue over ${maxQueueSize * 2} KiB of encoded data (2 KiB per \`maxQueueSize\` slot)${dropping}`;
     case MALFORMED_RECORD:
       return signal === METRICS
         ? 'malformed metric attributes; measurement dropped'
