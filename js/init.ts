@@ -4,7 +4,7 @@
  */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
-import { describe, warn } from './runtime/diagnostics.js';
+import { describe, thrownMessage, warn } from './runtime/diagnostics.js';
 import { bundled } from './runtime/bundled_modules.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
@@ -117,7 +117,7 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
     return { core, settings, pipelines: pipelinesModule, startRum: rumModule && rumSettings ? (sdk) => rumModule.startRum(sdk, rumSettings, config) : undefined };
   } catch (error) {
-    warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`telemetry disabled: ${thrownMessage(error)}`);
     return undefined;
   }
 }

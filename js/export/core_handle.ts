@@ -7,7 +7,7 @@
 
 import type { Settings } from '../config/schema.js';
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
-import { warn } from '../runtime/diagnostics.js';
+import { thrownMessage, warn } from '../runtime/diagnostics.js';
 import type { AttributeList } from '../trace/attributes.js';
 import type { checkInstrument, warnTooManyInstruments } from '../metrics/instrument_rules.js';
 import type { warnCoreProblems } from './core_problems.js';
@@ -50,7 +50,7 @@ export class CoreHandle {
       return result;
     } catch (error) {
       this.broken = true;
-      warn(`telemetry stopped after an internal error in the WASM core: ${String(error)}`);
+      warn(`telemetry stopped after an internal error in the WASM core: ${thrownMessage(error, true)}`);
       return fallback;
     }
   }

@@ -5,7 +5,7 @@
  * collects. Collections never overlap.
  */
 
-import { describe, type Diagnostics } from '../runtime/diagnostics.js';
+import { thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
@@ -54,7 +54,7 @@ export class MetricReader {
   forceFlush(): Promise<void> {
     this.#running = this.#running.then(() =>
       this.#collectAndExport().catch((error: unknown) => {
-        this.diag.report('metricCollectionErrors', () => `metric collection failed (${reason(error)}); the next one runs as usual`);
+        this.diag.report('metricCollectionErrors', () => `metric collection failed (${thrownMessage(error)}); the next one runs as usual`);
       }),
     );
     return this.#running;
@@ -126,14 +126,5 @@ export class MetricReader {
     this.#unsentAtHide = undefined;
     if (atHide) this.#sentAtHide = body;
     await sent;
-  }
-}
-
-/** Why a collection failed, without calling into a hostile thrown value. */
-function reason(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : describe(error);
-  } catch {
-    return describe(error);
   }
 }

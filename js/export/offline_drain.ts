@@ -6,6 +6,7 @@
  * tried later). Split from sender.ts, which delivers new batches and handles page hide.
  */
 
+import { thrownMessage } from '../runtime/diagnostics.js';
 import { backgroundTimeout } from '../runtime/timers.js';
 import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
 import { withOriginLock } from './origin_lock.js';
@@ -108,7 +109,7 @@ export class OfflineDrain {
         }
       });
     } catch (error) {
-      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${String(error)}`);
+      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${thrownMessage(error, true)}`);
     } finally {
       this.#draining = false;
     }
@@ -122,7 +123,7 @@ export class OfflineDrain {
     } catch (error) {
       this.warnings.warn(
         'offlineDelete',
-        () => `could not delete a sent request from the offline store (${String(error)}); it stays claimed, is not sent again, and is removed once its claim expires`,
+        () => `could not delete a sent request from the offline store (${thrownMessage(error, true)}); it stays claimed, is not sent again, and is removed once its claim expires`,
       );
     }
   }
@@ -132,7 +133,7 @@ export class OfflineDrain {
       await store.release(record);
     } catch (error) {
       // It stays claimed: once the claim expires it is dropped unsent (counted as unconfirmed).
-      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${String(error)})`);
+      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${thrownMessage(error, true)})`);
     }
   }
 

@@ -22,6 +22,7 @@
  * (Over 400 lines: every transaction on the one object store is here, next to its schema.)
  */
 
+import { thrownMessage } from '../runtime/diagnostics.js';
 import type { WarnOnce } from './warn_once.js';
 
 export const DB_NAME = 'greptime-web-telemetry';
@@ -142,10 +143,6 @@ async function openDatabase(): Promise<IDBDatabase> {
   return db;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof DOMException ? `${error.name}: ${error.message}` : error instanceof Error ? error.message : String(error);
-}
-
 export class OfflineStore {
   private constructor(
     private readonly db: IDBDatabase,
@@ -161,7 +158,7 @@ export class OfflineStore {
     try {
       return new OfflineStore(await openDatabase(), maxBytes, maxAgeMillis, counters, warnings);
     } catch (error) {
-      warnings.warn('offlineOpen', () => `the offline store (IndexedDB) could not be opened (${describeError(error)}); what cannot be sent is lost (counted in telemetry.stats())`);
+      warnings.warn('offlineOpen', () => `the offline store (IndexedDB) could not be opened (${thrownMessage(error, true)}); what cannot be sent is lost (counted in telemetry.stats())`);
       return undefined;
     }
   }
@@ -246,7 +243,7 @@ export class OfflineStore {
   /** Items of a write that did not commit: lost, counted, one warning. */
   #lost(items: number, error: unknown): void {
     this.counters.itemsDroppedOffline += items;
-    this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+    this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${thrownMessage(error, true)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
   }
 
   /** What a committed sweep dropped: counted, and one warning per kind. */

@@ -10,6 +10,7 @@ import type { DeliverySettings } from './sender.js';
 import type { SignalNumber } from './signals.js';
 import type { WarnOnce } from './warn_once.js';
 import { bundled } from '../runtime/bundled_modules.js';
+import { thrownMessage } from '../runtime/diagnostics.js';
 
 /** A hung `indexedDB.open` (a stuck upgrade, a broken profile) must not hold batches forever. */
 const STORE_OPEN_TIMEOUT_MILLIS = 5000;
@@ -44,7 +45,7 @@ export class StoreAccess {
         .then((s) => (this.opened = s))
         .catch((error: unknown) => {
           if (this.#store === opening) this.#store = undefined;
-          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${String(error)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
+          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${thrownMessage(error, true)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
           return undefined;
         });
       this.#store = opening;

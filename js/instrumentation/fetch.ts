@@ -7,6 +7,7 @@
 
 import type { Tracer } from '../api/types.js';
 import { SpanKind, SpanStatusCode } from '../api/types.js';
+import { thrownMessage } from '../runtime/diagnostics.js';
 import { withActiveSpan } from '../trace/context.js';
 import { displayUrl, traceparent } from './propagation.js';
 
@@ -49,7 +50,7 @@ export function instrumentFetch(tracer: Tracer, propagate: (url: URL) => boolean
       },
       (error: unknown) => {
         span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
         span.end();
       },
     );
