@@ -123,19 +123,19 @@ class InstrumentBase {
       );
       return;
     }
-    if (this.id === PENDING_ID) {
-      this.#measureEarly(value, attributes);
-      return;
-    }
-    let series: number;
+    let series = -1;
+    let early: AttributeList | undefined;
     try {
-      series = this.#seriesFor(attributes);
+      // While the core loads, the set is copied now (later changes to the app's object do not count).
+      if (this.id === PENDING_ID) early = this.#attributeList(attributes);
+      else series = this.#seriesFor(attributes);
     } catch {
       // A throwing getter or a Proxy: the set cannot be known, so neither can its series.
       this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
       return;
     }
-    if (series >= 0) this.host.buffer.push(series, value);
+    if (early) this.#measureEarly(value, early);
+    else if (series >= 0) this.host.buffer.push(series, value);
   }
 
   #seriesFor(attributes: MetricAttributes | undefined): number {
@@ -158,18 +158,10 @@ class InstrumentBase {
   }
 
   /**
-   * While the core loads: the attribute set is checked and copied now (later changes to the
-   * app's object do not count), then encoded (the writer loads with the core) and registered
-   * with the measurement's time once the core is ready.
+   * While the core loads: the attribute set, checked and copied by `measure`, is encoded (the
+   * writer loads with the core) and registered with the measurement's time once the core is ready.
    */
-  #measureEarly(value: number, attributes: MetricAttributes | undefined): void {
-    let list: AttributeList;
-    try {
-      list = this.#attributeList(attributes);
-    } catch {
-      this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
-      return;
-    }
+  #measureEarly(value: number, list: AttributeList): void {
     const time = nowMillis();
     this.host.onEarlyMeasurement({
       replay: () => {
