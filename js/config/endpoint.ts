@@ -93,7 +93,7 @@ export function headers(v: unknown, key: string, w: Warnings): [string, string][
     // Fetch spec does not cover `Authorization`; it reads `x-greptime-auth` first.
     if (lower === 'authorization') {
       w.warn(
-        'header `Authorization` is sent as `x-greptime-auth` (GreptimeDB reads it first, and its CORS wildcard does not allow `Authorization` in browsers)',
+        'header `Authorization` is sent as `x-greptime-auth` (GreptimeDB reads it first; its CORS wildcard does not cover `Authorization`)',
       );
       lower = 'x-greptime-auth';
     }

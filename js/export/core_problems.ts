@@ -39,7 +39,7 @@ function problemMessage(code: number, signal: number, detail: number, settings: 
         ? 'malformed metric attributes; measurement dropped'
         : `malformed record at byte ${detail}; the rest of that chunk was dropped (please report this as a bug)`;
     case CARDINALITY_OVERFLOW:
-      return `metric instrument "${instrumentNames[detail] ?? detail}" reached ${settings.metrics.cardinalityLimit} attribute sets (\`metrics.cardinalityLimit\`); further sets are counted in one series marked otel.metric.overflow="true"`;
+      return `metric instrument "${instrumentNames[detail] ?? detail}" reached ${settings.metrics.cardinalityLimit} attribute sets (\`metrics.cardinalityLimit\`); further sets go to one series marked otel.metric.overflow="true"`;
     case UNKNOWN_SERIES:
       return 'measurements for an unknown metric series were dropped';
   }

@@ -123,7 +123,7 @@ export class OfflineDrain {
     } catch (error) {
       this.warnings.warn(
         'offlineDelete',
-        () => `could not delete a sent request from the offline store (${thrownMessage(error, true)}); it stays claimed, is not sent again, and is removed once its claim expires`,
+        () => `could not delete a sent request from the offline store (${thrownMessage(error, true)}); it is not sent again, and is removed when its claim expires`,
       );
     }
   }
