@@ -4,8 +4,8 @@
  */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
-import { describe, thrownMessage, warn } from './runtime/diagnostics.js';
-import { bundled } from './runtime/bundled_modules.js';
+// Through initial_chunk.ts, as the lazily loaded modules do: it is then part of the initial chunk, not an empty file of its own.
+import { bundled, describe, thrownMessage, warn } from './runtime/initial_chunk.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
 import { runningTelemetry, warnSecondStart } from './runtime/running.js';

@@ -4,7 +4,7 @@
  * missing or unusable endpoint (or a header setting fetch cannot send) is fatal.
  */
 
-import { thrownMessage } from '../runtime/diagnostics.js';
+import { thrownMessage } from '../runtime/initial_chunk.js';
 import { basicAuth } from './endpoint.js';
 import { SCHEMA, type Settings } from './schema.js';
 import { settleTraceTable } from './trace_model.js';

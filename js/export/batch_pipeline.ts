@@ -13,7 +13,7 @@
  * `forceFlush()` and the page being hidden send everything.
  */
 
-import { backgroundTimeout } from '../runtime/timers.js';
+import { backgroundTimeout } from '../runtime/initial_chunk.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';

@@ -5,7 +5,7 @@
  */
 
 import type { Settings } from '../config/schema.js';
-import { warn } from '../runtime/diagnostics.js';
+import { warn } from '../runtime/initial_chunk.js';
 import { LOGS, METRICS } from './signals.js';
 
 const QUEUE_FULL = 0;

@@ -3,8 +3,7 @@
  * chunk loads (runtime/native_fetch.ts) so that fetch instrumentation (ours or another library's) never sees, or traces, the exporter.
  */
 
-import { thrownMessage } from '../runtime/diagnostics.js';
-import { nativeFetch } from '../runtime/native_fetch.js';
+import { thrownMessage, nativeFetch } from '../runtime/initial_chunk.js';
 
 export interface TransportResponse {
   /** HTTP status, or 0 when no response arrived (network error, CORS refusal, timeout). */

@@ -5,14 +5,13 @@
  * collects. Collections never overlap.
  */
 
-import { thrownMessage, type Diagnostics } from '../runtime/diagnostics.js';
-import { backgroundTimeout } from '../runtime/timers.js';
+import type { Diagnostics } from '../runtime/diagnostics.js';
+import { backgroundTimeout, nowMillis, thrownMessage } from '../runtime/initial_chunk.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
 import { METRICS } from './signals.js';
 import type { MeasurementBuffer } from '../metrics/measurement_buffer.js';
 import type { InstrumentRegistry } from '../metrics/meter.js';
-import { nowMillis } from '../trace/clock.js';
 
 export class MetricReader {
   readonly #intervalMillis: number;

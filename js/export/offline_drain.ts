@@ -6,8 +6,7 @@
  * tried later). Split from sender.ts, which delivers new batches and handles page hide.
  */
 
-import { thrownMessage } from '../runtime/diagnostics.js';
-import { backgroundTimeout } from '../runtime/timers.js';
+import { thrownMessage, backgroundTimeout } from '../runtime/initial_chunk.js';
 import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
 import { withOriginLock } from './origin_lock.js';
 import type { DeliverySettings, Outcome } from './sender.js';

@@ -22,7 +22,7 @@
  * (Over 400 lines: every transaction on the one object store is here, next to its schema.)
  */
 
-import { thrownMessage } from '../runtime/diagnostics.js';
+import { thrownMessage } from '../runtime/initial_chunk.js';
 import type { WarnOnce } from './warn_once.js';
 
 export const DB_NAME = 'greptime-web-telemetry';

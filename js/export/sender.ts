@@ -22,7 +22,7 @@
  */
 
 import type { Settings } from '../config/schema.js';
-import { concatBytes, transformBytes } from '../runtime/streams.js';
+import { concatBytes, transformBytes } from '../runtime/initial_chunk.js';
 import type { CoreHandle } from './core_handle.js';
 import { exportHeaders, exportUrl } from './greptime_contract.js';
 import { ACCEPTED, interpretResponse, REJECTED } from './response.js';

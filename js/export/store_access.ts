@@ -9,8 +9,7 @@ import type { Destination, OfflineCounters, OfflineStore } from './offline_store
 import type { DeliverySettings } from './sender.js';
 import type { SignalNumber } from './signals.js';
 import type { WarnOnce } from './warn_once.js';
-import { bundled } from '../runtime/bundled_modules.js';
-import { thrownMessage } from '../runtime/diagnostics.js';
+import { bundled, thrownMessage } from '../runtime/initial_chunk.js';
 
 /** A hung `indexedDB.open` (a stuck upgrade, a broken profile) must not hold batches forever. */
 const STORE_OPEN_TIMEOUT_MILLIS = 5000;

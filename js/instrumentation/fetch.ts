@@ -6,9 +6,7 @@
  */
 
 import type { Tracer } from '../api/types.js';
-import { SpanKind, SpanStatusCode } from '../api/types.js';
-import { thrownMessage } from '../runtime/diagnostics.js';
-import { withActiveSpan } from '../trace/context.js';
+import { SpanKind, SpanStatusCode, thrownMessage, withActiveSpan } from '../runtime/initial_chunk.js';
 import { displayUrl, traceparent } from './propagation.js';
 
 const WRAPPED = Symbol.for('greptime-web-telemetry.fetch');

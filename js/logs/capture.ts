@@ -6,10 +6,7 @@
  */
 
 import type { Logger, Span } from '../api/types.js';
-import { SeverityNumber } from '../api/types.js';
-import { LOG_PREFIX, thrownMessage } from '../runtime/diagnostics.js';
-import { activeSpan } from '../trace/context.js';
-import { exceptionAttributes } from '../trace/span.js';
+import { SeverityNumber, LOG_PREFIX, thrownMessage, activeSpan, exceptionAttributes } from '../runtime/initial_chunk.js';
 
 const CONSOLE_SEVERITY: Record<string, SeverityNumber> = {
   debug: SeverityNumber.DEBUG,

@@ -4,7 +4,7 @@
  * (src/pipeline/metric_instruments.rs).
  */
 
-import { warn } from '../runtime/diagnostics.js';
+import { warn } from '../runtime/initial_chunk.js';
 
 /** Instruments per SDK (MAX_INSTRUMENTS in src/pipeline/metric_aggregator.rs). */
 export const MAX_INSTRUMENTS = 1000;

@@ -9,8 +9,7 @@
  */
 
 import type { AttributeList } from '../trace/attributes.js';
-import { sentAsDouble } from '../trace/number_types.js';
-import { KeyValueList, MAX_VALUE_DEPTH } from './key_value_list.js';
+import { sentAsDouble, KeyValueList, MAX_VALUE_DEPTH } from '../runtime/initial_chunk.js';
 
 /** Must equal MAX_INTERNED_STRINGS in crates/ingest/src/string_table.rs. */
 export const MAX_INTERNED_STRINGS = 4096;
