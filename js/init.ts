@@ -4,8 +4,8 @@
  */
 
 import type { Telemetry, TelemetryConfig } from './api/types.js';
-import { describe, warn } from './runtime/diagnostics.js';
-import { bundled } from './runtime/bundled_modules.js';
+// Through initial_chunk.ts, as the lazily loaded modules do: it is then part of the initial chunk, not an empty file of its own.
+import { bundled, describe, thrownMessage, warn } from './runtime/initial_chunk.js';
 import { loadCore } from './runtime/wasm_loader.js';
 import { wasmUrlOf } from './runtime/wasm_url.js';
 import { runningTelemetry, warnSecondStart } from './runtime/running.js';
@@ -92,32 +92,32 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     // The browser signals' loader is a chunk of its own, and the configuration's validator with
     // the pipelines comes in the core's glue chunk (export/core_chunk.ts), fetched while the core
     // loads: sessions must be running before the first span or log record reaches the pipelines.
+    // The signals' chunk brings the `rum` setting's validator, so it is awaited before validation.
     const rum = config.rum === false ? undefined : (bundled.rum ? Promise.resolve(bundled.rum) : import('./rum/index.js')).catch(() => undefined);
     const pipelines = bundled.pipelines ? Promise.resolve(bundled.pipelines) : import('./export/core_chunk.js');
     // The offline store's chunk is fetched with the core too (the module map keeps it): a page
     // that goes offline right after start could not fetch it then, and would lose what it
     // cannot send instead of keeping it. A failure here is retried when the store is needed.
     const store = config.offline === false || bundled.store ? undefined : import('./export/offline_store.js').catch(() => undefined);
-    const [pipelinesModule, { TelemetryCore }] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl)), store]);
+    const [pipelinesModule, { TelemetryCore }, , rumModule] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl)), store, rum]);
     const { buildCore } = pipelinesModule;
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),
       language: browserFact(() => navigator.language),
       pageUrl: browserFact(() => location.href),
       instanceId: newInstanceId(),
-    }), nowMillis());
+    }), nowMillis(), rumModule?.readRum);
     const { warnings } = built;
     if (built.core === undefined) {
       warn(`telemetry disabled: ${built.error}${warnings.length > 0 ? ` (configuration also: ${warnings.join('; ')})` : ''}`);
       return undefined;
     }
     if (warnings.length > 0) warn(`configuration: ${warnings.join('; ')}`);
-    const { core, settings } = built;
-    const rumModule = await rum;
+    const { core, settings, rum: rumSettings } = built;
     if (rum && !rumModule) warn('rum: the browser signals could not be loaded (a network error or a missing chunk)');
-    return { core, settings, pipelines: pipelinesModule, startRum: rumModule ? (sdk) => rumModule.startRum(sdk, settings.rum, config) : undefined };
+    return { core, settings, pipelines: pipelinesModule, startRum: rumModule && rumSettings ? (sdk) => rumModule.startRum(sdk, rumSettings, config) : undefined };
   } catch (error) {
-    warn(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`telemetry disabled: ${thrownMessage(error)}`);
     return undefined;
   }
 }

@@ -73,22 +73,22 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   /** The current `session.id` (js/rum/session.ts), stamped on every span and log record; unset: sessions off. */
   sessionOf: (() => string) | undefined = undefined;
   private spansEnded = 0;
-  private attached: Attached | undefined;
+  #attached: Attached | undefined;
   /** The pipelines' module, once attached (its `coreStats` reads the core's counters). */
-  private pipelines: Pipelines | undefined;
+  #pipelines: Pipelines | undefined;
   private readonly early: BeforeReady<RecordingSpan, LogRecordData>;
   private readonly scopes = new Map<string, Tracer | Meter | Logger>();
-  private readonly cleanups: (() => void)[] = [];
-  private pageHidden = false;
-  private shutdownPromise: Promise<void> | undefined;
+  readonly #cleanups: (() => void)[] = [];
+  #pageHidden = false;
+  #shutdownPromise: Promise<void> | undefined;
   /** `shutdown()` was called before the core was attached. */
-  private closedEarly = false;
-  private started = false;
+  #closedEarly = false;
+  #started = false;
   /** Whether the configuration looks like it enables telemetry: `enabled` until the core decides. */
-  private likelyEnabled = false;
-  private resolveReady: (telemetry: Telemetry) => void = () => {};
+  #likelyEnabled = false;
+  #resolveReady: (telemetry: Telemetry) => void = () => {};
   /** The core's counters as they were when it was freed. */
-  private finalCoreStats: Record<string, number> | undefined;
+  #finalCoreStats: Record<string, number> | undefined;
 
   /**
    * With a core (the settings it was built from, and the pipelines' module): ready at once.
@@ -108,24 +108,24 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     this.handle = new CoreHandle();
     this.early = new BeforeReady(this.diag);
     this.buffer = new MeasurementBuffer(this.handle);
-    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    this.readConfigurationEarly(config);
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.#readConfigurationEarly(config);
     this.tracer = this.getTracer(DEFAULT_SCOPE);
     this.meter = this.getMeter(DEFAULT_SCOPE);
     this.logger = this.getLogger(DEFAULT_SCOPE);
     if (core && settings && pipelines) {
-      this.started = true;
-      this.attach(pipelines, core, settings);
+      this.#started = true;
+      this.#attach(pipelines, core, settings);
     }
   }
 
   /** Starts loading the WASM core (once); what is recorded meanwhile waits for it. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.#started) return;
+    this.#started = true;
     // One running telemetry per page (runtime/running.ts): a handle started beside a running one
     // (a TelemetryProvider rendered before startTelemetry ran, mounted after) stays a no-op.
-    if (this.open && this.likelyEnabled && !claimRunning(this)) {
+    if (this.open && this.#likelyEnabled && !claimRunning(this)) {
       warnSecondStart('this handle is a no-op');
       this.fail();
       return;
@@ -133,7 +133,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     const open = this.open ?? (() => Promise.resolve(undefined));
     // `open` never rejects (it warns and resolves undefined); a throw in attach is a bug, kept from the app.
     void open()
-      .then((opened) => (opened ? this.attach(opened.pipelines, opened.core, opened.settings, opened.startRum) : this.fail()))
+      .then((opened) => (opened ? this.#attach(opened.pipelines, opened.core, opened.settings, opened.startRum) : this.fail()))
       .catch((error: unknown) => {
         warn(`telemetry stopped: it could not start (${thrownMessage(error)}; please report this as a bug)`);
         this.fail();
@@ -141,35 +141,35 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   get enabled(): boolean {
-    if (this.attached) return true;
-    return this.likelyEnabled && !this.closedEarly && !this.handle.broken;
+    if (this.#attached) return true;
+    return this.#likelyEnabled && !this.#closedEarly && !this.handle.broken;
   }
 
   get recording(): boolean {
-    return !this.shutdownPromise && !this.closedEarly && !this.handle.broken;
+    return !this.#shutdownPromise && !this.#closedEarly && !this.handle.broken;
   }
 
   /** True once the core is attached: instruments register with it, measurements go to it. */
   get coreReady(): boolean {
-    return this.attached !== undefined && !this.handle.broken;
+    return this.#attached !== undefined && !this.handle.broken;
   }
 
   onEnd(span: RecordingSpan): void {
     this.spansEnded++;
-    if (this.sessionOf) this.stampSession(span.attributes);
-    if (this.attached) this.attached.spans.add(span);
-    else this.keepEarly(() => this.early.span(span));
+    if (this.sessionOf) this.#stampSession(span.attributes);
+    if (this.#attached) this.#attached.spans.add(span);
+    else this.#keepEarly(() => this.early.span(span));
   }
 
   onEmit(record: LogRecordData): void {
-    if (this.sessionOf) this.stampSession(record.attributes);
-    if (this.attached) this.attached.logs.add(record);
-    else this.keepEarly(() => this.early.log(record));
+    if (this.sessionOf) this.#stampSession(record.attributes);
+    if (this.#attached) this.#attached.logs.add(record);
+    else this.#keepEarly(() => this.early.log(record));
   }
 
   /** A measurement made before the core was ready; replayed once it is. */
   onEarlyMeasurement(measurement: EarlyMeasurement): void {
-    this.keepEarly(() => this.early.measurement(measurement));
+    this.#keepEarly(() => this.early.measurement(measurement));
   }
 
   /** An instrument created before the core was ready: `register` runs once it is. */
@@ -179,7 +179,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     return this.early.instrument(register);
   }
 
-  private keepEarly(keep: () => void): void {
+  #keepEarly(keep: () => void): void {
     if (this.handle.broken) return;
     this.start();
     keep();
@@ -191,26 +191,26 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
    * hide listeners. A `shutdown()` called meanwhile runs now, flushing what waited. Sessions
    * (`startRum`) start before what waited is handed over, so it carries `session.id` too.
    */
-  private attach(pipelines: Pipelines, core: TelemetryCore, settings: Settings, startRum?: (sdk: TelemetrySdk) => () => void): void {
+  #attach(pipelines: Pipelines, core: TelemetryCore, settings: Settings, startRum?: (sdk: TelemetrySdk) => () => void): void {
     const handle = this.handle;
     handle.core = core;
     handle.settings = settings;
     this.limits = settings.spanLimits;
     this.sampleRatio = settings.sampleRatio;
-    this.pipelines = pipelines;
-    const attached = pipelines.startPipelines(this, settings, this.transport, nativeFetch, () => this.pageHidden);
-    this.attached = attached;
+    this.#pipelines = pipelines;
+    const attached = pipelines.startPipelines(this, settings, this.transport, nativeFetch, () => this.#pageHidden);
+    this.#attached = attached;
     const { sender, spans, logs } = attached;
     // Off setup's path, in a task of its own: loading the offline store's chunk, opening
     // IndexedDB and sending what an earlier page left there cost 1-3 ms of the TelemetrySdk
     // phase (bench/setup_phases.mjs). A send failing before then opens the store on demand.
     backgroundTimeout(() => {
-      if (!this.shutdownPromise && !handle.broken) sender.start();
+      if (!this.#shutdownPromise && !handle.broken) sender.start();
     }, 0);
     const waited = this.early.take();
-    if (startRum && !this.closedEarly) {
+    if (startRum && !this.#closedEarly) {
       try {
-        this.cleanups.push(startRum(this));
+        this.#cleanups.push(startRum(this));
       } catch (error) {
         warn(`rum: the browser signals could not start (${thrownMessage(error)})`);
       }
@@ -218,20 +218,20 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     for (const register of waited.instruments) register();
     for (const measurement of waited.measurements) measurement.replay();
     for (const span of waited.spans) {
-      if (this.sessionOf) this.stampSession(span.attributes);
+      if (this.sessionOf) this.#stampSession(span.attributes);
       spans.add(span);
     }
     for (const record of waited.logs) {
-      if (this.sessionOf) this.stampSession(record.attributes);
+      if (this.sessionOf) this.#stampSession(record.attributes);
       logs.add(record);
     }
-    if (this.closedEarly) {
-      this.resolveReady(this);
+    if (this.#closedEarly) {
+      this.#resolveReady(this);
       void this.shutdown();
       return;
     }
-    this.cleanups.push(...pipelines.startCapture(this, settings, (hidden, unloading) => this.pageVisibility(hidden, unloading)));
-    this.resolveReady(this);
+    this.#cleanups.push(...pipelines.startCapture(this, settings, (hidden, unloading) => this.#pageVisibility(hidden, unloading)));
+    this.#resolveReady(this);
   }
 
   /** The core could not load (the opener warned why): a no-op from now on, what waited forgotten. */
@@ -239,23 +239,23 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     releaseRunning(this);
     this.handle.broken = true;
     this.early.take();
-    this.resolveReady(NOOP_TELEMETRY);
+    this.#resolveReady(NOOP_TELEMETRY);
   }
 
   /** `sampleRatio`, span limits and `enabled` before the core validates the configuration; never throws. */
-  private readConfigurationEarly(config: TelemetryConfig | undefined): void {
+  #readConfigurationEarly(config: TelemetryConfig | undefined): void {
     try {
       const c = (typeof config === 'object' && config !== null ? config : {}) as TelemetryConfig;
       this.limits = limitsFromConfig(c.spanLimits);
       if (typeof c.sampleRatio === 'number' && c.sampleRatio >= 0 && c.sampleRatio <= 1) this.sampleRatio = c.sampleRatio;
-      this.likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
+      this.#likelyEnabled = c.enabled !== false && typeof c.endpoint === 'string' && c.endpoint !== '' && typeof document !== 'undefined';
     } catch {
       // A hostile configuration (a Proxy): the opener reports it and the handle becomes a no-op.
     }
   }
 
   /** `session.id`, unless the record set its own (the `session.end` event names the ended session). */
-  private stampSession(list: AttributeList): void {
+  #stampSession(list: AttributeList): void {
     if (list.keys.indexOf('session.id') >= 0) return;
     try {
       putAttribute(list, 'session.id', this.sessionOf?.(), this.limits.attributeCountLimit, this.limits.attributeValueLengthLimit, this.diag);
@@ -278,7 +278,7 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
 
   /** Everything out at once, with keepalive: the page may be about to go. */
   private flushOnHide(unloading: boolean): Promise<void> {
-    const a = this.attached;
+    const a = this.#attached;
     if (!a) return Promise.resolve();
     a.sender.pageHiding(unloading);
     return Promise.all([a.spans.flushOnHide(), a.logs.flushOnHide(), a.metrics.collectOnHide()]).then(
@@ -288,11 +288,11 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   forceFlush(): Promise<void> {
-    if (!this.attached) {
-      if (!this.started || this.handle.broken) return Promise.resolve();
-      return this.ready.then(() => (this.attached ? this.forceFlush() : undefined));
+    if (!this.#attached) {
+      if (!this.#started || this.handle.broken) return Promise.resolve();
+      return this.ready.then(() => (this.#attached ? this.forceFlush() : undefined));
     }
-    const a = this.attached;
+    const a = this.#attached;
     return Promise.all([a.spans.forceFlush(), a.logs.forceFlush(), a.metrics.forceFlush()]).then(
       () => {},
       () => {},
@@ -300,31 +300,31 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
   }
 
   shutdown(): Promise<void> {
-    if (this.shutdownPromise) return this.shutdownPromise;
+    if (this.#shutdownPromise) return this.#shutdownPromise;
     releaseRunning(this);
-    const a = this.attached;
+    const a = this.#attached;
     if (!a) {
       // Nothing new is recorded; what waits is flushed once the core is attached (see attach).
-      this.closedEarly = true;
-      return this.started ? this.ready.then(() => this.shutdownPromise) : Promise.resolve();
+      this.#closedEarly = true;
+      return this.#started ? this.ready.then(() => this.#shutdownPromise) : Promise.resolve();
     }
     // Stop capturing first, so nothing the shutdown itself logs is captured.
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
     const closing = Promise.all([a.spans.shutdown(), a.logs.shutdown(), a.metrics.shutdown()]);
-    this.shutdownPromise = closing
+    this.#shutdownPromise = closing
       .catch(() => {})
       .then(() => {
         a.sender.close();
-        this.finalCoreStats = this.coreStats();
+        this.#finalCoreStats = this.#coreStats();
         this.handle.call((c) => c.free(), undefined);
         this.handle.broken = true;
       });
-    return this.shutdownPromise;
+    return this.#shutdownPromise;
   }
 
   stats(): TelemetryStats {
     const stats = emptyStats();
-    Object.assign(stats, this.finalCoreStats ?? this.coreStats(), this.diag.counts, this.attached?.sender.counters);
+    Object.assign(stats, this.#finalCoreStats ?? this.#coreStats(), this.diag.counts, this.#attached?.sender.counters);
     stats.spansStarted = this.spansStarted;
     stats.spansEnded = this.spansEnded;
     stats.logsEmitted = this.logsEmitted;
@@ -332,8 +332,8 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
     return stats;
   }
 
-  private coreStats(): Record<string, number> {
-    const read = this.pipelines?.coreStats;
+  #coreStats(): Record<string, number> {
+    const read = this.#pipelines?.coreStats;
     return read ? this.handle.call((c) => read(c) as Record<string, number>, {}) : {};
   }
 
@@ -353,14 +353,14 @@ export class TelemetrySdk implements Telemetry, TracerHost, LoggerHost {
    * The page was hidden (`unloading`: `pagehide`) or shown again (export/pipelines.ts listens):
    * hidden, what is left to record is recorded (runtime/page_hide.ts), then everything goes out at once.
    */
-  private pageVisibility(hidden: boolean, unloading: boolean): void {
-    this.pageHidden = hidden;
+  #pageVisibility(hidden: boolean, unloading: boolean): void {
+    this.#pageHidden = hidden;
     if (hidden) {
       runBeforeHideFlush();
       void this.flushOnHide(unloading);
     } else {
-      this.attached?.sender.pageShown();
-      this.attached?.metrics.pageShown();
+      this.#attached?.sender.pageShown();
+      this.#attached?.metrics.pageShown();
     }
   }
 }

@@ -39,7 +39,7 @@ const LAZY_LABELS = {
   'wasm/inline_wasm.js': 'the `.wasm`, deflate + base64',
   'export/core_chunk.js': 'loaded with the core: the wasm-bindgen glue, the configuration validator, the sender, batching, capture, instrumentation',
   'export/offline_store.js': 'the offline store',
-  'rum/index.js': 'the browser signals\' loader and sessions',
+  'rum/index.js': 'the browser signals\' loader, sessions and the `rum` setting\'s validator',
   'rum/document_load.js': 'page load',
   'rum/navigation.js': 'SPA navigations',
   'rum/web_vitals.js': 'Web Vitals, with the `web-vitals` library',

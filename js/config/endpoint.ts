@@ -60,7 +60,7 @@ function isHeaderName(name: string): boolean {
 export function headerSetting(key: string, value: string): string {
   if (!isHeaderValue(value)) {
     throw new ConfigError(
-      `\`${key}\` "${value}" cannot be sent: it travels in an HTTP header, and browsers refuse header values with characters beyond Latin-1 (U+00FF) or line breaks; every export would fail`,
+      `\`${key}\` "${value}" cannot be sent: browsers refuse HTTP header values with characters beyond Latin-1 (U+00FF) or line breaks`,
     );
   }
   return value;
@@ -81,7 +81,7 @@ export function headers(v: unknown, key: string, w: Warnings): [string, string][
     }
     if (!isHeaderValue(value)) {
       w.warn(
-        `header \`${name}\` ignored: its value has characters beyond Latin-1 (U+00FF) or line breaks, which browsers refuse to send (encode it, e.g. with encodeURIComponent)`,
+        `header \`${name}\` ignored: browsers refuse HTTP header values with characters beyond Latin-1 (U+00FF) or line breaks (encode it, e.g. with encodeURIComponent)`,
       );
       continue;
     }
@@ -93,7 +93,7 @@ export function headers(v: unknown, key: string, w: Warnings): [string, string][
     // Fetch spec does not cover `Authorization`; it reads `x-greptime-auth` first.
     if (lower === 'authorization') {
       w.warn(
-        'header `Authorization` is sent as `x-greptime-auth` (GreptimeDB reads it first, and its CORS wildcard does not allow `Authorization` in browsers)',
+        'header `Authorization` is sent as `x-greptime-auth` (GreptimeDB reads it first; its CORS wildcard does not cover `Authorization`)',
       );
       lower = 'x-greptime-auth';
     }

@@ -4,6 +4,7 @@
  * missing or unusable endpoint (or a header setting fetch cannot send) is fatal.
  */
 
+import { thrownMessage } from '../runtime/initial_chunk.js';
 import { basicAuth } from './endpoint.js';
 import { SCHEMA, type Settings } from './schema.js';
 import { settleTraceTable } from './trace_model.js';
@@ -39,6 +40,6 @@ export function resolveConfig(raw: unknown): ConfigReport {
     return { settings, error: undefined, warnings };
   } catch (e) {
     // Only ConfigError is expected; anything else (a bug) must not escape into the app either.
-    return { settings: undefined, error: e instanceof ConfigError ? e.message : `invalid configuration (${String(e)})`, warnings };
+    return { settings: undefined, error: e instanceof ConfigError ? e.message : `invalid configuration (${thrownMessage(e, true)})`, warnings };
   }
 }

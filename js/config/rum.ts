@@ -4,9 +4,20 @@
  * userActions }`, each `boolean | { …options }`. The options of web vitals, long animation
  * frames and user actions are read by their own modules (js/rum/web_vitals.ts, …), which clamp
  * values; here their keys and value types are checked, so a typo is reported like any other.
+ *
+ * Loaded with the browser signals (js/rum/index.ts re-exports `readRum`), not with the core's
+ * validator: a page with `rum: false` never loads it. `buildCore` runs it with the other keys'
+ * warnings, so its messages join the one configuration warning.
  */
 
-import { boolean, integer, objectKeys, readKey, typeName, unknownKeys, type Reader, type Warnings } from './values.js';
+import type * as Values from './values.js';
+import type { Warnings } from './values.js';
+
+/**
+ * The readers of ./values.js this file uses, handed over by the core's chunk (config/build_core.ts):
+ * imported here, values.js would become a third chunk that both need before the core starts.
+ */
+export type RumReaders = Pick<typeof Values, 'boolean' | 'integer' | 'objectKeys' | 'readKey' | 'shown' | 'typeName' | 'unknownKeys'>;
 
 export const DEFAULT_SESSION_INACTIVITY_MILLIS = 15 * 60_000;
 export const DEFAULT_SESSION_MAX_DURATION_MILLIS = 4 * 3_600_000;
@@ -62,7 +73,7 @@ function defaults(on: boolean): RumSettings {
  * A signal's `boolean | { …options }`: `[enabled, options]` when set, with the options' unknown
  * keys reported (`known` undefined: the module reads them); undefined when missing or unusable (warned).
  */
-function signal(key: string, v: unknown, on: boolean, known: readonly string[] | undefined, w: Warnings): [boolean, object] | undefined {
+function signal(key: string, v: unknown, on: boolean, known: readonly string[] | undefined, w: Warnings, { objectKeys, typeName, unknownKeys }: RumReaders): [boolean, object] | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return [v, {}];
   const keys = objectKeys(v);
@@ -74,7 +85,9 @@ function signal(key: string, v: unknown, on: boolean, known: readonly string[] |
   return undefined;
 }
 
-export const rum: Reader<RumSettings> = (v, key, w) => {
+/** Reads the `rum` setting (`key`: its name, for messages); never throws. */
+export function readRum(v: unknown, key: string, w: Warnings, values: RumReaders): RumSettings {
+  const { boolean, integer, objectKeys, readKey, shown, typeName, unknownKeys } = values;
   if (v === undefined || v === true) return defaults(true);
   if (v === false) return defaults(false);
   const out = defaults(true);
@@ -85,7 +98,7 @@ export const rum: Reader<RumSettings> = (v, key, w) => {
   }
   unknownKeys(`${key}.`, keys, SIGNAL_KEYS, w);
   const get = (k: string) => readKey(v as object, k);
-  const session = signal('session', get('session'), out.session, ['inactivityTimeoutMillis', 'maxDurationMillis', 'storage', 'sampleBySession'], w);
+  const session = signal('session', get('session'), out.session, ['inactivityTimeoutMillis', 'maxDurationMillis', 'storage', 'sampleBySession'], w, values);
   if (session) {
     const [on, options] = session;
     const opt = (k: string) => readKey(options, k);
@@ -95,23 +108,22 @@ export const rum: Reader<RumSettings> = (v, key, w) => {
     const storage = opt('storage');
     if (storage === 'sessionStorage') out.sessionPerTab = true;
     else if (storage !== undefined && storage !== 'localStorage') {
-      const got = typeof storage === 'string' ? `"${storage}"` : typeName(storage);
-      w.warn(`\`rum.session.storage\` must be "localStorage" or "sessionStorage", got ${got}; using localStorage`);
+      w.warn(`\`rum.session.storage\` must be "localStorage" or "sessionStorage", got ${shown(storage)}; using localStorage`);
     }
     out.sampleBySession = boolean(false)(opt('sampleBySession'), 'rum.session.sampleBySession', w);
   }
   for (const k of ['documentLoad', 'resourceTiming'] as const) {
-    const set = signal(k, get(k), out[k], [], w);
+    const set = signal(k, get(k), out[k], [], w, values);
     if (set) out[k] = set[0];
   }
-  const navigation = signal('navigation', get('navigation'), out.navigation, ['includeQuery'], w);
+  const navigation = signal('navigation', get('navigation'), out.navigation, ['includeQuery'], w, values);
   if (navigation) {
     out.navigation = navigation[0];
     out.navigationIncludeQuery = boolean(false)(readKey(navigation[1], 'includeQuery'), 'rum.navigation.includeQuery', w);
   }
   for (const k of ['webVitals', 'longAnimationFrames', 'userActions'] as const) {
     const types = MODULE_OPTIONS[k];
-    const set = signal(k, get(k), out[k], Object.keys(types), w);
+    const set = signal(k, get(k), out[k], Object.keys(types), w, values);
     if (!set) continue;
     out[k] = set[0];
     for (const [option, type] of Object.entries(types)) {
@@ -122,4 +134,4 @@ export const rum: Reader<RumSettings> = (v, key, w) => {
     }
   }
   return out;
-};
+}

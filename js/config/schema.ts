@@ -7,9 +7,8 @@
 
 import { resourceAttributes } from './attributes.js';
 import { endpoint, headerSetting, headers } from './endpoint.js';
-import { rum } from './rum.js';
-import { traceModel, wasmUrl } from './trace_model.js';
-import { boolean, ConfigError, integer, object, string, typeName, type Reader, type Resolved, type Warnings } from './values.js';
+import { traceModel } from './trace_model.js';
+import { boolean, ConfigError, integer, object, readElsewhere, shown, string, typeName, type Reader, type Resolved, type Warnings } from './values.js';
 
 export const DEFAULT_DATABASE = 'public';
 export const DEFAULT_LOG_TABLE = 'opentelemetry_logs';
@@ -74,7 +73,7 @@ const logTable: Reader<string> = (v, key, w) => headerSetting(key, string()(v, k
 const temporality: Reader<'cumulative' | 'delta'> = (v, key, w) => {
   if (v === undefined) return 'cumulative';
   if (typeof v === 'string' && /^(cumulative|delta)$/i.test(v)) return v.toLowerCase() as 'cumulative' | 'delta';
-  w.warn(`\`${key}\` must be "cumulative" or "delta", got ${typeof v === 'string' ? `"${v}"` : typeName(v)}; using cumulative`);
+  w.warn(`\`${key}\` must be "cumulative" or "delta", got ${shown(v)}; using cumulative`);
   return 'cumulative';
 };
 
@@ -99,7 +98,7 @@ const captureConsole: Reader<string[]> = (v, key, w) => {
     if (typeof item === 'string' && CONSOLE_LEVELS.includes(item)) {
       if (!levels.includes(item)) levels.push(item);
     } else {
-      w.warn(`\`${key}\` entries must be one of ${CONSOLE_LEVELS.join(', ')}; ignored ${typeof item === 'string' ? `"${item}"` : typeName(item)}`);
+      w.warn(`\`${key}\` entries must be one of ${CONSOLE_LEVELS.join(', ')}; ignored ${shown(item)}`);
     }
   }
   return levels;
@@ -180,9 +179,12 @@ export const SCHEMA = {
   instrumentXhr: boolean(false),
   propagateTraceHeaderCorsUrls: corsUrls,
   selfMetrics: boolean(false),
-  rum,
+  // Checked where the browser signals load (config/rum.ts, run by build_core.ts): a page with
+  // `rum: false` never loads that validator.
+  rum: readElsewhere,
   traceModel,
-  wasmUrl,
+  // Read and checked before the core exists (runtime/wasm_url.ts).
+  wasmUrl: readElsewhere,
 };
 
 /** The configuration as validated: every key present, with its default when not set. */

@@ -6,12 +6,10 @@
  * - `v2` (`greptime_trace_v2`, GreptimeDB 1.3+): a fixed schema with `span_attributes`,
  *   `scope_attributes` and `resource_attributes` as JSON columns. GreptimeDB refuses to write
  *   one model into a table created by the other, so v2 gets a table of its own by default.
- * Also `wasmUrl`, read in JS before the core exists (runtime/wasm_url.ts): known here so it is
- * not reported as an unknown key.
  */
 
 import type { Reader, Warnings } from './values.js';
-import { typeName } from './values.js';
+import { shown } from './values.js';
 
 /** GreptimeDB's default trace table, which holds the v1 model unless an operator made it v2. */
 export const V1_DEFAULT_TABLE = 'opentelemetry_traces';
@@ -20,7 +18,7 @@ export const V2_DEFAULT_TABLE = 'opentelemetry_traces_v2';
 
 export const traceModel: Reader<'v1' | 'v2'> = (v, key, w) => {
   if (v === undefined || v === 'v1' || v === 'v2') return v ?? 'v1';
-  w.warn(`\`${key}\` must be 'v1' or 'v2', got ${typeof v === 'string' ? `"${v}"` : typeName(v)}; using 'v1'`);
+  w.warn(`\`${key}\` must be 'v1' or 'v2', got ${shown(v)}; using 'v1'`);
   return 'v1';
 };
 
@@ -35,10 +33,7 @@ export function settleTraceTable(settings: { traceModel: 'v1' | 'v2'; traceTable
   if (settings.traceTable === undefined) settings.traceTable = V2_DEFAULT_TABLE;
   else if (settings.traceTable === V1_DEFAULT_TABLE) {
     w.warn(
-      `\`traceModel\` 'v2' with \`traceTable\` "${V1_DEFAULT_TABLE}": that is GreptimeDB's default v1 table, and GreptimeDB rejects v2 spans written into a v1 table; leave \`traceTable\` unset to use "${V2_DEFAULT_TABLE}"`,
+      `\`traceModel\` 'v2' with \`traceTable\` "${V1_DEFAULT_TABLE}", GreptimeDB's default v1 table, which rejects v2 spans; leave \`traceTable\` unset to use "${V2_DEFAULT_TABLE}"`,
     );
   }
 }
-
-/** Only checked for the unknown-key report; runtime/wasm_url.ts reads and validates it. */
-export const wasmUrl: Reader<unknown> = (v) => v;

@@ -37,6 +37,14 @@ export function typeName(v: unknown): string {
   return typeof v;
 }
 
+/** A value as a message shows it: a string in quotes, anything else by its type name. */
+export function shown(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : typeName(v);
+}
+
+/** A key read elsewhere (named where it is used): known here, so not reported as unknown, and passed on as set. */
+export const readElsewhere: Reader<unknown> = (v) => v;
+
 /** A number for a message; huge ones are not spelt out. */
 export function numberText(n: number): string {
   return Math.abs(n) >= 1e15 && Number.isFinite(n) ? 'a very large number' : String(n);

@@ -13,7 +13,7 @@
  * `forceFlush()` and the page being hidden send everything.
  */
 
-import { backgroundTimeout } from '../runtime/timers.js';
+import { backgroundTimeout } from '../runtime/initial_chunk.js';
 import { RecordWriter } from '../wire/record_writer.js';
 import type { CoreHandle } from './core_handle.js';
 import { coreQueued } from './core_stats.js';
@@ -49,30 +49,30 @@ const HAND_OVER_EVERY = 64;
 const TAIL_ASIDE_MAX_BYTES = 1024 * 1024;
 
 export class BatchPipeline<T> {
-  private readonly writer = new RecordWriter();
-  private pending: T[] = [];
+  readonly #writer = new RecordWriter();
+  #pending: T[] = [];
   /** Approximate string content of `pending`, from `weigh`. */
-  private pendingChars = 0;
-  private handOverQueued = false;
+  #pendingChars = 0;
+  #handOverQueued = false;
   private readonly maxQueueSize: number;
-  private readonly maxPendingChars: number;
+  readonly #maxPendingChars: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private draining: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #draining: Promise<void> | undefined;
   /** Batches handed to the sender while the backend fails (see setFullBatchesAside). */
-  private readonly setAside = new Set<Promise<void>>();
-  private closed = false;
+  readonly #setAside = new Set<Promise<void>>();
+  #closed = false;
   /** Record bytes handed to the core since a request was last taken from it. */
-  private tailBytes = 0;
+  #tailBytes = 0;
   /**
    * Set while items are being handed over, and the batch taken at page hide until the sender
    * has it: Firefox stops a closing page's script part-way (its page-hide handler included),
    * and the next hide event (`visibilitychange` after `pagehide`) then finishes the job
    * instead of losing what was already out of `pending` or out of the core's queue.
    */
-  private handingOver = false;
-  private unsentAtHide: [Uint8Array, number] | undefined;
+  #handingOver = false;
+  #unsentAtHide: [Uint8Array, number] | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -86,48 +86,48 @@ export class BatchPipeline<T> {
   ) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis } = handle.settings[signal === LOGS ? 'logBatch' : 'batch'];
     this.maxQueueSize = maxQueueSize;
-    this.maxPendingChars = maxQueueSize * BYTES_PER_QUEUE_SLOT;
+    this.#maxPendingChars = maxQueueSize * BYTES_PER_QUEUE_SLOT;
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduledDelayMillis = scheduledDelayMillis;
     sender.setTimeout(signal, exportTimeoutMillis);
   }
 
   get recording(): boolean {
-    return !this.closed && !this.handle.broken;
+    return !this.#closed && !this.handle.broken;
   }
 
   add(item: T): void {
     if (!this.recording) return;
-    const waiting = this.pending.push(item);
-    this.pendingChars += this.weigh(item);
-    if (waiting >= this.maxQueueSize || this.pendingChars >= this.maxPendingChars) {
-      this.handOver();
+    const waiting = this.#pending.push(item);
+    this.#pendingChars += this.weigh(item);
+    if (waiting >= this.maxQueueSize || this.#pendingChars >= this.#maxPendingChars) {
+      this.#handOver();
     } else if (waiting >= this.maxExportBatchSize || waiting % HAND_OVER_EVERY === 0) {
-      this.queueHandOver();
+      this.#queueHandOver();
     } else {
-      this.schedule();
+      this.#schedule();
     }
   }
 
   /** Hands the waiting items over after the app's current task, not inside its `end()` call. */
-  private queueHandOver(): void {
-    if (this.handOverQueued) return;
-    this.handOverQueued = true;
+  #queueHandOver(): void {
+    if (this.#handOverQueued) return;
+    this.#handOverQueued = true;
     queueMicrotask(() => {
-      this.handOverQueued = false;
-      this.handOver();
+      this.#handOverQueued = false;
+      this.#handOver();
     });
   }
 
   /** Exports everything added so far; resolves when every request has been answered. */
   async forceFlush(): Promise<void> {
-    await this.drain(true);
-    await Promise.all(this.setAside);
+    await this.#drain(true);
+    await Promise.all(this.#setAside);
     // An export that was already running may have been one that sends only full batches, or
     // finished before these items were handed over: go again while anything is left. A tail
     // past TAIL_BYTES_SENT_AT_ONCE starts an export by itself (also as one ends): wait for it.
-    while (this.recording && (this.pending.length > 0 || this.queued() > 0 || this.draining)) {
-      await (this.draining ?? this.drain(true));
+    while (this.recording && (this.#pending.length > 0 || this.queued() > 0 || this.#draining)) {
+      await (this.#draining ?? this.#drain(true));
     }
   }
 
@@ -139,26 +139,26 @@ export class BatchPipeline<T> {
   async flushOnHide(): Promise<void> {
     if (!this.recording) return;
     const sends: Promise<void>[] = [];
-    const unsent = this.unsentAtHide;
-    this.unsentAtHide = undefined;
+    const unsent = this.#unsentAtHide;
+    this.#unsentAtHide = undefined;
     if (unsent) sends.push(this.sender.resumeOnUnload(this.signal, unsent[0], unsent[1]));
-    this.handOver();
+    this.#handOver();
     for (;;) {
       const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      this.unsentAtHide = [body, items];
+      this.#unsentAtHide = [body, items];
       sends.push(this.sender.send(this.signal, body, items)); // calls fetch in this task
-      this.unsentAtHide = undefined;
+      this.#unsentAtHide = undefined;
     }
     await Promise.all(sends);
   }
 
   async shutdown(): Promise<void> {
-    if (this.closed) return;
+    if (this.#closed) return;
     await this.forceFlush();
-    this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 
   private queued(): number {
@@ -166,7 +166,7 @@ export class BatchPipeline<T> {
   }
 
   private take(): Uint8Array | undefined {
-    this.tailBytes = 0;
+    this.#tailBytes = 0;
     return this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
   }
 
@@ -174,43 +174,43 @@ export class BatchPipeline<T> {
    * Writes the waiting items (the first `limit` of them) into record chunks and hands them to
    * the core. A flush hands over a batch at a time (see exportBatches).
    */
-  private handOver(limit = Infinity): void {
-    if (this.pending.length === 0) return;
-    if (this.handingOver) {
+  #handOver(limit = Infinity): void {
+    if (this.#pending.length === 0) return;
+    if (this.#handingOver) {
       // The last hand-over was stopped part-way: its partial chunk never reached the core.
-      this.writer.take();
-      this.writer.resetStrings();
+      this.#writer.take();
+      this.#writer.resetStrings();
     }
-    this.handingOver = true;
-    const items = this.pending;
+    this.#handingOver = true;
+    const items = this.#pending;
     let count = Math.min(limit, items.length);
     let i = 0;
     while (i < count) {
-      if (!this.write(this.writer, items[i])) this.onUnwritable();
+      if (!this.write(this.#writer, items[i])) this.onUnwritable();
       i++;
-      if (this.writer.length >= CHUNK_BYTES) {
+      if (this.#writer.length >= CHUNK_BYTES) {
         this.ingest();
-        this.dropHandedOver(i); // `pending` keeps only what the core has not got
+        this.#dropHandedOver(i); // `pending` keeps only what the core has not got
         count -= i;
         i = 0;
       }
     }
     this.ingest();
-    this.dropHandedOver(i);
-    this.handingOver = false;
-    if (this.tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
-    if (!this.draining) void this.drain(true);
+    this.#dropHandedOver(i);
+    this.#handingOver = false;
+    if (this.#tailBytes < TAIL_BYTES_SENT_AT_ONCE) return;
+    if (!this.#draining) void this.#drain(true);
     // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
     // (huge spans wait in the bounded queue as before). A full queue sheds load instead
     // (tailBytes then counts what it dropped, too), and a failing backend gets no more
     // requests at once (see setFullBatchesAside).
     else if (
-      this.tailBytes <= TAIL_ASIDE_MAX_BYTES &&
-      this.setAside.size === 0 &&
+      this.#tailBytes <= TAIL_ASIDE_MAX_BYTES &&
+      this.#setAside.size === 0 &&
       this.queued() < this.maxQueueSize &&
       !this.sender.lastAnswerFailed(this.signal)
     )
-      this.sendTailAside();
+      this.#sendTailAside();
   }
 
   /**
@@ -218,15 +218,15 @@ export class BatchPipeline<T> {
    * (V8 trims the array's start): no copy of what still waits, which a flush of a long queue
    * would otherwise pay for each chunk.
    */
-  private dropHandedOver(count: number): void {
+  #dropHandedOver(count: number): void {
     if (count === 0) return;
-    if (count >= this.pending.length) {
-      this.pending = [];
-      this.pendingChars = 0;
+    if (count >= this.#pending.length) {
+      this.#pending = [];
+      this.#pendingChars = 0;
       return;
     }
-    const gone = this.pending.splice(0, count);
-    for (let i = 0; i < gone.length; i++) this.pendingChars -= this.weigh(gone[i]);
+    const gone = this.#pending.splice(0, count);
+    for (let i = 0; i < gone.length; i++) this.#pendingChars -= this.weigh(gone[i]);
   }
 
   /**
@@ -235,27 +235,27 @@ export class BatchPipeline<T> {
    * visible, instead of waiting in the queue behind that export, where page hide would find
    * it. At most as many batches at once as setFullBatchesAside; the rest waits as before.
    */
-  private sendTailAside(): void {
+  #sendTailAside(): void {
     const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
-    while (this.setAside.size < limit) {
+    while (this.#setAside.size < limit) {
       const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(sent));
-      this.setAside.add(sent);
+      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.#setAside.delete(sent));
+      this.#setAside.add(sent);
     }
   }
 
   private ingest(): void {
-    if (this.writer.length === 0) return;
-    const chunk = this.writer.take();
-    this.tailBytes += chunk.byteLength;
+    if (this.#writer.length === 0) return;
+    const chunk = this.#writer.take();
+    this.#tailBytes += chunk.byteLength;
     const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
     // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
-    if (queued < 0) this.writer.resetStrings();
-    else if (queued >= this.maxExportBatchSize && this.draining && this.sender.failing(this.signal)) this.setFullBatchesAside();
-    else if (queued >= this.maxExportBatchSize) void this.drain(false);
-    else if (queued > 0) this.schedule();
+    if (queued < 0) this.#writer.resetStrings();
+    else if (queued >= this.maxExportBatchSize && this.#draining && this.sender.failing(this.signal)) this.#setFullBatchesAside();
+    else if (queued >= this.maxExportBatchSize) void this.#drain(false);
+    else if (queued > 0) this.#schedule();
   }
 
   /**
@@ -264,22 +264,22 @@ export class BatchPipeline<T> {
    * behind that one batch until it overflows (a forceFlush waits for them too). At most a
    * queue's worth is on its way to the store at once: past that the queue sheds load as usual.
    */
-  private setFullBatchesAside(): void {
+  #setFullBatchesAside(): void {
     const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
-    while (this.setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
+    while (this.#setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
       const body = this.take();
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const kept: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.setAside.delete(kept));
-      this.setAside.add(kept);
+      const kept: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.#setAside.delete(kept));
+      this.#setAside.add(kept);
     }
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined || this.draining || !this.recording) return;
-    this.timer = backgroundTimeout(() => {
-      this.timer = undefined;
-      void this.drain(true);
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#draining || !this.recording) return;
+    this.#timer = backgroundTimeout(() => {
+      this.#timer = undefined;
+      void this.#drain(true);
     }, this.scheduledDelayMillis);
   }
 
@@ -287,27 +287,27 @@ export class BatchPipeline<T> {
    * Starts exporting unless an export is running, and resolves when it ends. `everything`:
    * send all that waits; otherwise only full batches (the rest waits for the schedule).
    */
-  private drain(everything: boolean): Promise<void> {
-    if (!this.draining) {
-      if (everything && this.timer !== undefined) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
+  #drain(everything: boolean): Promise<void> {
+    if (!this.#draining) {
+      if (everything && this.#timer !== undefined) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
       }
       // `draining` is set before the export starts: a full batch handed over inside it (see
       // exportBatches) must join it, not start a second export beside it, which nobody waited
       // for (forceFlush resolved before its answer: tests/js/force_flush_waits.test.mjs).
       let settle!: (exported: Promise<void>) => void;
       const draining = new Promise<void>((resolve) => (settle = resolve));
-      this.draining = draining;
+      this.#draining = draining;
       settle(
-        this.exportBatches(everything).finally(() => {
-          if (this.draining === draining) this.draining = undefined;
-          if (this.tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.drain(true);
-          else if (this.pending.length > 0 || this.queued() > 0) this.schedule();
+        this.#exportBatches(everything).finally(() => {
+          if (this.#draining === draining) this.#draining = undefined;
+          if (this.#tailBytes >= TAIL_BYTES_SENT_AT_ONCE) void this.#drain(true);
+          else if (this.#pending.length > 0 || this.queued() > 0) this.#schedule();
         }),
       );
     }
-    return this.draining;
+    return this.#draining;
   }
 
   /**
@@ -321,16 +321,16 @@ export class BatchPipeline<T> {
    * (10,000 spans: 2.56 → under 1 MiB, tests/e2e/flush_memory.e2e.test.mjs), and the first
    * request leaves before the last items are written.
    */
-  private async exportBatches(everything: boolean): Promise<void> {
+  async #exportBatches(everything: boolean): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const limit = everything ? Infinity : 1;
     for (;;) {
-      if (everything) this.handOver(this.maxExportBatchSize);
+      if (everything) this.#handOver(this.maxExportBatchSize);
       else if (this.queued() < this.maxExportBatchSize) break;
       const body = this.take();
       // Nothing queued: done, unless this batch was taken as it was handed over (a full batch
       // starts an export of its own, see ingest) and more items wait.
-      if (!body && everything && this.pending.length > 0 && this.recording) continue;
+      if (!body && everything && this.#pending.length > 0 && this.recording) continue;
       if (!body) break;
       const items = this.handle.call((c) => c.lastBatchSize(), 0);
       const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => inFlight.delete(sent));

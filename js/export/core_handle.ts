@@ -7,7 +7,7 @@
 
 import type { Settings } from '../config/schema.js';
 import type { TelemetryCore } from '../wasm/greptime_web_telemetry.js';
-import { warn } from '../runtime/diagnostics.js';
+import { thrownMessage, warn } from '../runtime/diagnostics.js';
 import type { AttributeList } from '../trace/attributes.js';
 import type { registerInstrument } from '../metrics/instrument_rules.js';
 import type { warnCoreProblems } from './core_problems.js';
@@ -48,16 +48,16 @@ export class CoreHandle {
     if (this.broken || this.core === undefined) return fallback;
     try {
       const result = fn(this.core);
-      this.reportProblems();
+      this.#reportProblems();
       return result;
     } catch (error) {
       this.broken = true;
-      warn(`telemetry stopped after an internal error in the WASM core: ${String(error)}`);
+      warn(`telemetry stopped after an internal error in the WASM core: ${thrownMessage(error, true)}`);
       return fallback;
     }
   }
 
-  private reportProblems(): void {
+  #reportProblems(): void {
     try {
       if (this.services && this.core?.problemsPending()) this.services.warnProblems(this.core.stats(true), this.settings, this.instrumentNames);
     } catch {

@@ -6,7 +6,7 @@
  */
 
 import type { Settings } from '../config/schema.js';
-import { warn } from '../runtime/diagnostics.js';
+import { warn } from '../runtime/initial_chunk.js';
 import { CORE_STATS } from './core_stats.js';
 import { LOGS, METRICS } from './signals.js';
 
@@ -33,18 +33,19 @@ function problemMessage(code: number, signal: number, detail: number, settings: 
   const items = logs ? 'log records' : 'spans';
   const key = logs ? 'logBatch' : 'batch';
   const maxQueueSize = settings[key].maxQueueSize;
+  const dropping = `: dropping ${items} until an export makes room (counted in stats().${logs ? 'logs' : 'spans'}DroppedQueueFull)`;
   switch (code) {
     case QUEUE_FULL:
-      return `${items} queue full (${maxQueueSize}, \`${key}.maxQueueSize\`): dropping ${items} until an export makes room`;
+      return `${items} queue full (${maxQueueSize}, \`${key}.maxQueueSize\`)${dropping}`;
     case QUEUE_OVER_BYTES:
       // 2 KiB per slot (BYTES_PER_QUEUE_SLOT in src/pipeline/batch_queue.rs).
-      return `${items} queue over ${maxQueueSize * 2} KiB of encoded data (2 KiB per \`maxQueueSize\` slot): dropping ${items} until an export makes room (counted in stats().${logs ? 'logs' : 'spans'}DroppedQueueFull)`;
+      return `${items} queue over ${maxQueueSize * 2} KiB of encoded data (2 KiB per \`maxQueueSize\` slot)${dropping}`;
     case MALFORMED_RECORD:
       return signal === METRICS
         ? 'malformed metric attributes; measurement dropped'
         : `malformed record at byte ${detail}; the rest of that chunk was dropped (please report this as a bug)`;
     case CARDINALITY_OVERFLOW:
-      return `metric instrument "${instrumentNames[detail] ?? detail}" reached ${settings.metrics.cardinalityLimit} attribute sets (\`metrics.cardinalityLimit\`); further sets are counted in one series marked otel.metric.overflow="true"`;
+      return `metric instrument "${instrumentNames[detail] ?? detail}" reached ${settings.metrics.cardinalityLimit} attribute sets (\`metrics.cardinalityLimit\`); further sets go to one series marked otel.metric.overflow="true"`;
     case UNKNOWN_SERIES:
       return 'measurements for an unknown metric series were dropped';
   }

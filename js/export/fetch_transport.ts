@@ -3,7 +3,7 @@
  * chunk loads (runtime/native_fetch.ts) so that fetch instrumentation (ours or another library's) never sees, or traces, the exporter.
  */
 
-import { nativeFetch } from '../runtime/native_fetch.js';
+import { thrownMessage, nativeFetch } from '../runtime/initial_chunk.js';
 
 export interface TransportResponse {
   /** HTTP status, or 0 when no response arrived (network error, CORS refusal, timeout). */
@@ -151,7 +151,7 @@ function keepaliveRoom(): number {
 export const fetchTransport: Transport = transportOver(nativeFetch);
 
 function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = thrownMessage(error);
   // Browsers say only "Failed to fetch" for refused connections and CORS failures alike.
   return `${message}; is GreptimeDB running, reachable from this page and answering CORS?`;
 }

@@ -5,32 +5,31 @@
  * collects. Collections never overlap.
  */
 
-import { describe, type Diagnostics } from '../runtime/diagnostics.js';
-import { backgroundTimeout } from '../runtime/timers.js';
+import type { Diagnostics } from '../runtime/diagnostics.js';
+import { backgroundTimeout, nowMillis, thrownMessage } from '../runtime/initial_chunk.js';
 import type { CoreHandle } from './core_handle.js';
 import type { Sender } from './sender.js';
 import { METRICS } from './signals.js';
 import type { MeasurementBuffer } from '../metrics/measurement_buffer.js';
 import type { InstrumentRegistry } from '../metrics/meter.js';
-import { nowMillis } from '../trace/clock.js';
 
 export class MetricReader {
-  private readonly intervalMillis: number;
-  private readonly timeoutMillis: number;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private closed = false;
+  readonly #intervalMillis: number;
+  readonly #timeoutMillis: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #closed = false;
   /**
    * A collection already ran for this page hide (`visibilitychange` and `pagehide` both fire).
    * Measurements made after it still get one more (see collectOnHide).
    */
-  private collectedOnHide = false;
+  #collectedOnHide = false;
   /** This hide's collection, once it has got past its first step (see collectOnHide). */
-  private collectingOnHide: Promise<void> | undefined;
+  #collectingOnHide: Promise<void> | undefined;
   /** This hide's collection, taken from the core and not yet handed to the sender. */
-  private unsentAtHide: [Uint8Array, number] | undefined;
+  #unsentAtHide: [Uint8Array, number] | undefined;
   /** This hide's collection, handed to the sender: sent once more at the next hide event. */
-  private sentAtHide: Uint8Array | undefined;
+  #sentAtHide: Uint8Array | undefined;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -40,10 +39,10 @@ export class MetricReader {
     private readonly diag: Diagnostics,
   ) {
     const { exportIntervalMillis, exportTimeoutMillis: timeoutMillis } = handle.settings.metrics;
-    this.intervalMillis = exportIntervalMillis;
-    this.timeoutMillis = timeoutMillis;
+    this.#intervalMillis = exportIntervalMillis;
+    this.#timeoutMillis = timeoutMillis;
     sender.setTimeout(METRICS, timeoutMillis);
-    this.schedule();
+    this.#schedule();
   }
 
   /**
@@ -52,12 +51,12 @@ export class MetricReader {
    * every later collection of the page).
    */
   forceFlush(): Promise<void> {
-    this.running = this.running.then(() =>
-      this.collectAndExport().catch((error: unknown) => {
-        this.diag.report('metricCollectionErrors', () => `metric collection failed (${reason(error)}); the next one runs as usual`);
+    this.#running = this.#running.then(() =>
+      this.#collectAndExport().catch((error: unknown) => {
+        this.diag.report('metricCollectionErrors', () => `metric collection failed (${thrownMessage(error)}); the next one runs as usual`);
       }),
     );
-    return this.running;
+    return this.#running;
   }
 
   /**
@@ -70,10 +69,10 @@ export class MetricReader {
     // after it then finishes: the collection already taken is sent (never collected again: a
     // second collection of the same measurements would be a second row), or, if none was
     // taken, it collects now.
-    const unsent = this.unsentAtHide;
-    this.unsentAtHide = undefined;
+    const unsent = this.#unsentAtHide;
+    this.#unsentAtHide = undefined;
     const resumed = unsent ? this.sender.resumeOnUnload(METRICS, unsent[0], unsent[1]) : undefined;
-    if (!this.collectedOnHide) return (this.collectingOnHide ??= this.collectAndExport(true));
+    if (!this.#collectedOnHide) return (this.#collectingOnHide ??= this.#collectAndExport(true));
     // Once per hide, unless measurements came in since: an unload fires pagehide first, and
     // web-vitals records INP and CLS at the visibilitychange after it.
     if (!this.buffer.pending) {
@@ -82,58 +81,49 @@ export class MetricReader {
       // the collection goes once more, byte for byte. GreptimeDB keeps one row per series and
       // timestamp (its metric tables merge by last row), so a copy that also arrives replaces
       // itself; spans and log records are never sent twice this way.
-      const sent = this.sentAtHide;
-      this.sentAtHide = undefined;
+      const sent = this.#sentAtHide;
+      this.#sentAtHide = undefined;
       if (sent && !resumed) return this.sender.resendOnUnload(METRICS, sent);
       return resumed ?? Promise.resolve();
     }
-    const again = this.collectAndExport(true);
+    const again = this.#collectAndExport(true);
     return resumed ? Promise.all([resumed, again]).then(() => undefined) : again;
   }
 
   /** The page is visible again: the next hide collects again. */
   pageShown(): void {
-    this.collectedOnHide = false;
-    this.collectingOnHide = undefined;
-    this.sentAtHide = undefined;
+    this.#collectedOnHide = false;
+    this.#collectingOnHide = undefined;
+    this.#sentAtHide = undefined;
   }
 
   async shutdown(): Promise<void> {
-    if (this.closed) return;
+    if (this.#closed) return;
     await this.forceFlush();
-    this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 
-  private schedule(): void {
-    if (this.closed || this.handle.broken) return;
-    this.timer = backgroundTimeout(() => {
-      this.timer = undefined;
-      void this.forceFlush().then(() => this.schedule());
-    }, this.intervalMillis);
+  #schedule(): void {
+    if (this.#closed || this.handle.broken) return;
+    this.#timer = backgroundTimeout(() => {
+      this.#timer = undefined;
+      void this.forceFlush().then(() => this.#schedule());
+    }, this.#intervalMillis);
   }
 
-  private async collectAndExport(atHide = false): Promise<void> {
-    if (this.closed || this.handle.broken) return;
-    for (const observable of this.registry.observables) await observable.observe(this.timeoutMillis);
+  async #collectAndExport(atHide = false): Promise<void> {
+    if (this.#closed || this.handle.broken) return;
+    for (const observable of this.registry.observables) await observable.observe(this.#timeoutMillis);
     this.buffer.flush();
     const body = this.handle.call((c) => c.takeRequest(METRICS, nowMillis()), undefined);
-    if (atHide) this.collectedOnHide = true;
+    if (atHide) this.#collectedOnHide = true;
     if (!body) return;
     const points = this.handle.call((c) => c.lastBatchSize(), 0);
-    if (atHide) this.unsentAtHide = [body, points];
+    if (atHide) this.#unsentAtHide = [body, points];
     const sent = this.sender.send(METRICS, body, points); // calls fetch in this task at hide
-    this.unsentAtHide = undefined;
-    if (atHide) this.sentAtHide = body;
+    this.#unsentAtHide = undefined;
+    if (atHide) this.#sentAtHide = body;
     await sent;
-  }
-}
-
-/** Why a collection failed, without calling into a hostile thrown value. */
-function reason(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : describe(error);
-  } catch {
-    return describe(error);
   }
 }

@@ -6,7 +6,7 @@
  * tried later). Split from sender.ts, which delivers new batches and handles page hide.
  */
 
-import { backgroundTimeout } from '../runtime/timers.js';
+import { thrownMessage, backgroundTimeout } from '../runtime/initial_chunk.js';
 import type { OfflineCounters, OfflineStore, StoredRequest } from './offline_store.js';
 import { withOriginLock } from './origin_lock.js';
 import type { DeliverySettings, Outcome } from './sender.js';
@@ -31,16 +31,16 @@ export class OfflineDrain {
   readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   /** Stored records this page has the answer for, whose delete did not commit: never sent again. */
   private readonly settled = new Set<number>();
-  private draining = false;
+  #draining = false;
   /**
    * Whether the offline store may hold requests: unknown at first (an earlier page may have left
    * some), false once a drain found it empty, true again when this page keeps one. A successful
    * export drains the store only while this is true: otherwise every export would also cost an
    * IndexedDB transaction under a Web Lock.
    */
-  private storeMayHoldRequests = true;
-  private closed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #storeMayHoldRequests = true;
+  #closed = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly settings: DeliverySettings,
@@ -52,24 +52,24 @@ export class OfflineDrain {
 
   /** This page has just kept a request: drain later (the backend, or the network, is failing). */
   kept(): void {
-    this.storeMayHoldRequests = true;
-    this.schedule();
+    this.#storeMayHoldRequests = true;
+    this.#schedule();
   }
 
   /** A good moment to drain (an export was accepted, the page is visible again), if anything may be kept. */
   nudge(): void {
-    if (this.storeMayHoldRequests) void this.run();
+    if (this.#storeMayHoldRequests) void this.run();
   }
 
   close(): void {
-    this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 
   /** Sends this configuration's stored requests until none is left or the backend fails again. */
   async run(): Promise<void> {
-    if (!this.settings.offlineEnabled || this.draining || this.closed || isOffline()) return;
-    this.draining = true;
+    if (!this.settings.offlineEnabled || this.#draining || this.#closed || isOffline()) return;
+    this.#draining = true;
     try {
       const store = await this.offline.open();
       if (!store) return;
@@ -81,7 +81,7 @@ export class OfflineDrain {
       // Web Locks, where the page has them, only spare the other pages the claim transactions.
       await withOriginLock(OFFLINE_LOCK, async () => {
         for (;;) {
-          if (this.closed || isOffline() || this.delivery.pageHidden()) return;
+          if (this.#closed || isOffline() || this.delivery.pageHidden()) return;
           const { record, claimedUntil } = await store.claimNext(
             this.owner,
             (r) => mine.get(r.signal) === r.fingerprint,
@@ -90,49 +90,49 @@ export class OfflineDrain {
           );
           if (!record) {
             // Another page is sending some: look again once its claim ends (it may have gone away).
-            if (claimedUntil > 0) this.schedule(claimedUntil - Date.now() + 100);
+            if (claimedUntil > 0) this.#schedule(claimedUntil - Date.now() + 100);
             // Another tab may keep requests later; it drains them itself (timer, `online`,
             // its next export, the next page load).
-            else this.storeMayHoldRequests = false;
+            else this.#storeMayHoldRequests = false;
             return;
           }
           const outcome = await this.delivery.deliverStored(record.signal as SignalNumber, record.body, record.items);
           if (!outcome.done) {
-            await this.release(store, record);
-            this.schedule(); // the backend is failing again: keep it, and try later
+            await this.#release(store, record);
+            this.#schedule(); // the backend is failing again: keep it, and try later
             return;
           }
           this.settled.add(record.id);
           if (outcome.accepted) this.counters.itemsRestoredFromOffline += record.items;
-          await this.forget(store, record);
+          await this.#forget(store, record);
         }
       });
     } catch (error) {
-      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${String(error)}`);
+      this.warnings.warn('offlineDrain', () => `could not use the offline store: ${thrownMessage(error, true)}`);
     } finally {
-      this.draining = false;
+      this.#draining = false;
     }
   }
 
   /** Deletes an answered record; if that does not commit, it stays claimed and is never sent again by this page. */
-  private async forget(store: OfflineStore, record: StoredRequest): Promise<void> {
+  async #forget(store: OfflineStore, record: StoredRequest): Promise<void> {
     try {
       await store.delete(record.id);
       this.settled.delete(record.id);
     } catch (error) {
       this.warnings.warn(
         'offlineDelete',
-        () => `could not delete a sent request from the offline store (${String(error)}); it stays claimed, is not sent again, and is removed once its claim expires`,
+        () => `could not delete a sent request from the offline store (${thrownMessage(error, true)}); it is not sent again, and is removed when its claim expires`,
       );
     }
   }
 
-  private async release(store: OfflineStore, record: StoredRequest): Promise<void> {
+  async #release(store: OfflineStore, record: StoredRequest): Promise<void> {
     try {
       await store.release(record);
     } catch (error) {
       // It stays claimed: once the claim expires it is dropped unsent (counted as unconfirmed).
-      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${String(error)})`);
+      this.warnings.warn('offlineRelease', () => `could not give a kept request back to the offline store (${thrownMessage(error, true)})`);
     }
   }
 
@@ -140,10 +140,10 @@ export class OfflineDrain {
    * Tries the offline store again later, so kept requests go out once the backend is back even
    * if the app records nothing more (a new successful export or `online` also drains it).
    */
-  private schedule(delayMillis = this.settings.maxBackoffMillis * 2): void {
-    if (this.timer !== undefined || this.closed) return;
-    this.timer = backgroundTimeout(() => {
-      this.timer = undefined;
+  #schedule(delayMillis = this.settings.maxBackoffMillis * 2): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = backgroundTimeout(() => {
+      this.#timer = undefined;
       void this.run();
     }, Math.max(0, delayMillis));
   }

@@ -22,6 +22,7 @@
  * (Over 400 lines: every transaction on the one object store is here, next to its schema.)
  */
 
+import { thrownMessage } from '../runtime/initial_chunk.js';
 import type { WarnOnce } from './warn_once.js';
 
 export const DB_NAME = 'greptime-web-telemetry';
@@ -142,10 +143,6 @@ async function openDatabase(): Promise<IDBDatabase> {
   return db;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof DOMException ? `${error.name}: ${error.message}` : error instanceof Error ? error.message : String(error);
-}
-
 export class OfflineStore {
   private constructor(
     private readonly db: IDBDatabase,
@@ -161,7 +158,7 @@ export class OfflineStore {
     try {
       return new OfflineStore(await openDatabase(), maxBytes, maxAgeMillis, counters, warnings);
     } catch (error) {
-      warnings.warn('offlineOpen', () => `the offline store (IndexedDB) could not be opened (${describeError(error)}); what cannot be sent is lost (counted in telemetry.stats())`);
+      warnings.warn('offlineOpen', () => `the offline store (IndexedDB) could not be opened (${thrownMessage(error, true)}); what cannot be sent is lost (counted in telemetry.stats())`);
       return undefined;
     }
   }
@@ -175,13 +172,13 @@ export class OfflineStore {
   async put(destination: Destination, signal: number, body: Uint8Array, items: number): Promise<boolean> {
     if (body.byteLength > this.maxBytes) {
       this.counters.itemsDroppedOffline += items;
-      this.warnEvicted();
+      this.#warnEvicted();
       return false;
     }
     try {
-      await this.sweepInTransaction(body.byteLength, (store) => store.add({ ...destination, signal, body, items, createdAt: Date.now() }));
+      await this.#sweepInTransaction(body.byteLength, (store) => store.add({ ...destination, signal, body, items, createdAt: Date.now() }));
     } catch (error) {
-      this.lost(items, error);
+      this.#lost(items, error);
       return false;
     }
     this.counters.itemsPersistedOffline += items;
@@ -203,7 +200,7 @@ export class OfflineStore {
     const fitting = requests.filter((r) => r.body.byteLength <= this.maxBytes);
     if (fitting.length < requests.length) {
       for (const r of requests) if (r.body.byteLength > this.maxBytes) this.counters.itemsDroppedOffline += r.items;
-      this.warnEvicted();
+      this.#warnEvicted();
     }
     if (fitting.length === 0) return false;
     try {
@@ -215,7 +212,7 @@ export class OfflineStore {
       tx.commit?.();
       await done;
     } catch (error) {
-      this.lost(fitting.reduce((n, r) => n + r.items, 0), error);
+      this.#lost(fitting.reduce((n, r) => n + r.items, 0), error);
       return false;
     }
     for (const r of fitting) this.counters.itemsPersistedOffline += r.items;
@@ -225,7 +222,7 @@ export class OfflineStore {
 
   /** After putAll: drops expired records, then the oldest until the store is under `maxBytes`. */
   private async trim(): Promise<void> {
-    await this.sweepInTransaction(0).catch(() => {}); // the next put evicts what this did not
+    await this.#sweepInTransaction(0).catch(() => {}); // the next put evicts what this did not
   }
 
   /**
@@ -233,34 +230,34 @@ export class OfflineStore {
    * `extraBytes` more fit), then `add`s in the same transaction. What was swept is counted once
    * the transaction commits; rejects (nothing counted) if it aborts.
    */
-  private async sweepInTransaction(extraBytes: number, add?: (store: IDBObjectStore) => void): Promise<void> {
+  async #sweepInTransaction(extraBytes: number, add?: (store: IDBObjectStore) => void): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite');
     const done = committed(tx);
     const store = tx.objectStore(STORE);
-    const { evicted, expired } = this.sweep(store, (await request(store.getAll())) as StoredRequest[], extraBytes);
+    const { evicted, expired } = this.#sweep(store, (await request(store.getAll())) as StoredRequest[], extraBytes);
     add?.(store);
     await done;
-    this.countSwept(evicted, expired);
+    this.#countSwept(evicted, expired);
   }
 
   /** Items of a write that did not commit: lost, counted, one warning. */
-  private lost(items: number, error: unknown): void {
+  #lost(items: number, error: unknown): void {
     this.counters.itemsDroppedOffline += items;
-    this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${describeError(error)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
+    this.warnings.warn('offlineWrite', () => `could not keep a request in the offline store (${thrownMessage(error, true)}); its items are lost (counted in telemetry.stats().itemsDroppedOffline)`);
   }
 
   /** What a committed sweep dropped: counted, and one warning per kind. */
-  private countSwept(evicted: number, expired: number): void {
+  #countSwept(evicted: number, expired: number): void {
     this.counters.itemsDroppedOffline += evicted + expired;
-    if (evicted) this.warnEvicted();
-    if (expired) this.warnExpired();
+    if (evicted) this.#warnEvicted();
+    if (expired) this.#warnExpired();
   }
 
   /**
    * Deletes (in `store`'s transaction) the expired records, then the oldest until `incoming`
    * more bytes fit under `maxBytes`; returns the items of each kind.
    */
-  private sweep(store: IDBObjectStore, all: StoredRequest[], incoming: number): { evicted: number; expired: number } {
+  #sweep(store: IDBObjectStore, all: StoredRequest[], incoming: number): { evicted: number; expired: number } {
     const now = Date.now();
     let evicted = 0;
     let expired = 0;
@@ -335,7 +332,7 @@ export class OfflineStore {
     await done;
     this.counters.itemsDroppedOffline += expired;
     this.counters.itemsUnconfirmedOffline += unconfirmed;
-    if (expired) this.warnExpired();
+    if (expired) this.#warnExpired();
     if (unconfirmed) {
       this.warnings.warn(
         'offlineUnconfirmed',
@@ -444,11 +441,11 @@ export class OfflineStore {
     return request(this.db.transaction(STORE, 'readonly').objectStore(STORE).count());
   }
 
-  private warnEvicted(): void {
+  #warnEvicted(): void {
     this.warnings.warn('offlineEvicted', () => 'the offline store is full (offline.maxBytes): the oldest kept requests were dropped (counted in telemetry.stats().itemsDroppedOffline)');
   }
 
-  private warnExpired(): void {
+  #warnExpired(): void {
     this.warnings.warn('offlineExpired', () => 'kept requests older than offline.maxAgeMillis were dropped unsent (counted in telemetry.stats().itemsDroppedOffline)');
   }
 

@@ -22,7 +22,7 @@
  */
 
 import type { Settings } from '../config/schema.js';
-import { concatBytes, transformBytes } from '../runtime/streams.js';
+import { concatBytes, transformBytes } from '../runtime/initial_chunk.js';
 import type { CoreHandle } from './core_handle.js';
 import { exportHeaders, exportUrl } from './greptime_contract.js';
 import { ACCEPTED, interpretResponse, REJECTED } from './response.js';
@@ -102,46 +102,46 @@ export class Sender {
     itemsUnconfirmedOffline: 0,
     ...newAnswerCounters(),
   };
-  private readonly targets = new Map<number, Target>();
+  readonly #targets = new Map<number, Target>();
   private readonly warnings = new WarnOnce();
   private readonly offline: StoreAccess;
-  private readonly drain: OfflineDrain;
+  readonly #drain: OfflineDrain;
   /** Copies, written while visible, of batches page hide could not send with keepalive (tail_backup.ts). */
   readonly backups: TailBackups;
   /** Per signal: whether the last answer was a failure (no answer, or not accepted). */
-  private readonly lastFailed = new Map<number, boolean>();
+  readonly #lastFailed = new Map<number, boolean>();
   /** Per signal: deliveries waiting to retry (the backend is failing), and the last failing answer. */
-  private readonly retrying = new Map<number, number>();
-  private readonly lastFailure = new Map<number, TransportResponse>();
+  readonly #retrying = new Map<number, number>();
+  readonly #lastFailure = new Map<number, TransportResponse>();
   /** Bodies already sent the unload way. */
-  private readonly unloadedBodies = new WeakSet<Uint8Array>();
+  readonly #unloadedBodies = new WeakSet<Uint8Array>();
   /**
    * Pieces whose keepalive fetch page hide was about to call: a resumed page hide does not send
    * them again (Firefox stopped the script in that call and the request went out, in 1 of 30
    * closes); they are counted as unconfirmed, so nothing is sent twice.
    */
-  private readonly fetchedAtHide = new WeakSet<Uint8Array>();
+  readonly #fetchedAtHide = new WeakSet<Uint8Array>();
   /**
    * Keepalive-sized pieces of a batch sent as a plain request, split while the page is visible:
    * Firefox cancels a closing tab's running script (its pagehide handler included) within a
    * few milliseconds under load, and splitting a large batch in the WASM core at hide took long
    * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
    */
-  private readonly preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
+  readonly #preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
   /** Bodies made by deliverHeadAndRest: not split that way again. */
-  private readonly headAndRest = new WeakSet<Uint8Array>();
+  readonly #headAndRest = new WeakSet<Uint8Array>();
   /**
    * Bytes of keepalive heads split off and not yet answered: batches sent at once (a flush)
    * choose their heads before the first head's request has taken its room in the budget, and
    * without this every batch split off a head that then went as a plain request too (twice
    * the requests, nothing protected: tests/js/keepalive_heads.test.mjs).
    */
-  private headBytes = 0;
+  #headBytes = 0;
   /** What page hide interrupts: retries sleeping in backoff, compressions, plain requests in flight. */
-  private readonly onHide = new Set<() => void>();
-  private closed = false;
+  readonly #onHide = new Set<() => void>();
+  #closed = false;
   /** `pagehide` has fired: the page is being unloaded (or frozen), not only hidden. */
-  private unloading = false;
+  #unloading = false;
 
   constructor(
     private readonly handle: CoreHandle,
@@ -152,21 +152,21 @@ export class Sender {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.offline = new StoreAccess(settings, this.counters, this.warnings, (signal) => this.target(signal));
-    this.drain = new OfflineDrain(settings, this.counters, this.warnings, this.offline, {
-      deliverStored: (signal, body, items) => this.deliver(signal, body, items, { maxAttempts: 1, unloadOnHide: false }),
+    this.#drain = new OfflineDrain(settings, this.counters, this.warnings, this.offline, {
+      deliverStored: (signal, body, items) => this.#deliver(signal, body, items, { maxAttempts: 1, unloadOnHide: false }),
       timeoutMillis: (signal) => this.target(signal).timeoutMillis,
       pageHidden: () => this.pageHidden(),
     });
-    this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.drain.owner, (items) => {
+    this.backups = new TailBackups(settings.offlineEnabled, this.offline, this.#drain.owner, (items) => {
       this.counters.itemsPersistedOffline += items;
-      this.drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
+      this.#drain.kept(); // sent once their hold lapses: when the page is shown again, or by the next one
     }, (items) => (this.counters.itemsPossiblyDuplicated += items));
   }
 
   /** Sends what an earlier page left in the offline store, now and whenever the browser comes back online. */
   start(): void {
     if (!this.settings.offlineEnabled) return;
-    if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
+    if (typeof addEventListener === 'function') addEventListener('online', this.#onOnline);
     // Load the store's chunk now, even offline (the drain waits for the network): once the
     // browser is offline, a chunk not loaded yet cannot be fetched either. Opening it also
     // prepares what page hide needs synchronously (the store, each signal's destination).
@@ -175,9 +175,9 @@ export class Sender {
   }
 
   close(): void {
-    this.closed = true;
-    this.drain.close();
-    if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
+    this.#closed = true;
+    this.#drain.close();
+    if (typeof removeEventListener === 'function') removeEventListener('online', this.#onOnline);
     this.offline.close();
   }
 
@@ -191,31 +191,31 @@ export class Sender {
    * offline store is on: new batches of that signal then go to the store at once (see `send`).
    */
   failing(signal: SignalNumber): boolean {
-    return this.settings.offlineEnabled && (this.retrying.get(signal) ?? 0) > 0;
+    return this.settings.offlineEnabled && (this.#retrying.get(signal) ?? 0) > 0;
   }
 
   /** Whether the last answer for `signal` was a failure: more requests at once would only add load. */
   lastAnswerFailed(signal: SignalNumber): boolean {
-    return this.lastFailed.get(signal) ?? false;
+    return this.#lastFailed.get(signal) ?? false;
   }
 
   /** Sends `body` (holding `items` items) until it is accepted, rejected for good, or kept for later. */
   async send(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    if (this.pageHidden()) return this.sendOnUnload(signal, body, items);
-    if (isOffline()) return this.keepForLater(signal, body, items, undefined);
+    if (this.pageHidden()) return this.#sendOnUnload(signal, body, items);
+    if (isOffline()) return this.#keepForLater(signal, body, items, undefined);
     // One batch at a time retries against a failing backend; the others wait in the offline
     // store (and follow it once it is accepted) instead of filling the queue behind it.
-    if (this.failing(signal)) return this.keepForLater(signal, body, items, this.lastFailure.get(signal));
-    const outcome = await this.deliver(signal, body, items);
-    await this.afterDelivery(signal, body, items, outcome);
-    if (outcome.done && outcome.accepted) this.drain.nudge();
+    if (this.failing(signal)) return this.#keepForLater(signal, body, items, this.#lastFailure.get(signal));
+    const outcome = await this.#deliver(signal, body, items);
+    await this.#afterDelivery(signal, body, items, outcome);
+    if (outcome.done && outcome.accepted) this.#drain.nudge();
   }
 
   /** What follows a delivery: its copies deleted once answered, else the unload way or the store. */
-  private async afterDelivery(signal: SignalNumber, body: Uint8Array, items: number, outcome: Outcome, unloadOnHide = true): Promise<void> {
+  async #afterDelivery(signal: SignalNumber, body: Uint8Array, items: number, outcome: Outcome, unloadOnHide = true): Promise<void> {
     if (outcome.done) await this.backups.settled(body);
-    else if (this.pageHidden() && unloadOnHide) await this.sendOnUnload(signal, body, items);
-    else await this.keepForLater(signal, body, items, outcome.response);
+    else if (this.pageHidden() && unloadOnHide) await this.#sendOnUnload(signal, body, items);
+    else await this.#keepForLater(signal, body, items, outcome.response);
   }
 
   /**
@@ -223,10 +223,10 @@ export class Sender {
    * with keepalive or into the offline store, instead of dying with the page uncounted.
    */
   pageHiding(unloading: boolean): void {
-    if (unloading) this.unloading = true;
+    if (unloading) this.#unloading = true;
     // First: what already has copies in the store is not sent again by the interrupts below.
     this.backups.relinquishAll();
-    for (const interrupt of [...this.onHide]) interrupt();
+    for (const interrupt of [...this.#onHide]) interrupt();
   }
 
   /**
@@ -234,8 +234,8 @@ export class Sender {
    * unsentAtHide): sent the unload way again, at the next hide event.
    */
   resumeOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
-    this.unloadedBodies.delete(body);
-    return this.sendOnUnload(signal, body, items);
+    this.#unloadedBodies.delete(body);
+    return this.#sendOnUnload(signal, body, items);
   }
 
   /**
@@ -244,61 +244,61 @@ export class Sender {
    * timestamp); its items are counted once, with the first.
    */
   resendOnUnload(signal: SignalNumber, body: Uint8Array): Promise<void> {
-    return this.sendPieceOnUnload(signal, body, 0);
+    return this.#sendPieceOnUnload(signal, body, 0);
   }
 
   /** The page is visible again: what was kept while it was hidden can go now. */
   pageShown(): void {
-    this.unloading = false;
-    this.drain.nudge();
+    this.#unloading = false;
+    this.#drain.nudge();
   }
 
-  private onOnline = () => void this.drainOffline();
+  #onOnline = () => void this.drainOffline();
 
   /**
    * `work`'s result, or undefined as soon as the page is being hidden (or `work` fails).
    * `onHidden` runs in the page-hide event itself, not a promise turn later: some browsers
    * run nothing more of a closing page.
    */
-  private untilHidden<T>(work: Promise<T>, onHidden?: () => void): Promise<T | undefined> {
+  #untilHidden<T>(work: Promise<T>, onHidden?: () => void): Promise<T | undefined> {
     return new Promise((resolve) => {
       const settle = (value: T | undefined) => {
-        this.onHide.delete(hidden);
+        this.#onHide.delete(hidden);
         resolve(value);
       };
       const hidden = () => {
         onHidden?.();
         settle(undefined);
       };
-      this.onHide.add(hidden);
+      this.#onHide.add(hidden);
       work.then(settle, () => settle(undefined));
     });
   }
 
   private target(signal: SignalNumber): Target {
-    let t = this.targets.get(signal);
+    let t = this.#targets.get(signal);
     if (!t) {
       t = {
         url: exportUrl(this.handle.settings, signal),
         headers: exportHeaders(this.handle.settings, signal),
         timeoutMillis: 30000,
       };
-      this.targets.set(signal, t);
+      this.#targets.set(signal, t);
     }
     return t;
   }
 
-  private async deliver(signal: SignalNumber, body: Uint8Array, items: number, options: DeliverOptions = {}): Promise<Outcome> {
+  async #deliver(signal: SignalNumber, body: Uint8Array, items: number, options: DeliverOptions = {}): Promise<Outcome> {
     const { maxAttempts = this.settings.maxAttempts, unloadOnHide = true } = options;
     const target = this.target(signal);
     let unloaded: Promise<void> | undefined;
-    const unload = unloadOnHide ? () => void (unloaded ??= this.sendOnUnload(signal, body, items)) : undefined;
+    const unload = unloadOnHide ? () => void (unloaded ??= this.#sendOnUnload(signal, body, items)) : undefined;
     const handedOver = async (): Promise<Outcome> => {
       await unloaded;
       return { done: true, accepted: false };
     };
     // Page hide during the (asynchronous) compression: the raw body goes the unload way at once.
-    const compressed = this.pageHidden() ? undefined : await this.untilHidden(this.compress(body), unload);
+    const compressed = this.pageHidden() ? undefined : await this.#untilHidden(this.#compress(body), unload);
     if (unloaded) return handedOver();
     if (!compressed) return { done: false, response: undefined };
     const { body: payload, encoding } = compressed;
@@ -316,45 +316,45 @@ export class Sender {
         unload?.();
       };
       if (abort) {
-        if (unload && !this.preparedPieces.has(body)) this.preparePieces(signal, body, items);
-        const pieces = unload ? this.preparedPieces.get(body) : undefined;
+        if (unload && !this.#preparedPieces.has(body)) this.#preparePieces(signal, body, items);
+        const pieces = unload ? this.#preparedPieces.get(body) : undefined;
         if (pieces) {
           // The pieces that fit the keepalive budget now go as a keepalive request of their own
           // while the page is visible (it outlives a close); the rest, a plain request, gets
           // copies in the store if it is not answered soon (TailBackups).
-          const head = attempt === 1 && !this.headAndRest.has(body) ? keepaliveHead(pieces, (this.transport.keepaliveRoom?.() ?? 0) - this.headBytes) : 0;
-          if (head > 0 && head < pieces.length) return this.deliverHeadAndRest(signal, pieces, head, options);
+          const head = attempt === 1 && !this.#headAndRest.has(body) ? keepaliveHead(pieces, (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes) : 0;
+          if (head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
           this.backups.watch(signal, body, pieces);
         }
-        this.onHide.add(onHide);
+        this.#onHide.add(onHide);
       }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
-      this.onHide.delete(onHide);
+      this.#onHide.delete(onHide);
       if (unloaded) return handedOver();
       if (abort?.signal.aborted) return { done: false, response };
-      if (!plain && this.unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
+      if (!plain && this.#unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
       const verdict = interpretResponse(response.status, response.body).verdict;
-      this.lastFailed.set(signal, verdict !== ACCEPTED);
+      this.#lastFailed.set(signal, verdict !== ACCEPTED);
       if (verdict === ACCEPTED) {
         this.record(signal, items, response);
         return { done: true, accepted: true };
       }
-      if (response.status === 413) return this.deliverHalves(signal, body, items, response, options);
+      if (response.status === 413) return this.#deliverHalves(signal, body, items, response, options);
       if (verdict === REJECTED) {
         this.record(signal, items, response);
         return { done: true, accepted: false };
       }
-      if (attempt >= maxAttempts || isOffline() || this.closed || this.pageHidden()) break;
+      if (attempt >= maxAttempts || isOffline() || this.#closed || this.pageHidden()) break;
       this.counters.exportRetries++;
       // Sleeping in backoff, the batch would be sent at page hide: copies now instead.
-      if (unload) this.backups.watch(signal, body, this.preparedPieces.get(body) ?? [[body, items]], 0);
-      this.lastFailure.set(signal, response);
-      this.retrying.set(signal, (this.retrying.get(signal) ?? 0) + 1);
+      if (unload) this.backups.watch(signal, body, this.#preparedPieces.get(body) ?? [[body, items]], 0);
+      this.#lastFailure.set(signal, response);
+      this.#retrying.set(signal, (this.#retrying.get(signal) ?? 0) + 1);
       try {
-        await this.untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)), unload);
+        await this.#untilHidden(this.sleep(retryDelay(response.retryAfter, attempt, this.settings)), unload);
       } finally {
-        this.retrying.set(signal, (this.retrying.get(signal) ?? 1) - 1);
+        this.#retrying.set(signal, (this.#retrying.get(signal) ?? 1) - 1);
       }
       if (unloaded) return handedOver();
       if (this.pageHidden()) break; // woken by page hide: the caller sends it the unload way
@@ -363,7 +363,7 @@ export class Sender {
   }
 
   /** 413: the body is over the server's limit; each half is sent (and halved again if needed). */
-  private async deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse, options: DeliverOptions): Promise<Outcome> {
+  async #deliverHalves(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse, options: DeliverOptions): Promise<Outcome> {
     await this.backups.settled(body); // the halves get copies of their own
     const parts = this.halves(signal, body);
     if (!parts) {
@@ -372,8 +372,8 @@ export class Sender {
     }
     this.counters.requestsSplit++;
     for (const [part, n] of parts) {
-      const outcome = await this.deliver(signal, part, n, options);
-      await this.afterDelivery(signal, part, n, outcome, options.unloadOnHide !== false);
+      const outcome = await this.#deliver(signal, part, n, options);
+      await this.#afterDelivery(signal, part, n, outcome, options.unloadOnHide !== false);
     }
     return { done: true, accepted: true };
   }
@@ -383,23 +383,23 @@ export class Sender {
    * the first `head` pieces as one request and the rest as another, concurrently (an OTLP
    * request's only field is repeated, so pieces concatenated are a valid request).
    */
-  private async deliverHeadAndRest(signal: SignalNumber, pieces: [Uint8Array, number][], head: number, options: DeliverOptions): Promise<Outcome> {
+  async #deliverHeadAndRest(signal: SignalNumber, pieces: [Uint8Array, number][], head: number, options: DeliverOptions): Promise<Outcome> {
     this.counters.requestsSplit++;
     const headBytes = pieces.slice(0, head).reduce((n, [b]) => n + b.byteLength, 0);
-    this.headBytes += headBytes;
+    this.#headBytes += headBytes;
     await Promise.all(
       [pieces.slice(0, head), pieces.slice(head)].map(async (group, i) => {
         const body = group.length === 1 ? group[0][0] : concatBytes(group.map(([b]) => b));
         const items = group.reduce((n, [, i]) => n + i, 0);
-        this.preparedPieces.set(body, group);
-        this.headAndRest.add(body);
+        this.#preparedPieces.set(body, group);
+        this.#headAndRest.add(body);
         let outcome: Outcome;
         try {
-          outcome = await this.deliver(signal, body, items, options);
+          outcome = await this.#deliver(signal, body, items, options);
         } finally {
-          if (i === 0) this.headBytes -= headBytes;
+          if (i === 0) this.#headBytes -= headBytes;
         }
-        await this.afterDelivery(signal, body, items, outcome, options.unloadOnHide !== false);
+        await this.#afterDelivery(signal, body, items, outcome, options.unloadOnHide !== false);
       }),
     );
     return { done: true, accepted: true };
@@ -412,22 +412,22 @@ export class Sender {
    * caps keepalive requests by number): with an offline store it is written there instead,
    * also in this task, and sent on the next page load. What fails is kept the same way.
    */
-  private async sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+  async #sendOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
     // Page hide can reach one batch from two sides (what interrupted it, and its caller seeing
     // the page hidden): it goes once.
-    if (this.unloadedBodies.has(body)) return;
-    this.unloadedBodies.add(body);
+    if (this.#unloadedBodies.has(body)) return;
+    this.#unloadedBodies.add(body);
     // Pieces with copies in the store already (written while visible) stay there.
     const inStore = this.backups.inStore(body);
     if (inStore?.has(body)) return;
     let room = this.transport.keepaliveRoom?.() ?? Infinity;
     const send: [Uint8Array, number][] = [];
     const keep: [Uint8Array, number][] = [];
-    const prepared = this.preparedPieces.get(body);
+    const prepared = this.#preparedPieces.get(body);
     if (prepared) this.counters.requestsSplit += prepared.length - 1;
-    for (const piece of prepared ?? this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
+    for (const piece of prepared ?? this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)) {
       if (inStore?.has(piece[0])) continue;
-      if (this.fetchedAtHide.has(piece[0])) {
+      if (this.#fetchedAtHide.has(piece[0])) {
         this.counters.itemsUnconfirmedAtUnload += piece[1];
         continue;
       }
@@ -440,12 +440,12 @@ export class Sender {
     }
     // The IndexedDB write is started before any fetch: Firefox can run the page's microtasks
     // inside a fetch() made during page hide, and a write started after them was lost.
-    const kept = keep.length > 0 ? this.keepAllForLater(signal, keep) : undefined;
+    const kept = keep.length > 0 ? this.#keepAllForLater(signal, keep) : undefined;
     await Promise.all([
       kept,
       ...send.map(([part, n]) => {
-        this.fetchedAtHide.add(part);
-        return this.sendPieceOnUnload(signal, part, n);
+        this.#fetchedAtHide.add(part);
+        return this.#sendPieceOnUnload(signal, part, n);
       }),
     ]);
   }
@@ -455,7 +455,7 @@ export class Sender {
    * open and this signal's destination known (both prepared at start: see StoreAccess.ready).
    * putAll counts and warns about what it could not keep.
    */
-  private async keepAllForLater(signal: SignalNumber, parts: [Uint8Array, number][]): Promise<void> {
+  async #keepAllForLater(signal: SignalNumber, parts: [Uint8Array, number][]): Promise<void> {
     let ready = this.offline.ready(signal);
     if (!ready) {
       // Not prepared yet (the page is hidden right after start): the write starts later, and may not land.
@@ -465,29 +465,29 @@ export class Sender {
     }
     if (ready) {
       const { store, destination } = ready;
-      if (await store.putAll(parts.map(([body, items]) => ({ destination, signal, body, items })))) this.drain.kept();
+      if (await store.putAll(parts.map(([body, items]) => ({ destination, signal, body, items })))) this.#drain.kept();
       return;
     }
     const why = new TextEncoder().encode('the page was closing, the keepalive budget was used up and the offline store could not keep it');
     for (const [, items] of parts) this.record(signal, items, { status: 0, body: why });
   }
 
-  private async sendPieceOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
+  async #sendPieceOnUnload(signal: SignalNumber, body: Uint8Array, items: number): Promise<void> {
     const room = this.transport.keepaliveRoom?.() ?? Infinity;
     const target = this.target(signal);
     const response = await this.transport(target.url, target.headers, body, target.timeoutMillis, true);
-    if (body.byteLength <= room && this.unconfirmedAtUnload(response, items)) return;
+    if (body.byteLength <= room && this.#unconfirmedAtUnload(response, items)) return;
     if (response.status === 413) {
       // Over the server's limit (the page is still there to hear it): halves, as when visible.
       const parts = this.halves(signal, body);
       if (parts) {
         this.counters.requestsSplit++;
-        await Promise.all(parts.map(([part, n]) => this.sendOnUnload(signal, part, n)));
+        await Promise.all(parts.map(([part, n]) => this.#sendOnUnload(signal, part, n)));
         return;
       }
     }
     const verdict = interpretResponse(response.status, response.body).verdict;
-    if (verdict !== ACCEPTED && verdict !== REJECTED) await this.keepForLater(signal, body, items, response);
+    if (verdict !== ACCEPTED && verdict !== REJECTED) await this.#keepForLater(signal, body, items, response);
     else this.record(signal, items, response);
   }
 
@@ -496,26 +496,26 @@ export class Sender {
    * promise when the page is unloaded while they may still deliver it, so sending it again, or
    * keeping it for the next page load, could deliver it twice. Counted, not retried.
    */
-  private unconfirmedAtUnload(response: TransportResponse, items: number): boolean {
-    if (response.status !== 0 || !this.unloading) return false;
+  #unconfirmedAtUnload(response: TransportResponse, items: number): boolean {
+    if (response.status !== 0 || !this.#unloading) return false;
     this.counters.itemsUnconfirmedAtUnload += items;
     return true;
   }
 
   /** Splits `body` for page hide ahead of time (see preparedPieces); counted only if used. */
-  private preparePieces(signal: SignalNumber, body: Uint8Array, items: number): void {
+  #preparePieces(signal: SignalNumber, body: Uint8Array, items: number): void {
     const splits = this.counters.requestsSplit;
-    this.preparedPieces.set(body, this.piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT));
+    this.#preparedPieces.set(body, this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT));
     this.counters.requestsSplit = splits;
   }
 
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
-  private piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
+  #piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
     if (body.byteLength <= limit) return [[body, items]];
     const parts = this.halves(signal, body);
     if (!parts) return [[body, items]];
     this.counters.requestsSplit++;
-    return [...this.piecesUnder(signal, parts[0][0], parts[0][1], limit), ...this.piecesUnder(signal, parts[1][0], parts[1][1], limit)];
+    return [...this.#piecesUnder(signal, parts[0][0], parts[0][1], limit), ...this.#piecesUnder(signal, parts[1][0], parts[1][1], limit)];
   }
 
   /** `body` in two halves with their item counts (split_request.ts); undefined for a single item. */
@@ -523,14 +523,14 @@ export class Sender {
     return splitRequest(signal, body);
   }
 
-  private async keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
+  async #keepForLater(signal: SignalNumber, body: Uint8Array, items: number, response: TransportResponse | undefined): Promise<void> {
     // Its copies, if it has them, become the kept requests.
-    if (await this.backups.keep(body)) return this.drain.kept();
+    if (await this.backups.keep(body)) return this.#drain.kept();
     const store = await this.offline.open();
     const destination = store ? await this.offline.destination(signal) : undefined;
     if (store && destination) {
       // put() counts and warns about what it could not keep (full, quota, a failed write).
-      if (await store.put(destination, signal, body, items)) this.drain.kept();
+      if (await store.put(destination, signal, body, items)) this.#drain.kept();
       return;
     }
     // Nowhere to keep it: it is lost; counted, and warned about once with the last answer.
@@ -546,10 +546,10 @@ export class Sender {
 
   /** Sends the stored requests of this page's configuration (see offline_drain.ts). */
   drainOffline(): Promise<void> {
-    return this.drain.run();
+    return this.#drain.run();
   }
 
-  private async compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {
+  async #compress(body: Uint8Array): Promise<{ body: Uint8Array; encoding?: string }> {
     const threshold = this.settings.compressionThresholdBytes;
     if (threshold === 0 || body.byteLength < threshold || typeof CompressionStream !== 'function') return { body };
     try {

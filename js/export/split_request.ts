@@ -10,7 +10,7 @@
  * it and its JS-array glue were 2.8 KB gzip of the `.wasm` (2026-11-30).
  */
 
-import { concatBytes } from '../runtime/streams.js';
+import { concatBytes } from '../runtime/initial_chunk.js';
 import { METRICS, type SignalNumber } from './signals.js';
 
 /** A request body and how many items (data points, for metrics) it holds. */

@@ -9,16 +9,16 @@ import type { Destination, OfflineCounters, OfflineStore } from './offline_store
 import type { DeliverySettings } from './sender.js';
 import type { SignalNumber } from './signals.js';
 import type { WarnOnce } from './warn_once.js';
-import { bundled } from '../runtime/bundled_modules.js';
+import { bundled, thrownMessage } from '../runtime/initial_chunk.js';
 
 /** A hung `indexedDB.open` (a stuck upgrade, a broken profile) must not hold batches forever. */
 const STORE_OPEN_TIMEOUT_MILLIS = 5000;
 
 export class StoreAccess {
-  private store: Promise<OfflineStore | undefined> | undefined;
-  private readonly destinations = new Map<number, Promise<Destination>>();
+  #store: Promise<OfflineStore | undefined> | undefined;
+  readonly #destinations = new Map<number, Promise<Destination>>();
   /** Destinations computed so far (the fingerprint is asynchronous: crypto.subtle). */
-  private readonly known = new Map<number, Destination>();
+  readonly #known = new Map<number, Destination>();
   /** The store once open, for page hide, which writes in its own task without awaiting a promise. */
   opened: OfflineStore | undefined;
   /** Loads the offline store's chunk; replaceable in tests. */
@@ -38,20 +38,20 @@ export class StoreAccess {
    */
   open(): Promise<OfflineStore | undefined> {
     if (!this.settings.offlineEnabled) return Promise.resolve(undefined);
-    if (!this.store) {
+    if (!this.#store) {
       const opening: Promise<OfflineStore | undefined> = this.loadStore()
         .then(({ OfflineStore }) => OfflineStore.open(this.settings.offlineMaxBytes, this.settings.offlineMaxAgeMillis, this.counters, this.warnings))
         .then((s) => (this.opened = s))
         .catch((error: unknown) => {
-          if (this.store === opening) this.store = undefined;
-          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${String(error)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
+          if (this.#store === opening) this.#store = undefined;
+          this.warnings.warn('offlineLoad', () => `the offline store could not be loaded (${thrownMessage(error, true)}); what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
           return undefined;
         });
-      this.store = opening;
+      this.#store = opening;
       // Computed now, so page hide finds them ready.
       for (const signal of [0, 1, 2] as SignalNumber[]) void this.destination(signal);
     }
-    const store = this.store;
+    const store = this.#store;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.warnings.warn('offlineOpenTimeout', () => `IndexedDB did not open the offline store within ${STORE_OPEN_TIMEOUT_MILLIS} ms; what cannot be sent meanwhile is lost (counted in telemetry.stats())`);
@@ -66,17 +66,17 @@ export class StoreAccess {
 
   /** Where requests of `signal` go, as the offline store keeps it (undefined if it cannot be computed). */
   destination(signal: SignalNumber): Promise<Destination | undefined> {
-    let d = this.destinations.get(signal);
+    let d = this.#destinations.get(signal);
     if (!d) {
       const target = this.target(signal);
       d = this.loadStore()
         .then(({ destinationOf }) => destinationOf(target.url, target.headers))
         .then((destination) => {
-          this.known.set(signal, destination);
+          this.#known.set(signal, destination);
           return destination;
         });
-      this.destinations.set(signal, d);
-      d.catch(() => this.destinations.delete(signal));
+      this.#destinations.set(signal, d);
+      d.catch(() => this.#destinations.delete(signal));
     }
     return d.catch(() => undefined);
   }
@@ -86,12 +86,12 @@ export class StoreAccess {
    * write at page hide must start in the page-hide task itself (see OfflineStore.putAll).
    */
   ready(signal: SignalNumber): { store: OfflineStore; destination: Destination } | undefined {
-    const destination = this.known.get(signal);
+    const destination = this.#known.get(signal);
     return this.opened && destination ? { store: this.opened, destination } : undefined;
   }
 
   close(): void {
     this.opened = undefined;
-    void this.store?.then((s) => s?.close());
+    void this.#store?.then((s) => s?.close());
   }
 }

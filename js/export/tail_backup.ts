@@ -76,12 +76,12 @@ export class TailBackups {
   /** Per batch body, its copies (or the timer that will write them). */
   private readonly live = new Map<Uint8Array, Backup>();
   /** Per batch body, the pieces whose copies page hide found written: they are not sent at hide. */
-  private readonly relinquished = new WeakMap<Uint8Array, Set<Uint8Array>>();
-  private renewTimer: ReturnType<typeof setTimeout> | undefined;
-  private dueTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #relinquished = new WeakMap<Uint8Array, Set<Uint8Array>>();
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #dueTimer: ReturnType<typeof setTimeout> | undefined;
   /** Since when copies are due while the store is not open yet. */
-  private waitingSince = 0;
-  private deleting: PendingDelete | undefined;
+  #waitingSince = 0;
+  #deleting: PendingDelete | undefined;
 
   constructor(
     /** The offline store is on (`offline` is not false). */
@@ -103,20 +103,20 @@ export class TailBackups {
   watch(signal: SignalNumber, body: Uint8Array, pieces: Piece[], delayMillis = BACKUP_DELAY_MILLIS): void {
     if (!this.enabled || this.live.has(body)) return;
     this.live.set(body, { signal, pieces, dueAt: Date.now() + delayMillis });
-    if (delayMillis <= 0) this.writeDue();
-    else this.armDueTimer(delayMillis);
+    if (delayMillis <= 0) this.#writeDue();
+    else this.#armDueTimer(delayMillis);
   }
 
-  private armDueTimer(delayMillis: number): void {
-    if (this.dueTimer !== undefined) return;
-    this.dueTimer = setTimeout(() => {
-      this.dueTimer = undefined;
-      this.writeDue();
+  #armDueTimer(delayMillis: number): void {
+    if (this.#dueTimer !== undefined) return;
+    this.#dueTimer = setTimeout(() => {
+      this.#dueTimer = undefined;
+      this.#writeDue();
     }, delayMillis);
   }
 
   /** Writes the copies of every batch now due, in one transaction; re-arms for the next. */
-  private writeDue(): void {
+  #writeDue(): void {
     const now = Date.now();
     const due: [Uint8Array, Backup][] = [];
     let next = Infinity;
@@ -126,7 +126,7 @@ export class TailBackups {
       if (backup.dueAt <= now + SLACK_MILLIS) due.push(entry);
       else next = Math.min(next, backup.dueAt);
     }
-    if (next !== Infinity) this.armDueTimer(next - now);
+    if (next !== Infinity) this.#armDueTimer(next - now);
     if (due.length === 0) return;
     const store = this.offline.opened;
     const requests: { destination: Destination; signal: number; body: Uint8Array; items: number }[] = [];
@@ -135,17 +135,17 @@ export class TailBackups {
       if (!store || !ready) {
         // The store is still opening (a batch sent right after init): look again shortly, for
         // as long as the store may take to open (it fails or times out by then).
-        this.waitingSince ||= now;
-        if (now - this.waitingSince <= STORE_WAIT_MILLIS) this.armDueTimer(BACKUP_DELAY_MILLIS);
+        this.#waitingSince ||= now;
+        if (now - this.#waitingSince <= STORE_WAIT_MILLIS) this.#armDueTimer(BACKUP_DELAY_MILLIS);
         else {
           for (const [body] of due) this.live.delete(body);
-          this.waitingSince = 0; // the next batch waits again
+          this.#waitingSince = 0; // the next batch waits again
         }
         return;
       }
       for (const [piece, items] of backup.pieces) requests.push({ destination: ready.destination, signal: backup.signal, body: piece, items });
     }
-    this.waitingSince = 0;
+    this.#waitingSince = 0;
     const raw = store!.hold(this.owner, now + HOLD_MILLIS, requests);
     const write: SharedWrite = { done: raw.done, abort: () => (write.aborted ??= raw.abort()) };
     let offset = 0;
@@ -162,16 +162,16 @@ export class TailBackups {
         backup.ids = ids.slice(from, from + backup.pieces.length);
         backup.until = now + HOLD_MILLIS;
         // Settled, kept or relinquished meanwhile: whoever took it finishes with the ids.
-        if (this.live.get(body) === backup) this.scheduleRenewal();
+        if (this.live.get(body) === backup) this.#scheduleRenewal();
       });
     }
   }
 
   /** Renews the holds of every live copy in one transaction, while any is live. */
-  private scheduleRenewal(): void {
-    if (this.renewTimer !== undefined) return;
-    this.renewTimer = setTimeout(() => {
-      this.renewTimer = undefined;
+  #scheduleRenewal(): void {
+    if (this.#renewTimer !== undefined) return;
+    this.#renewTimer = setTimeout(() => {
+      this.#renewTimer = undefined;
       const store = this.offline.opened;
       const now = Date.now();
       const until = now + HOLD_MILLIS;
@@ -185,7 +185,7 @@ export class TailBackups {
       }
       if (!store || ids.length === 0) return;
       store.rehold(this.owner, ids, until).catch(() => {});
-      this.scheduleRenewal();
+      this.#scheduleRenewal();
     }, RENEW_MILLIS);
   }
 
@@ -195,7 +195,7 @@ export class TailBackups {
    */
   async settled(body: Uint8Array): Promise<void> {
     const backup = this.take(body);
-    if (backup) await this.drop(backup);
+    if (backup) await this.#drop(backup);
   }
 
   /**
@@ -212,7 +212,7 @@ export class TailBackups {
     try {
       await store.rehold(this.owner, backup.ids, undefined);
     } catch {
-      await this.drop(backup);
+      await this.#drop(backup);
       return false;
     }
     this.handedOver(items(backup));
@@ -225,12 +225,12 @@ export class TailBackups {
    * be aborted any more (committing), it is counted as written. Writes nothing.
    */
   relinquishAll(): void {
-    if (this.renewTimer !== undefined) clearTimeout(this.renewTimer);
-    if (this.dueTimer !== undefined) clearTimeout(this.dueTimer);
-    this.renewTimer = this.dueTimer = undefined;
+    if (this.#renewTimer !== undefined) clearTimeout(this.#renewTimer);
+    if (this.#dueTimer !== undefined) clearTimeout(this.#dueTimer);
+    this.#renewTimer = this.#dueTimer = undefined;
     // Copies of answered batches whose delete has not committed: the page may be gone before
     // it does, and the next load would send them again. Started now, and counted.
-    const deleting = this.deleting;
+    const deleting = this.#deleting;
     if (deleting) {
       deleting.start();
       this.possiblyDuplicated(deleting.items);
@@ -238,7 +238,7 @@ export class TailBackups {
     for (const [body, backup] of this.live) {
       if (!backup.write && !backup.ids) continue; // not written yet
       if (backup.write && backup.write.abort()) continue;
-      this.relinquished.set(body, new Set(backup.pieces.map(([piece]) => piece)));
+      this.#relinquished.set(body, new Set(backup.pieces.map(([piece]) => piece)));
       this.handedOver(items(backup));
     }
     this.live.clear();
@@ -246,7 +246,7 @@ export class TailBackups {
 
   /** The pieces of `body` whose copies page hide left in the store (not to be sent at hide). */
   inStore(body: Uint8Array): Set<Uint8Array> | undefined {
-    return this.relinquished.get(body);
+    return this.#relinquished.get(body);
   }
 
   private take(body: Uint8Array): Backup | undefined {
@@ -257,11 +257,11 @@ export class TailBackups {
   }
 
   /** Deletes a backup's copies (after its write, if that is still on its way), with others of the same task. */
-  private async drop(backup: Backup): Promise<void> {
+  async #drop(backup: Backup): Promise<void> {
     if (backup.write) await backup.write.done;
     const store = this.offline.opened;
     if (!backup.ids || !store) return;
-    let deleting = this.deleting;
+    let deleting = this.#deleting;
     if (!deleting) {
       let go!: (deleted: Promise<void>) => void;
       const d: PendingDelete = {
@@ -270,12 +270,12 @@ export class TailBackups {
         done: new Promise<void>((resolve) => (go = resolve)),
         // Once: from the timer, or earlier from page hide.
         start: () => {
-          if (this.deleting !== d) return;
-          this.deleting = undefined;
+          if (this.#deleting !== d) return;
+          this.#deleting = undefined;
           go(store.deleteAll(d.ids).catch(() => {}));
         },
       };
-      deleting = this.deleting = d;
+      deleting = this.#deleting = d;
       setTimeout(d.start, 0);
     }
     deleting.ids.push(...backup.ids);

@@ -4,7 +4,7 @@
  * that they are happening.
  */
 
-import { warn } from '../runtime/diagnostics.js';
+import { warn } from '../runtime/initial_chunk.js';
 
 export class WarnOnce {
   private readonly seen = new Set<string>();

@@ -6,8 +6,7 @@
  */
 
 import type { Tracer } from '../api/types.js';
-import { SpanKind, SpanStatusCode } from '../api/types.js';
-import { withActiveSpan } from '../trace/context.js';
+import { SpanKind, SpanStatusCode, thrownMessage, withActiveSpan } from '../runtime/initial_chunk.js';
 import { displayUrl, traceparent } from './propagation.js';
 
 const WRAPPED = Symbol.for('greptime-web-telemetry.fetch');
@@ -49,7 +48,7 @@ export function instrumentFetch(tracer: Tracer, propagate: (url: URL) => boolean
       },
       (error: unknown) => {
         span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: thrownMessage(error) });
         span.end();
       },
     );

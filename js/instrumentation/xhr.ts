@@ -1,7 +1,7 @@
 /** Opt-in `XMLHttpRequest` instrumentation: the same spans and headers as `instrumentFetch`. */
 
 import type { Span, Tracer } from '../api/types.js';
-import { SpanKind, SpanStatusCode } from '../api/types.js';
+import { SpanKind, SpanStatusCode } from '../runtime/initial_chunk.js';
 import { displayUrl, traceparent } from './propagation.js';
 
 const STATE = Symbol('greptime-web-telemetry.xhr');

@@ -6,10 +6,7 @@
  */
 
 import type { Logger, Span } from '../api/types.js';
-import { SeverityNumber } from '../api/types.js';
-import { LOG_PREFIX, thrownMessage } from '../runtime/diagnostics.js';
-import { activeSpan } from '../trace/context.js';
-import { exceptionAttributes } from '../trace/span.js';
+import { SeverityNumber, LOG_PREFIX, thrownMessage, activeSpan, exceptionAttributes } from '../runtime/initial_chunk.js';
 
 const CONSOLE_SEVERITY: Record<string, SeverityNumber> = {
   debug: SeverityNumber.DEBUG,
@@ -31,11 +28,11 @@ export function captureErrors(logger: Logger): () => void {
     if (typeof e.filename === 'string' && e.filename) attributes['code.file.path'] = e.filename;
     if (typeof e.lineno === 'number' && e.lineno) attributes['code.line.number'] = e.lineno;
     if (typeof e.colno === 'number' && e.colno) attributes['code.column.number'] = e.colno;
-    report(logger, `Uncaught ${describeError(error)}`, attributes, error);
+    report(logger, `Uncaught ${thrownMessage(error, true)}`, attributes, error);
   };
   const onRejection = (event: Event) => {
     const reason = (event as PromiseRejectionEvent).reason;
-    report(logger, `Unhandled promise rejection: ${describeError(reason)}`, { ...exceptionAttributes(reason), 'log.source': 'unhandled-rejection' }, reason);
+    report(logger, `Unhandled promise rejection: ${thrownMessage(reason, true)}`, { ...exceptionAttributes(reason), 'log.source': 'unhandled-rejection' }, reason);
   };
   addEventListener('error', onError);
   addEventListener('unhandledrejection', onRejection);
@@ -49,10 +46,6 @@ function report(logger: Logger, body: string, attributes: Record<string, unknown
   const span: Span | undefined = activeSpan();
   if (span?.isRecording()) span.recordException(error);
   logger.emit({ severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', body, attributes });
-}
-
-function describeError(error: unknown): string {
-  return thrownMessage(error, true);
 }
 
 export function captureConsole(logger: Logger, levels: string[]): () => void {

@@ -5,8 +5,7 @@
  */
 
 import type { CoreHandle } from '../export/core_handle.js';
-import { warn } from '../runtime/diagnostics.js';
-import { Kind } from './instruments.js';
+import { Kind, warn } from '../runtime/initial_chunk.js';
 
 /** Instruments per SDK (MAX_INSTRUMENTS in src/pipeline/metric_aggregator.rs). */
 export const MAX_INSTRUMENTS = 1000;

@@ -100,9 +100,9 @@ function arrayKey(v: object): string {
 
 /** The shared part of every instrument: its core id and its attribute-set → series cache. */
 class InstrumentBase {
-  private noAttributesSeries = -2;
+  #noAttributesSeries = -2;
   private series: TrieNode = new Map();
-  private cachedSets = 0;
+  #cachedSets = 0;
 
   constructor(
     protected readonly host: MetricsHost,
@@ -123,53 +123,45 @@ class InstrumentBase {
       );
       return;
     }
-    if (this.id === PENDING_ID) {
-      this.measureEarly(value, attributes);
-      return;
-    }
-    let series: number;
+    let series = -1;
+    let early: AttributeList | undefined;
     try {
-      series = this.seriesFor(attributes);
+      // While the core loads, the set is copied now (later changes to the app's object do not count).
+      if (this.id === PENDING_ID) early = this.#attributeList(attributes);
+      else series = this.#seriesFor(attributes);
     } catch {
       // A throwing getter or a Proxy: the set cannot be known, so neither can its series.
       this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
       return;
     }
-    if (series >= 0) this.host.buffer.push(series, value);
+    if (early) this.#measureEarly(value, early);
+    else if (series >= 0) this.host.buffer.push(series, value);
   }
 
-  private seriesFor(attributes: MetricAttributes | undefined): number {
+  #seriesFor(attributes: MetricAttributes | undefined): number {
     if (attributes === undefined || attributes === null || typeof attributes !== 'object') {
-      if (this.noAttributesSeries === -2) this.noAttributesSeries = this.register(attributes);
-      return this.noAttributesSeries;
+      if (this.#noAttributesSeries === -2) this.#noAttributesSeries = this.#register(attributes);
+      return this.#noAttributesSeries;
     }
-    if (this.cachedSets >= SERIES_CACHE_LIMIT) {
+    if (this.#cachedSets >= SERIES_CACHE_LIMIT) {
       this.series = new Map();
-      this.cachedSets = 0;
+      this.#cachedSets = 0;
     }
     const node = seriesNode(this.series, attributes);
     let id = node.get(END) as number | undefined;
     if (id === undefined) {
-      id = this.register(attributes);
+      id = this.#register(attributes);
       node.set(END, id);
-      this.cachedSets++;
+      this.#cachedSets++;
     }
     return id;
   }
 
   /**
-   * While the core loads: the attribute set is checked and copied now (later changes to the
-   * app's object do not count), then encoded (the writer loads with the core) and registered
-   * with the measurement's time once the core is ready.
+   * While the core loads: the attribute set, checked and copied by `measure`, is encoded (the
+   * writer loads with the core) and registered with the measurement's time once the core is ready.
    */
-  private measureEarly(value: number, attributes: MetricAttributes | undefined): void {
-    let list: AttributeList;
-    try {
-      list = this.attributeList(attributes);
-    } catch {
-      this.host.diag.report('invalidArguments', () => `"${this.name}": attributes object could not be read; measurement dropped`);
-      return;
-    }
+  #measureEarly(value: number, list: AttributeList): void {
     const time = nowMillis();
     this.host.onEarlyMeasurement({
       replay: () => {
@@ -182,15 +174,15 @@ class InstrumentBase {
     });
   }
 
-  private register(attributes: MetricAttributes | undefined): number {
+  #register(attributes: MetricAttributes | undefined): number {
     const services = this.host.handle.services;
     if (!services) return -1; // no core attached (never the case here: measurements wait for it)
-    const encoded = services.encodeAttributes(this.attributeList(attributes));
+    const encoded = services.encodeAttributes(this.#attributeList(attributes));
     return this.host.handle.call((c) => c.registerSeries(this.id, encoded, nowMillis()), -1);
   }
 
   /** The attribute set as the core registers it: limits applied, values converted for GreptimeDB. */
-  private attributeList(attributes: MetricAttributes | undefined): AttributeList {
+  #attributeList(attributes: MetricAttributes | undefined): AttributeList {
     const { limits, diag } = this.host;
     const list = newAttributeList();
     putAttributes(list, attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit, diag);
@@ -212,7 +204,7 @@ export class HistogramImpl extends InstrumentBase implements Histogram, Gauge {
 }
 
 export class ObservableImpl extends InstrumentBase implements Observable {
-  private readonly callbacks: ObservableCallback[] = [];
+  readonly #callbacks: ObservableCallback[] = [];
   private readonly result: ObservableResult = { observe: (value, attributes) => this.measure(value, attributes) };
 
   addCallback(callback: ObservableCallback): void {
@@ -220,17 +212,17 @@ export class ObservableImpl extends InstrumentBase implements Observable {
       this.host.diag.report('invalidArguments', () => `"${this.name}": addCallback needs a function, got ${describe(callback)}`);
       return;
     }
-    if (!this.callbacks.includes(callback)) this.callbacks.push(callback);
+    if (!this.#callbacks.includes(callback)) this.#callbacks.push(callback);
   }
 
   removeCallback(callback: ObservableCallback): void {
-    const i = this.callbacks.indexOf(callback);
-    if (i >= 0) this.callbacks.splice(i, 1);
+    const i = this.#callbacks.indexOf(callback);
+    if (i >= 0) this.#callbacks.splice(i, 1);
   }
 
   /** Runs every callback (at collection); a throw, rejection or timeout is counted, not passed on. */
   async observe(timeoutMillis: number): Promise<void> {
-    for (const callback of [...this.callbacks]) {
+    for (const callback of [...this.#callbacks]) {
       try {
         const pending = callback(this.result);
         if (pending && typeof (pending as Promise<void>).then === 'function') {

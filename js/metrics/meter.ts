@@ -31,12 +31,12 @@ function nameOf(name: unknown): string {
 
 export class MeterImpl implements Meter {
   /** Core instrument id → its JS object (ids are unique per name, kind, unit and scope). */
-  private readonly instruments = new Map<number, AnyInstrument>();
+  readonly #instruments = new Map<number, AnyInstrument>();
   /**
    * Instruments created while the core loads, by the identity they are registered under (kind, name
    * ignoring ASCII case, unit): the same object for the same identity, as afterwards.
    */
-  private readonly pending = new Map<string, AnyInstrument>();
+  readonly #pending = new Map<string, AnyInstrument>();
 
   constructor(
     private readonly host: MetricsHost,
@@ -46,19 +46,19 @@ export class MeterImpl implements Meter {
   ) {}
 
   createCounter(name: string, options?: MetricOptions): Counter {
-    return this.instrument(Kind.Counter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.Counter, n));
+    return this.#instrument(Kind.Counter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.Counter, n));
   }
 
   createUpDownCounter(name: string, options?: MetricOptions): UpDownCounter {
-    return this.instrument(Kind.UpDownCounter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.UpDownCounter, n));
+    return this.#instrument(Kind.UpDownCounter, name, options, (id, n) => new CounterImpl(this.host, id, Kind.UpDownCounter, n));
   }
 
   createHistogram(name: string, options?: MetricOptions): Histogram {
-    return this.instrument(Kind.Histogram, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Histogram, n));
+    return this.#instrument(Kind.Histogram, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Histogram, n));
   }
 
   createGauge(name: string, options?: MetricOptions): Gauge {
-    return this.instrument(Kind.Gauge, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Gauge, n));
+    return this.#instrument(Kind.Gauge, name, options, (id, n) => new HistogramImpl(this.host, id, Kind.Gauge, n));
   }
 
   createObservableCounter(name: string, options?: MetricOptions): Observable {
@@ -74,7 +74,7 @@ export class MeterImpl implements Meter {
   }
 
   private observable(kind: Kind, name: string, options: MetricOptions | undefined): Observable {
-    return this.instrument(kind, name, options, (id, n) => {
+    return this.#instrument(kind, name, options, (id, n) => {
       // Another meter object for the same scope (past the SDK's scope cache) may have made it.
       const known = id >= 0 ? this.registry.observables.find((o) => o.id === id) : undefined;
       if (known) return known;
@@ -85,16 +85,16 @@ export class MeterImpl implements Meter {
   }
 
   /** The instrument with the core's id for (kind, name, options), made by `create` the first time. */
-  private instrument<T extends AnyInstrument>(kind: Kind, name: string, options: MetricOptions | undefined, create: (id: number, name: string) => T): T {
-    const spec = this.spec(name, options);
+  #instrument<T extends AnyInstrument>(kind: Kind, name: string, options: MetricOptions | undefined, create: (id: number, name: string) => T): T {
+    const spec = this.#spec(name, options);
     if (!spec) return create(-1, nameOf(name)); // records nothing; not kept
     if (!this.host.coreReady) return this.early(kind, name, spec, create);
-    const id = this.register(kind, name, spec);
+    const id = this.#register(kind, name, spec);
     if (id < 0) return create(id, nameOf(name)); // records nothing; not kept
-    let instrument = this.instruments.get(id) as T | undefined;
+    let instrument = this.#instruments.get(id) as T | undefined;
     if (instrument === undefined) {
       instrument = create(id, nameOf(name));
-      this.instruments.set(id, instrument);
+      this.#instruments.set(id, instrument);
     }
     return instrument;
   }
@@ -102,31 +102,31 @@ export class MeterImpl implements Meter {
   /** An instrument created while the core loads: it records at once and is registered once the core is ready. */
   private early<T extends AnyInstrument>(kind: Kind, name: string, spec: InstrumentSpec, create: (id: number, name: string) => T): T {
     const key = `${kind}\u0000${name.replace(/[A-Z]+/g, (c) => c.toLowerCase())}\u0000${spec.unit}`;
-    const known = this.pending.get(key) as T | undefined;
+    const known = this.#pending.get(key) as T | undefined;
     if (known) return known;
     const instrument = create(PENDING_ID, name);
     const waits = this.host.onEarlyInstrument(() => {
-      this.pending.delete(key);
-      instrument.id = this.register(kind, name, spec);
-      if (instrument.id >= 0 && !this.instruments.has(instrument.id)) this.instruments.set(instrument.id, instrument);
-      else if (instrument.id < 0) this.forget(instrument);
+      this.#pending.delete(key);
+      instrument.id = this.#register(kind, name, spec);
+      if (instrument.id >= 0 && !this.#instruments.has(instrument.id)) this.#instruments.set(instrument.id, instrument);
+      else if (instrument.id < 0) this.#forget(instrument);
     });
-    if (waits) this.pending.set(key, instrument);
+    if (waits) this.#pending.set(key, instrument);
     else {
       instrument.id = -1;
-      this.forget(instrument);
+      this.#forget(instrument);
     }
     return instrument;
   }
 
   /** An observable that records nothing is not run at collection. */
-  private forget(instrument: AnyInstrument): void {
+  #forget(instrument: AnyInstrument): void {
     const i = this.registry.observables.indexOf(instrument as ObservableImpl);
     if (i >= 0) this.registry.observables.splice(i, 1);
   }
 
   /** The name and options as the core takes them; undefined (after a warning) when the name is not a string. */
-  private spec(name: unknown, options: MetricOptions | undefined): InstrumentSpec | undefined {
+  #spec(name: unknown, options: MetricOptions | undefined): InstrumentSpec | undefined {
     if (typeof name !== 'string') {
       this.host.diag.report('invalidArguments', () => `instrument name must be a string, got ${describe(name)}; the instrument records nothing`);
       return undefined;
@@ -146,7 +146,7 @@ export class MeterImpl implements Meter {
   }
 
   /** The core's id for the instrument, the same for the same identity; -1 = records nothing (warned). */
-  private register(kind: Kind, name: string, spec: InstrumentSpec): number {
+  #register(kind: Kind, name: string, spec: InstrumentSpec): number {
     const handle = this.host.handle;
     // The rules and the identities load with the core (CoreServices): registering waits for it anyway.
     const services = handle.services;

@@ -9,7 +9,7 @@
  */
 
 import type { LogAttributes, Logger, TimeInput } from '../api/types.js';
-import { SeverityNumber } from '../api/types.js';
+import { SeverityNumber } from '../runtime/initial_chunk.js';
 
 export function emitEvent(logger: Logger, eventName: string, attributes: LogAttributes, timestamp?: TimeInput, severityNumber = SeverityNumber.INFO): void {
   logger.emit({ eventName, severityNumber, timestamp, attributes: { 'event.name': eventName, ...attributes } });

@@ -5,7 +5,7 @@
  * (`rumMainThreadMillis`: what the README reports as each signal's cost).
  */
 
-import { warn } from '../runtime/diagnostics.js';
+import { warn } from '../runtime/initial_chunk.js';
 
 /** The signals that share this accounting. */
 export type RumSignal = 'webVitals' | 'longAnimationFrames' | 'userActions';

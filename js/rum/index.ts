@@ -13,10 +13,11 @@
 
 import type { Telemetry, TelemetryConfig } from '../api/types.js';
 import type { RumSettings } from '../config/rum.js';
-import { bundled } from '../runtime/bundled_modules.js';
-import { warn } from '../runtime/diagnostics.js';
-import { currentRoutePattern } from './route.js';
+import { bundled, warn, currentRoutePattern } from '../runtime/initial_chunk.js';
 import { startSession, type SessionHost } from './session.js';
+
+/** The `rum` setting's validator, loaded with the signals rather than the core's (config/build_core.ts runs it). */
+export { readRum } from '../config/rum.js';
 
 /** The instrumentation scope of the browser signals' spans and events. */
 export const RUM_SCOPE = 'greptime-web-telemetry/rum';

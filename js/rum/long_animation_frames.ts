@@ -11,8 +11,7 @@
 
 import type { LogAttributes, Telemetry } from '../api/types.js';
 import type { Diagnostics } from '../runtime/diagnostics.js';
-import { SeverityNumber } from '../api/types.js';
-import { onBeforeHideFlush } from '../runtime/page_hide.js';
+import { SeverityNumber, onBeforeHideFlush } from '../runtime/initial_chunk.js';
 import { emitEvent } from './event.js';
 import { guarded, warnOnce } from './guard.js';
 import { clamp, safeUrl } from './strings.js';

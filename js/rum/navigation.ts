@@ -9,7 +9,7 @@
  */
 
 import type { Attributes, Telemetry } from '../api/types.js';
-import { currentRoutePattern, navigationSpan } from './route.js';
+import { currentRoutePattern, navigationSpan } from '../runtime/initial_chunk.js';
 import { pageUrl } from './url.js';
 
 export interface NavigationModuleOptions {

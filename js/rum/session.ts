@@ -18,8 +18,7 @@
  */
 
 import type { Logger } from '../api/types.js';
-import { warn } from '../runtime/diagnostics.js';
-import { randomNonZeroWord, randomWord, wordsToHex } from '../trace/ids.js';
+import { warn, randomNonZeroWord, randomWord, wordsToHex } from '../runtime/initial_chunk.js';
 
 const KEY = 'greptime_web_telemetry.session';
 /** Activity extends the stored session at most this often (a scroll fires many events), or a quarter of the timeout. */

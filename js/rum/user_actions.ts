@@ -19,8 +19,7 @@
  */
 
 import type { Span, Telemetry } from '../api/types.js';
-import { SeverityNumber } from '../api/types.js';
-import { activeSpan, holdPending } from '../trace/context.js';
+import { SeverityNumber, activeSpan, holdPending } from '../runtime/initial_chunk.js';
 import { emitEvent } from './event.js';
 import { guarded, warnOnce } from './guard.js';
 import { clamp } from './strings.js';

@@ -6,7 +6,7 @@
  */
 
 import { WASM_BUILD_ID, WASM_BUILD_SECTION } from '../wasm/wasm_build_id.js';
-import { warn } from './diagnostics.js';
+import { warn } from './initial_chunk.js';
 
 /**
  * Compiles the module the loader started fetching from `url` (the request starts before this

@@ -10,7 +10,7 @@
 
 import { bundled } from './bundled_modules.js';
 import { transformBytes } from './streams.js';
-import { warn } from './diagnostics.js';
+import { thrownMessage, warn } from './diagnostics.js';
 
 type CoreModule = typeof import('../export/core_chunk.js');
 
@@ -66,7 +66,7 @@ async function compileLazily(url: string): Promise<WebAssembly.Module> {
 
 /** A module from `wasmUrl` that cannot be fetched, compiled or linked (another version's): one warning. */
 function fallBack(url: string, error: unknown): undefined {
-  warn(`\`wasmUrl\` ${url} could not be used (${error instanceof Error ? error.message : String(error)}); using the inlined WASM module`);
+  warn(`\`wasmUrl\` ${url} could not be used (${thrownMessage(error)}); using the inlined WASM module`);
   return undefined;
 }
 

@@ -43,7 +43,7 @@ export class RecordingSpan implements Span, SpanRecord {
   startMono = NaN;
   /** Characters of the events' and links' names and attribute strings: see `spanChars`. */
   extraChars = 0;
-  private ended = false;
+  #ended = false;
   private context: SpanContext | undefined;
 
   constructor(
@@ -69,35 +69,35 @@ export class RecordingSpan implements Span, SpanRecord {
   }
 
   isRecording(): boolean {
-    return !this.ended;
+    return !this.#ended;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.checkOpen('setAttribute')) {
+    if (this.#checkOpen('setAttribute')) {
       const l = this.runtime.limits;
       try {
         putAttribute(this.attributes, key, value, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
       } catch {
-        this.unreadable('setAttribute');
+        this.#unreadable('setAttribute');
       }
     }
     return this;
   }
 
   setAttributes(attributes: Attributes): this {
-    if (this.checkOpen('setAttributes')) {
+    if (this.#checkOpen('setAttributes')) {
       const l = this.runtime.limits;
       try {
         putAttributes(this.attributes, attributes, l.attributeCountLimit, l.attributeValueLengthLimit, this.runtime.diag, true);
       } catch {
-        this.unreadable('setAttributes');
+        this.#unreadable('setAttributes');
       }
     }
     return this;
   }
 
   addEvent(name: string, attributesOrStartTime?: Attributes | TimeInput, startTime?: TimeInput): this {
-    if (!this.checkOpen('addEvent')) return this;
+    if (!this.#checkOpen('addEvent')) return this;
     const { limits, diag } = this.runtime;
     try {
       if ((this.events?.length ?? 0) >= limits.eventCountLimit) {
@@ -114,24 +114,24 @@ export class RecordingSpan implements Span, SpanRecord {
       putAttributes(list, attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit, diag);
       const eventName = cleanName(name, limits.attributeValueLengthLimit, diag, 'event');
       this.extraChars += eventName.length + list.chars;
-      (this.events ??= []).push({ name: eventName, timeMs: this.timeOf(startTime), attributes: list });
+      (this.events ??= []).push({ name: eventName, timeMs: this.#timeOf(startTime), attributes: list });
     } catch {
-      this.unreadable('addEvent');
+      this.#unreadable('addEvent');
     }
     return this;
   }
 
   addLink(link: Link): this {
-    if (!this.checkOpen('addLink')) return this;
+    if (!this.#checkOpen('addLink')) return this;
     try {
-      this.putLink(link);
+      this.#putLink(link);
     } catch {
-      this.unreadable('addLink');
+      this.#unreadable('addLink');
     }
     return this;
   }
 
-  private putLink(link: Link): void {
+  #putLink(link: Link): void {
     const { limits, diag } = this.runtime;
     const ctx = (link as Partial<Link> | undefined)?.context;
     const traceWords = hexToWords(ctx?.traceId, 4);
@@ -156,13 +156,13 @@ export class RecordingSpan implements Span, SpanRecord {
     try {
       if (Array.isArray(links)) for (const link of links) this.addLink(link);
     } catch {
-      this.unreadable('addLinks');
+      this.#unreadable('addLinks');
     }
     return this;
   }
 
   setStatus(status: SpanStatus): this {
-    if (!this.checkOpen('setStatus')) return this;
+    if (!this.#checkOpen('setStatus')) return this;
     try {
       const code = (status as Partial<SpanStatus> | undefined)?.code;
       if (code !== SpanStatusCode.UNSET && code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) {
@@ -178,27 +178,27 @@ export class RecordingSpan implements Span, SpanRecord {
           ? message.slice(0, this.runtime.limits.attributeValueLengthLimit)
           : '';
     } catch {
-      this.unreadable('setStatus');
+      this.#unreadable('setStatus');
     }
     return this;
   }
 
   updateName(name: string): this {
-    if (this.checkOpen('updateName')) {
+    if (this.#checkOpen('updateName')) {
       this.name = cleanName(name, this.runtime.limits.attributeValueLengthLimit, this.runtime.diag, 'span');
     }
     return this;
   }
 
   recordException(exception: unknown, time?: TimeInput): void {
-    if (!this.checkOpen('recordException')) return;
+    if (!this.#checkOpen('recordException')) return;
     this.addEvent('exception', exceptionAttributes(exception), time);
   }
 
   end(endTime?: TimeInput): void {
-    if (!this.checkOpen('end')) return;
-    this.ended = true;
-    const end = this.timeOf(endTime);
+    if (!this.#checkOpen('end')) return;
+    this.#ended = true;
+    const end = this.#timeOf(endTime);
     this.endMs = end < this.startMs ? this.startMs : end;
     try {
       this.runtime.onEnd(this);
@@ -208,22 +208,22 @@ export class RecordingSpan implements Span, SpanRecord {
   }
 
   /** A time given, or now as the start plus the monotonic time since (clock.ts: never a jump). */
-  private timeOf(time: TimeInput | undefined): number {
+  #timeOf(time: TimeInput | undefined): number {
     return time === undefined && this.startMono === this.startMono ? this.startMs + (monotonicNow() - this.startMono) : timeOf(time);
   }
 
   /** Ends the span unless it already ended: for spans the SDK ends on the app's behalf. */
   endIfRecording(): void {
-    if (!this.ended) this.end();
+    if (!this.#ended) this.end();
   }
 
   /** A Proxy, a throwing getter or similar: the call is ignored, counted and warned about once. */
-  private unreadable(method: string): void {
+  #unreadable(method: string): void {
     this.runtime.diag.report('invalidArguments', () => `span "${this.name}": ${method}() ignored: its argument could not be read (a Proxy or a throwing getter?)`);
   }
 
-  private checkOpen(method: string): boolean {
-    if (!this.ended) return true;
+  #checkOpen(method: string): boolean {
+    if (!this.#ended) return true;
     this.runtime.diag.report('callsAfterEnd', () => `span "${this.name}": ${method}() after end() ignored`);
     return false;
   }

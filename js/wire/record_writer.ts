@@ -9,8 +9,7 @@
  */
 
 import type { AttributeList } from '../trace/attributes.js';
-import { sentAsDouble } from '../trace/number_types.js';
-import { KeyValueList, MAX_VALUE_DEPTH } from './key_value_list.js';
+import { sentAsDouble, KeyValueList, MAX_VALUE_DEPTH } from '../runtime/initial_chunk.js';
 
 /** Must equal MAX_INTERNED_STRINGS in crates/ingest/src/string_table.rs. */
 export const MAX_INTERNED_STRINGS = 4096;
@@ -97,15 +96,15 @@ export interface SpanRecord {
 const encoder = new TextEncoder();
 
 export class RecordWriter {
-  private buf = new Uint8Array(16 * 1024);
-  private view = new DataView(this.buf.buffer);
-  private pos = 0;
-  private interned = new Map<string, number>();
-  private inlineOnly = false;
+  #buf = new Uint8Array(16 * 1024);
+  #view = new DataView(this.#buf.buffer);
+  #pos = 0;
+  #interned = new Map<string, number>();
+  #inlineOnly = false;
 
   /** Bytes written since the last `take()`. */
   get length(): number {
-    return this.pos;
+    return this.#pos;
   }
 
   /**
@@ -113,8 +112,8 @@ export class RecordWriter {
    * the core, which copies it into WASM memory.
    */
   take(): Uint8Array {
-    const chunk = this.buf.subarray(0, this.pos);
-    this.pos = 0;
+    const chunk = this.#buf.subarray(0, this.#pos);
+    this.#pos = 0;
     return chunk;
   }
 
@@ -123,14 +122,14 @@ export class RecordWriter {
    * its table, and after a chunk was discarded without being ingested.
    */
   resetStrings(): void {
-    this.interned.clear();
-    this.ensure(1);
-    this.buf[this.pos++] = OP_RESET_STRINGS;
+    this.#interned.clear();
+    this.#ensure(1);
+    this.#buf[this.#pos++] = OP_RESET_STRINGS;
   }
 
   /** Bounded tables: start over when full (the core does the same on this op); hot strings come back at once. */
-  private boundStrings(): void {
-    if (this.interned.size >= MAX_INTERNED_STRINGS) this.resetStrings();
+  #boundStrings(): void {
+    if (this.#interned.size >= MAX_INTERNED_STRINGS) this.resetStrings();
   }
 
   /**
@@ -138,7 +137,7 @@ export class RecordWriter {
    * be written (see `whole`).
    */
   writeLog(log: LogRecordData): boolean {
-    return this.whole(log, this.writeLogRecord);
+    return this.#whole(log, this.#writeLogRecord);
   }
 
   /**
@@ -146,7 +145,7 @@ export class RecordWriter {
    * written (see `whole`).
    */
   writeSpan(span: SpanRecord): boolean {
-    return this.whole(span, this.writeSpanRecord);
+    return this.#whole(span, this.#writeSpanRecord);
   }
 
   /**
@@ -154,42 +153,42 @@ export class RecordWriter {
    * a failed allocation) rolls back the chunk's length and the strings interned meanwhile, so
    * the next item starts on a record boundary and the core never sees half a record.
    */
-  private whole<T>(item: T, write: (this: RecordWriter, item: T) => void): boolean {
-    this.boundStrings();
-    const pos = this.pos;
-    const interned = this.interned.size;
+  #whole<T>(item: T, write: (this: RecordWriter, item: T) => void): boolean {
+    this.#boundStrings();
+    const pos = this.#pos;
+    const interned = this.#interned.size;
     try {
       write.call(this, item);
       return true;
     } catch {
-      this.pos = pos;
-      if (this.interned.size > interned) {
-        for (const [s, id] of this.interned) if (id >= interned) this.interned.delete(s);
+      this.#pos = pos;
+      if (this.#interned.size > interned) {
+        for (const [s, id] of this.#interned) if (id >= interned) this.#interned.delete(s);
       }
       return false;
     }
   }
 
-  private writeLogRecord(log: LogRecordData): void {
-    this.ensure(20);
-    this.buf[this.pos++] = OP_LOG;
-    this.f64(log.timeMs);
-    this.f64(log.observedTimeMs);
-    this.buf[this.pos++] = log.severityNumber;
-    this.str(log.severityText, true);
+  #writeLogRecord(log: LogRecordData): void {
+    this.#ensure(20);
+    this.#buf[this.#pos++] = OP_LOG;
+    this.#f64(log.timeMs);
+    this.#f64(log.observedTimeMs);
+    this.#buf[this.#pos++] = log.severityNumber;
+    this.#str(log.severityText, true);
     if (log.body === undefined) {
-      this.buf[this.pos++] = 0;
+      this.#buf[this.#pos++] = 0;
     } else {
-      this.buf[this.pos++] = 1;
-      this.value(log.body, 0);
+      this.#buf[this.#pos++] = 1;
+      this.#value(log.body, 0);
     }
-    this.attributes(log.attributes);
-    this.ensure(25);
-    for (let w = 0; w < 6; w++) this.word(log.ids[w]);
-    this.buf[this.pos++] = log.traceFlags;
-    this.str(log.scopeName, true);
-    this.str(log.scopeVersion, true);
-    this.str(log.eventName, true);
+    this.#attributes(log.attributes);
+    this.#ensure(25);
+    for (let w = 0; w < 6; w++) this.#word(log.ids[w]);
+    this.#buf[this.#pos++] = log.traceFlags;
+    this.#str(log.scopeName, true);
+    this.#str(log.scopeVersion, true);
+    this.#str(log.eventName, true);
   }
 
   /**
@@ -197,27 +196,27 @@ export class RecordWriter {
    * this writer's table): how a metric series is registered. Returns a copy.
    */
   encodeAttributes(list: AttributeList): Uint8Array {
-    const start = this.pos;
-    this.inlineOnly = true;
+    const start = this.#pos;
+    this.#inlineOnly = true;
     try {
-      this.attributes(list);
+      this.#attributes(list);
     } catch (error) {
-      this.pos = start;
+      this.#pos = start;
       throw error;
     } finally {
-      this.inlineOnly = false;
+      this.#inlineOnly = false;
     }
-    const out = this.buf.slice(start, this.pos);
-    this.pos = start;
+    const out = this.#buf.slice(start, this.#pos);
+    this.#pos = start;
     return out;
   }
 
-  private writeSpanRecord(span: SpanRecord): void {
-    this.ensure(64);
+  #writeSpanRecord(span: SpanRecord): void {
+    this.#ensure(64);
     // Ids written in place: this runs once per span, before the JIT has warmed up too.
-    const view = this.view;
-    const p = this.pos;
-    this.buf[p] = OP_SPAN;
+    const view = this.#view;
+    const p = this.#pos;
+    this.#buf[p] = OP_SPAN;
     view.setUint32(p + 1, span.t0, false);
     view.setUint32(p + 5, span.t1, false);
     view.setUint32(p + 9, span.t2, false);
@@ -226,150 +225,150 @@ export class RecordWriter {
     view.setUint32(p + 21, span.s1, false);
     view.setUint32(p + 25, span.p0, false);
     view.setUint32(p + 29, span.p1, false);
-    this.buf[p + 33] = span.traceFlags;
-    this.buf[p + 34] = span.kind + 1;
-    this.pos = p + 35;
-    this.str(span.name, true);
-    this.str(span.scopeName, true);
-    this.str(span.scopeVersion, true);
-    this.str(span.traceState, false);
-    this.ensure(17);
-    this.f64(span.startMs);
-    this.f64(span.endMs);
-    this.buf[this.pos++] = span.statusCode;
-    this.str(span.statusMessage, false);
-    this.attributes(span.attributes, true);
+    this.#buf[p + 33] = span.traceFlags;
+    this.#buf[p + 34] = span.kind + 1;
+    this.#pos = p + 35;
+    this.#str(span.name, true);
+    this.#str(span.scopeName, true);
+    this.#str(span.scopeVersion, true);
+    this.#str(span.traceState, false);
+    this.#ensure(17);
+    this.#f64(span.startMs);
+    this.#f64(span.endMs);
+    this.#buf[this.#pos++] = span.statusCode;
+    this.#str(span.statusMessage, false);
+    this.#attributes(span.attributes, true);
 
     const events = span.events;
-    this.varint(events ? events.length : 0);
+    this.#varint(events ? events.length : 0);
     if (events) {
       for (let i = 0; i < events.length; i++) {
         const e = events[i];
-        this.str(e.name, true);
-        this.ensure(8);
-        this.f64(e.timeMs);
-        this.attributes(e.attributes);
+        this.#str(e.name, true);
+        this.#ensure(8);
+        this.#f64(e.timeMs);
+        this.#attributes(e.attributes);
       }
     }
-    this.varint(span.droppedEvents);
+    this.#varint(span.droppedEvents);
 
     const links = span.links;
-    this.varint(links ? links.length : 0);
+    this.#varint(links ? links.length : 0);
     if (links) {
       for (let i = 0; i < links.length; i++) {
         const l = links[i];
-        this.ensure(24);
-        for (let w = 0; w < 6; w++) this.word(l.ids[w]);
-        this.str(l.traceState, false);
-        this.attributes(l.attributes);
+        this.#ensure(24);
+        for (let w = 0; w < 6; w++) this.#word(l.ids[w]);
+        this.#str(l.traceState, false);
+        this.#attributes(l.attributes);
       }
     }
-    this.varint(span.droppedLinks);
+    this.#varint(span.droppedLinks);
   }
 
   /** `span`: a span's own attributes, one numeric type per key (trace/number_types.ts). */
-  private attributes(list: AttributeList, span = false): void {
+  #attributes(list: AttributeList, span = false): void {
     const { keys, values } = list;
-    this.varint(keys.length);
+    this.#varint(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      this.str(keys[i], true);
+      this.#str(keys[i], true);
       const v = values[i];
       if (span && typeof v === 'number' && sentAsDouble(keys[i], v)) {
-        this.ensure(9);
-        this.buf[this.pos++] = TAG_DOUBLE;
-        this.f64(v);
+        this.#ensure(9);
+        this.#buf[this.#pos++] = TAG_DOUBLE;
+        this.#f64(v);
       } else {
-        this.value(v, 0);
+        this.#value(v, 0);
       }
     }
-    this.varint(list.dropped);
+    this.#varint(list.dropped);
   }
 
   /** Values were checked where they entered; `depth` counts enclosing arrays and maps. */
-  private value(v: unknown, depth: number): void {
-    this.ensure(9);
+  #value(v: unknown, depth: number): void {
+    this.#ensure(9);
     switch (typeof v) {
       case 'string':
-        this.buf[this.pos++] = TAG_STRING;
+        this.#buf[this.#pos++] = TAG_STRING;
         // Short values (an HTTP method, a route, a component name) repeat like keys do.
-        this.str(v, v.length <= 32);
+        this.#str(v, v.length <= 32);
         return;
       case 'boolean':
-        this.buf[this.pos++] = v ? TAG_TRUE : TAG_FALSE;
+        this.#buf[this.#pos++] = v ? TAG_TRUE : TAG_FALSE;
         return;
       case 'number':
-        this.buf[this.pos++] = Number.isSafeInteger(v) ? TAG_INT : TAG_DOUBLE;
-        this.f64(v);
+        this.#buf[this.#pos++] = Number.isSafeInteger(v) ? TAG_INT : TAG_DOUBLE;
+        this.#f64(v);
         return;
     }
     if (depth < MAX_VALUE_DEPTH && Array.isArray(v)) {
-      this.buf[this.pos++] = TAG_ARRAY;
-      this.varint(v.length);
+      this.#buf[this.#pos++] = TAG_ARRAY;
+      this.#varint(v.length);
       // One element type per array in OTLP: if any number has a fraction, all are doubles.
       const doubles = v.some((x) => typeof x === 'number' && !Number.isSafeInteger(x));
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
         if (doubles && typeof x === 'number') {
-          this.ensure(9);
-          this.buf[this.pos++] = TAG_DOUBLE;
-          this.f64(x);
+          this.#ensure(9);
+          this.#buf[this.#pos++] = TAG_DOUBLE;
+          this.#f64(x);
         } else {
-          this.value(x, depth + 1);
+          this.#value(x, depth + 1);
         }
       }
       return;
     }
     if (depth < MAX_VALUE_DEPTH && v instanceof KeyValueList) {
-      this.buf[this.pos++] = TAG_MAP;
-      this.varint(v.entries.length);
+      this.#buf[this.#pos++] = TAG_MAP;
+      this.#varint(v.entries.length);
       for (const [key, value] of v.entries) {
-        this.str(key, true);
-        this.value(value, depth + 1);
+        this.#str(key, true);
+        this.#value(value, depth + 1);
       }
       return;
     }
     // null (an empty array entry), or at the top level anything a sanitizer let through by
     // mistake: written as an empty string rather than breaking the chunk.
     if (depth > 0) {
-      this.buf[this.pos++] = TAG_EMPTY;
+      this.#buf[this.#pos++] = TAG_EMPTY;
     } else {
-      this.buf[this.pos++] = TAG_STRING;
-      this.varint(STR_INLINE);
+      this.#buf[this.#pos++] = TAG_STRING;
+      this.#varint(STR_INLINE);
     }
   }
 
-  private str(s: string, intern: boolean): void {
+  #str(s: string, intern: boolean): void {
     if (s.length === 0) {
       // Most trace states, status messages and scope versions.
-      this.ensure(1);
-      this.buf[this.pos++] = STR_INLINE;
+      this.#ensure(1);
+      this.#buf[this.#pos++] = STR_INLINE;
       return;
     }
-    if (intern && !this.inlineOnly) {
-      const id = this.interned.get(s);
+    if (intern && !this.#inlineOnly) {
+      const id = this.#interned.get(s);
       if (id !== undefined) {
         if (id < 32) {
           // The hottest strings get the lowest numbers: one byte, no call.
-          this.ensure(1);
-          this.buf[this.pos++] = (id << 2) | STR_INTERNED;
+          this.#ensure(1);
+          this.#buf[this.#pos++] = (id << 2) | STR_INTERNED;
         } else {
-          this.varint((id << 2) | STR_INTERNED);
+          this.#varint((id << 2) | STR_INTERNED);
         }
         return;
       }
-      if (s.length <= MAX_INTERNED_LENGTH && this.interned.size < MAX_INTERNED_STRINGS) {
-        this.interned.set(s, this.interned.size);
-        this.utf8(s, STR_DEFINE);
+      if (s.length <= MAX_INTERNED_LENGTH && this.#interned.size < MAX_INTERNED_STRINGS) {
+        this.#interned.set(s, this.#interned.size);
+        this.#utf8(s, STR_DEFINE);
         return;
       }
     }
-    this.utf8(s, STR_INLINE);
+    this.#utf8(s, STR_INLINE);
   }
 
-  private utf8(s: string, form: number): void {
+  #utf8(s: string, form: number): void {
     const n = s.length;
-    this.ensure(n * 3 + 5);
-    const buf = this.buf;
+    this.#ensure(n * 3 + 5);
+    const buf = this.#buf;
     if (n < 32) {
       // Short strings: a plain loop beats TextEncoder's call overhead when they are ASCII.
       let ascii = true;
@@ -380,49 +379,49 @@ export class RecordWriter {
         }
       }
       if (ascii) {
-        buf[this.pos++] = (n << 2) | form; // n < 32, so the header fits one varint byte
-        for (let i = 0; i < n; i++) buf[this.pos++] = s.charCodeAt(i);
+        buf[this.#pos++] = (n << 2) | form; // n < 32, so the header fits one varint byte
+        for (let i = 0; i < n; i++) buf[this.#pos++] = s.charCodeAt(i);
         return;
       }
     }
     // Encode after a 5-byte gap, then close the gap once the length (and so its varint) is known.
-    const start = this.pos + 5;
+    const start = this.#pos + 5;
     const written = encoder.encodeInto(s, buf.subarray(start)).written;
     const header = written * 4 + form;
     const headerLen = varintLength(header);
-    this.varint(header);
-    if (headerLen < 5) buf.copyWithin(this.pos, start, start + written);
-    this.pos += written;
+    this.#varint(header);
+    if (headerLen < 5) buf.copyWithin(this.#pos, start, start + written);
+    this.#pos += written;
   }
 
-  private word(w: number): void {
+  #word(w: number): void {
     // Big-endian, so the bytes read in order are the hex digits `spanContext()` shows.
-    this.view.setUint32(this.pos, w, false);
-    this.pos += 4;
+    this.#view.setUint32(this.#pos, w, false);
+    this.#pos += 4;
   }
 
-  private f64(v: number): void {
-    this.view.setFloat64(this.pos, v, true);
-    this.pos += 8;
+  #f64(v: number): void {
+    this.#view.setFloat64(this.#pos, v, true);
+    this.#pos += 8;
   }
 
-  private varint(v: number): void {
-    this.ensure(5);
+  #varint(v: number): void {
+    this.#ensure(5);
     while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
-    this.buf[this.pos++] = v;
+    this.#buf[this.#pos++] = v;
   }
 
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + extra) size *= 2;
+  #ensure(extra: number): void {
+    if (this.#pos + extra <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#pos + extra) size *= 2;
     const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.pos));
-    this.buf = grown;
-    this.view = new DataView(grown.buffer);
+    grown.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = grown;
+    this.#view = new DataView(grown.buffer);
   }
 }
 

@@ -65,6 +65,8 @@ test('unknown keys and wrong types in the configuration are reported in one warn
       batch: { maxQueueSize: 'lots', scheduledDelayMillis: -5 },
       headers: { Authorization: 'Basic eDp5' },
       resourceAttributes: { ok: 'yes', bad: { nested: true }, fn: () => 1 },
+      // Checked by the browser signals' chunk, still in the one warning at startup.
+      rum: { sesion: true },
     });
     const enabled = t.enabled;
     await t.shutdown();
@@ -82,6 +84,7 @@ test('unknown keys and wrong types in the configuration are reported in one warn
     '`resourceAttributes.bad`: object is not an attribute value',
     '`resourceAttributes.fn`: function is not an attribute value',
     '`serviceName` is not set',
+    'unknown configuration key `rum.sesion` ignored (did you mean `rum.session`?)',
   ]) {
     assert.ok(warnings[0].includes(part), `missing ${JSON.stringify(part)} in ${warnings[0]}`);
   }

@@ -310,3 +310,33 @@ test('huge spans do not wait in JS either: they are handed to the bounded queue 
   assert.ok(result.queued <= 4, JSON.stringify(result));
   await page.close();
 });
+
+test('a fetch rejected with a value String() cannot convert: the app gets it unchanged and its span still ends, as an error', async () => {
+  await env.receiver.reset();
+  const { page, pageErrors } = await openPage(env.browser, env.site.url);
+  const result = await page.evaluate(async (endpoint) => {
+    // The exporter keeps the page's fetch from when the package loaded; the app's fetch below
+    // (another library's wrapper, a mock) rejects with a null-prototype object.
+    const hostile = Object.create(null);
+    const pageFetch = window.fetch;
+    window.fetch = () => Promise.reject(hostile);
+    const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'fetch-hostile', instrumentFetch: true, rum: false });
+    let caught;
+    try {
+      await fetch('/hostile');
+    } catch (e) {
+      caught = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    await t.forceFlush();
+    await t.shutdown();
+    window.fetch = pageFetch;
+    return { same: caught === hostile };
+  }, env.receiver.url);
+  assert.deepEqual(pageErrors, []);
+  assert.equal(result.same, true, 'the app sees its own rejection');
+  const spans = (await env.receiver.spans()).filter((s) => s.name === 'GET');
+  assert.equal(spans.length, 1, 'the fetch span ends and arrives');
+  assert.equal(spans[0].status.code, 'STATUS_CODE_ERROR');
+  await page.close();
+});

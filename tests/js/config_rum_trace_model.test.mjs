@@ -4,12 +4,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, resolveConfig } from './load_core.mjs';
+import { DIST, resolveConfig, TelemetryCore } from './load_core.mjs';
 
 const { exportHeaders } = await import(`${DIST}export/greptime_contract.js`);
 const { TRACES, LOGS } = await import(`${DIST}export/signals.js`);
 
 const withEndpoint = (extra = {}) => resolveConfig({ endpoint: 'http://localhost:4000', serviceName: 'web', ...extra });
+const { buildCore } = await import(`${DIST}config/build_core.js`);
+// The `rum` validator comes with the browser signals' chunk (rum/index.js), as initTelemetry loads it.
+const { readRum } = await import(`${DIST}rum/index.js`);
+const facts = () => ({ userAgent: 'UA', language: 'en', pageUrl: 'http://page/', instanceId: '' });
+/** As initTelemetry builds the core with the browser signals loaded: `rum` checked, its warnings among the others. */
+const withRum = (extra = {}) => buildCore({ endpoint: 'http://localhost:4000', serviceName: 'web', ...extra }, TelemetryCore, facts, Date.now(), readRum);
 const traceHeader = (report, name) => exportHeaders(report.settings, TRACES)[name];
 
 test('traceModel: v1 by default in GreptimeDB\'s default table (no table header)', () => {
@@ -50,7 +56,7 @@ test('wasmUrl is a known key (read before the core loads), not reported as unkno
 });
 
 test('rum: every signal on by default except resource timing; false turns all off', () => {
-  const on = withEndpoint().settings.rum;
+  const on = withRum().rum;
   assert.deepEqual(on, {
     session: true,
     documentLoad: true,
@@ -65,12 +71,12 @@ test('rum: every signal on by default except resource timing; false turns all of
     sampleBySession: false,
     navigationIncludeQuery: false,
   });
-  const off = withEndpoint({ rum: false }).settings.rum;
+  const off = withRum({ rum: false }).rum;
   for (const key of ['session', 'documentLoad', 'resourceTiming', 'navigation', 'webVitals', 'longAnimationFrames', 'userActions']) assert.equal(off[key], false, key);
 });
 
 test('rum: options per signal are read, with ranges and unknown keys reported (did you mean)', () => {
-  const r = withEndpoint({
+  const r = withRum({
     rum: {
       session: { inactivityTimeoutMillis: 60000, maxDurationMillis: 120000, storage: 'sessionStorage', sampleBySession: true },
       resourceTiming: true,
@@ -80,7 +86,7 @@ test('rum: options per signal are read, with ranges and unknown keys reported (d
     },
   });
   assert.deepEqual(r.warnings, []);
-  const s = r.settings.rum;
+  const s = r.rum;
   assert.equal(s.sessionInactivityMillis, 60000);
   assert.equal(s.sessionMaxDurationMillis, 120000);
   assert.equal(s.sessionPerTab, true);
@@ -90,7 +96,7 @@ test('rum: options per signal are read, with ranges and unknown keys reported (d
   assert.equal(s.webVitals, true);
   assert.equal(s.userActions, false);
 
-  const bad = withEndpoint({
+  const bad = withRum({
     rum: { sesion: true, session: { inactivityTimeoutMillis: 10, storage: 'cookie', sampleBySesion: true }, navigation: 'yes', documentLoad: { x: 1 } },
   });
   const text = bad.warnings.join('\n');
@@ -101,24 +107,38 @@ test('rum: options per signal are read, with ranges and unknown keys reported (d
   assert.match(text, /`rum\.navigation` must be a boolean or an object, got string; using the default \(on\)/);
   assert.match(text, /unknown configuration key `rum\.documentLoad\.x` ignored/);
   assert.equal(bad.warnings.length, 6, text);
-  assert.equal(bad.settings.rum.navigation, true);
-  assert.equal(withEndpoint({ rum: 'all' }).warnings.length, 1);
+  assert.equal(bad.rum.navigation, true);
+  assert.equal(withRum({ rum: 'all' }).warnings.length, 1);
 });
 
 test('rum: the options of web vitals, long animation frames and user actions are checked too (typos, types)', () => {
-  assert.deepEqual(withEndpoint({ rum: { webVitals: { reportAllChanges: true, routePattern: () => '/x' }, userActions: { rageClicks: true, nameAttributes: ['data-x'] }, longAnimationFrames: { thresholdMillis: 100 } } }).warnings, []);
-  const r = withEndpoint({ rum: { userActions: { rageClick: true, rageClicks: 'yes' }, webVitals: { reportAllChange: true }, longAnimationFrames: { thresholdMillis: '100' } } });
+  assert.deepEqual(withRum({ rum: { webVitals: { reportAllChanges: true, routePattern: () => '/x' }, userActions: { rageClicks: true, nameAttributes: ['data-x'] }, longAnimationFrames: { thresholdMillis: 100 } } }).warnings, []);
+  const r = withRum({ rum: { userActions: { rageClick: true, rageClicks: 'yes' }, webVitals: { reportAllChange: true }, longAnimationFrames: { thresholdMillis: '100' } } });
   const text = r.warnings.join('\n');
   assert.match(text, /unknown configuration key `rum\.userActions\.rageClick` ignored \(did you mean `rum\.userActions\.rageClicks`\?\)/);
   assert.match(text, /`rum\.userActions\.rageClicks` must be a boolean, got string; using the default/);
   assert.match(text, /unknown configuration key `rum\.webVitals\.reportAllChange` ignored \(did you mean `rum\.webVitals\.reportAllChanges`\?\)/);
   assert.match(text, /`rum\.longAnimationFrames\.thresholdMillis` must be a number, got string; using the default/);
   assert.equal(r.warnings.length, 4, text);
-  assert.equal(r.settings.rum.userActions, true, 'still on, with its defaults');
+  assert.equal(r.rum.userActions, true, 'still on, with its defaults');
+});
+
+test('rum without the browser signals\' chunk (off, or it failed to load): a known key, left unchecked, no settings', () => {
+  const b = buildCore({ endpoint: 'http://localhost:4000', serviceName: 'web', rum: { sesion: true } }, TelemetryCore, facts, Date.now());
+  assert.deepEqual(b.warnings, []);
+  assert.equal(b.rum, undefined);
+  assert.ok(b.core);
+});
+
+test('rum warnings join the configuration\'s other warnings, in one list', () => {
+  const b = withRum({ serviceNmae: 'x', rum: { sesion: true } });
+  assert.equal(b.warnings.length, 2, b.warnings.join('\n'));
+  assert.match(b.warnings[0], /`serviceNmae` ignored/);
+  assert.match(b.warnings[1], /`rum\.sesion` ignored \(did you mean `rum\.session`\?\)/);
 });
 
 test('did you mean: a key with its unit suffix left out is pointed to the full name', () => {
-  const text = withEndpoint({ batch: { scheduledDelay: 100 }, rum: { session: { inactivityTimeout: 1000 } } }).warnings.join('\n');
+  const text = withRum({ batch: { scheduledDelay: 100 }, rum: { session: { inactivityTimeout: 1000 } } }).warnings.join('\n');
   assert.match(text, /`batch\.scheduledDelay` ignored \(did you mean `batch\.scheduledDelayMillis`\?\)/);
   assert.match(text, /`rum\.session\.inactivityTimeout` ignored \(did you mean `rum\.session\.inactivityTimeoutMillis`\?\)/);
 });

@@ -38,7 +38,7 @@ test('a full queue and a malformed chunk: one warning per kind, with the setting
     assert.equal(handle.call((c) => c.ingest(0, Uint8Array.of(1, 2, 3)), -2), -1);
   });
   assert.deepEqual(warnings, [
-    '[greptime-web-telemetry] spans queue full (2, `batch.maxQueueSize`): dropping spans until an export makes room',
+    '[greptime-web-telemetry] spans queue full (2, `batch.maxQueueSize`): dropping spans until an export makes room (counted in stats().spansDroppedQueueFull)',
     // A span record is 35 bytes before its strings: this one is cut after its opcode.
     '[greptime-web-telemetry] malformed record at byte 1; the rest of that chunk was dropped (please report this as a bug)',
   ]);
