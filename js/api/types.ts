@@ -315,6 +315,7 @@ export interface TelemetryConfig {
   headers?: Record<string, string> | undefined;
   /** `service.name`, the column GreptimeDB groups traces by. Default `unknown_service:webjs`. */
   serviceName?: string | undefined;
+  /** `service.version` (OpenTelemetry semantic conventions), e.g. your app's release. Default: not sent. */
   serviceVersion?: string | undefined;
   /**
    * More resource attributes, e.g. `{ 'deployment.environment.name': 'staging' }`. Each page view
@@ -362,8 +363,21 @@ export interface TelemetryConfig {
    * `initTelemetry` loads the core).
    */
   wasmUrl?: string | URL | undefined;
-  /** Retries of failed exports (network errors, 429, 502, 503, 504). */
-  retry?: { maxAttempts?: number | undefined; initialBackoffMillis?: number | undefined; maxBackoffMillis?: number | undefined } | undefined;
+  /**
+   * Retries of failed exports (network errors, 429, 502, 503, 504), with exponential backoff
+   * (× 1.5 per attempt, ±20 % jitter) unless the answer's `Retry-After` says otherwise. The first
+   * retry of a page logs one warning naming the endpoint or the HTTP status.
+   */
+  retry?:
+    | {
+        /** Attempts per export, the first included: 1 to 20. Default 6. */
+        maxAttempts?: number | undefined;
+        /** Wait before the first retry, in ms. Default 1000. */
+        initialBackoffMillis?: number | undefined;
+        /** Longest wait between attempts, in ms. Default 5000. */
+        maxBackoffMillis?: number | undefined;
+      }
+    | undefined;
   /**
    * Keep what could not be sent (offline, or past every retry) in IndexedDB and send it later.
    * `false` turns it off. Default: on, 5 MiB, 24 hours.
@@ -516,7 +530,12 @@ export interface Telemetry {
   /** The default logger (scope `greptime-web-telemetry`). */
   readonly logger: Logger;
   getLogger(name: string, version?: string): Logger;
-  /** Exports every ended span and log record and collects metrics now; resolves when every export has been answered. Never rejects. */
+  /**
+   * Exports every ended span and log record and collects metrics now; resolves when every export
+   * has been answered. Never rejects. Against an endpoint that does not answer it waits out the
+   * retries (`retry`: about 13 s of backoff at the defaults, plus up to `exportTimeoutMillis` per
+   * attempt): do not hold a navigation on it. What is still unsent then is kept offline (`offline`).
+   */
   forceFlush(): Promise<void>;
   /** Flushes, then stops timers and listeners and frees the WASM core. Later spans are no-ops. */
   shutdown(): Promise<void>;
