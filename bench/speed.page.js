@@ -11,6 +11,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { RecordWriter } from '../build/pkg/dist/wire/record_writer.js';
 import { loadCore } from '../build/pkg/dist/runtime/wasm_loader.js';
 import { TracerImpl } from '../build/pkg/dist/trace/tracer.js';
+import { makeSpans } from './bench_spans.js';
 import { DEFAULT_SPAN_LIMITS } from '../build/pkg/dist/trace/limits.js';
 import { Diagnostics } from '../build/pkg/dist/runtime/diagnostics.js';
 
@@ -28,20 +29,6 @@ const resource = resourceFromAttributes({
   'page.url': location.origin + location.pathname,
 });
 const headers = { 'x-greptime-pipeline-name': 'greptime_trace_v1' };
-
-/** start + 5 attributes (2 strings, 1 int, 1 double, 1 bool) + an event on every tenth + end. */
-function makeSpans(tracer, n) {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan('GET /api/items');
-    span.setAttribute('http.route', '/api/items');
-    span.setAttribute('user.tier', 'gold');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('cache.ratio', 0.75);
-    span.setAttribute('cache.hit', true);
-    if (i % 10 === 0) span.addEvent('checkpoint');
-    span.end();
-  }
-}
 
 /** `gzip`: ours compresses as by default (bench/speed.mjs BENCH_COMPRESSION=gzip); otherwise neither side does. */
 function ourConfig(endpoint, compression) {

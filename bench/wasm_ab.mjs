@@ -51,6 +51,7 @@ if (!BROWSER) {
   cpSync(dists.baseline, join(dir, 'baseline'), { recursive: true });
   cpSync(dists.ours, join(dir, 'ours'), { recursive: true });
   cpSync(join(HERE, 'wasm_ab.page.js'), join(dir, 'wasm_ab.page.js'));
+  cpSync(join(HERE, 'bench_spans.js'), join(dir, 'bench_spans.js'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module">import("./wasm_ab.page.js").then((m) => (window.ab = m));</script>');
   const site = await serveStatic(dir);
   const browser = await launchNamedBrowser(BROWSER);

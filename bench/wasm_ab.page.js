@@ -4,6 +4,8 @@
 // `inflate(bytes)` inflates the raw deflate stream of an inlined module (Node's zlib, or the
 // browser's DecompressionStream).
 
+import { makeSpans } from './bench_spans.js';
+
 const BATCH = 512; // spans per request, as bench/speed.mjs
 const CHUNK = 64; // spans per chunk, as the SDK hands them over
 
@@ -26,16 +28,7 @@ async function recordChunks(ours, spanCount) {
   const spans = [];
   const host = { limits: DEFAULT_SPAN_LIMITS, diag: new Diagnostics(), recording: true, spansStarted: 0, sampleRatio: 1, onEnd: (s) => spans.push(s) };
   const tracer = new TracerImpl(host, 'bench', '');
-  for (let i = 0; i < spanCount; i++) {
-    const span = tracer.startSpan('GET /api/items');
-    span.setAttribute('http.route', '/api/items');
-    span.setAttribute('user.tier', 'gold');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('cache.ratio', 0.75);
-    span.setAttribute('cache.hit', true);
-    if (i % 10 === 0) span.addEvent('checkpoint');
-    span.end();
-  }
+  makeSpans(tracer, spanCount);
   const writer = new RecordWriter();
   const chunks = [];
   for (let i = 0; i < spanCount; i += CHUNK) {

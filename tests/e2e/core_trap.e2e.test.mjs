@@ -4,20 +4,12 @@
 // a panic is a bare `unreachable`, whose message differs by engine). Telemetry must stop with
 // one warning, the app must see nothing, and nothing more is sent. (In Node, with the panic
 // path pinned down: tests/js/core_panic.test.mjs; failures to load: wasm_failure.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { ROOT, launchNamedBrowser, sdkWarnings, serveStatic, startReceiver, waitForPageFunction } from './harness.mjs';
+import { launchNamedBrowser, sdkWarnings, waitForPageFunction } from './harness.mjs';
+import { useReceiverAndSite } from './receiver_site.mjs';
 
-const env = {};
-before(async () => {
-  env.receiver = await startReceiver();
-  env.site = await serveStatic(join(ROOT, 'tests/e2e/page/dist'));
-});
-after(async () => {
-  await env.site?.close();
-  await env.receiver?.stop();
-});
+const env = useReceiverAndSite();
 
 /** Keeps the core's memory where the page can reach it: the loader calls WebAssembly.instantiate. */
 function captureCoreMemory() {

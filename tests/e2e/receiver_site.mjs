@@ -1,5 +1,5 @@
 // The fixture shared by test files that launch their own browsers per test (large_body,
-// unload): a receiver and the test page built from the packed tarball, started before the
+// unload, core_trap): a receiver and the test page built from the packed tarball, started before the
 // file's tests and stopped after them. Returns the object the tests read `receiver` and `site` from.
 import { after, before } from 'node:test';
 import { join } from 'node:path';
