@@ -5,7 +5,7 @@
 # Why a nightly: `-Cpanic=immediate-abort` compiles every panic to a bare `unreachable` (no
 # `fmt::Arguments`, no `Location`s built at each panic site), and `-Zbuild-std` rebuilds core and
 # alloc at the release profile's opt-level z with LTO across them: the packaged .wasm 42,007 →
-# 37,896 B raw, 18,330 → 16,846 B gzip (README, "A pinned nightly for the .wasm"). The release .wasm links
+# 37,896 B raw, 18,330 → 16,846 B gzip (docs/performance-history.md, "A pinned nightly for the .wasm"). The release .wasm links
 # no std (src/lean_runtime.rs), so only core and alloc are rebuilt (about 10 s more per cold
 # build: 6.9 → 16.5 s for `cargo build --release` of the .wasm on 2 cores).
 # `-Zlocation-detail=none` drops the two `Location` source paths that immediate-abort leaves in
