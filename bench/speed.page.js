@@ -14,6 +14,9 @@ import { TracerImpl } from '../build/pkg/dist/trace/tracer.js';
 import { makeSpans } from './bench_spans.js';
 import { DEFAULT_SPAN_LIMITS } from '../build/pkg/dist/trace/limits.js';
 import { Diagnostics } from '../build/pkg/dist/runtime/diagnostics.js';
+import { resolveConfig } from '../build/pkg/dist/config/resolve.js';
+import { coreLimits } from '../build/pkg/dist/config/core_args.js';
+import { resourceAttributes } from '../build/pkg/dist/config/resource.js';
 
 const SPANS = 10000;
 const BATCH = 512;
@@ -137,7 +140,10 @@ window.runS2 = async (sdk, endpoint) => {
 /** Ours: ended spans → records (JS) → OTLP span bytes (WASM ingest) → requests, on a fresh core. */
 async function encodeOurs(spans) {
   const { TelemetryCore } = await loadCore();
-  const core = new TelemetryCore({ endpoint: 'http://x', serviceName: 'ours-bench', batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH } }, '', '', '', Date.now());
+  // The core as initTelemetry builds it: its limits and the resource it writes into every request.
+  const { settings } = resolveConfig({ endpoint: 'http://x', serviceName: 'ours-bench', batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH } });
+  const facts = { userAgent: navigator.userAgent, language: navigator.language, pageUrl: location.origin + location.pathname, instanceId: crypto.randomUUID() };
+  const core = new TelemetryCore(coreLimits(settings), new RecordWriter().encodeAttributes(resourceAttributes(settings, facts)), Date.now());
   const writer = new RecordWriter();
   const t0 = performance.now();
   let bytes = 0;

@@ -365,8 +365,9 @@ export interface TelemetryConfig {
   wasmUrl?: string | URL | undefined;
   /**
    * Retries of failed exports (network errors, 429, 502, 503, 504), with exponential backoff
-   * (× 1.5 per attempt, ±20 % jitter) unless the answer's `Retry-After` says otherwise. The first
-   * retry of a page logs one warning naming the endpoint or the HTTP status.
+   * (× 1.5 per attempt, ±20 % jitter) unless the answer's `Retry-After` says otherwise. What is
+   * retried and then sent, or kept offline, is not warned about (nothing was lost): it shows in
+   * `stats()` (`exportRetries`, `itemsPersistedOffline`) and as the browser's own failed requests.
    */
   retry?:
     | {

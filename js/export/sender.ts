@@ -33,7 +33,7 @@ import { StoreAccess } from './store_access.js';
 import { TailBackups } from './tail_backup.js';
 import type { SignalNumber } from './signals.js';
 import { WarnOnce } from './warn_once.js';
-import { warnAnswer, warnRetrying } from './answer_warnings.js';
+import { warnAnswer } from './answer_warnings.js';
 import { splitRequest, type CountedRequest } from './split_request.js';
 import { countAnswer, newAnswerCounters, type AnswerCounters } from './answer_counts.js';
 
@@ -334,8 +334,7 @@ export class Sender {
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.#unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
       last = response;
-      const answer = interpretResponse(response.status, response.body);
-      const verdict = answer.verdict;
+      const verdict = interpretResponse(response.status, response.body).verdict;
       this.#lastFailed.set(signal, verdict !== ACCEPTED);
       if (verdict === ACCEPTED) {
         this.record(signal, items, response);
@@ -347,7 +346,6 @@ export class Sender {
         return { done: true, accepted: false };
       }
       if (attempt >= maxAttempts || isOffline() || this.#closed || this.pageHidden()) break;
-      warnRetrying(this.warnings, this.handle.settings.endpoint, signal, response.status, answer);
       this.counters.exportRetries++;
       // Sleeping in backoff, the batch would be sent at page hide: copies now instead.
       if (unload) this.backups.watch(signal, body, this.#preparedPieces.get(body) ?? [[body, items]], 0);

@@ -49,31 +49,6 @@ test('retryable answers are retried with growing, jittered delays until accepted
   assert.equal(sender.counters.spansFailedExport, 0);
 });
 
-test('an endpoint that does not answer is named once while its exports are retried, even when nothing is lost', async () => {
-  // A wrong port with the batch finally delivered (or kept offline): without this warning the
-  // page said nothing about the endpoint it could not reach.
-  const { core, sender } = setup([{ status: 0, body: 'Failed to fetch' }, { status: 0, body: 'Failed to fetch' }, 200, { status: 0, body: 'Failed to fetch' }, 200]);
-  const warnings = await quiet(async () => {
-    await sender.send(0, spans(core, 3), 3);
-    await sender.send(0, spans(core, 2), 2);
-  });
-  assert.equal(sender.counters.spansExported, 5);
-  assert.equal(sender.counters.exportRetries, 3);
-  assert.equal(warnings.length, 1, warnings.join('\n'));
-  assert.match(warnings[0], /could not reach http:\/\/127\.0\.0\.1:4000 \(Failed to fetch.*\); retrying, and keeping what cannot be sent for later \(stats\(\)\.exportRetries\)/);
-});
-
-test('a retryable HTTP answer is named once when the export is retried', async () => {
-  const { core, sender } = setup([503, 200, 429, 200]);
-  const warnings = await quiet(async () => {
-    await sender.send(0, spans(core, 1), 1);
-    await sender.send(0, spans(core, 1), 1);
-  });
-  assert.equal(sender.counters.spansExported, 2);
-  assert.deepEqual(warnings.length, 1, warnings.join('\n'));
-  assert.match(warnings[0], /export of spans failed with HTTP 503 .*; retrying \(stats\(\)\.exportRetries\)/);
-});
-
 test('Retry-After, in seconds or as a date, sets the wait', async () => {
   const { core, sender, sleeps } = setup([{ status: 429, retryAfter: '3' }, { status: 503, retryAfter: new Date(Date.now() + 10000).toUTCString() }, 200]);
   await sender.send(0, spans(core, 1), 1);
