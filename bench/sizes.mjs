@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, installPackedTarball } from '../tests/e2e/harness.mjs';
-import { add, bundleAndMeasure } from '../scripts/size-measure.mjs';
+import { add, bundleAndMeasure, lazyChunk } from '../scripts/size-measure.mjs';
 import { ENTRIES } from './stacks.mjs';
 
 const work = join(ROOT, 'build/bench-sizes');
@@ -29,22 +29,21 @@ for (const [name, source] of Object.entries(ENTRIES)) {
   // are counted apart, as the core's size budget does; OpenTelemetry's setups have none.
   const total = { raw: 0, gzip: 0, brotli: 0, files: 0 };
   const signals = { raw: 0, gzip: 0, brotli: 0, files: 0 };
-  // A browser-signal chunk: one whose import() loads a module of dist/rum/, or, split out of
-  // several, whose modules are all the signals' (as scripts/size-measure.mjs decides).
-  const rumChunk = (f) => {
-    const meta = metafile.outputs[relative(work, f.path)];
-    const inputs = meta?.entryPoint ? [meta.entryPoint] : Object.keys(meta?.inputs ?? {});
-    return inputs.length > 0 && inputs.every((p) => p.includes('/dist/rum/'));
-  };
-  // A page loads the inlined module or, with `wasmUrl`, the compiler of the served one, never
-  // both: the larger of the two is counted, as the budgets' "all chunks" does.
-  const wasmWays = files.filter((f) => /^(inline_wasm|wasm_fetch)-[A-Z0-9]+\.js$/.test(f.path.split('/').pop()));
-  const unloaded = wasmWays.length === 2 ? wasmWays.reduce((a, b) => (a.sizes.gzip < b.sizes.gzip ? a : b)) : undefined;
+  // Each chunk counted as the budgets count it (scripts/size-measure.mjs lazyChunk): the browser
+  // signals' apart, and of the inlined module and the `wasmUrl` compiler, which a page loads one
+  // of, the larger.
+  const dist = join(work, 'node_modules/greptime-web-telemetry/dist');
+  let wasmWay;
   for (const f of files) {
-    if (f === unloaded) continue;
-    const into = rumChunk(f) ? signals : total;
+    const { kind } = lazyChunk(metafile.outputs[relative(work, f.path)], dist, work);
+    if (kind === 'wasm') {
+      if (!wasmWay || f.sizes.gzip > wasmWay.gzip) wasmWay = f.sizes;
+      continue;
+    }
+    const into = kind === 'rum' ? signals : total;
     Object.assign(into, add(into, f.sizes), { files: into.files + 1 });
   }
+  if (wasmWay) Object.assign(total, add(total, wasmWay), { files: total.files + 1 });
   sizes[name] = total;
   if (signals.files > 0) sizes[`${name} (+ browser signals)`] = { ...add(total, signals), files: total.files + signals.files };
 }

@@ -39,6 +39,21 @@ const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 const WASM_ALTERNATIVES = ['wasm/inline_wasm.js', 'runtime/wasm_fetch.js'];
 
 /**
+ * What a lazily loaded output chunk is, from esbuild's metafile entry `meta` (paths relative to
+ * `cwd`, the build's working directory) and the package's `dist` directory: `name`, the package
+ * file its `import()` loads, or (a chunk esbuild split out of several) the package files in it;
+ * `kind`, how the budgets count it: `rum` (the browser signals', counted apart), `wasm` (one of
+ * the two ways the .wasm arrives, of which a page loads one) or `core`.
+ */
+export function lazyChunk(meta, dist, cwd) {
+  const inputs = meta.entryPoint ? [meta.entryPoint] : Object.keys(meta.inputs);
+  const parts = inputs.map((p) => relative(dist, resolve(cwd, p))).sort();
+  const name = parts.join(' + ') || '(esbuild runtime)';
+  const kind = parts.length > 0 && parts.every((p) => p.startsWith('rum/')) ? 'rum' : WASM_ALTERNATIVES.includes(name) ? 'wasm' : 'core';
+  return { name, kind };
+}
+
+/**
  * Bundles `entry` as a user's bundler ships it (esbuild, minified ESM for the browser with code
  * splitting, nothing written) and measures each output file on its own. `options` go to esbuild
  * (`outdir` is required; `nodePaths`, `external`, `metafile`…). Resolves to
@@ -92,13 +107,9 @@ export async function measurePackage(pkgDir) {
           all = add(all, s);
           continue;
         }
-        // A lazily loaded chunk: named by the file its import() loads, or (a chunk esbuild
-        // split out of several) by the package files in it.
-        const inputs = meta.entryPoint ? [meta.entryPoint] : Object.keys(meta.inputs);
-        const parts = inputs.map((p) => relative(dist, resolve(tmp, p))).sort();
-        const lazyName = parts.join(' + ') || '(esbuild runtime)';
-        if (parts.length > 0 && parts.every((p) => p.startsWith('rum/'))) rum = add(rum, s);
-        else if (WASM_ALTERNATIVES.includes(lazyName)) wasmWay = s.gzip > wasmWay.gzip ? s : wasmWay;
+        const { name: lazyName, kind } = lazyChunk(meta, dist, tmp);
+        if (kind === 'rum') rum = add(rum, s);
+        else if (kind === 'wasm') wasmWay = s.gzip > wasmWay.gzip ? s : wasmWay;
         else all = add(all, s);
         const seen = result.lazy[lazyName];
         if (!seen || seen.gzip < s.gzip) result.lazy[lazyName] = s;
