@@ -1,6 +1,7 @@
 // Where `initTelemetry`'s setup time goes, phase by phase, in a fresh page (bench/setup_phases.mjs).
 import { TelemetrySdk } from '../build/pkg/dist/telemetry.js';
 import { nowMillis } from '../build/pkg/dist/trace/clock.js';
+import { transformBytes } from '../build/pkg/dist/runtime/streams.js';
 
 window.runPhases = async (endpoint) => {
   const marks = [['start', performance.now()]];
@@ -13,7 +14,7 @@ window.runPhases = async (endpoint) => {
   mark('import inline chunk');
   const packed = Uint8Array.fromBase64 ? Uint8Array.fromBase64(inline.WASM_DEFLATE_BASE64) : Uint8Array.from(atob(inline.WASM_DEFLATE_BASE64), (c) => c.charCodeAt(0));
   mark('base64 decode');
-  const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+  const bytes = await transformBytes(packed, new DecompressionStream('deflate-raw')); // as runtime/wasm_loader.ts does
   mark('inflate');
   const module = await WebAssembly.compile(bytes);
   mark('WebAssembly.compile');

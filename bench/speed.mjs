@@ -1,7 +1,9 @@
 // Speed in headless Chromium, ours against OpenTelemetry JS in the same run, both exporting to
 // the local receiver: S1 (10,000 spans: setup, create, then flush until acknowledged; JS heap
 // after), encoding alone, S2 (100,000 metric recordings, then export), setup (until a handle
-// records, until it exports, main-thread time). S1 runs again against the fast sink
+// records, until it exports, main-thread time), and page load (each SDK alone in a page that
+// starts it at its top level: from navigation until it can export, and the page's main-thread
+// time, its code's loading included). S1 runs again against the fast sink
 // (bench/fast_sink.mjs), where the flush figure is the SDKs' own cost rather than the
 // receiver's. Seven runs of each in fresh pages; medians, min and max; the receiver's (and the
 // sink's) count checks that both did the same work.
@@ -13,7 +15,7 @@ import { startFastSink } from './fast_sink.mjs';
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 // A subset for quick comparisons while working on one stage, e.g. BENCH_SCENARIOS=encode.
 // S1 is the receiver's, S1fast the fast sink's.
-const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,S1fast,encode,S2,setup').split(',');
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'S1,S1fast,encode,S2,setup,load').split(',');
 const STAGES = ['write', 'ingest', 'request'];
 // BENCH_BASELINE=<a packed .tgz of another build>: that build runs too ("baseline"), in the same
 // session and alternating with this one, for before → after comparisons on a noisy machine.
@@ -32,9 +34,42 @@ const baselineSite = BASELINE ? await serveStatic(await buildBenchPage('bench-sp
 // browser exporters cannot), e.g. to measure what keepalive costs: gzipped batches fit its budget.
 const COMPRESSION = process.env.BENCH_COMPRESSION || 'none';
 const SDKS = BASELINE ? ['ours', 'baseline', 'opentelemetry'] : ['ours', 'opentelemetry'];
+// Page load: one page per SDK with nothing else in it (bench/load_*.page.js), and an empty one.
+const loadPage = async (name, page, tarball) => serveStatic(await buildBenchPage(`bench-load-${name}`, page, { tarball }), 0, cacheHeaders);
+const loadSites = SCENARIOS.includes('load')
+  ? {
+      ours: await loadPage('ours', 'load_ours.page.js'),
+      opentelemetry: await loadPage('otel', 'load_otel.page.js'),
+      none: await loadPage('none', 'load_none.page.js'),
+      ...(BASELINE ? { baseline: await loadPage('baseline', 'load_ours.page.js', BASELINE) } : {}),
+    }
+  : {};
 const browser = await launchBrowser();
 const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
+
+/**
+ * A fresh page of `sdk`'s load site (or the empty one, `none`), measured from navigation: when
+ * the SDK could export (ms since navigation started), and Chromium's main-thread time
+ * (TaskDuration) from before the navigation until 100 ms after that, its code's download,
+ * parsing and evaluation included, where the setup scenario starts with the code loaded.
+ */
+async function runLoad(sdk, warm = CACHE) {
+  for (let i = 0; warm && i < 2; i++) await runLoad(sdk, false);
+  const page = await browser.newPage();
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+  const before = await busy();
+  await page.goto(`${loadSites[sdk].url}/?endpoint=${encodeURIComponent(receiver.url)}`);
+  await page.waitForFunction(() => window.__ready !== undefined);
+  const readyMs = await page.evaluate(() => window.__ready);
+  if (readyMs < 0) throw new Error(`${sdk} load: telemetry did not start`);
+  await new Promise((r) => setTimeout(r, 100));
+  const mainThreadMs = (await busy()) - before;
+  await page.close();
+  return { readyMs, mainThreadMs };
+}
 
 async function run(sdk, scenario, warm = CACHE) {
   for (let i = 0; warm && i < 2; i++) await run(sdk, scenario, false);
@@ -102,6 +137,16 @@ try {
         add(`${sdk} setup, until it exports (ms)`, setup.readyMs);
         add(`${sdk} setup, main-thread time (ms)`, setup.mainThreadMs);
       }
+      if (SCENARIOS.includes('load')) {
+        const load = await runLoad(sdk);
+        add(`${sdk} page load, until it exports (ms since navigation)`, load.readyMs);
+        add(`${sdk} page load, main-thread time (ms)`, load.mainThreadMs);
+        if (sdk === 'ours') {
+          const none = await runLoad('none');
+          add('none page load, until it exports (ms since navigation)', none.readyMs);
+          add('none page load, main-thread time (ms)', none.mainThreadMs);
+        }
+      }
       if (SCENARIOS.includes('S2')) {
         const s2 = await run(sdk, 'S2');
         add(`${sdk} S2 record 100,000 (ms)`, s2.recordMs);
@@ -113,6 +158,7 @@ try {
   await browser.close();
   await site.close();
   await baselineSite?.close();
+  for (const loadSite of Object.values(loadSites)) await loadSite.close();
   await receiver.stop();
   await fastSink.stop();
 }
@@ -134,6 +180,10 @@ for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|open
         ? `   baseline ${f(base.median)} (${f(base.min)}–${f(base.max)}), ratio ${(base.median / otel.median).toFixed(2)}; ours / baseline, median of the runs' ratios ${stat(results[`ours ${metric}`].map((x, i) => x / results[`baseline ${metric}`][i])).median.toFixed(2)}`
         : ''),
   );
+}
+if (SCENARIOS.includes('load')) {
+  const none = (metric) => stat(results[`none page load, ${metric}`]);
+  console.log(`  page load: the same empty page without telemetry, until its script ran ${f(none('until it exports (ms since navigation)').median)} ms, main-thread time ${f(none('main-thread time (ms)').median)} ms (medians).`);
 }
 if (SCENARIOS.includes('encode')) {
   console.log('  Where our encoding time goes (median µs per span): JS record writing, WASM ingest (records transcoded to OTLP protobuf), WASM request (the envelope around the spans):');

@@ -2,11 +2,7 @@
 // (current web stack, protobuf exporters), both exporting to the local receiver.
 import { initTelemetry, startTelemetry } from 'greptime-web-telemetry';
 import { TracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 // Ours, below the public API, for the pure encode measurement (same package files).
 import { RecordWriter } from '../build/pkg/dist/wire/record_writer.js';
 import { loadCore } from '../build/pkg/dist/runtime/wasm_loader.js';
@@ -17,55 +13,19 @@ import { Diagnostics } from '../build/pkg/dist/runtime/diagnostics.js';
 import { resolveConfig } from '../build/pkg/dist/config/resolve.js';
 import { coreLimits } from '../build/pkg/dist/config/core_args.js';
 import { resourceAttributes } from '../build/pkg/dist/config/resource.js';
+import { ourConfig } from './our_config.js';
+import { otelSetup, resource } from './otel_setup.js';
 
 const SPANS = 10000;
 const BATCH = 512;
-// The same resource attributes ours sends (service, SDK and the browser facts), so that the
-// receiver, which flattens them into every span's row as GreptimeDB does, has the same work.
-const resource = resourceFromAttributes({
-  'service.name': 'otel-bench',
-  'telemetry.sdk.name': 'opentelemetry',
-  'telemetry.sdk.language': 'webjs',
-  'telemetry.sdk.version': '3.1.1',
-  'user_agent.original': navigator.userAgent,
-  'browser.language': navigator.language,
-  'page.url': location.origin + location.pathname,
-});
-const headers = { 'x-greptime-pipeline-name': 'greptime_trace_v1' };
-
-/** `gzip`: ours compresses as by default (bench/speed.mjs BENCH_COMPRESSION=gzip); otherwise neither side does. */
-function ourConfig(endpoint, compression) {
-  return {
-    endpoint,
-    serviceName: 'ours-bench',
-    batch: { maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 },
-    metrics: { exportIntervalMillis: 3600000 },
-    // OpenTelemetry's browser exporters do not compress.
-    compression: compression === 'gzip' ? { thresholdBytes: 1024 } : 'none',
-    // The browser signals (page load, vitals, sessions) have no counterpart on OpenTelemetry's side here.
-    rum: false,
-  };
-}
 
 async function setup(sdk, endpoint, compression) {
   if (sdk === 'ours') {
-    const t = await initTelemetry(ourConfig(endpoint, compression));
+    const t = await initTelemetry(ourConfig(endpoint, compression, BATCH));
     if (!t.enabled) throw new Error('telemetry did not start');
     return { tracer: t.tracer, meter: t.meter, flush: () => t.forceFlush(), wasmBytes: () => t.stats().wasmMemoryBytes };
   }
-  const exporter = new OTLPTraceExporter({ url: `${endpoint}/v1/otlp/v1/traces`, headers });
-  const provider = new TracerProvider({
-    resource,
-    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 20000, maxExportBatchSize: BATCH, scheduledDelayMillis: 3600000 })],
-  });
-  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/otlp/v1/metrics` }), exportIntervalMillis: 3600000 });
-  const meters = new MeterProvider({ resource, readers: [reader] });
-  return {
-    tracer: provider.getTracer('bench'),
-    meter: meters.getMeter('bench'),
-    flush: () => Promise.all([provider.forceFlush(), meters.forceFlush()]),
-    wasmBytes: () => 0,
-  };
+  return otelSetup(endpoint, BATCH);
 }
 
 /**

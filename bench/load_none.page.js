@@ -1,0 +1,2 @@
+// Page load without telemetry (bench/speed.mjs, scenario `load`): the floor the two SDKs' pages add to.
+window.__ready = performance.now();
