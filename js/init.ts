@@ -98,10 +98,8 @@ async function openCore(config: TelemetryConfig): Promise<OpenedCore | undefined
     // The offline store's chunk is fetched with the core too (the module map keeps it): a page
     // that goes offline right after start could not fetch it then, and would lose what it
     // cannot send instead of keeping it. A failure here is retried when the store is needed.
-    // Not awaited: the sender opens the store once attached (joining this request), and setup
-    // need not wait for a third chunk.
-    if (config.offline !== false && !bundled.store) import('./export/offline_store.js').catch(() => undefined);
-    const [pipelinesModule, { TelemetryCore }, rumModule] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl)), rum]);
+    const store = config.offline === false || bundled.store ? undefined : import('./export/offline_store.js').catch(() => undefined);
+    const [pipelinesModule, { TelemetryCore }, , rumModule] = await Promise.all([pipelines, loadCore(wasmUrlOf(config.wasmUrl)), store, rum]);
     const { buildCore } = pipelinesModule;
     const built = buildCore(config, TelemetryCore, () => ({
       userAgent: browserFact(() => navigator.userAgent),

@@ -30,10 +30,8 @@ export function loadCore(wasmUrl?: string): Promise<CoreModule> {
     // The glue comes in one chunk with the pipelines (export/core_chunk.ts): one request instead of two.
     const glue = bundled.core ?? import('../export/core_chunk.js');
     const inlined = () => (bundled.inline ? Promise.resolve(bundled.inline) : import('../wasm/inline_wasm.js'));
-    // With the glue, in parallel; inflated and compiled as soon as its chunk arrives, while the
-    // glue's (the larger) may still be on its way.
-    const inlineModule = wasmUrl === undefined ? compileInlined(inlined()) : undefined;
-    inlineModule?.catch(() => undefined); // awaited below; not unhandled if the glue fails first
+    const inlineChunk = wasmUrl === undefined ? inlined() : undefined; // with the glue, in parallel
+    inlineChunk?.catch(() => undefined); // awaited below; not unhandled if the glue fails first
     const fetched = wasmUrl === undefined ? undefined : compileLazily(wasmUrl).catch((error: unknown) => fallBack(wasmUrl, error));
     const core = await glue;
     if (fetched) {
@@ -44,7 +42,10 @@ export function loadCore(wasmUrl?: string): Promise<CoreModule> {
         return core;
       }
     }
-    const exports = await core.default({ module_or_path: await (inlineModule ?? compileInlined(inlined())) });
+    const inline = await (inlineChunk ?? inlined());
+    const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
+    if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
+    const exports = await core.default({ module_or_path: bytes });
     memory = (exports as unknown as { memory?: WebAssembly.Memory }).memory;
     return core;
   })().catch((error: unknown) => {
@@ -61,14 +62,6 @@ async function compileLazily(url: string): Promise<WebAssembly.Module> {
   fetching.catch(() => undefined); // awaited in compileFromUrl; not unhandled if its chunk fails first
   const compiler = await (bundled.fetch ?? import('./wasm_fetch.js'));
   return compiler.compileFromUrl(url, fetching);
-}
-
-/** The inlined module, inflated and compiled (off the main thread, as `WebAssembly.compile` is). */
-async function compileInlined(chunk: Promise<typeof import('../wasm/inline_wasm.js')>): Promise<WebAssembly.Module> {
-  const inline = await chunk;
-  const bytes = await inflate(decodeBase64(inline.WASM_DEFLATE_BASE64));
-  if (bytes.byteLength !== inline.WASM_BYTES) throw new Error('the inlined WASM module is corrupt');
-  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>); // inflate() made it, never shared memory
 }
 
 /** A module from `wasmUrl` that cannot be fetched, compiled or linked (another version's): one warning. */
