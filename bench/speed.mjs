@@ -37,7 +37,9 @@ const SDKS = BASELINE ? ['ours', 'baseline', 'opentelemetry'] : ['ours', 'opente
 // Page load: one page per SDK with nothing else in it (bench/load_*.page.js), and an empty one,
 // built by Vite as most React apps are (esbuild would add a request before our entry runs: see
 // bench_page.mjs).
-const loadPage = async (name, page, tarball) => serveStatic(await buildBenchPage(`bench-load-${name}`, page, { tarball, vite: true }), 0, cacheHeaders);
+const loadPage = async (name, page, tarball) => serveStatic(await buildBenchPage(`bench-load-${name}`, page, { tarball, vite: true }), 0, cacheHeaders, { gzip: true });
+// Chromium's "slow 4G" preset, as tests/packaging/measure-startup.mjs uses it.
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) | 0, uploadThroughput: (750e3 / 8) | 0 };
 const loadSites = SCENARIOS.includes('load')
   ? {
       ours: await loadPage('ours', 'load_ours.page.js'),
@@ -51,28 +53,37 @@ const results = {};
 const add = (key, value) => (results[key] ??= []).push(value);
 
 /**
- * A fresh page of `sdk`'s load site (or the empty one, `none`), measured from navigation: when
- * the SDK could export (ms since navigation started), and Chromium's main-thread time
- * (TaskDuration) from before the navigation until 100 ms after that, its code's download,
+ * A fresh page of `sdk`'s load site (or the empty one, `none`), its scripts served gzipped,
+ * unthrottled or at `network` conditions, measured from navigation: when the app's code starts
+ * running and when the SDK can export (ms since navigation started), and Chromium's main-thread
+ * time (TaskDuration) from before the navigation until 100 ms after that, its code's download,
  * parsing and evaluation included, where the setup scenario starts with the code loaded. The
- * page says when with a console message: polling it (waitForFunction) would run the harness's
+ * page says when with console messages: polling it (waitForFunction) would run the harness's
  * own scripts on the main thread while our core loads, and not while theirs, constructed at once.
  */
-async function runLoad(sdk, warm = CACHE) {
-  for (let i = 0; warm && i < 2; i++) await runLoad(sdk, false);
+async function runLoad(sdk, network, warm = CACHE) {
+  for (let i = 0; warm && i < 2; i++) await runLoad(sdk, network, false);
   const page = await browser.newPage();
-  const ready = new Promise((resolve) => page.on('console', (m) => m.text().startsWith('__ready ') && resolve(Number(m.text().slice(8)))));
+  const said = {};
+  const ready = new Promise((resolve) =>
+    page.on('console', (m) => {
+      const [name, value] = m.text().split(' ');
+      said[name] = Number(value);
+      if (name === '__ready') resolve(said);
+    }),
+  );
   const cdp = await browser.newCDPSession(page);
   await cdp.send('Performance.enable');
+  if (network) await cdp.send('Network.emulateNetworkConditions', network);
   const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
   const before = await busy();
   await page.goto(`${loadSites[sdk].url}/?endpoint=${encodeURIComponent(receiver.url)}`, { waitUntil: 'commit' });
-  const readyMs = await ready;
+  const { __start: startMs, __ready: readyMs } = await ready;
   if (readyMs < 0) throw new Error(`${sdk} load: telemetry did not start`);
   await new Promise((r) => setTimeout(r, 100));
   const mainThreadMs = (await busy()) - before;
   await page.close();
-  return { readyMs, mainThreadMs };
+  return { startMs, readyMs, mainThreadMs };
 }
 
 async function run(sdk, scenario, warm = CACHE) {
@@ -142,13 +153,13 @@ try {
         add(`${sdk} setup, main-thread time (ms)`, setup.mainThreadMs);
       }
       if (SCENARIOS.includes('load')) {
-        const load = await runLoad(sdk);
-        add(`${sdk} page load, until it exports (ms since navigation)`, load.readyMs);
-        add(`${sdk} page load, main-thread time (ms)`, load.mainThreadMs);
-        if (sdk === 'ours') {
-          const none = await runLoad('none');
-          add('none page load, until it exports (ms since navigation)', none.readyMs);
-          add('none page load, main-thread time (ms)', none.mainThreadMs);
+        for (const [network, tag] of [[undefined, ''], [SLOW_4G, ', slow 4G']]) {
+          for (const who of sdk === 'ours' ? ['ours', 'none'] : [sdk]) {
+            const load = await runLoad(who, network);
+            add(`${who} page load${tag}, until the app's code runs (ms since navigation)`, load.startMs);
+            add(`${who} page load${tag}, until it exports (ms since navigation)`, load.readyMs);
+            if (!network) add(`${who} page load, main-thread time (ms)`, load.mainThreadMs);
+          }
         }
       }
       if (SCENARIOS.includes('S2')) {
@@ -186,8 +197,11 @@ for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|open
   );
 }
 if (SCENARIOS.includes('load')) {
-  const none = (metric) => stat(results[`none page load, ${metric}`]);
-  console.log(`  page load: the same empty page without telemetry, until its script ran ${f(none('until it exports (ms since navigation)').median)} ms, main-thread time ${f(none('main-thread time (ms)').median)} ms (medians).`);
+  const none = (metric) => f(stat(results[`none page load${metric}`]).median);
+  console.log(
+    `  page load: the same page without telemetry ran its code at ${none(", until the app's code runs (ms since navigation)")} ms (slow 4G ${none(", slow 4G, until the app's code runs (ms since navigation)")} ms),` +
+      ` main-thread time ${none(', main-thread time (ms)')} ms (medians).`,
+  );
 }
 if (SCENARIOS.includes('encode')) {
   console.log('  Where our encoding time goes (median µs per span): JS record writing, WASM ingest (records transcoded to OTLP protobuf), WASM request (the envelope around the spans):');

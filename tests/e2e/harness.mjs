@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { extname, join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { before, after } from 'node:test';
@@ -117,8 +118,9 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 /**
  * Serves `dir` on loopback (a different origin from the receiver, as in production); port 0 =
  * any free one. `headers` are added to every response (e.g. a Content-Security-Policy).
+ * `gzip`: every response gzipped, as a deployed app serves its scripts (bench/speed.mjs, page load).
  */
-export async function serveStatic(dir, port = 0, headers = {}) {
+export async function serveStatic(dir, port = 0, headers = {}, { gzip = false } = {}) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const file = join(dir, path === '/' ? 'index.html' : path);
@@ -126,8 +128,9 @@ export async function serveStatic(dir, port = 0, headers = {}) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store', ...headers });
-    res.end(readFileSync(file));
+    const compressed = gzip ? { 'content-encoding': 'gzip' } : {};
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store', ...compressed, ...headers });
+    res.end(gzip ? gzipSync(readFileSync(file), { level: 6 }) : readFileSync(file));
   });
   await new Promise((resolveListen, reject) => {
     server.once('error', reject);
