@@ -2,8 +2,9 @@
 // the local receiver: S1 (10,000 spans: setup, create, then flush until acknowledged; JS heap
 // after), encoding alone, S2 (100,000 metric recordings, then export), setup (until a handle
 // records, until it exports, main-thread time), and page load (each SDK alone in a page that
-// starts it at its top level: from navigation until it can export, and the page's main-thread
-// time, its code's loading included). S1 runs again against the fast sink
+// starts it at its top level, unthrottled and at slow 4G: from navigation until the app's code
+// runs and until the SDK can export, and the page's main-thread time, its code's loading
+// included). S1 runs again against the fast sink
 // (bench/fast_sink.mjs), where the flush figure is the SDKs' own cost rather than the
 // receiver's. Seven runs of each in fresh pages; medians, min and max; the receiver's (and the
 // sink's) count checks that both did the same work.
