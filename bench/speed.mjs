@@ -35,6 +35,8 @@ const baselineSite = BASELINE ? await serveStatic(await buildBenchPage('bench-sp
 // browser exporters cannot), e.g. to measure what keepalive costs: gzipped batches fit its budget.
 const COMPRESSION = process.env.BENCH_COMPRESSION || 'none';
 const SDKS = BASELINE ? ['ours', 'baseline', 'opentelemetry'] : ['ours', 'opentelemetry'];
+// Setup and page load run a third way too: ours with `import 'greptime-web-telemetry/eager'`.
+const eagerSite = SCENARIOS.includes('setup') ? await serveStatic(await buildBenchPage('bench-speed-eager', 'setup_eager.page.js'), 0, cacheHeaders) : undefined;
 // Page load: one page per SDK with nothing else in it (bench/load_*.page.js), and an empty one,
 // built by Vite as most React apps are (esbuild would add a request before our entry runs: see
 // bench_page.mjs).
@@ -44,6 +46,7 @@ const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) 
 const loadSites = SCENARIOS.includes('load')
   ? {
       ours: await loadPage('ours', 'load_ours.page.js'),
+      eager: await loadPage('eager', 'load_eager.page.js'),
       opentelemetry: await loadPage('otel', 'load_otel.page.js'),
       none: await loadPage('none', 'load_none.page.js'),
       ...(BASELINE ? { baseline: await loadPage('baseline', 'load_ours.page.js', BASELINE) } : {}),
@@ -92,8 +95,8 @@ async function run(sdk, scenario, warm = CACHE) {
   const sink = scenario === 'S1fast' ? fastSink : receiver;
   await sink.reset();
   const page = await browser.newPage();
-  await page.goto(sdk === 'baseline' ? baselineSite.url : site.url);
-  if (sdk === 'baseline') sdk = 'ours';
+  await page.goto(sdk === 'baseline' ? baselineSite.url : sdk === 'eager' ? eagerSite.url : site.url);
+  if (sdk === 'baseline' || sdk === 'eager') sdk = 'ours';
   await page.waitForFunction(() => typeof window.runS1 === 'function');
   const cdp = await browser.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -148,14 +151,16 @@ try {
         add(`${sdk} encoded bytes per span`, enc.first.bytes / 10000);
       }
       if (SCENARIOS.includes('setup')) {
-        const setup = await run(sdk, 'setup');
-        add(`${sdk} setup, until a handle records (ms)`, setup.handleMs);
-        add(`${sdk} setup, until it exports (ms)`, setup.readyMs);
-        add(`${sdk} setup, main-thread time (ms)`, setup.mainThreadMs);
+        for (const who of sdk === 'ours' ? ['ours', 'eager'] : [sdk]) {
+          const setup = await run(who, 'setup');
+          add(`${who} setup, until a handle records (ms)`, setup.handleMs);
+          add(`${who} setup, until it exports (ms)`, setup.readyMs);
+          add(`${who} setup, main-thread time (ms)`, setup.mainThreadMs);
+        }
       }
       if (SCENARIOS.includes('load')) {
         for (const [network, tag] of [[undefined, ''], [SLOW_4G, ', slow 4G']]) {
-          for (const who of sdk === 'ours' ? ['ours', 'none'] : [sdk]) {
+          for (const who of sdk === 'ours' ? ['ours', 'eager', 'none'] : [sdk]) {
             const load = await runLoad(who, network);
             add(`${who} page load${tag}, until the app's code runs (ms since navigation)`, load.startMs);
             add(`${who} page load${tag}, until it exports (ms since navigation)`, load.readyMs);
@@ -174,6 +179,7 @@ try {
   await browser.close();
   await site.close();
   await baselineSite?.close();
+  await eagerSite?.close();
   for (const loadSite of Object.values(loadSites)) await loadSite.close();
   await receiver.stop();
   await fastSink.stop();
@@ -190,8 +196,10 @@ for (const metric of [...new Set(Object.keys(results).filter((k) => /^(ours|open
   const ours = stat(results[`ours ${metric}`]);
   const otel = stat(results[`opentelemetry ${metric}`]);
   const base = results[`baseline ${metric}`] && stat(results[`baseline ${metric}`]);
+  const eager = results[`eager ${metric}`] && stat(results[`eager ${metric}`]);
   console.log(
     `  ${metric.padEnd(50)} ours ${f(ours.median)} (${f(ours.min)}–${f(ours.max)})   OpenTelemetry ${f(otel.median)} (${f(otel.min)}–${f(otel.max)})   ratio ${(ours.median / otel.median).toFixed(2)}` +
+      (eager ? `   ours with /eager ${f(eager.median)} (${f(eager.min)}–${f(eager.max)}), ratio ${(eager.median / otel.median).toFixed(2)}` : '') +
       (base
         ? `   baseline ${f(base.median)} (${f(base.min)}–${f(base.max)}), ratio ${(base.median / otel.median).toFixed(2)}; ours / baseline, median of the runs' ratios ${stat(results[`ours ${metric}`].map((x, i) => x / results[`baseline ${metric}`][i])).median.toFixed(2)}`
         : ''),

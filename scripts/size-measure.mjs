@@ -18,6 +18,7 @@ export const ENTRIES = {
   react: { label: 'with `greptime-web-telemetry/react` too (React external)', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as r from '${d}/react/index.js';\nwindow.t = [initTelemetry, r];\n` },
   next: { label: 'with `greptime-web-telemetry/next` too', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as n from '${d}/next/index.js';\nwindow.t = [initTelemetry, n];\n` },
   otel: { label: 'with `greptime-web-telemetry/otel` too (`@opentelemetry/api` external)', code: (d) => `import { initTelemetry } from '${d}/index.js';\nimport * as o from '${d}/otel/index.js';\nwindow.t = [initTelemetry, o];\n` },
+  eager: { label: "with `import 'greptime-web-telemetry/eager'` too (the core in it)", code: (d) => `import '${d}/eager/index.js';\nimport { initTelemetry } from '${d}/index.js';\nwindow.t = [initTelemetry];\n` },
 };
 const EXTERNAL = ['react', 'react/*', '@opentelemetry/api'];
 // The package's own dependencies (web-vitals) resolve from the repository's node_modules, also

@@ -1,5 +1,7 @@
 // Type tests of the main entry (compiled, never run): what a strict TypeScript user writes must
 // compile, and each `@ts-expect-error` marks a mistake the shipped types must reject.
+// The side-effect entry resolves, with its (empty) declaration, under both resolutions.
+import 'greptime-web-telemetry/eager';
 import { initTelemetry, startTelemetry, SpanKind, SpanStatusCode, SeverityNumber, setRoutePattern, currentRoutePattern } from 'greptime-web-telemetry';
 import type { RumOptions } from 'greptime-web-telemetry';
 import type { Span, SpanOptions, Telemetry, TelemetryConfig, TelemetryStats, MetricOptions, LogRecord } from 'greptime-web-telemetry';
