@@ -68,6 +68,11 @@ export function deliverySettings(s: Settings): DeliverySettings {
 }
 
 const BACKOFF_MULTIPLIER = 1.5;
+/**
+ * A plain request in flight has its keepalive pieces this long after it was sent at the latest
+ * (sooner if the page is idle): a page hidden before then splits it in the page-hide task.
+ */
+const PREPARE_WITHIN_MILLIS = 50;
 const JITTER = 0.2;
 
 interface Target {
@@ -128,6 +133,9 @@ export class Sender {
    * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
    */
   readonly #preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
+  /** Plain requests in flight whose pieces are not made yet (see prepareWhenIdle), with their signal and items. */
+  readonly #unprepared = new Map<Uint8Array, [SignalNumber, number]>();
+  #idleQueued = false;
   /** Bodies made by deliverHeadAndRest: not split that way again. */
   readonly #headAndRest = new WeakSet<Uint8Array>();
   /**
@@ -316,20 +324,25 @@ export class Sender {
         unload?.();
       };
       if (abort) {
-        if (unload && !this.#preparedPieces.has(body)) this.#preparePieces(signal, body, items);
-        const pieces = unload ? this.#preparedPieces.get(body) : undefined;
-        if (pieces) {
+        if (unload) {
           // The pieces that fit the keepalive budget now go as a keepalive request of their own
           // while the page is visible (it outlives a close); the rest, a plain request, gets
-          // copies in the store if it is not answered soon (TailBackups).
-          const head = attempt === 1 && !this.#headAndRest.has(body) ? keepaliveHead(pieces, (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes) : 0;
-          if (head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
-          this.backups.watch(signal, body, pieces);
+          // copies in the store if it is not answered soon (TailBackups). Split now only when a
+          // head may fit: the other batches of a flush are mostly answered before they would
+          // need their pieces, which are made in the next idle moment instead (preparedPieces).
+          const room = attempt === 1 && !this.#headAndRest.has(body) ? (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes : 0;
+          if (!this.#preparedPieces.has(body) && headMayFit(body.byteLength, room)) this.#preparePieces(signal, body, items);
+          const pieces = this.#preparedPieces.get(body);
+          const head = pieces ? keepaliveHead(pieces, room) : 0;
+          if (pieces && head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
+          this.backups.watch(signal, body, () => this.#piecesOf(signal, body, items));
+          if (!pieces) this.#prepareWhenIdle(signal, body, items);
         }
         this.#onHide.add(onHide);
       }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
       this.#onHide.delete(onHide);
+      this.#unprepared.delete(body);
       if (unloaded) return handedOver();
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.#unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
@@ -348,7 +361,7 @@ export class Sender {
       if (attempt >= maxAttempts || isOffline() || this.#closed || this.pageHidden()) break;
       this.counters.exportRetries++;
       // Sleeping in backoff, the batch would be sent at page hide: copies now instead.
-      if (unload) this.backups.watch(signal, body, this.#preparedPieces.get(body) ?? [[body, items]], 0);
+      if (unload) this.backups.watch(signal, body, () => (plain ? this.#piecesOf(signal, body, items) : [[body, items]]), 0);
       this.#lastFailure.set(signal, response);
       this.#retrying.set(signal, (this.#retrying.get(signal) ?? 0) + 1);
       try {
@@ -509,6 +522,38 @@ export class Sender {
     this.counters.requestsSplit = splits;
   }
 
+  /** The keepalive-sized pieces of `body`, split now unless they already were (the same pieces every time). */
+  #piecesOf(signal: SignalNumber, body: Uint8Array, items: number): [Uint8Array, number][] {
+    if (!this.#preparedPieces.has(body)) this.#preparePieces(signal, body, items);
+    return this.#preparedPieces.get(body)!;
+  }
+
+  /**
+   * `body` goes as a plain request without its pieces: they are made in the next idle moment
+   * (within PREPARE_WITHIN_MILLIS) if it is still unanswered then, so that page hide finds
+   * them ready, and never for a request answered before.
+   */
+  #prepareWhenIdle(signal: SignalNumber, body: Uint8Array, items: number): void {
+    this.#unprepared.set(body, [signal, items]);
+    if (this.#idleQueued) return;
+    this.#idleQueued = true;
+    whenIdle(this.#prepareUnanswered);
+  }
+
+  #prepareUnanswered = (deadline?: IdleDeadline): void => {
+    this.#idleQueued = false;
+    for (const [body, [signal, items]] of this.#unprepared) {
+      // One split takes well under a millisecond: stop only when the idle period is used up.
+      if (deadline && !deadline.didTimeout && deadline.timeRemaining() <= 0) break;
+      this.#unprepared.delete(body);
+      this.#piecesOf(signal, body, items);
+    }
+    if (this.#unprepared.size > 0 && !this.#idleQueued) {
+      this.#idleQueued = true;
+      whenIdle(this.#prepareUnanswered);
+    }
+  };
+
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
   #piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
     if (body.byteLength <= limit) return [[body, items]];
@@ -570,6 +615,25 @@ export function retryDelay(retryAfter: string | null | undefined, attempt: numbe
   }
   const base = Math.min(s.initialBackoffMillis * BACKOFF_MULTIPLIER ** (attempt - 1), s.maxBackoffMillis);
   return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER));
+}
+
+/**
+ * Whether a keepalive head of `bytes` split in halves could fit `room`: its pieces are about
+ * `bytes` / 2ⁿ each (halved until under the budget); one under half that is unlikely, and
+ * splitting only to find no head would cost every batch of a flush a split (S1: 20 batches of
+ * 104 KB, one head).
+ */
+function headMayFit(bytes: number, room: number): boolean {
+  if (room <= 0) return false;
+  let piece = bytes;
+  while (piece > KEEPALIVE_BODY_LIMIT) piece /= 2;
+  return room >= piece / 2;
+}
+
+/** Runs `fn` when the page is next idle, within PREPARE_WITHIN_MILLIS at the latest (a timer where requestIdleCallback is missing: Safari). */
+function whenIdle(fn: (deadline?: IdleDeadline) => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: PREPARE_WITHIN_MILLIS });
+  else setTimeout(fn, PREPARE_WITHIN_MILLIS);
 }
 
 /** How many leading `pieces` fit `room` bytes together. */
