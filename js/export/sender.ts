@@ -69,10 +69,11 @@ export function deliverySettings(s: Settings): DeliverySettings {
 
 const BACKOFF_MULTIPLIER = 1.5;
 /**
- * A plain request in flight has its keepalive pieces this long after it was sent at the latest
- * (sooner if the page is idle): a page hidden before then splits it in the page-hide task.
+ * A plain request unanswered this long after it was sent gets its keepalive pieces: a page
+ * hidden before then splits it in the page-hide task (in JS, well under a millisecond per
+ * batch warm; the tail backups come due later, at BACKUP_DELAY_MILLIS).
  */
-const PREPARE_WITHIN_MILLIS = 50;
+const PREPARE_AFTER_MILLIS = 50;
 const JITTER = 0.2;
 
 interface Target {
@@ -130,12 +131,14 @@ export class Sender {
    * Keepalive-sized pieces of a batch sent as a plain request, split while the page is visible:
    * Firefox cancels a closing tab's running script (its pagehide handler included) within a
    * few milliseconds under load, and splitting a large batch in the WASM core at hide took long
-   * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
+   * enough to be cut off mid-call (nothing sent or kept, and the core left unusable). Split
+   * when sent if a keepalive head may fit, else once unanswered for PREPARE_AFTER_MILLIS (a
+   * flush's batches are mostly answered by then: 3–4 ms of main-thread time per S1 flush).
    */
   readonly #preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
-  /** Plain requests in flight whose pieces are not made yet (see prepareWhenIdle), with their signal and items. */
-  readonly #unprepared = new Map<Uint8Array, [SignalNumber, number]>();
-  #idleQueued = false;
+  /** Plain requests in flight whose pieces are not made yet (see prepareLater): signal, items, when due. */
+  readonly #unprepared = new Map<Uint8Array, [SignalNumber, number, number]>();
+  #prepareTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bodies made by deliverHeadAndRest: not split that way again. */
   readonly #headAndRest = new WeakSet<Uint8Array>();
   /**
@@ -184,6 +187,7 @@ export class Sender {
 
   close(): void {
     this.#closed = true;
+    if (this.#prepareTimer !== undefined) clearTimeout(this.#prepareTimer);
     this.#drain.close();
     if (typeof removeEventListener === 'function') removeEventListener('online', this.#onOnline);
     this.offline.close();
@@ -329,14 +333,14 @@ export class Sender {
           // while the page is visible (it outlives a close); the rest, a plain request, gets
           // copies in the store if it is not answered soon (TailBackups). Split now only when a
           // head may fit: the other batches of a flush are mostly answered before they would
-          // need their pieces, which are made in the next idle moment instead (preparedPieces).
+          // need their pieces, which are made a little later instead (prepareLater).
           const room = attempt === 1 && !this.#headAndRest.has(body) ? (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes : 0;
           if (!this.#preparedPieces.has(body) && headMayFit(body.byteLength, room)) this.#preparePieces(signal, body, items);
           const pieces = this.#preparedPieces.get(body);
           const head = pieces ? keepaliveHead(pieces, room) : 0;
           if (pieces && head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
           this.backups.watch(signal, body, () => this.#piecesOf(signal, body, items));
-          if (!pieces) this.#prepareWhenIdle(signal, body, items);
+          if (!pieces) this.#prepareLater(signal, body, items);
         }
         this.#onHide.add(onHide);
       }
@@ -529,28 +533,29 @@ export class Sender {
   }
 
   /**
-   * `body` goes as a plain request without its pieces: they are made in the next idle moment
-   * (within PREPARE_WITHIN_MILLIS) if it is still unanswered then, so that page hide finds
-   * them ready, and never for a request answered before.
+   * `body` goes as a plain request without its pieces: they are made PREPARE_AFTER_MILLIS after
+   * it was sent if it is still unanswered then, so that page hide finds them ready, and never
+   * for a request answered before (most: S1's flush of 20 batches, answered in 40–60 ms).
    */
-  #prepareWhenIdle(signal: SignalNumber, body: Uint8Array, items: number): void {
-    this.#unprepared.set(body, [signal, items]);
-    if (this.#idleQueued) return;
-    this.#idleQueued = true;
-    whenIdle(this.#prepareUnanswered);
+  #prepareLater(signal: SignalNumber, body: Uint8Array, items: number): void {
+    this.#unprepared.delete(body); // kept in the order they come due
+    this.#unprepared.set(body, [signal, items, Date.now() + PREPARE_AFTER_MILLIS]);
+    this.#armPrepare(PREPARE_AFTER_MILLIS);
   }
 
-  #prepareUnanswered = (deadline?: IdleDeadline): void => {
-    this.#idleQueued = false;
-    for (const [body, [signal, items]] of this.#unprepared) {
-      // One split takes well under a millisecond: stop only when the idle period is used up.
-      if (deadline && !deadline.didTimeout && deadline.timeRemaining() <= 0) break;
+  #armPrepare(delayMillis: number): void {
+    if (this.#prepareTimer !== undefined) return;
+    this.#prepareTimer = setTimeout(this.#prepareDue, delayMillis);
+  }
+
+  /** Makes the pieces of the requests due, oldest first, and waits for the next one. */
+  #prepareDue = (): void => {
+    this.#prepareTimer = undefined;
+    const now = Date.now();
+    for (const [body, [signal, items, dueAt]] of this.#unprepared) {
+      if (dueAt > now) return this.#armPrepare(dueAt - now);
       this.#unprepared.delete(body);
       this.#piecesOf(signal, body, items);
-    }
-    if (this.#unprepared.size > 0 && !this.#idleQueued) {
-      this.#idleQueued = true;
-      whenIdle(this.#prepareUnanswered);
     }
   };
 
@@ -628,12 +633,6 @@ function headMayFit(bytes: number, room: number): boolean {
   let piece = bytes;
   while (piece > KEEPALIVE_BODY_LIMIT) piece /= 2;
   return room >= piece / 2;
-}
-
-/** Runs `fn` when the page is next idle, within PREPARE_WITHIN_MILLIS at the latest (a timer where requestIdleCallback is missing: Safari). */
-function whenIdle(fn: (deadline?: IdleDeadline) => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: PREPARE_WITHIN_MILLIS });
-  else setTimeout(fn, PREPARE_WITHIN_MILLIS);
 }
 
 /** How many leading `pieces` fit `room` bytes together. */

@@ -1,8 +1,8 @@
 // Keepalive-sized pieces of a plain request (sender.ts): what page hide and the tail backups
 // send instead of a batch too large for keepalive. A flush of batches answered at once must not
-// pay for splitting them (S1 against the fast sink: about 6 ms of a 90 ms flush), and a batch
-// still in flight must have its pieces before page hide, which splits nothing (Firefox cuts a
-// closing tab's script short).
+// pay for splitting them (S1 against the fast sink: 3–4 ms of main-thread time), and a batch
+// still in flight must have its pieces before page hide, which then splits nothing (Firefox cuts
+// a closing tab's script short).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
