@@ -5,7 +5,10 @@
 // requests' timeline as the sink saw them (when each arrived and was answered, concurrency).
 // Run after scripts/build-package.sh; BENCH_SDK=opentelemetry profiles OpenTelemetry JS instead,
 // BENCH_COMPRESSION=gzip has ours compress, BENCH_TIMELINE=1 prints what ran in each 5 ms,
-// BENCH_LINES=<function name> the samples of that function's own lines (which line of it is hot).
+// BENCH_LINES=<function name> the samples of that function's own lines (which line of it is hot),
+// BENCH_TOP=<n> that many functions (30). Self times are wall-clock: a function that blocks (a
+// synchronous IPC such as `new Blob`) or is descheduled on a loaded machine counts in full;
+// bench/flush_cost.mjs measures the main thread's CPU time instead.
 import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
 import { startFastSink } from './fast_sink.mjs';
