@@ -8,7 +8,8 @@
 // BENCH_LINES=<function name> the samples of that function's own lines (which line of it is hot),
 // BENCH_TOP=<n> that many functions (30). Self times are wall-clock: a function that blocks (a
 // synchronous IPC such as `new Blob`) or is descheduled on a loaded machine counts in full;
-// bench/flush_cost.mjs measures the main thread's CPU time instead.
+// BENCH_SAMPLES=1 counts samples instead (shares, not milliseconds: Chromium samples less often
+// than asked), and bench/flush_cost.mjs measures the main thread's CPU time.
 import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
 import { startFastSink } from './fast_sink.mjs';
@@ -61,7 +62,8 @@ try {
     let at = 0;
     for (let s = 0; s < profile.samples.length; s++) {
       const { key, kind } = classify(nodes.get(profile.samples[s]).callFrame);
-      const us = profile.timeDeltas[s + 1] ?? 0;
+      // BENCH_SAMPLES=1: each sample counts its interval (about CPU time), not the time until the next.
+      const us = process.env.BENCH_SAMPLES ? 50 : (profile.timeDeltas[s + 1] ?? 0);
       bump(byFunction, key, us);
       bump(byKind, kind, us);
       total += us;
