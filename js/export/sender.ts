@@ -136,9 +136,6 @@ export class Sender {
    * flush's batches are mostly answered by then: 3–4 ms of main-thread time per S1 flush).
    */
   readonly #preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
-  /** Plain requests in flight whose pieces are not made yet (see prepareLater): signal, items, when due. */
-  readonly #unprepared = new Map<Uint8Array, [SignalNumber, number, number]>();
-  #prepareTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bodies made by deliverHeadAndRest: not split that way again. */
   readonly #headAndRest = new WeakSet<Uint8Array>();
   /**
@@ -187,7 +184,6 @@ export class Sender {
 
   close(): void {
     this.#closed = true;
-    if (this.#prepareTimer !== undefined) clearTimeout(this.#prepareTimer);
     this.#drain.close();
     if (typeof removeEventListener === 'function') removeEventListener('online', this.#onOnline);
     this.offline.close();
@@ -323,6 +319,7 @@ export class Sender {
       // caller sends its batch the unload way (keepalive or the offline store).
       const plain = payload.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && typeof AbortController === 'function';
       const abort = plain ? new AbortController() : undefined;
+      let prepare: ReturnType<typeof setTimeout> | undefined;
       const onHide = () => {
         abort?.abort();
         unload?.();
@@ -332,21 +329,22 @@ export class Sender {
           // The pieces that fit the keepalive budget now go as a keepalive request of their own
           // while the page is visible (it outlives a close); the rest, a plain request, gets
           // copies in the store if it is not answered soon (TailBackups). Split now only when a
-          // head may fit: the other batches of a flush are mostly answered before they would
-          // need their pieces, which are made a little later instead (prepareLater).
+          // head may fit (room for half the body or half the budget: the pieces are no smaller
+          // in a flush); the other batches of a flush are mostly answered before
+          // PREPARE_AFTER_MILLIS, when their pieces are made otherwise.
           const room = attempt === 1 && !this.#headAndRest.has(body) ? (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes : 0;
-          if (!this.#preparedPieces.has(body) && headMayFit(body.byteLength, room)) this.#preparePieces(signal, body, items);
+          if (room > 0 && room >= Math.min(body.byteLength, KEEPALIVE_BODY_LIMIT) / 2) this.#piecesOf(signal, body, items);
           const pieces = this.#preparedPieces.get(body);
           const head = pieces ? keepaliveHead(pieces, room) : 0;
           if (pieces && head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
           this.backups.watch(signal, body, () => this.#piecesOf(signal, body, items));
-          if (!pieces) this.#prepareLater(signal, body, items);
+          if (!pieces) prepare = setTimeout(() => this.#piecesOf(signal, body, items), PREPARE_AFTER_MILLIS);
         }
         this.#onHide.add(onHide);
       }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
       this.#onHide.delete(onHide);
-      this.#unprepared.delete(body);
+      clearTimeout(prepare);
       if (unloaded) return handedOver();
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.#unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
@@ -519,45 +517,19 @@ export class Sender {
     return true;
   }
 
-  /** Splits `body` for page hide ahead of time (see preparedPieces); counted only if used. */
-  #preparePieces(signal: SignalNumber, body: Uint8Array, items: number): void {
-    const splits = this.counters.requestsSplit;
-    this.#preparedPieces.set(body, this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT));
-    this.counters.requestsSplit = splits;
-  }
-
-  /** The keepalive-sized pieces of `body`, split now unless they already were (the same pieces every time). */
-  #piecesOf(signal: SignalNumber, body: Uint8Array, items: number): [Uint8Array, number][] {
-    if (!this.#preparedPieces.has(body)) this.#preparePieces(signal, body, items);
-    return this.#preparedPieces.get(body)!;
-  }
-
   /**
-   * `body` goes as a plain request without its pieces: they are made PREPARE_AFTER_MILLIS after
-   * it was sent if it is still unanswered then, so that page hide finds them ready, and never
-   * for a request answered before (most: S1's flush of 20 batches, answered in 40–60 ms).
+   * The keepalive-sized pieces of `body`, split for page hide ahead of time (see
+   * preparedPieces) unless they already were: the same pieces every time; counted only if used.
    */
-  #prepareLater(signal: SignalNumber, body: Uint8Array, items: number): void {
-    this.#unprepared.delete(body); // kept in the order they come due
-    this.#unprepared.set(body, [signal, items, Date.now() + PREPARE_AFTER_MILLIS]);
-    this.#armPrepare(PREPARE_AFTER_MILLIS);
-  }
-
-  #armPrepare(delayMillis: number): void {
-    if (this.#prepareTimer !== undefined) return;
-    this.#prepareTimer = setTimeout(this.#prepareDue, delayMillis);
-  }
-
-  /** Makes the pieces of the requests due, oldest first, and waits for the next one. */
-  #prepareDue = (): void => {
-    this.#prepareTimer = undefined;
-    const now = Date.now();
-    for (const [body, [signal, items, dueAt]] of this.#unprepared) {
-      if (dueAt > now) return this.#armPrepare(dueAt - now);
-      this.#unprepared.delete(body);
-      this.#piecesOf(signal, body, items);
+  #piecesOf(signal: SignalNumber, body: Uint8Array, items: number): [Uint8Array, number][] {
+    let pieces = this.#preparedPieces.get(body);
+    if (!pieces) {
+      const splits = this.counters.requestsSplit;
+      this.#preparedPieces.set(body, (pieces = this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)));
+      this.counters.requestsSplit = splits;
     }
-  };
+    return pieces;
+  }
 
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */
   #piecesUnder(signal: SignalNumber, body: Uint8Array, items: number, limit: number): [Uint8Array, number][] {
@@ -620,19 +592,6 @@ export function retryDelay(retryAfter: string | null | undefined, attempt: numbe
   }
   const base = Math.min(s.initialBackoffMillis * BACKOFF_MULTIPLIER ** (attempt - 1), s.maxBackoffMillis);
   return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER));
-}
-
-/**
- * Whether a keepalive head of `bytes` split in halves could fit `room`: its pieces are about
- * `bytes` / 2ⁿ each (halved until under the budget); one under half that is unlikely, and
- * splitting only to find no head would cost every batch of a flush a split (S1: 20 batches of
- * 104 KB, one head).
- */
-function headMayFit(bytes: number, room: number): boolean {
-  if (room <= 0) return false;
-  let piece = bytes;
-  while (piece > KEEPALIVE_BODY_LIMIT) piece /= 2;
-  return room >= piece / 2;
 }
 
 /** How many leading `pieces` fit `room` bytes together. */
