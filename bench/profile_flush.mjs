@@ -6,8 +6,8 @@
 // Run after scripts/build-package.sh; BENCH_SDK=opentelemetry profiles OpenTelemetry JS instead,
 // BENCH_COMPRESSION=gzip has ours compress, BENCH_TIMELINE=1 prints what ran in each 5 ms,
 // BENCH_LINES=<function name> the samples of that function's own lines (which line of it is hot),
-// BENCH_TOP=<n> that many functions (30). Self times are wall-clock: a function that blocks (a
-// synchronous IPC such as `new Blob`) or is descheduled on a loaded machine counts in full;
+// BENCH_TOP=<n> that many functions (30). Self times are wall-clock: a function that waits on
+// another process (as `new Blob` seems to) or is descheduled on a loaded machine counts in full;
 // BENCH_SAMPLES=1 counts samples instead (shares, not milliseconds: Chromium samples less often
 // than asked), and bench/flush_cost.mjs measures the main thread's CPU time.
 import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
