@@ -4,7 +4,12 @@
 // WASM core, the browser's native work, GC, idle), summed over BENCH_RUNS fresh pages, and the
 // requests' timeline as the sink saw them (when each arrived and was answered, concurrency).
 // Run after scripts/build-package.sh; BENCH_SDK=opentelemetry profiles OpenTelemetry JS instead,
-// BENCH_COMPRESSION=gzip has ours compress, BENCH_TIMELINE=1 prints what ran in each 5 ms.
+// BENCH_COMPRESSION=gzip has ours compress, BENCH_TIMELINE=1 prints what ran in each 5 ms,
+// BENCH_LINES=<function name> the samples of that function's own lines (which line of it is hot),
+// BENCH_TOP=<n> that many functions (30). Self times are wall-clock: a function that waits on
+// another process (as `new Blob` seems to) or is descheduled on a loaded machine counts in full;
+// BENCH_SAMPLES=1 counts samples instead (shares, not milliseconds: Chromium samples less often
+// than asked), and bench/flush_cost.mjs measures the main thread's CPU time.
 import { launchBrowser, serveStatic } from '../tests/e2e/harness.mjs';
 import { buildBenchPage } from './bench_page.mjs';
 import { startFastSink } from './fast_sink.mjs';
@@ -21,6 +26,8 @@ const byKind = new Map();
 const flushes = [];
 let total = 0;
 const bump = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
+/** BENCH_LINES: samples per source line of the functions of that name, "file:line" → count. */
+const byLine = new Map();
 
 /** What a profile node is: its function and file, and a kind for the summary. */
 function classify({ functionName, url, lineNumber }) {
@@ -47,11 +54,16 @@ try {
     const { profile } = await cdp.send('Profiler.stop');
     flushes.push(out);
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    for (const n of process.env.BENCH_LINES ? profile.nodes : []) {
+      if (n.callFrame.functionName !== process.env.BENCH_LINES) continue;
+      for (const { line, ticks } of n.positionTicks ?? []) bump(byLine, `${n.callFrame.url.replace(/^.*\//, '')}:${line}`, ticks);
+    }
     const windows = [];
     let at = 0;
     for (let s = 0; s < profile.samples.length; s++) {
       const { key, kind } = classify(nodes.get(profile.samples[s]).callFrame);
-      const us = profile.timeDeltas[s + 1] ?? 0;
+      // BENCH_SAMPLES=1: each sample counts its interval (about CPU time), not the time until the next.
+      const us = process.env.BENCH_SAMPLES ? 50 : (profile.timeDeltas[s + 1] ?? 0);
       bump(byFunction, key, us);
       bump(byKind, kind, us);
       total += us;
@@ -88,3 +100,7 @@ console.log('Self time by kind (ms per page):');
 for (const [k, us] of [...byKind].sort((a, b) => b[1] - a[1])) console.log(`  ${ms(us)}  ${k}`);
 console.log(`Self time by function, top ${TOP} (ms per page):`);
 for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${ms(us)}  ${k}`);
+if (byLine.size > 0) {
+  console.log(`Samples of ${process.env.BENCH_LINES}'s own lines (all pages; a sample is about 50 µs):`);
+  for (const [k, n] of [...byLine].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${String(n).padStart(6)}  ${k}`);
+}

@@ -68,6 +68,12 @@ export function deliverySettings(s: Settings): DeliverySettings {
 }
 
 const BACKOFF_MULTIPLIER = 1.5;
+/**
+ * A plain request unanswered this long after it was sent gets its keepalive pieces: a page
+ * hidden before then splits it in the page-hide task (in JS, well under a millisecond per
+ * batch warm; the tail backups come due later, at BACKUP_DELAY_MILLIS).
+ */
+const PREPARE_AFTER_MILLIS = 50;
 const JITTER = 0.2;
 
 interface Target {
@@ -125,7 +131,9 @@ export class Sender {
    * Keepalive-sized pieces of a batch sent as a plain request, split while the page is visible:
    * Firefox cancels a closing tab's running script (its pagehide handler included) within a
    * few milliseconds under load, and splitting a large batch in the WASM core at hide took long
-   * enough to be cut off mid-call (nothing sent or kept, and the core left unusable).
+   * enough to be cut off mid-call (nothing sent or kept, and the core left unusable). Split
+   * when sent if a keepalive head may fit, else once unanswered for PREPARE_AFTER_MILLIS (a
+   * flush's batches are mostly answered by then: 3–4 ms of main-thread time per S1 flush).
    */
   readonly #preparedPieces = new WeakMap<Uint8Array, [Uint8Array, number][]>();
   /** Bodies made by deliverHeadAndRest: not split that way again. */
@@ -311,25 +319,32 @@ export class Sender {
       // caller sends its batch the unload way (keepalive or the offline store).
       const plain = payload.byteLength > (this.transport.keepaliveRoom?.() ?? Infinity) && typeof AbortController === 'function';
       const abort = plain ? new AbortController() : undefined;
+      let prepare: ReturnType<typeof setTimeout> | undefined;
       const onHide = () => {
         abort?.abort();
         unload?.();
       };
       if (abort) {
-        if (unload && !this.#preparedPieces.has(body)) this.#preparePieces(signal, body, items);
-        const pieces = unload ? this.#preparedPieces.get(body) : undefined;
-        if (pieces) {
+        if (unload) {
           // The pieces that fit the keepalive budget now go as a keepalive request of their own
           // while the page is visible (it outlives a close); the rest, a plain request, gets
-          // copies in the store if it is not answered soon (TailBackups).
-          const head = attempt === 1 && !this.#headAndRest.has(body) ? keepaliveHead(pieces, (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes) : 0;
-          if (head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
-          this.backups.watch(signal, body, pieces);
+          // copies in the store if it is not answered soon (TailBackups). Split now only when a
+          // head may fit (room for half the body or half the budget: the pieces are no smaller
+          // in a flush); the other batches of a flush are mostly answered before
+          // PREPARE_AFTER_MILLIS, when their pieces are made otherwise.
+          const room = attempt === 1 && !this.#headAndRest.has(body) ? (this.transport.keepaliveRoom?.() ?? 0) - this.#headBytes : 0;
+          if (room > 0 && room >= Math.min(body.byteLength, KEEPALIVE_BODY_LIMIT) / 2) this.#piecesOf(signal, body, items);
+          const pieces = this.#preparedPieces.get(body);
+          const head = pieces ? keepaliveHead(pieces, room) : 0;
+          if (pieces && head > 0 && head < pieces.length) return this.#deliverHeadAndRest(signal, pieces, head, options);
+          this.backups.watch(signal, body, () => this.#piecesOf(signal, body, items));
+          if (!pieces) prepare = setTimeout(() => this.#piecesOf(signal, body, items), PREPARE_AFTER_MILLIS);
         }
         this.#onHide.add(onHide);
       }
       const response = await this.transport(target.url, headers, payload, target.timeoutMillis, true, abort?.signal);
       this.#onHide.delete(onHide);
+      clearTimeout(prepare);
       if (unloaded) return handedOver();
       if (abort?.signal.aborted) return { done: false, response };
       if (!plain && this.#unconfirmedAtUnload(response, items)) return { done: true, accepted: false };
@@ -348,7 +363,7 @@ export class Sender {
       if (attempt >= maxAttempts || isOffline() || this.#closed || this.pageHidden()) break;
       this.counters.exportRetries++;
       // Sleeping in backoff, the batch would be sent at page hide: copies now instead.
-      if (unload) this.backups.watch(signal, body, this.#preparedPieces.get(body) ?? [[body, items]], 0);
+      if (unload) this.backups.watch(signal, body, () => (plain ? this.#piecesOf(signal, body, items) : [[body, items]]), 0);
       this.#lastFailure.set(signal, response);
       this.#retrying.set(signal, (this.#retrying.get(signal) ?? 0) + 1);
       try {
@@ -502,11 +517,18 @@ export class Sender {
     return true;
   }
 
-  /** Splits `body` for page hide ahead of time (see preparedPieces); counted only if used. */
-  #preparePieces(signal: SignalNumber, body: Uint8Array, items: number): void {
-    const splits = this.counters.requestsSplit;
-    this.#preparedPieces.set(body, this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT));
-    this.counters.requestsSplit = splits;
+  /**
+   * The keepalive-sized pieces of `body`, split for page hide ahead of time (see
+   * preparedPieces) unless they already were: the same pieces every time; counted only if used.
+   */
+  #piecesOf(signal: SignalNumber, body: Uint8Array, items: number): [Uint8Array, number][] {
+    let pieces = this.#preparedPieces.get(body);
+    if (!pieces) {
+      const splits = this.counters.requestsSplit;
+      this.#preparedPieces.set(body, (pieces = this.#piecesUnder(signal, body, items, KEEPALIVE_BODY_LIMIT)));
+      this.counters.requestsSplit = splits;
+    }
+    return pieces;
   }
 
   /** `body` split in halves (and halves again) until every piece is at most `limit` bytes or one item. */

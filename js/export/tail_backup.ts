@@ -53,6 +53,8 @@ interface SharedWrite {
 interface Backup {
   signal: SignalNumber;
   pieces: Piece[];
+  /** Makes `pieces` when the copies come due (then cleared). */
+  piecesOf?: () => Piece[];
   /** When its copies are due (Date.now() time). */
   dueAt: number;
   write?: SharedWrite;
@@ -100,9 +102,10 @@ export class TailBackups {
    * after `delayMillis` (once per body; 0: now), or as soon as the store is open after that.
    * Batches due together are written in one transaction.
    */
-  watch(signal: SignalNumber, body: Uint8Array, pieces: Piece[], delayMillis = BACKUP_DELAY_MILLIS): void {
+  watch(signal: SignalNumber, body: Uint8Array, pieces: Piece[] | (() => Piece[]), delayMillis = BACKUP_DELAY_MILLIS): void {
     if (!this.enabled || this.live.has(body)) return;
-    this.live.set(body, { signal, pieces, dueAt: Date.now() + delayMillis });
+    // A function: the pieces are made only if the copies come due (most batches are answered first).
+    this.live.set(body, typeof pieces === 'function' ? { signal, pieces: [], piecesOf: pieces, dueAt: Date.now() + delayMillis } : { signal, pieces, dueAt: Date.now() + delayMillis });
     if (delayMillis <= 0) this.#writeDue();
     else this.#armDueTimer(delayMillis);
   }
@@ -142,6 +145,10 @@ export class TailBackups {
           this.#waitingSince = 0; // the next batch waits again
         }
         return;
+      }
+      if (backup.piecesOf) {
+        backup.pieces = backup.piecesOf();
+        backup.piecesOf = undefined;
       }
       for (const [piece, items] of backup.pieces) requests.push({ destination: ready.destination, signal: backup.signal, body: piece, items });
     }

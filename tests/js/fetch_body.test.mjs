@@ -52,3 +52,18 @@ test('smaller exports, and every keepalive one, go as the bytes themselves', asy
   assert.deepEqual(await sent(fetched[0]), small);
   assert.deepEqual(await sent(fetched[1]), keepalive);
 });
+
+test('an empty answer is read only for a keepalive request, whose budget it gives back; a plain one is left unread', async () => {
+  const read = [];
+  const { transportOver } = await import(`${DIST}export/fetch_transport.js`);
+  const transport = transportOver(async (url, init) => {
+    const response = new Response(null, { status: 200, headers: { 'content-length': '0' } });
+    response.arrayBuffer = async () => (read.push(init.keepalive), new ArrayBuffer(0));
+    return response;
+  });
+  assert.equal((await transport('http://h/v1/otlp/v1/traces', {}, bytes(100 * 1024), 1000, true)).status, 200, 'over the budget: plain');
+  assert.equal((await transport('http://h/v1/otlp/v1/traces', {}, bytes(1024), 1000, true)).status, 200);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(read, [true], 'only the keepalive answer was read');
+  assert.equal(transport.keepaliveRoom(), 60 * 1024, 'its budget given back');
+});
