@@ -10,11 +10,13 @@
  * likely on a slow network) takes with it what was recorded meanwhile. What it costs: the
  * core, its glue and the offline store, about 36 KB gzip, move into the initial bundle, and the
  * module is prepared even if telemetry is never started. The browser signals (`rum`) stay
- * lazily loaded. The inlined module is used: `wasmUrl` has no effect once this has run.
+ * lazily loaded. The inlined module is used: a `wasmUrl` is then ignored, with one warning.
  *
- * Runs nothing outside a browser (server-side rendering imports it harmlessly). package.json's
- * `sideEffects` lists this file: the assignments are its whole point.
+ * Runs nothing outside a browser (server-side rendering imports it harmlessly).
  */
+
+// package.json's `sideEffects` lists this file: bundlers would drop an import with no used
+// export otherwise, and the assignments are its whole point.
 
 import * as coreChunk from '../export/core_chunk.js';
 import * as store from '../export/offline_store.js';

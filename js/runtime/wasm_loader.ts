@@ -15,6 +15,9 @@ import { thrownMessage, warn } from './diagnostics.js';
 type CoreModule = typeof import('../export/core_chunk.js');
 
 let loading: Promise<CoreModule> | undefined;
+/** The `wasmUrl` of the load in `loading` (undefined: the inlined module). */
+let loadingFrom: string | undefined;
+let warnedIgnoredUrl = false;
 let memory: WebAssembly.Memory | undefined;
 
 /** Bytes of the WASM core's linear memory (0 before it loads): for stats() and memory tests. */
@@ -22,8 +25,17 @@ export function wasmMemoryBytes(): number {
   return memory?.buffer.byteLength ?? 0;
 }
 
-/** `wasmUrl`: the module as a file of its own (wasm_url.ts); the inlined one if unset or it fails. */
+/**
+ * `wasmUrl`: the module as a file of its own (wasm_url.ts); the inlined one if unset or it fails.
+ * Once per page: a later call gets the module already loaded, with one warning if it asks for
+ * another (`/eager` prepares the inlined one before the configuration is read).
+ */
 export function loadCore(wasmUrl?: string): Promise<CoreModule> {
+  if (loading && wasmUrl !== undefined && wasmUrl !== loadingFrom && !warnedIgnoredUrl) {
+    warnedIgnoredUrl = true;
+    warn(`\`wasmUrl\` ${wasmUrl} ignored: the WASM core is already loaded from ${loadingFrom ?? 'the inlined module (/eager, or an earlier start)'}`);
+  }
+  if (!loading) loadingFrom = wasmUrl;
   loading ??= (async () => {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly support');
     // The single-file build has them already (bundled_modules.ts); otherwise they are chunks.
@@ -50,6 +62,7 @@ export function loadCore(wasmUrl?: string): Promise<CoreModule> {
     return core;
   })().catch((error: unknown) => {
     loading = undefined;
+    loadingFrom = undefined;
     throw error;
   });
   return loading;

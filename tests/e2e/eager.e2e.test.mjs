@@ -1,7 +1,8 @@
 // `import 'greptime-web-telemetry/eager'` (js/eager/index.ts), from the packed tarball: the core
 // is in the page's own files and prepared as it loads, so `initTelemetry` fetches no chunk
 // (with `rum: false`: the browser signals stay lazily loaded) and what it records arrives,
-// decoded by the receiver. Chromium and Firefox.
+// decoded by the receiver (Chromium and Firefox); a `wasmUrl` set as well is not fetched, with
+// one warning that says why (Chromium).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -39,3 +40,33 @@ for (const name of ['chromium', 'firefox']) {
     }
   });
 }
+
+test('chromium: with /eager, a wasmUrl is ignored with one warning, and telemetry works', async () => {
+  const served = await serveBundledPage(join(ROOT, 'tests/e2e/page/eager.src.js'));
+  const receiver = await startReceiver();
+  const browser = await launchNamedBrowser('chromium');
+  try {
+    const page = await browser.newPage();
+    const consoleMessages = [];
+    page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+    const requested = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(served.site);
+    await waitForPageFunction(page, () => window.__gwt !== undefined, null);
+    const out = await page.evaluate(async (endpoint) => {
+      const t = await window.__gwt.initTelemetry({ endpoint, serviceName: 'eager-url', rum: false, wasmUrl: '/core.wasm', batch: { scheduledDelayMillis: 100 } });
+      t.tracer.startSpan('with-url').end();
+      await t.forceFlush();
+      return { enabled: t.enabled, exported: t.stats().spansExported };
+    }, receiver.url);
+    assert.deepEqual(out, { enabled: true, exported: 1 });
+    assert.deepEqual(requested.filter((u) => u.endsWith('/core.wasm')), []);
+    const warnings = sdkWarnings(consoleMessages);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /`wasmUrl` \/core\.wasm ignored: the WASM core is already loaded from the inlined module/);
+  } finally {
+    await browser.close();
+    await receiver.stop();
+    await served.close();
+  }
+});
