@@ -6,12 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const fetched = [];
-globalThis.fetch = async (url, init) => {
-  fetched.push({ keepalive: init.keepalive, bytes: init.body instanceof Blob ? init.body.size : init.body.byteLength });
-  await new Promise((r) => setTimeout(r, 5));
-  return new Response(null, { status: 200, headers: { 'content-length': '0' } });
-};
+import { fetched } from './recording_fetch.mjs';
+
 const { fetchTransport, KEEPALIVE_BODY_LIMIT } = await import('../../build/pkg/dist/export/fetch_transport.js');
 const { CoreHandle, Sender, deliverySettings, newCore, encodedSpans } = await import('./load_core.mjs');
 
