@@ -45,7 +45,7 @@ const BYTES_PER_QUEUE_SLOT = 2048;
  */
 const TAIL_BYTES_SENT_AT_ONCE = 32 * 1024;
 const HAND_OVER_EVERY = 64;
-/** A tail up to this large is sent aside while an export runs (see sendTailAside). */
+/** A tail up to this large is sent aside while an export runs (see sendAside). */
 const TAIL_ASIDE_MAX_BYTES = 1024 * 1024;
 
 export class BatchPipeline<T> {
@@ -60,7 +60,7 @@ export class BatchPipeline<T> {
   private readonly scheduledDelayMillis: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #draining: Promise<void> | undefined;
-  /** Batches handed to the sender while the backend fails (see setFullBatchesAside). */
+  /** Batches handed to the sender while the backend fails (see sendAside). */
   readonly #setAside = new Set<Promise<void>>();
   #closed = false;
   /** Record bytes handed to the core since a request was last taken from it. */
@@ -144,11 +144,10 @@ export class BatchPipeline<T> {
     if (unsent) sends.push(this.sender.resumeOnUnload(this.signal, unsent[0], unsent[1]));
     this.#handOver();
     for (;;) {
-      const body = this.take();
-      if (!body) break;
-      const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      this.#unsentAtHide = [body, items];
-      sends.push(this.sender.send(this.signal, body, items)); // calls fetch in this task
+      const batch = this.#takeBatch();
+      if (!batch) break;
+      this.#unsentAtHide = batch;
+      sends.push(this.sender.send(this.signal, ...batch)); // calls fetch in this task
       this.#unsentAtHide = undefined;
     }
     await Promise.all(sends);
@@ -165,9 +164,11 @@ export class BatchPipeline<T> {
     return this.handle.call((c) => coreQueued(c, this.signal), 0);
   }
 
-  private take(): Uint8Array | undefined {
+  /** The core's next request and how many items it holds; undefined when none is queued. */
+  #takeBatch(): [Uint8Array, number] | undefined {
     this.#tailBytes = 0;
-    return this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+    const body = this.handle.call((c) => c.takeRequest(this.signal, 0), undefined);
+    return body && [body, this.handle.call((c) => c.lastBatchSize(), 0)];
   }
 
   /**
@@ -203,14 +204,14 @@ export class BatchPipeline<T> {
     // Only a moderate tail, one burst at a time: in-flight bytes outside the queue stay small
     // (huge spans wait in the bounded queue as before). A full queue sheds load instead
     // (tailBytes then counts what it dropped, too), and a failing backend gets no more
-    // requests at once (see setFullBatchesAside).
+    // requests at once (see sendAside).
     else if (
       this.#tailBytes <= TAIL_ASIDE_MAX_BYTES &&
       this.#setAside.size === 0 &&
       this.queued() < this.maxQueueSize &&
       !this.sender.lastAnswerFailed(this.signal)
     )
-      this.#sendTailAside();
+      this.#sendAside(false);
   }
 
   /**
@@ -230,18 +231,22 @@ export class BatchPipeline<T> {
   }
 
   /**
-   * A large tail handed over while an export is running (its answer may take long): sent now
-   * too, so it is compressed and on its way (with keepalive, if it fits) while the page is
-   * visible, instead of waiting in the queue behind that export, where page hide would find
-   * it. At most as many batches at once as setFullBatchesAside; the rest waits as before.
+   * Hands queued batches to the sender now, beside the export that is running, at most a
+   * queue's worth at once (past that the queue sheds load as usual); a forceFlush waits for
+   * them too. Two cases:
+   * - `fullOnly` false: a large tail handed over while an export runs (its answer may take
+   *   long) is compressed and on its way (with keepalive, if it fits) while the page is visible,
+   *   instead of waiting in the queue behind that export, where page hide would find it;
+   * - `fullOnly` true: the batch being exported waits to be retried (the backend is failing),
+   *   so full batches go to the sender, which keeps them in the offline store, instead of
+   *   filling the queue behind that one batch until it overflows.
    */
-  #sendTailAside(): void {
+  #sendAside(fullOnly: boolean): void {
     const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
-    while (this.#setAside.size < limit) {
-      const body = this.take();
-      if (!body) break;
-      const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.#setAside.delete(sent));
+    while (this.#setAside.size < limit && (!fullOnly || this.queued() >= this.maxExportBatchSize)) {
+      const batch = this.#takeBatch();
+      if (!batch) break;
+      const sent: Promise<void> = this.sender.send(this.signal, ...batch).finally(() => this.#setAside.delete(sent));
       this.#setAside.add(sent);
     }
   }
@@ -253,26 +258,9 @@ export class BatchPipeline<T> {
     const queued = this.handle.call((c) => c.ingest(this.signal, chunk), 0);
     // -1: the core could not decode the chunk (counted there) and forgot its interned strings.
     if (queued < 0) this.#writer.resetStrings();
-    else if (queued >= this.maxExportBatchSize && this.#draining && this.sender.failing(this.signal)) this.#setFullBatchesAside();
+    else if (queued >= this.maxExportBatchSize && this.#draining && this.sender.failing(this.signal)) this.#sendAside(true);
     else if (queued >= this.maxExportBatchSize) void this.#drain(false);
     else if (queued > 0) this.#schedule();
-  }
-
-  /**
-   * The batch being exported is waiting to be retried (the backend is failing): full batches go
-   * to the sender now, which keeps them in the offline store, instead of filling the queue
-   * behind that one batch until it overflows (a forceFlush waits for them too). At most a
-   * queue's worth is on its way to the store at once: past that the queue sheds load as usual.
-   */
-  #setFullBatchesAside(): void {
-    const limit = Math.max(1, Math.floor(this.maxQueueSize / this.maxExportBatchSize));
-    while (this.#setAside.size < limit && this.queued() >= this.maxExportBatchSize) {
-      const body = this.take();
-      if (!body) break;
-      const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const kept: Promise<void> = this.sender.send(this.signal, body, items).finally(() => this.#setAside.delete(kept));
-      this.#setAside.add(kept);
-    }
   }
 
   #schedule(): void {
@@ -327,13 +315,12 @@ export class BatchPipeline<T> {
     for (;;) {
       if (everything) this.#handOver(this.maxExportBatchSize);
       else if (this.queued() < this.maxExportBatchSize) break;
-      const body = this.take();
+      const batch = this.#takeBatch();
       // Nothing queued: done, unless this batch was taken as it was handed over (a full batch
       // starts an export of its own, see ingest) and more items wait.
-      if (!body && everything && this.#pending.length > 0 && this.recording) continue;
-      if (!body) break;
-      const items = this.handle.call((c) => c.lastBatchSize(), 0);
-      const sent: Promise<void> = this.sender.send(this.signal, body, items).finally(() => inFlight.delete(sent));
+      if (!batch && everything && this.#pending.length > 0 && this.recording) continue;
+      if (!batch) break;
+      const sent: Promise<void> = this.sender.send(this.signal, ...batch).finally(() => inFlight.delete(sent));
       inFlight.add(sent);
       if (inFlight.size >= limit) await Promise.race(inFlight);
     }

@@ -5,7 +5,7 @@
  */
 
 import type { CoreHandle } from '../export/core_handle.js';
-import { Kind, warn } from '../runtime/initial_chunk.js';
+import { concatBytes, Kind, warn } from '../runtime/initial_chunk.js';
 
 /** Instruments per SDK (MAX_INSTRUMENTS in src/pipeline/metric_aggregator.rs). */
 export const MAX_INSTRUMENTS = 1000;
@@ -67,13 +67,7 @@ export function checkInstrument(histogram: boolean, name: string, unit: string, 
   if (histogram && bounds.length === 0) bounds = Float64Array.from(DEFAULT_BOUNDARIES);
   const parts = [name, description, unit, scopeName, scopeVersion].map((t) => encoder.encode(t));
   const lengths = Float64Array.from(parts, (p) => p.length);
-  const texts = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
-  let at = 0;
-  for (const p of parts) {
-    texts.set(p, at);
-    at += p.length;
-  }
-  return { texts, lengths, bounds, key: [name.toLowerCase(), unit, scopeName, scopeVersion].join('\0') };
+  return { texts: concatBytes(parts), lengths, bounds, key: [name.toLowerCase(), unit, scopeName, scopeVersion].join('\0') };
 }
 
 const encoder = new TextEncoder();
